@@ -1,0 +1,48 @@
+# Two commands on a fresh machine with Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: run test bench lint format check venv venv-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+venv: $(VENV)/.installed
+venv-dev: $(VENV)/.installed-dev
+
+# Web + Celery worker + Celery beat in the foreground; Ctrl-C stops all three.
+run: venv
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_seeds
+	$(BIN)/python manage.py create_demo_accounts
+	SITE_URL=http://127.0.0.1:$(PORT) WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile start
+
+test: venv-dev
+	$(BIN)/python -m pytest
+
+bench: venv-dev
+	$(BIN)/python manage.py run_benchmarks
+
+lint: venv-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: venv-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf var/celery var/mail var/*.sqlite3*

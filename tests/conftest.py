@@ -1,0 +1,99 @@
+"""Shared fixtures: personas (alice the editor, bob the reviewer, carol the admin), builders."""
+
+import datetime as dt
+import os
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group, User
+
+from config.celery import app as celery_app
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need PostgreSQL or Redis run in CI; elsewhere they say how to run them."""
+    engine = django_settings.DATABASES["default"]["ENGINE"]
+    has_postgres = "postgresql" in engine
+    has_redis = bool(django_settings.REDIS_URL)
+    for item in items:
+        if "postgres" in item.keywords and not has_postgres:
+            if IN_CI:
+                raise pytest.UsageError("CI must set DATABASE_URL=postgres://... (see .ci/run)")
+            item.add_marker(
+                pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+            )
+        if "redis" in item.keywords and not has_redis:
+            if IN_CI:
+                raise pytest.UsageError("CI must set REDIS_URL=redis://... (see .ci/run)")
+            item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://..."))
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request: pytest.FixtureRequest):
+    """Tasks run inline unless a test brings up a real worker (marker `real_worker`)."""
+    eager = "real_worker" not in request.keywords
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    celery_app.conf.task_eager_propagates = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _user(username: str, group: str | None = None, **extra: object) -> User:
+    user = User.objects.create_user(
+        username=username, email=f"{username}@example.org", password="pw-" + username, **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def alice(db) -> User:
+    """An editor."""
+    return _user("alice", "Editors", is_staff=True)
+
+
+@pytest.fixture
+def bob(db) -> User:
+    """A reviewer."""
+    return _user("bob", "Reviewers", is_staff=True)
+
+
+@pytest.fixture
+def dave(db) -> User:
+    """A second reviewer."""
+    return _user("dave", "Reviewers", is_staff=True)
+
+
+@pytest.fixture
+def carol(db) -> User:
+    """An admin."""
+    return _user("carol", None, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def expert(db):
+    from forecasts.services import create_expert
+
+    return create_expert(name="Vera Ostrova", affiliation="Institute of Plausible Futures")
+
+
+@pytest.fixture
+def question(db, today):
+    from forecasts.services import create_question
+
+    return create_question(
+        title="Will the Harbour Bridge toll be abolished by the deadline?",
+        resolution_criteria="YES if the city council votes the toll away; NO otherwise.",
+        deadline=today + dt.timedelta(days=30),
+    )
