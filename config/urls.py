@@ -3,5 +3,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("forecasts.api.urls")),
     path("", include("forecasts.urls")),
 ]

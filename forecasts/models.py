@@ -247,6 +247,10 @@ class PredictionScore(models.Model):
     consensus_called = models.FloatField(
         null=True, blank=True, help_text="Consensus probability of the side the expert called."
     )
+    # Stored so that track records are sums the database computes in one grouped query.
+    calibration_bin = models.PositiveSmallIntegerField()
+    hit = models.PositiveSmallIntegerField(null=True, blank=True)  # null when p = 0.5
+    yield_term = models.FloatField(null=True, blank=True)  # hit / q_c for a called side
     resolved_on = models.DateField()
     scoring_version = models.CharField(max_length=20)
 

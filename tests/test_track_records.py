@@ -1,0 +1,114 @@
+"""Settling questions stores scores and keeps every expert's track record in step."""
+
+import random
+
+import pytest
+from django.contrib.auth.models import User
+
+from forecasts.models import PredictionScore, TrackRecord
+from forecasts.services import correct_prediction, create_expert, get_or_create_topic
+from forecasts.services.track_records import recompute_track_records
+from tests.builders import forecast, make_question, resolve
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+E1_P = [0.9, 0.8, 0.7, 0.6, 0.3]
+E1_O = ["yes", "yes", "no", "yes", "no"]
+
+
+def _overall(expert) -> TrackRecord:
+    return TrackRecord.objects.get(expert=expert, topic__isnull=True)
+
+
+def test_worked_example_e1_through_resolution(carol):
+    expert = create_expert(name="Ivo Example")
+    for i, (p, o) in enumerate(zip(E1_P, E1_O, strict=True)):
+        question = make_question(f"E1 question {i}")
+        forecast(expert, question, p)
+        resolve(question, o, carol)
+    record = _overall(expert)
+    assert record.resolved_count == 5
+    assert record.brier == pytest.approx(0.158, abs=1e-9)
+    assert -record.log_score == pytest.approx(0.479995, abs=1e-6)
+    assert record.brier_skill == pytest.approx(0.368, abs=1e-9)
+    assert record.base_rate_skill == pytest.approx(0.341667, abs=1e-6)
+    assert [b["count"] for b in record.calibration] == [1, 1, 1, 1, 1]
+    assert [b["lower"] for b in record.calibration] == pytest.approx([0.2, 0.5, 0.6, 0.7, 0.8])
+    assert record.murphy["reliability"] == pytest.approx(0.158, abs=1e-9)
+    assert record.murphy["resolution"] == pytest.approx(0.24, abs=1e-9)
+    assert record.murphy["uncertainty"] == pytest.approx(0.24, abs=1e-9)
+
+
+def test_only_the_latest_prediction_before_the_deadline_counts(carol):
+    expert = create_expert(name="Ivo Example")
+    question = make_question("Latest counts")
+    forecast(expert, question, 0.2, days_before=30)
+    latest = forecast(expert, question, 0.9, days_before=5)
+    corrected = correct_prediction(prediction=latest, reason="Misread the number", probability=0.8)
+    resolve(question, "yes", carol)
+    score = PredictionScore.objects.get(question=question)
+    assert score.prediction == corrected
+    assert score.brier == pytest.approx(0.04)
+    assert _overall(expert).resolved_count == 1
+
+
+def test_annulled_questions_are_not_scored_and_re_resolution_rescores(carol):
+    expert = create_expert(name="Ivo Example")
+    question = make_question("Flip")
+    forecast(expert, question, 0.9)
+    resolve(question, "yes", carol)
+    assert _overall(expert).brier == pytest.approx(0.01)
+    resolve(question, "no", carol, reason="The first source was wrong.")
+    assert _overall(expert).brier == pytest.approx(0.81)
+    resolve(question, "annulled", carol, reason="The event was cancelled outright.")
+    assert not PredictionScore.objects.exists()
+    assert not TrackRecord.objects.filter(expert=expert).exists()
+
+
+def test_peer_scores_and_topic_records(carol):
+    topic = get_or_create_topic(name="Harbour politics")
+    experts = [create_expert(name=n) for n in ("A", "B", "C")]
+    question = make_question("Shared", topics=[topic], consensus=0.5)
+    for expert, p in zip(experts, [0.9, 0.6, 0.2], strict=True):
+        forecast(expert, question, p)
+    resolve(question, "yes", carol)
+    peers = [PredictionScore.objects.get(expert=e).peer for e in experts]
+    assert peers == pytest.approx([95.477125, 34.657359, -130.134484], abs=1e-6)
+    topic_record = TrackRecord.objects.get(expert=experts[0], topic=topic)
+    assert topic_record.peer_mean == pytest.approx(95.477125, abs=1e-6)
+    assert topic_record.consensus_count == 1
+
+
+def _snapshot() -> list[tuple]:
+    fields = ["expert_id", "topic_id", "resolved_count", "brier", "log_score", "hit_rate",
+              "ranking_score", "peer_mean", "consensus_relative_mean", "yield_score",
+              "calibration", "murphy"]
+    return sorted(TrackRecord.objects.values_list(*fields), key=lambda r: (r[0], r[1] or 0))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_updates_equal_a_full_rebuild_on_random_data(seed):
+    rng = random.Random(seed)
+    admin = User.objects.create_superuser("root", "root@example.org", "pw")
+    topics = [get_or_create_topic(name=f"Topic {i}") for i in range(3)]
+    experts = [create_expert(name=f"Expert {i}") for i in range(6)]
+    questions = []
+    for i in range(25):
+        question = make_question(
+            f"Q{i}",
+            topics=rng.sample(topics, rng.randint(0, 2)),
+            consensus=rng.choice([None, round(rng.random(), 2)]),
+        )
+        for expert in rng.sample(experts, rng.randint(1, 4)):
+            forecast(expert, question, round(rng.random(), 3), days_before=rng.randint(1, 40))
+        questions.append(question)
+    for question in rng.sample(questions, 20):
+        resolve(question, rng.choice(["yes", "no", "yes", "no", "annulled"]), admin)
+    for question in rng.sample(questions[:20], 3):
+        if question.status == "resolved":
+            flipped = "no" if question.outcome == "yes" else "yes"
+            resolve(question, flipped, admin, reason="Re-checked the evidence.")
+    incremental = _snapshot()
+    assert incremental
+    recompute_track_records()
+    assert _snapshot() == incremental
