@@ -1,0 +1,186 @@
+"""Shared reads: the leaderboard and an expert's track record, for pages and the API alike.
+
+Each selector runs a fixed number of queries whatever the number of experts or predictions.
+"""
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from forecasts import scoring
+from forecasts.models import Expert, Prediction, PredictionScore, Question, Topic, TrackRecord
+from forecasts.services.track_records import aggregate_sums, ranking_policy
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    """One expert on the leaderboard; rank is None for provisional experts (n < min_resolved)."""
+
+    rank: int | None
+    expert: Expert
+    resolved_count: int
+    brier: float | None
+    log_score: float | None
+    brier_skill: float | None
+    hit_rate: float | None
+    hit_rate_low: float | None
+    hit_rate_high: float | None
+    ranking_score: float
+    peer_mean: float | None
+    consensus_relative_mean: float | None
+    calibration: list[dict]
+
+    @property
+    def provisional(self) -> bool:
+        return self.rank is None
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    ranked: list[LeaderboardRow]
+    provisional: list[LeaderboardRow]
+    topic: Topic | None
+    min_resolved: int
+    period: tuple[dt.date | None, dt.date | None] | None
+
+    @property
+    def rows(self) -> list[LeaderboardRow]:
+        return self.ranked + self.provisional
+
+
+def _row_from_record(record: TrackRecord, rank: int | None) -> LeaderboardRow:
+    return LeaderboardRow(
+        rank=rank,
+        expert=record.expert,
+        resolved_count=record.resolved_count,
+        brier=record.brier,
+        log_score=record.log_score,
+        brier_skill=record.brier_skill,
+        hit_rate=record.hit_rate,
+        hit_rate_low=record.hit_rate_low,
+        hit_rate_high=record.hit_rate_high,
+        ranking_score=record.ranking_score,
+        peer_mean=record.peer_mean,
+        consensus_relative_mean=record.consensus_relative_mean,
+        calibration=record.calibration,
+    )
+
+
+def _records_for_period(
+    topic: Topic | None, start: dt.date | None, end: dt.date | None
+) -> list[TrackRecord]:
+    """Unsaved TrackRecord-shaped figures over the scores resolved in a period (two queries)."""
+    from forecasts.services.track_records import _track_record
+
+    scores = PredictionScore.objects.all()
+    if start:
+        scores = scores.filter(resolved_on__gte=start)
+    if end:
+        scores = scores.filter(resolved_on__lte=end)
+    if topic:
+        scores = scores.filter(question__topics=topic)
+    sums = aggregate_sums(scores)
+    experts = Expert.objects.in_bulk([expert_id for expert_id, _ in sums])
+    records = []
+    for (expert_id, _), expert_sums in sums.items():
+        record = _track_record(expert_id, topic.pk if topic else None, expert_sums, None)
+        record.expert = experts[expert_id]
+        records.append(record)
+    return records
+
+
+def leaderboard(
+    *,
+    topic: Topic | None = None,
+    min_resolved: int | None = None,
+    period: tuple[dt.date | None, dt.date | None] | None = None,
+) -> Leaderboard:
+    """SCORING.md's ranking: shrinkage score ascending, ties to larger n then lower Brier."""
+    policy = ranking_policy()
+    if min_resolved is not None:
+        policy = dataclasses.replace(policy, min_resolved=min_resolved)
+    if period and any(period):
+        records = _records_for_period(topic, *period)
+    else:
+        records = list(
+            TrackRecord.objects.filter(topic=topic).select_related("expert").order_by("expert_id")
+        )
+    by_id = {r.expert_id: r for r in records}
+    ranked_rows = scoring.rank_experts(
+        [scoring.RankingRow(r.expert_id, r.resolved_count, r.sum_brier) for r in records], policy
+    )
+    rows = [_row_from_record(by_id[row.key], row.rank) for row in ranked_rows]
+    return Leaderboard(
+        ranked=[r for r in rows if r.rank is not None],
+        provisional=[r for r in rows if r.rank is None],
+        topic=topic,
+        min_resolved=policy.min_resolved,
+        period=period,
+    )
+
+
+@dataclass(frozen=True)
+class ExpertRecord:
+    expert: Expert
+    overall: TrackRecord | None
+    by_topic: list[TrackRecord]
+    predictions: list[Prediction]
+    brier_over_time: list[tuple[dt.date, float, int]]  # (resolved on, running mean Brier, n)
+
+    @property
+    def resolved(self) -> list[Prediction]:
+        return [p for p in self.predictions if p.question.is_settled]
+
+    @property
+    def pending(self) -> list[Prediction]:
+        return [p for p in self.predictions if not p.question.is_settled]
+
+
+def expert_predictions(expert: Expert) -> QuerySet:
+    """Current predictions with their question, source and score (if any) joined in."""
+    return (
+        Prediction.objects.current()
+        .filter(expert=expert)
+        .select_related("question", "source", "score")
+        .order_by("-made_on", "-id")
+    )
+
+
+def expert_record(expert: Expert) -> ExpertRecord:
+    records = list(TrackRecord.objects.filter(expert=expert).select_related("topic"))
+    overall = next((r for r in records if r.topic_id is None), None)
+    by_topic = sorted((r for r in records if r.topic_id), key=lambda r: r.topic.name)
+    scores = PredictionScore.objects.filter(expert=expert).order_by("resolved_on", "question_id")
+    running, points = 0.0, []
+    for n, (day, brier) in enumerate(scores.values_list("resolved_on", "brier"), start=1):
+        running += brier
+        points.append((day, running / n, n))
+    return ExpertRecord(expert, overall, by_topic, list(expert_predictions(expert)), points)
+
+
+def question_detail(question_id: int) -> Question:
+    """A question with its topics, current predictions (expert, source, score), verdicts."""
+    return (
+        Question.objects.prefetch_related(
+            "topics",
+            Prefetch(
+                "predictions",
+                queryset=Prediction.objects.current()
+                .select_related("expert", "source", "score")
+                .order_by("expert__name", "-made_on"),
+                to_attr="current_predictions",
+            ),
+            Prefetch(
+                "reviews",
+                queryset=Question.reviews.rel.related_model.objects.select_related(
+                    "reviewer"
+                ).order_by("round", "created_at"),
+                to_attr="all_reviews",
+            ),
+            Prefetch("revisions", to_attr="all_revisions"),
+        )
+        .select_related("created_by")
+        .get(pk=question_id)
+    )
