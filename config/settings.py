@@ -159,7 +159,10 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR),
         "data_folder_out": str(CELERY_QUEUE_DIR),
+        # Broadcast/control messages (celery inspect, remote control) go here, not into cwd.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
+    (VAR_DIR / "celery" / "control").mkdir(parents=True, exist_ok=True)
 
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
