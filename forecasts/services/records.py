@@ -304,7 +304,8 @@ def correct_prediction(
         values["probability"] = parsed.probability
     else:
         basis, phrase, table = prediction.basis, prediction.phrase, prediction.table_version
-    if all(values[f] == getattr(prediction, f) for f in Prediction.SUBSTANCE_FIELDS):
+    same_words = (basis, phrase) == (prediction.basis, prediction.phrase)
+    if same_words and all(values[f] == getattr(prediction, f) for f in Prediction.SUBSTANCE_FIELDS):
         raise ValidationError("Nothing changed: a correction must change something.")
     _check_made_on(values["question"], values["made_on"])
     now = timezone.now()

@@ -1,0 +1,131 @@
+"""Admin building blocks: forms whose save is a service call, display-only inlines and admins.
+
+Services hold the rules (immutability, versioning, dates). The form calls its service as the
+last step of validation, inside a savepoint, so a refusal lands on the form's fields (the
+editor sees "made on after the deadline" next to the date) instead of surfacing as a server
+error after the form was accepted; a refused write leaves nothing behind, such as a question
+created for a prediction that was then refused. The admin runs each POST in a transaction,
+so the write and its admin log entry commit together.
+"""
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A ModelForm that saves by calling a service from `submit()`.
+
+    The instance is never written to by the form: ModelForm's own model validation and
+    instance update are skipped, because the service validates, and a service that compares
+    old and new values must see the stored ones.
+    """
+
+    # A service names a field by its own argument name; the form may call it otherwise.
+    service_field_names: ClassVar[dict[str, str]] = {}
+    # The editor making the change; set per request by ServiceModelAdmin.get_form.
+    user: ClassVar[AbstractBaseUser | None] = None
+
+    def submit(self, cleaned_data: dict[str, Any]) -> models.Model:
+        """Call the service; return the saved object. May raise ValidationError."""
+        raise NotImplementedError
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        if self._errors:
+            return cleaned_data  # the service only ever sees input that parsed
+        try:
+            with transaction.atomic():
+                self.saved = self.submit(cleaned_data)
+        except ValidationError as exc:
+            self._add_service_error(exc)
+        return cleaned_data
+
+    def _add_service_error(self, exc: ValidationError) -> None:
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for name, errors in exc.error_dict.items():
+            field = self.service_field_names.get(name, name)
+            self.add_error(field if field in self.fields else None, errors)
+
+    def _post_clean(self) -> None:
+        """Skipped on purpose: see the class docstring."""
+
+    def save(self, commit: bool = True) -> models.Model:
+        return self.saved
+
+    def save_m2m(self) -> None:
+        """The service saved the relations too."""
+
+
+class ServiceModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose add (and optionally change) form is a ServiceModelForm."""
+
+    add_form: type[forms.ModelForm] | None = None
+    change_form: type[forms.ModelForm] | None = None
+
+    def get_form(
+        self, request: HttpRequest, obj: models.Model | None = None, change: bool = False, **kwargs
+    ) -> type[forms.ModelForm]:
+        chosen = self.change_form if obj is not None else self.add_form
+        if chosen is not None:
+            kwargs.setdefault("form", chosen)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # modelform_factory made a new class for this request, so this stays per request.
+        form.user = request.user
+        return form
+
+    def save_model(
+        self, request: HttpRequest, obj: models.Model, form: forms.ModelForm, change: bool
+    ) -> None:
+        if not isinstance(form, ServiceModelForm):
+            super().save_model(request, obj, form, change)
+
+
+class DisplayFormSet(BaseInlineFormSet):
+    """The formset of an inline that only displays rows.
+
+    It takes no input, so it never makes a page invalid: the parent form's service call has
+    already run by the time formsets are checked, and must not be reported as refused.
+    """
+
+    def is_valid(self) -> bool:
+        return True
+
+
+class DisplayInline(admin.TabularInline):
+    """A read-only table of related rows on a change page."""
+
+    formset = DisplayFormSet
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Derived or workflow rows that staff may look at but not touch here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False

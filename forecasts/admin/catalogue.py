@@ -1,0 +1,107 @@
+"""Experts, sources and topics: the reference rows predictions point to."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminURLFieldWidget
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+
+from forecasts import services
+from forecasts.admin.base import ServiceModelAdmin, ServiceModelForm
+from forecasts.models import Expert, Source, Topic
+
+
+class ExpertLinksMixin(forms.ModelForm):
+    def clean_links(self) -> list[str]:
+        links = self.cleaned_data["links"] or []
+        if not isinstance(links, list) or not all(isinstance(link, str) for link in links):
+            raise forms.ValidationError('Give a list of URLs, e.g. ["https://example.org/a"].')
+        return links
+
+
+class ExpertCreateForm(ExpertLinksMixin, ServiceModelForm):
+    class Meta:
+        model = Expert
+        fields = ["name", "affiliation", "bio", "links"]
+
+    def submit(self, cleaned_data: dict[str, Any]) -> Expert:
+        return services.create_expert(
+            name=cleaned_data["name"],
+            affiliation=cleaned_data["affiliation"],
+            bio=cleaned_data["bio"],
+            links=cleaned_data["links"],
+        )
+
+
+class ExpertChangeForm(ExpertLinksMixin, forms.ModelForm):
+    class Meta:
+        model = Expert
+        fields = ["name", "affiliation", "bio", "links"]
+
+
+@admin.register(Expert)
+class ExpertAdmin(ServiceModelAdmin):
+    add_form = ExpertCreateForm
+    change_form = ExpertChangeForm
+    list_display = ["name", "affiliation", "slug", "prediction_count"]
+    search_fields = ["name", "affiliation"]
+    ordering = ["name", "id"]  # kept explicitly: Meta.ordering is dropped by the count
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        current = Q(predictions__superseded_at__isnull=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(current_predictions=Count("predictions", filter=current))
+        )
+
+    @admin.display(description="predictions", ordering="current_predictions")
+    def prediction_count(self, expert: Expert) -> int:
+        return expert.current_predictions
+
+    def get_fields(self, request: HttpRequest, obj: Expert | None = None) -> list[str]:
+        fields = ["name", "affiliation", "bio", "links"]
+        # The slug is made from the name once (with a suffix if taken) and is then a public URL.
+        return fields if obj is None else ["name", "slug", "affiliation", "bio", "links"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Expert | None = None) -> tuple:
+        return () if obj is None else ("slug",)
+
+
+class SourceForm(forms.ModelForm):
+    url = forms.URLField(
+        label="URL",
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
+        widget=AdminURLFieldWidget,
+    )
+
+    class Meta:
+        model = Source
+        fields = ["kind", "title", "outlet", "via", "url", "published_on", "text"]
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        same = Source.objects.filter(url=url).exclude(pk=self.instance.pk).first()
+        if url and same:
+            raise forms.ValidationError(f"This URL is already the source “{same}”.")
+        return url
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    form = SourceForm
+    list_display = ["title", "outlet", "kind", "published_on", "url"]
+    list_filter = ["kind", "outlet"]
+    search_fields = ["title", "outlet", "url"]
+    date_hierarchy = "published_on"
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
