@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from forecasts import verbal
+from forecasts.services import ledger
 from forecasts.models import Expert, Prediction, Question, QuestionRevision, Source, Topic
 
 User = AbstractBaseUser | None
@@ -270,6 +271,7 @@ def record_prediction(
         quote=quote.strip(),
         recorded_by=recorded_by,
     )
+    ledger.append_predictions([prediction])
     _after_prediction_change(question)
     return prediction
 
@@ -327,6 +329,7 @@ def correct_prediction(
         correction_reason=reason.strip(),
         created_at=now,
     )
+    ledger.append_predictions([corrected])
     _after_prediction_change(prediction.question)
     if corrected.question_id != prediction.question_id:
         _after_prediction_change(corrected.question)

@@ -1,0 +1,65 @@
+"""The tamper-evident record: editing, deleting or skipping a published row is detected."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from forecasts.models import LedgerEntry, Prediction
+from forecasts.services import correct_prediction, record_prediction
+from forecasts.services.ledger import verify_ledger
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(expert, question, alice, today):
+    first = record_prediction(
+        expert=expert, question=question, probability="likely", made_on=today, recorded_by=alice
+    )
+    second = correct_prediction(prediction=first, reason="He said 60%.", probability="60%")
+    third = record_prediction(
+        expert=expert, question=question, probability=0.3, made_on=today, quote="Paraphrase: no."
+    )
+    return [first, second, third]
+
+
+def test_every_published_prediction_is_chained_and_verifies(published):
+    entries = list(LedgerEntry.objects.order_by("seq"))
+    assert [e.object_id for e in entries] == [p.pk for p in published]
+    assert entries[1].prev_hash == entries[0].hash
+    assert verify_ledger() == (3, None)
+    call_command("verify_ledger")
+
+
+def test_editing_a_row_in_the_database_is_named(published):
+    Prediction.objects.filter(pk=published[1].pk).update(probability=0.99)
+    checked, problem = verify_ledger()
+    assert checked == 1
+    assert problem.object_id == published[1].pk
+    assert "changed after publication" in problem.reason
+    with pytest.raises(CommandError, match=f"prediction {published[1].pk}"):
+        call_command("verify_ledger")
+
+
+def test_a_removed_entry_breaks_the_chain_where_it_was(published):
+    LedgerEntry.objects.filter(object_id=published[1].pk).delete()
+    _, problem = verify_ledger()
+    assert problem.object_id == published[2].pk
+    assert "chain is broken" in problem.reason
+
+
+def test_a_row_slipped_in_without_the_service_is_reported(published, expert, question, today):
+    sneaky = Prediction.objects.create(
+        expert=expert, question=question, probability=0.5, basis="stated", made_on=today
+    )
+    _, problem = verify_ledger()
+    assert problem.object_id == sneaky.pk
+    assert "never entered" in problem.reason
+
+
+def test_a_rewritten_entry_is_detected(published):
+    entry = LedgerEntry.objects.get(object_id=published[0].pk)
+    LedgerEntry.objects.filter(pk=entry.pk).update(payload=entry.payload.replace("0.75", "0.95"))
+    _, problem = verify_ledger()
+    assert problem.seq == entry.seq
+    assert "entry itself was altered" in problem.reason
