@@ -1,0 +1,210 @@
+"""Public pages: the leaderboard, an expert's track record, a question.
+
+Reads come from forecasts.selectors; these views parse the query string, order rows for
+display and pick templates. Each page runs a fixed number of SQL queries.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from forecasts import selectors
+from forecasts.models import Expert, Prediction, Question, Topic
+from forecasts.views import charts
+
+MURPHY_MIN_N = 20  # SCORING.md: the decomposition is biased for small N, so pages hide it
+
+PERIODS = {"all": None, "12m": 365, "24m": 730}
+PERIOD_CHOICES = [
+    ("all", "All time"),
+    ("12m", "Last 12 months"),
+    ("24m", "Last 24 months"),
+    ("custom", "Between dates"),
+]
+
+
+@dataclass(frozen=True)
+class SortOption:
+    label: str
+    attribute: str
+    best_first_descending: bool  # the direction that puts the best forecaster on top
+
+
+# `rank` is the default order; the others reorder rows but keep their rank numbers.
+SORTS = {
+    "rank": SortOption("Rank", "rank", False),
+    "n": SortOption("Resolved", "resolved_count", True),
+    "hit_rate": SortOption("Hit rate", "hit_rate", True),
+    "brier": SortOption("Brier", "brier", False),
+    "skill": SortOption("Skill", "brier_skill", True),
+    "score": SortOption("Ranking score", "ranking_score", False),
+}
+
+
+class LeaderboardFilters(forms.Form):
+    """The leaderboard's query string. Bad values are reported and the default is used."""
+
+    topic = forms.ChoiceField(required=False, label="Topic")
+    period = forms.ChoiceField(
+        required=False, choices=PERIOD_CHOICES, label="Resolved in", initial="all"
+    )
+    min_resolved = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=1000,
+        label="Ranked from",
+        help_text="resolved predictions",
+    )
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, topics: list[Topic]) -> None:
+        super().__init__(data)
+        self.topics = {t.slug: t for t in topics}
+        self.fields["topic"].choices = [("", "All topics")] + [(t.slug, t.name) for t in topics]
+        # "from" is a Python keyword, so these two are added by name.
+        for name, label in (("from", "From"), ("to", "To")):
+            self.fields[name] = forms.DateField(
+                required=False, label=label, widget=forms.DateInput(attrs={"type": "date"})
+            )
+        self.fields["min_resolved"].widget.attrs["placeholder"] = settings.RANKING_MIN_RESOLVED
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            self.add_error("to", "The end date comes before the start date.")
+        return data
+
+    def value(self, name: str):
+        """The cleaned value of one field, or None when it was missing or invalid."""
+        self.is_valid()  # cached after the first call
+        return self.cleaned_data.get(name)
+
+    def selected_topic(self) -> Topic | None:
+        return self.topics.get(self.value("topic") or "")
+
+    def selected_period(self, today: dt.date) -> tuple[dt.date | None, dt.date | None] | None:
+        start, end = self.value("from"), self.value("to")
+        if start or end:
+            return (start, end)
+        days = PERIODS.get(self.value("period") or "all")
+        return None if days is None else (today - dt.timedelta(days=days), today)
+
+    def selected_sort(self) -> tuple[str, bool]:
+        """(column key, descending) from e.g. ?sort=brier or ?sort=-brier (the reverse)."""
+        raw = self.value("sort") or "rank"
+        key = raw.lstrip("-")
+        if key not in SORTS:
+            return "rank", False
+        option = SORTS[key]
+        reverse = raw.startswith("-")
+        return key, option.best_first_descending != reverse
+
+
+def _sorted_rows(rows: list, key: str, descending: bool) -> list:
+    """Rows by one column, missing values last, rank order breaking ties."""
+    attribute = SORTS[key].attribute
+    present = [r for r in rows if getattr(r, attribute) is not None]
+    missing = [r for r in rows if getattr(r, attribute) is None]
+    present = sorted(present, key=lambda r: getattr(r, attribute), reverse=descending)
+    return present + missing
+
+
+def _sort_headers(request: HttpRequest, key: str, descending: bool) -> dict[str, dict]:
+    """For each sortable column: the link that sorts by it and, if current, its aria-sort."""
+    headers = {}
+    for name, option in SORTS.items():
+        params = request.GET.copy()
+        current = name == key
+        # A click on the current column flips it; on another column it sorts best first.
+        flip = current and descending == option.best_first_descending
+        params["sort"] = ("-" if flip else "") + name
+        if name == "rank" and not flip:
+            params.pop("sort")
+        headers[name] = {
+            "url": "?" + params.urlencode(),
+            "aria_sort": ("descending" if descending else "ascending") if current else None,
+        }
+    return headers
+
+
+def leaderboard(request: HttpRequest) -> HttpResponse:
+    topics = list(Topic.objects.order_by("name"))
+    filters = LeaderboardFilters(request.GET, topics=topics)
+    topic = filters.selected_topic()
+    period = filters.selected_period(timezone.localdate())
+    min_resolved = filters.value("min_resolved")
+    sort_key, descending = filters.selected_sort()
+    board = selectors.leaderboard(topic=topic, min_resolved=min_resolved, period=period)
+    ranked = _sorted_rows(board.ranked, sort_key, descending)
+    provisional = _sorted_rows(board.provisional, sort_key, descending)
+    return render(
+        request,
+        "forecasts/leaderboard.html",
+        {
+            "board": board,
+            "ranked": [(row, charts.calibration_sparkline(row.calibration)) for row in ranked],
+            "provisional": [
+                (row, charts.calibration_sparkline(row.calibration)) for row in provisional
+            ],
+            "filters": filters,
+            "filtered": bool(topic or period or min_resolved),
+            "sort_key": sort_key,
+            "sort_label": SORTS[sort_key].label,
+            "sort_headers": _sort_headers(request, sort_key, descending),
+            "policy": {"mu0": settings.RANKING_MU0, "k": settings.RANKING_K},
+        },
+    )
+
+
+def expert_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    expert = get_object_or_404(Expert, slug=slug)
+    record = selectors.expert_record(expert)
+    overall = record.overall
+    calibration = overall.calibration if overall else []
+    return render(
+        request,
+        "forecasts/expert_detail.html",
+        {
+            "expert": expert,
+            "record": record,
+            "overall": overall,
+            "show_murphy": bool(overall and overall.murphy)
+            and overall.resolved_count >= MURPHY_MIN_N,
+            "murphy_min_n": MURPHY_MIN_N,
+            "calibration_chart": charts.calibration_chart(calibration),
+            "brier_chart": charts.brier_chart(record.brier_over_time),
+            "resolved": record.resolved,
+            "pending": record.pending,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def question_detail(request: HttpRequest, question_id: int) -> HttpResponse:
+    try:
+        question = selectors.question_detail(question_id)
+    except Question.DoesNotExist:
+        raise Http404("No such question.") from None
+    earlier_versions = (
+        Prediction.objects.filter(question=question, superseded_at__isnull=False)
+        .select_related("expert")
+        .order_by("expert__name", "made_on", "version")
+    )
+    return render(
+        request,
+        "forecasts/question_detail.html",
+        {
+            "question": question,
+            "predictions": question.current_predictions,
+            "reviews": question.all_reviews,
+            "revisions": question.all_revisions,
+            "earlier_versions": list(earlier_versions),
+            "topics": list(question.topics.all()),
+        },
+    )
