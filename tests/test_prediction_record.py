@@ -45,7 +45,9 @@ def test_numbers_and_percentages_are_stated(expert, question, today, typed, expe
 
 def test_unknown_phrase_is_refused_naming_it(expert, question, today):
     with pytest.raises(ValidationError) as error:
-        record_prediction(expert=expert, question=question, probability="is confdent", made_on=today)
+        record_prediction(
+            expert=expert, question=question, probability="is confdent", made_on=today
+        )
     assert "is confdent" in str(error.value.message_dict["probability"])
     assert not Prediction.objects.exists()
 

@@ -80,9 +80,20 @@ def test_peer_scores_and_topic_records(carol):
 
 
 def _snapshot() -> list[tuple]:
-    fields = ["expert_id", "topic_id", "resolved_count", "brier", "log_score", "hit_rate",
-              "ranking_score", "peer_mean", "consensus_relative_mean", "yield_score",
-              "calibration", "murphy"]
+    fields = [
+        "expert_id",
+        "topic_id",
+        "resolved_count",
+        "brier",
+        "log_score",
+        "hit_rate",
+        "ranking_score",
+        "peer_mean",
+        "consensus_relative_mean",
+        "yield_score",
+        "calibration",
+        "murphy",
+    ]
     return sorted(TrackRecord.objects.values_list(*fields), key=lambda r: (r[0], r[1] or 0))
 
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from forecasts import verbal
-from forecasts.services import ledger
 from forecasts.models import Expert, Prediction, Question, QuestionRevision, Source, Topic
+from forecasts.services import ledger
 
 User = AbstractBaseUser | None
 
