@@ -460,3 +460,15 @@ class LedgerHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq} {self.hash[:12]}"
+
+
+class StaleTrackRecord(models.Model):
+    """An expert whose track record waits for an update: the outbox between a resolution and
+    the worker. Written in the resolution's transaction, removed once the record is rebuilt, so
+    a broker that is down when the question resolves delays the update but never loses it."""
+
+    expert = models.OneToOneField(Expert, on_delete=models.CASCADE, related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"stale track record of expert {self.expert_id}"

@@ -7,6 +7,7 @@ scoring.figures_from_sums; the nightly rebuild runs the very same code over ever
 both paths give identical figures.
 """
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -23,10 +24,19 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from forecasts import scoring
-from forecasts.models import Expert, Prediction, PredictionScore, Question, TrackRecord
+from forecasts.models import (
+    Expert,
+    Prediction,
+    PredictionScore,
+    Question,
+    StaleTrackRecord,
+    TrackRecord,
+)
 
+logger = logging.getLogger(__name__)
 OVERALL = None  # the topic key of an expert's overall record
 
 
@@ -49,7 +59,7 @@ def counting_predictions(question: Question) -> list[Prediction]:
     return list(latest.values())
 
 
-def _score_rows(question: Question, predictions: list[Prediction]) -> list[PredictionScore]:
+def score_rows(question: Question, predictions: list[Prediction]) -> list[PredictionScore]:
     o = 1 if question.outcome == Question.Outcome.YES else 0
     probabilities = [p.probability for p in predictions]
     peers = scoring.peer_scores(probabilities, o)
@@ -97,15 +107,57 @@ def score_question(*, question_id: int, enqueue: bool = True) -> list[int]:
     expert_ids = set(question.scores.values_list("expert_id", flat=True))
     question.scores.all().delete()
     if question.status == Question.Status.RESOLVED and question.outcome in ("yes", "no"):
-        rows = _score_rows(question, counting_predictions(question))
+        rows = score_rows(question, counting_predictions(question))
         PredictionScore.objects.bulk_create(rows)
         expert_ids.update(row.expert_id for row in rows)
     ids = sorted(expert_ids)
     if enqueue and ids:
-        from forecasts.tasks import update_track_records
-
-        transaction.on_commit(lambda: update_track_records.delay(ids))
+        mark_stale(ids)
+        transaction.on_commit(lambda: enqueue_refresh(ids))
     return ids
+
+
+def mark_stale(expert_ids: list[int]) -> None:
+    """Record, in the caller's transaction, that these experts' records need a rebuild."""
+    now = timezone.now()
+    StaleTrackRecord.objects.filter(expert_id__in=expert_ids).update(marked_at=now)
+    StaleTrackRecord.objects.bulk_create(
+        [StaleTrackRecord(expert_id=i, marked_at=now) for i in expert_ids], ignore_conflicts=True
+    )
+
+
+def enqueue_refresh(expert_ids: list[int]) -> bool:
+    """Ask a worker to rebuild these records. With the broker down the stale marks stay, and
+    the beat sweep (refresh_stale_track_records) does the work once the broker is back."""
+    from forecasts.tasks import update_track_records
+
+    try:
+        update_track_records.delay(expert_ids)
+    except (KombuOperationalError, ConnectionError, OSError) as exc:
+        logger.warning(
+            "Broker unreachable; %d track records wait for the sweep: %s", len(expert_ids), exc
+        )
+        return False
+    return True
+
+
+@transaction.atomic
+def refresh_track_records(*, expert_ids: list[int] | None = None, batch: int = 500) -> int:
+    """Rebuild the records of stale experts (all, or only these); returns how many.
+
+    The stale rows are claimed with SKIP LOCKED and deleted before the scores are read, so two
+    overlapping runs take disjoint experts, and a resolution committed meanwhile marks its
+    experts again instead of being lost.
+    """
+    stale = StaleTrackRecord.objects.select_for_update(skip_locked=True).order_by("expert_id")
+    if expert_ids is not None:
+        stale = stale.filter(expert_id__in=expert_ids)
+    ids = list(stale.values_list("expert_id", flat=True)[:batch])
+    if not ids:
+        return 0
+    StaleTrackRecord.objects.filter(expert_id__in=ids).delete()
+    update_track_records(expert_ids=ids)
+    return len(ids)
 
 
 def _exact_sum(expression) -> Sum:
@@ -258,6 +310,7 @@ def _replace_track_records(scores: QuerySet, existing: QuerySet) -> int:
 @transaction.atomic
 def recompute_track_records() -> int:
     """Rescore every settled question and rebuild every track record from scratch."""
+    StaleTrackRecord.objects.all().delete()
     PredictionScore.objects.all().delete()
     settled = Question.objects.filter(status=Question.Status.RESOLVED).values_list("pk", flat=True)
     for question_id in settled.iterator():

@@ -1,0 +1,126 @@
+"""Import predictions from a CSV file (DESIGN.md's contract) or PredictionBook's public dump."""
+
+import csv
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from forecasts.services.csv_import import ImportReport, RowError, import_rows
+from forecasts.services.csv_io import (
+    COLUMNS,
+    CsvFormatError,
+    read_ledger_rows,
+    read_predictionbook_rows,
+    read_predictionbook_titles,
+)
+
+SHOWN_SKIPS = 10
+
+
+class Command(BaseCommand):
+    help = (
+        "Import predictions from FILE.csv with columns "
+        f"{', '.join(COLUMNS)} (see DESIGN.md). Bad rows are reported as 'row N: reason' "
+        "(N counts the header as row 1) and good rows are kept; re-running the same file "
+        "changes nothing. Exits 0 when the file was read, even if some rows failed."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--format",
+            choices=["ledger", "predictionbook"],
+            default="ledger",
+            help="ledger (default): our columns. predictionbook: PredictionBook's public.csv; "
+            "see docs/predictionbook.md.",
+        )
+        parser.add_argument(
+            "--questions",
+            type=Path,
+            help="With --format predictionbook: questions.csv, for the questions' titles.",
+        )
+        parser.add_argument("--errors", type=Path, help="Also write failed rows to this CSV.")
+        parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument("--quiet", action="store_true", help="No progress bar.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        started = time.monotonic()
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as stream:
+                rows = self._reader(stream, options)
+                with tqdm(
+                    total=_count_rows(path),
+                    unit="row",
+                    disable=options["quiet"],
+                    file=self.stderr._out,
+                ) as bar:
+                    report = import_rows(
+                        rows,
+                        file_label=path.name,
+                        batch_size=options["batch_size"],
+                        progress=bar.update,
+                    )
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Cannot read {path}: {exc}") from None
+        except CsvFormatError as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        self._summarise(report, time.monotonic() - started)
+        if options["errors"]:
+            _write_errors(options["errors"], report)
+
+    def _reader(self, stream, options: dict[str, Any]):
+        if options["format"] == "ledger":
+            return read_ledger_rows(stream)
+        titles = {}
+        if options["questions"]:
+            with options["questions"].open(encoding="utf-8-sig", newline="") as questions:
+                titles = read_predictionbook_titles(questions)
+        return read_predictionbook_rows(stream, titles=titles)
+
+    def _summarise(self, report: ImportReport, seconds: float) -> None:
+        for error in sorted(report.errors, key=lambda e: e.row):
+            self.stdout.write(f"row {error.row}: {error.reason}")
+        for skip in report.skipped[:SHOWN_SKIPS]:
+            self.stdout.write(f"row {skip.row}: skipped: {skip.reason}")
+        if len(report.skipped) > SHOWN_SKIPS:
+            more = len(report.skipped) - SHOWN_SKIPS
+            self.stdout.write(f"... and {more} more skipped rows (--errors FILE lists them all)")
+        total = report.created + report.unchanged + len(report.errors) + len(report.skipped)
+        summary = (
+            f"{total} rows in {seconds:.1f}s: {report.created} created, "
+            f"{report.unchanged} unchanged, {len(report.errors)} errors, "
+            f"{len(report.skipped)} skipped. {report.experts_created} new experts, "
+            f"{report.questions_created} new questions, {report.questions_settled} settled, "
+            f"{report.questions_scored} scored, {report.track_records} track records rebuilt."
+        )
+        style = self.style.WARNING if report.errors else self.style.SUCCESS
+        self.stdout.write(style(summary))
+        if report.errors:
+            self.stdout.write(
+                f"{len(report.errors)} rows failed and were not imported; the other rows were. "
+                "Fix the failed rows and run the same file again: imported rows are not repeated."
+            )
+
+
+def _count_rows(path: Path) -> int:
+    """Lines after the header: the progress bar's total (a quoted multi-line cell overcounts)."""
+    with path.open("rb") as stream:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
+    return max(lines - 1, 0)
+
+
+def _write_errors(path: Path, report: ImportReport) -> None:
+    failed: list[tuple[str, RowError]] = [("error", e) for e in report.errors]
+    failed += [("skipped", s) for s in report.skipped]
+    columns = list(dict.fromkeys(k for _, e in failed for k in e.values))
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["row", "kind", "reason", *columns])
+        for kind, e in sorted(failed, key=lambda item: item[1].row):
+            writer.writerow([e.row, kind, e.reason, *(e.values.get(c, "") for c in columns)])

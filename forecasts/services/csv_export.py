@@ -1,0 +1,100 @@
+"""Export every current prediction in the import format, so export → import loses nothing.
+
+Rows come question by question and, within a question, in the order the predictions were
+recorded: re-imported, a later prediction of the same day stays the later one, which matters
+because only an expert's latest prediction by the deadline counts.
+"""
+
+import csv
+from collections.abc import Iterator
+from typing import TextIO
+
+from django.utils import timezone
+
+from forecasts import verbal
+from forecasts.models import Prediction, Question, Review
+from forecasts.services.csv_io import COLUMNS, OPTIONAL_COLUMNS, TOPIC_SEPARATOR, implied_phrase
+
+SETTLED_STATES = (Question.Status.RESOLVED, Question.Status.ANNULLED)
+
+
+def probability_cell(prediction: Prediction) -> str:
+    """What to write in the probability column so that importing it gives back the same
+    probability and basis: the words as recorded when they parse to them, else an equivalent."""
+    if prediction.phrase:
+        try:
+            parsed = verbal.parse_probability(prediction.phrase)
+        except ValueError:
+            parsed = None
+        if parsed and (parsed.probability, parsed.basis) == (
+            prediction.probability,
+            prediction.basis,
+        ):
+            return prediction.phrase
+    if prediction.probability is None:
+        # Recorded but not scored: a contingency phrase reads back as exactly that.
+        return verbal.VERBAL_TABLE.contingency[0]
+    for marker in verbal.VERBAL_TABLE.markers.values():
+        if (marker.probability, marker.basis) == (prediction.probability, prediction.basis):
+            return marker.phrase
+    return repr(prediction.probability)
+
+
+def _phrase_on_import(cell: str) -> str:
+    return implied_phrase(cell, verbal.parse_probability(cell))
+
+
+def _verdicts() -> dict[int, Review]:
+    """The verdict that settled each settled question (its latest review)."""
+    reviews = Review.objects.filter(question__status__in=SETTLED_STATES).order_by(
+        "question_id", "round", "created_at", "id"
+    )
+    return {review.question_id: review for review in reviews.only("question_id", "evidence_url")}
+
+
+def export_rows() -> Iterator[dict[str, str]]:
+    verdicts = _verdicts()
+    predictions = (
+        Prediction.objects.current()
+        .select_related("expert", "question", "source")
+        .prefetch_related("question__topics")
+        .order_by("question__deadline", "question_id", "id")
+    )
+    for prediction in predictions.iterator(chunk_size=2000):
+        yield _row(prediction, verdicts)
+
+
+def _row(prediction: Prediction, verdicts: dict[int, Review]) -> dict[str, str]:
+    question, source = prediction.question, prediction.source
+    settled = question.status in SETTLED_STATES
+    cell = probability_cell(prediction)
+    verdict = verdicts.get(question.pk) if settled else None
+    consensus = question.consensus_probability
+    return {
+        "expert": prediction.expert.name,
+        "question": question.title,
+        "deadline": question.deadline.isoformat(),
+        "probability": cell,
+        "made_on": prediction.made_on.isoformat(),
+        "outcome": question.outcome if settled else "",
+        "resolution_criteria": question.resolution_criteria,
+        "source_url": source.url if source else "",
+        "source_title": source.title if source else "",
+        "topic": f"{TOPIC_SEPARATOR} ".join(sorted(t.name for t in question.topics.all())),
+        "quote": prediction.quote,
+        "phrase": "" if prediction.phrase == _phrase_on_import(cell) else prediction.phrase,
+        "evidence_url": verdict.evidence_url if verdict else "",
+        "resolved_on": timezone.localdate(question.resolved_at).isoformat() if settled else "",
+        "consensus_probability": "" if consensus is None else repr(consensus),
+    }
+
+
+def write_predictions_csv(stream: TextIO) -> int:
+    """Write the header and every current prediction; returns the number of rows."""
+    writer = csv.DictWriter(stream, fieldnames=[*COLUMNS, *OPTIONAL_COLUMNS])
+    writer.writeheader()
+    count = 0
+    for row in export_rows():
+        writer.writerow(row)
+        count += 1
+    return count

@@ -1,0 +1,327 @@
+"""The CSV formats predictions travel in: our own columns, and PredictionBook's public dump.
+
+Readers stream: they take an open text file and yield one `SourceRow` at a time, so a file of
+any size is never held in memory. Row numbers are spreadsheet row numbers: the header is row 1,
+the first data row is row 2 (a quoted cell spanning several lines is still one row).
+
+Our format (DESIGN.md's interface contract) has these columns, all required in the header:
+expert, question, deadline, probability, made_on, outcome, resolution_criteria, source_url,
+source_title, topic, quote. Optional columns, written by export_predictions so that an
+export re-imports without loss: phrase (the words used, when they differ from `probability`),
+evidence_url and resolved_on (of the question's verdict), consensus_probability. `topic` may
+name several topics separated by ";".
+"""
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TextIO
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from forecasts import verbal
+
+COLUMNS = (
+    "expert",
+    "question",
+    "deadline",
+    "probability",
+    "made_on",
+    "outcome",
+    "resolution_criteria",
+    "source_url",
+    "source_title",
+    "topic",
+    "quote",
+)
+OPTIONAL_COLUMNS = ("phrase", "evidence_url", "resolved_on", "consensus_probability")
+TOPIC_SEPARATOR = ";"
+
+PREDICTIONBOOK_COLUMNS = (
+    "question_id",
+    "user_id",
+    "probability",
+    "timestamp",
+    "outcome",
+    "close_time",
+    "resolve_time",
+    "q_type",
+)
+PREDICTIONBOOK_OUTCOMES = {"1.0": "yes", "1": "yes", "0.0": "no", "0": "no", "-1.0": "annulled"}
+PREDICTIONBOOK_URL = "https://predictionbook.com/predictions/{id}"
+
+
+class CsvFormatError(ValueError):
+    """The file as a whole cannot be read (not CSV, missing columns): nothing is imported."""
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One data row: `values` in our columns, or `skip` saying why the row is left out."""
+
+    number: int
+    values: Mapping[str, str]
+    skip: str = ""
+
+
+def _reader(stream: TextIO, required: tuple[str, ...]) -> csv.DictReader:
+    reader = csv.DictReader(stream)
+    try:
+        header = reader.fieldnames
+    except csv.Error as exc:
+        raise CsvFormatError(f"not a readable CSV file: {exc}") from None
+    if not header:
+        raise CsvFormatError("the file is empty: expected a header row")
+    found = {name.strip().lower() for name in header if name}
+    missing = [name for name in required if name not in found]
+    if missing:
+        raise CsvFormatError(
+            f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
+            f"(the header has: {', '.join(h for h in header if h)})"
+        )
+    reader.fieldnames = [(name or "").strip().lower() for name in header]
+    return reader
+
+
+def _rows(reader: csv.DictReader) -> Iterator[tuple[int, dict[str, str]]]:
+    number = 1
+    try:
+        for raw in reader:
+            number += 1
+            yield number, {k: (v or "").strip() for k, v in raw.items() if k}
+    except csv.Error as exc:
+        raise CsvFormatError(f"row {number + 1}: the CSV is malformed: {exc}") from None
+
+
+def read_ledger_rows(stream: TextIO) -> Iterator[SourceRow]:
+    """Rows of our own format (the module docstring lists the columns)."""
+    for number, values in _rows(_reader(stream, COLUMNS)):
+        yield SourceRow(number, values)
+
+
+def read_predictionbook_titles(stream: TextIO) -> dict[str, str]:
+    """question_id → q_title from PredictionBook's questions.csv (some 18,000 short titles)."""
+    return {
+        values["question_id"]: values["q_title"]
+        for _number, values in _rows(_reader(stream, ("question_id", "q_title")))
+    }
+
+
+def read_predictionbook_rows(
+    stream: TextIO, *, titles: Mapping[str, str] | None = None
+) -> Iterator[SourceRow]:
+    """PredictionBook's public.csv (one row per forecast) as rows of our format.
+
+    The file must be sorted by question and then time, as the public dump is: a user's later
+    forecast on a question must come later in the file, because only the latest one made by the
+    deadline counts and forecasts of the same day are told apart by import order.
+    """
+    titles = titles or {}
+    last_seen: dict[tuple[str, str], str] = {}
+    for number, pb in _rows(_reader(stream, PREDICTIONBOOK_COLUMNS)):
+        values = predictionbook_row(pb, titles)
+        skip = _predictionbook_skip(pb, values)
+        key = (pb["question_id"], pb["user_id"])
+        if not skip and pb["timestamp"] < last_seen.get(key, ""):
+            skip = (
+                "forecast is older than an earlier row of the same user on this question: "
+                "sort the file by question_id, then timestamp"
+            )
+        last_seen[key] = max(pb["timestamp"], last_seen.get(key, ""))
+        yield SourceRow(number, values, skip)
+
+
+def _predictionbook_skip(pb: Mapping[str, str], values: Mapping[str, str]) -> str:
+    if pb["q_type"] not in ("0", "0.0", ""):
+        return f"not a binary question (q_type {pb['q_type']})"
+    if values["made_on"] and values["deadline"] and values["made_on"] > values["deadline"]:
+        # PredictionBook kept taking forecasts after a question's close time; they never count.
+        return f"made on {values['made_on']}, after the close date {values['deadline']}"
+    return ""
+
+
+def _date_part(timestamp: str) -> str:
+    """'2008-06-20 03:46:16+00:00' → '2008-06-20' (PredictionBook's times are all UTC)."""
+    return timestamp[:10]
+
+
+def predictionbook_row(pb: Mapping[str, str], titles: Mapping[str, str]) -> dict[str, str]:
+    """One PredictionBook forecast in our columns.
+
+    The question's title carries its PredictionBook id: titles are not unique there (42 pairs
+    share a title and a close date), while ours key a question by title and deadline.
+    """
+    question_id = pb["question_id"]
+    title = titles.get(question_id, "").strip() or f"PredictionBook question {question_id}"
+    url = PREDICTIONBOOK_URL.format(id=question_id)
+    outcome = PREDICTIONBOOK_OUTCOMES.get(pb["outcome"], pb["outcome"])
+    return {
+        "expert": pb["user_id"],
+        "question": f"{title[:460]} (PredictionBook #{question_id})",
+        "deadline": _date_part(pb["close_time"]),
+        "probability": pb["probability"],
+        "made_on": _date_part(pb["timestamp"]),
+        "outcome": outcome,
+        "resolution_criteria": f"As judged on PredictionBook: {url}",
+        "source_url": url,
+        "source_title": f"PredictionBook question {question_id}",
+        "topic": "PredictionBook",
+        "quote": "",
+        "resolved_on": _date_part(pb.get("resolve_time", "")) if outcome else "",
+    }
+
+
+def parse_iso_date(text: str) -> dt.date:
+    """An ISO 8601 date, or the date of an ISO 8601 date-time ('2025-03-01T10:00:00Z')."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return dt.datetime.fromisoformat(text).date()
+
+
+class RowProblem(ValueError):
+    """Why one row cannot be imported; the message is shown as "row N: <message>"."""
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One validated row of our format, normalised as the write services normalise input."""
+
+    number: int
+    expert: str
+    title: str
+    deadline: dt.date
+    parsed: verbal.ParsedProbability
+    phrase: str
+    made_on: dt.date
+    outcome: str
+    criteria: str
+    source_url: str
+    source_title: str
+    topics: tuple[str, ...]
+    quote: str
+    evidence_url: str = ""
+    resolved_on: dt.date | None = None
+    consensus: float | None = None
+
+    @property
+    def question_key(self) -> tuple[str, dt.date]:
+        return (self.title, self.deadline)
+
+
+_URL = URLValidator(schemes=["http", "https"])
+
+
+def _text(values: Mapping[str, str], column: str, max_length: int, required: bool = False) -> str:
+    text = " ".join(values.get(column, "").split())
+    if required and not text:
+        raise RowProblem(f"missing {column}")
+    if len(text) > max_length:
+        raise RowProblem(f"{column} is {len(text)} characters long; at most {max_length}")
+    return text
+
+
+def _date(values: Mapping[str, str], column: str, required: bool = True) -> dt.date | None:
+    text = values.get(column, "")
+    if not text:
+        if required:
+            raise RowProblem(f"missing {column}")
+        return None
+    try:
+        return parse_iso_date(text)
+    except ValueError:
+        raise RowProblem(f"{column} {text!r} is not an ISO 8601 date (YYYY-MM-DD)") from None
+
+
+def _url(values: Mapping[str, str], column: str) -> str:
+    url = values.get(column, "")
+    if not url:
+        return ""
+    if len(url) > 1000:
+        raise RowProblem(f"{column} is longer than 1000 characters")
+    try:
+        _URL(url)
+    except ValidationError:
+        raise RowProblem(f"{column} {url!r} is not an http(s) URL") from None
+    return url
+
+
+def parse_probability_cell(text: str) -> verbal.ParsedProbability:
+    """A number in [0, 1], a percentage, odds or a phrase of the verbal table."""
+    if not text:
+        raise RowProblem("missing probability")
+    try:
+        return verbal.parse_probability(text)
+    except verbal.UnknownPhrase as exc:
+        near = ", ".join(repr(s) for s in exc.suggestions) or "none"
+        raise RowProblem(f"probability {text!r} unknown; near matches: {near}") from None
+    except ValueError as exc:
+        message = str(exc)
+        if not message.startswith("probability"):
+            message = f"probability {text!r}: {message}"
+        raise RowProblem(message) from None
+
+
+def _consensus(values: Mapping[str, str]) -> float | None:
+    text = values.get("consensus_probability", "")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise RowProblem(f"consensus_probability {text!r} is not a number in [0, 1]")
+    return value
+
+
+_PLAIN_NUMBER = re.compile(r"\d*\.?\d+")
+
+
+def implied_phrase(cell: str, parsed: verbal.ParsedProbability) -> str:
+    """The phrase a prediction imported from this probability cell is stored with.
+
+    A plain number is the probability itself, not words anyone used, so it is stored without a
+    phrase (as when an editor enters a number); "70%", odds and phrases are kept as written.
+    """
+    return "" if _PLAIN_NUMBER.fullmatch(cell.strip()) else parsed.phrase[:200]
+
+
+def parse_ledger_row(row: SourceRow) -> LedgerRow:
+    """Validate one row; RowProblem names the first thing wrong with it."""
+    values = row.values
+    expert = _text(values, "expert", 200, required=True)
+    title = _text(values, "question", 500, required=True)
+    deadline, made_on = _date(values, "deadline"), _date(values, "made_on")
+    parsed = parse_probability_cell(values.get("probability", ""))
+    if made_on > deadline:
+        raise RowProblem(f"made_on {made_on} is after deadline {deadline}")
+    outcome = values.get("outcome", "").lower()
+    if outcome not in ("", "yes", "no", "annulled"):
+        raise RowProblem(f"outcome {values['outcome']!r} is not yes, no, annulled or empty")
+    topics = tuple(
+        dict.fromkeys(" ".join(t.split()) for t in values.get("topic", "").split(TOPIC_SEPARATOR))
+    )
+    if any(len(topic) > 120 for topic in topics):
+        raise RowProblem("a topic name is longer than 120 characters")
+    return LedgerRow(
+        number=row.number,
+        expert=expert,
+        title=title,
+        deadline=deadline,
+        parsed=parsed,
+        phrase=_text(values, "phrase", 200) or implied_phrase(values["probability"], parsed),
+        made_on=made_on,
+        outcome=outcome,
+        criteria=values.get("resolution_criteria", "").strip(),
+        source_url=_url(values, "source_url"),
+        source_title=_text(values, "source_title", 500),
+        topics=tuple(topic for topic in topics if topic),
+        quote=values.get("quote", "").strip(),
+        evidence_url=_url(values, "evidence_url"),
+        resolved_on=_date(values, "resolved_on", required=False),
+        consensus=_consensus(values),
+    )
