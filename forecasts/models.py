@@ -231,6 +231,39 @@ class Prediction(models.Model):
         return f"{self.expert} — {shown} — {self.question}"
 
 
+class ExtractionDraft(models.Model):
+    """A candidate prediction the extraction assistant proposed for a source.
+
+    Nothing is published from a draft: an editor confirms it in the admin, which records a
+    prediction through the services. `candidate` is the candidate as proposed (speaker, claim,
+    quote, phrase, probability, basis, table_version, suggested_deadline, deadline_basis,
+    question_title, resolution_criteria, sentence_index).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an editor"
+        CONFIRMED = "confirmed", "Confirmed"
+        DISMISSED = "dismissed", "Dismissed"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="extraction_drafts")
+    candidate = models.JSONField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    prediction = models.ForeignKey(
+        Prediction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["source", "id"]
+        indexes = [models.Index(fields=["source", "status"], name="draft_source_status")]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk} for source {self.source_id}: {self.status}"
+
+
 class PredictionScore(models.Model):
     """The scores of the one prediction that counts for an expert on a resolved question."""
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from forecasts import services
 from forecasts.admin.base import ServiceModelAdmin, ServiceModelForm
+from forecasts.admin.extraction import SourceExtractionMixin
 from forecasts.models import Expert, Source, Topic
 
 
@@ -92,7 +93,7 @@ class SourceForm(forms.ModelForm):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SourceExtractionMixin, admin.ModelAdmin):
     form = SourceForm
     list_display = ["title", "outlet", "kind", "published_on", "url"]
     list_filter = ["kind", "outlet"]

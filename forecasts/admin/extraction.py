@@ -1,0 +1,179 @@
+"""The admin's "Extract predictions" page for a Source.
+
+The editor gives the article (pasted, uploaded HTML or fetched from the source's URL), sees
+the assistant's candidates with checkboxes and editable fields, and confirms a selection.
+Confirming creates or matches experts and questions and records the predictions in one
+transaction (forecasts.extraction.drafts.confirm_candidates); nothing is recorded otherwise.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import formset_factory
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+
+from forecasts.extraction import drafts, service
+from forecasts.extraction.candidates import Candidate
+from forecasts.extraction.errors import ExtractionInputError
+from forecasts.extraction.text import MAX_UPLOAD_BYTES
+from forecasts.models import Source
+
+
+class ArticleInputForm(forms.Form):
+    """Where the article comes from: one of the three."""
+
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8, "cols": 100}), required=False)
+    html_file = forms.FileField(label="or upload an HTML page", required=False)
+    fetch_url = forms.BooleanField(label="or fetch the source's URL", required=False)
+
+
+class CandidateForm(forms.Form):
+    selected = forms.BooleanField(label="Confirm", required=False)
+    speaker = forms.CharField(max_length=200, required=False)
+    question_title = forms.CharField(
+        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 50})
+    )
+    resolution_criteria = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 50})
+    )
+    deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    probability = forms.CharField(
+        max_length=100, required=False, help_text="0.7, 70% or a phrase of the table"
+    )
+    quote = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 40}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("selected"):
+            for name in ("speaker", "question_title", "resolution_criteria", "deadline"):
+                if not data.get(name):
+                    self.add_error(name, "Needed to confirm this candidate.")
+            if not (data.get("probability") or "").strip():
+                self.add_error("probability", "Set a probability: the words map to no number.")
+        return data
+
+    def confirmed(self) -> drafts.ConfirmedCandidate:
+        data = self.cleaned_data
+        return drafts.ConfirmedCandidate(
+            speaker=data["speaker"],
+            question_title=data["question_title"],
+            resolution_criteria=data["resolution_criteria"],
+            deadline=data["deadline"],
+            probability=data["probability"],
+            quote=data["quote"],
+        )
+
+
+CandidateFormSet = formset_factory(CandidateForm, extra=0)
+
+
+def candidate_initial(candidate: Candidate) -> dict[str, Any]:
+    # The phrase, not the number, so that the stored basis stays verbal or bare assertion.
+    probability = candidate.phrase if candidate.probability is not None else ""
+    return {
+        "selected": False,  # an editor ticks each one: nothing is published by default
+        "speaker": candidate.speaker,
+        "question_title": candidate.question_title,
+        "resolution_criteria": candidate.resolution_criteria,
+        "deadline": dt.date.fromisoformat(candidate.suggested_deadline),
+        "probability": probability,
+        "quote": candidate.quote,
+    }
+
+
+def _candidates(source: Source) -> list[Candidate]:
+    if not source.text.strip():
+        return []
+    return service.extract_candidates(source.text, published_on=source.published_on)
+
+
+class SourceExtractionMixin:
+    """Adds /admin/forecasts/source/<id>/extract/ and its button to SourceAdmin."""
+
+    change_form_template = "admin/forecasts/source/change_form.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view(self.extract_view)  # type: ignore[attr-defined]
+        extract = path("<int:source_id>/extract/", view, name="forecasts_source_extract")
+        return [extract, *super().get_urls()]  # type: ignore[misc]
+
+    def extract_view(self, request: HttpRequest, source_id: int) -> HttpResponse:
+        source = get_object_or_404(Source, pk=source_id)
+        if not request.user.has_perm("forecasts.add_prediction"):
+            raise PermissionDenied
+        input_form = ArticleInputForm()
+        if request.method == "POST" and "read_article" in request.POST:
+            input_form = ArticleInputForm(request.POST, request.FILES)
+            if input_form.is_valid() and self._read_article(request, source, input_form):
+                return HttpResponseRedirect(request.path)
+        elif request.method == "POST":
+            formset = CandidateFormSet(request.POST, prefix="candidate")
+            if formset.is_valid() and self._confirm(request, source, formset):
+                return HttpResponseRedirect(
+                    reverse("admin:forecasts_source_change", args=[source.pk])
+                )
+            return self._render(request, source, formset, input_form)
+        return self._render(request, source, self._formset(source), input_form)
+
+    def _formset(self, source: Source) -> Any:
+        if not source.text.strip():
+            return None
+        initial = [candidate_initial(c) for c in _candidates(source)]
+        return CandidateFormSet(initial=initial, prefix="candidate")
+
+    def _read_article(self, request: HttpRequest, source: Source, form: ArticleInputForm) -> bool:
+        data = form.cleaned_data
+        upload = data.get("html_file")
+        try:
+            extraction = service.extract(
+                text=data["text"] or None,
+                html=upload.read(MAX_UPLOAD_BYTES + 1) if upload else None,
+                url=source.url if data["fetch_url"] else None,
+                published_on=source.published_on,
+            )
+        except ExtractionInputError as exc:
+            form.add_error(None, str(exc))
+            return False
+        drafts.store_source_text(source=source, text=extraction.article.text)
+        count = len(extraction.candidates)
+        messages.success(request, f"The article text is kept on the source; {count} candidates.")
+        return True
+
+    def _confirm(self, request: HttpRequest, source: Source, formset: Any) -> bool:
+        rows = [f.confirmed() for f in formset.forms if f.cleaned_data.get("selected")]
+        if not rows:
+            messages.warning(request, "No candidate was ticked; nothing was recorded.")
+            return False
+        try:
+            predictions = drafts.confirm_candidates(source=source, rows=rows, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages) + " Nothing was recorded.")
+            return False
+        messages.success(request, f"Recorded {len(predictions)} predictions from this source.")
+        return True
+
+    def _render(
+        self, request: HttpRequest, source: Source, formset: Any, input_form: ArticleInputForm
+    ) -> TemplateResponse:
+        # Extraction is deterministic, so the candidates line up with the posted forms.
+        candidates = _candidates(source)
+        forms_ = formset.forms if formset else []
+        rows = [
+            (form, candidates[i] if i < len(candidates) else None) for i, form in enumerate(forms_)
+        ]
+        context = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "opts": Source._meta,
+            "original": source,
+            "title": f"Extract predictions: {source}",
+            "formset": formset,
+            "rows": rows,
+            "input_form": input_form,
+        }
+        return TemplateResponse(request, "admin/forecasts/extraction/candidates.html", context)

@@ -1,0 +1,137 @@
+"""POST /api/extract/ (propose, save nothing) and POST /api/sources/{id}/extract/ (keep the
+text on the source and the candidates as drafts). Editors only; every refusal is a JSON 4xx."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadedfile import UploadedFile
+from django.shortcuts import get_object_or_404
+from rest_framework import permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from forecasts.extraction import drafts, service
+from forecasts.extraction.errors import (
+    ExtractionInputError,
+    InputTooLarge,
+    NotAnArticle,
+    UnsupportedInput,
+)
+from forecasts.extraction.text import MAX_UPLOAD_BYTES
+from forecasts.models import Source
+
+
+class CanExtract(permissions.BasePermission):
+    message = "Only editors can run the extraction assistant: ask an admin for the Editors group."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm("forecasts.add_prediction"))
+
+
+def _upload(value: Any) -> bytes | str | None:
+    if isinstance(value, UploadedFile):
+        if value.size and value.size > MAX_UPLOAD_BYTES:
+            raise InputTooLarge(f"The upload is larger than {MAX_UPLOAD_BYTES // 1048576} MB.")
+        return value.read(MAX_UPLOAD_BYTES + 1)
+    return value
+
+
+def _date(value: Any) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ExtractionInputError("`published_on` must be a date like 2025-05-28.") from None
+
+
+def _inputs(request: Request) -> dict[str, Any]:
+    """text / html (a string or an uploaded file, also as `file`) / url, and published_on."""
+    try:
+        data = request.data
+    except RequestDataTooBig:
+        raise InputTooLarge("The request is too large; send one article at a time.") from None
+    if not hasattr(data, "get"):
+        raise ExtractionInputError('Send an object: {"text": "..."}, {"url": ...} or html.')
+    files = getattr(request, "FILES", {})
+    html = _upload(files.get("html") or files.get("file") or data.get("html"))
+    for name in ("text", "url"):
+        if data.get(name) is not None and not isinstance(data.get(name), str):
+            raise ExtractionInputError(f"`{name}` must be a string.")
+    if html is not None and not isinstance(html, str | bytes):
+        raise UnsupportedInput("`html` must be a string or an uploaded file.")
+    return {
+        "text": data.get("text") or None,
+        "html": html or None,
+        "url": data.get("url") or None,
+        "published_on": _date(data.get("published_on")),
+    }
+
+
+def _stored_input(source: Source) -> dict[str, str]:
+    if source.text.strip():
+        return {"text": source.text}
+    if source.url:
+        return {"url": source.url}
+    raise NotAnArticle("This source has no text and no URL: send `text`, `html` or `url`.")
+
+
+def _error(exc: ExtractionInputError) -> Response:
+    return Response({"detail": str(exc)}, status=exc.status)
+
+
+def _article(extraction: service.Extraction) -> dict[str, Any]:
+    article = extraction.article
+    published = article.published_on.isoformat() if article.published_on else None
+    return {
+        "title": article.title,
+        "published_on": published,
+        "url": extraction.url,
+        "characters": len(article.text),
+    }
+
+
+class ExtractView(APIView):
+    """Propose candidate predictions from `text`, `html` or `url`; nothing is saved."""
+
+    permission_classes = [CanExtract]
+
+    def post(self, request: Request) -> Response:
+        try:
+            extraction = service.extract(**_inputs(request))
+        except ExtractionInputError as exc:
+            return _error(exc)
+        candidates = [c.as_dict() for c in extraction.candidates]
+        return Response({"candidates": candidates, "article": _article(extraction)})
+
+
+class SourceExtractView(APIView):
+    """Run the assistant on a source (its stored text, its URL, or a new input) and keep the
+    candidates as drafts for an editor to confirm in the admin."""
+
+    permission_classes = [CanExtract]
+
+    def post(self, request: Request, pk: int) -> Response:
+        source = get_object_or_404(Source, pk=pk)
+        if not drafts.drafts_available():
+            return Response(
+                {"detail": "Drafts are not installed yet (ExtractionDraft model missing)."},
+                status=status.HTTP_501_NOT_IMPLEMENTED,
+            )
+        try:
+            inputs = _inputs(request)
+            if not (inputs["text"] or inputs["html"] or inputs["url"]):
+                inputs.update(_stored_input(source))
+            inputs["published_on"] = inputs["published_on"] or source.published_on
+            extraction = service.extract(**inputs)
+        except ExtractionInputError as exc:
+            return _error(exc)
+        drafts.store_source_text(source=source, text=extraction.article.text)
+        saved = drafts.save_drafts(
+            source=source, candidates=extraction.candidates, user=request.user
+        )
+        body = [{"draft_id": d.pk, **d.candidate} for d in saved]
+        return Response({"candidates": body, "article": _article(extraction)}, status=201)

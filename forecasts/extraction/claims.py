@@ -1,0 +1,179 @@
+"""Is a clause a forecast? Forward-looking cues, and the clause a question is made of.
+
+A claim needs a cue that points to the future: a modal ("will", "may", "is going to"), a
+forecast verb ("expects", "predicts"), a future date ("next year", "by 2027"), or a present
+inability ("Russia is unable to …", read as "will not be able to"). Past events, present facts,
+wishes ("hopes"), generic maxims ("no country will …") and contingency language ("we must be
+prepared for …") are not proposed.
+"""
+
+import re
+
+from forecasts import verbal
+from forecasts.extraction.speakers import NON_FORECAST_VERBS
+
+STRONG_FORECAST_VERBS = frozenset(
+    """predicted predicts forecast forecasts expects expected anticipates anticipated
+    projected projects estimated estimates""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+_MODAL_RE = re.compile(
+    r"\b(?P<modal>will|won['’]t|shall|(?:is|are|am)\s+(?:not\s+)?(?:going|set|poised|bound|"
+    r"expected|likely|unlikely|about)\s+to|may|might|could|would)\b(?!\s+have\b)",
+    re.IGNORECASE,
+)
+# "the will of the people", "political will", "the will to fight": the noun, not the modal.
+_NOUN_WILL_RE = re.compile(
+    r"\b(?:the|a|free|political|good|his|her|their|its|own|popular)\s+will\b|\bwill\s+(?:of|to)\b",
+    re.IGNORECASE,
+)
+_MONTH_MAY_RE = re.compile(
+    r"(?:\d\s+|\b(?:in|on|by|until|since|of|early|late|mid|last|next|"
+    r"this)\s+)May\b|\bMay\s+\d"
+)
+_FIRST_PERSON_FORECAST_RE = re.compile(
+    r"\b(?:I|[Ww]e)\s+(?:fully\s+|now\s+|still\s+)?(?:expect|predict|forecast|anticipate)\b"
+)
+_INABILITY_RE = re.compile(
+    r"\b(?P<be>is|are)\s+(?:still\s+)?(?:unable|not able)\s+to\s+(?!comment|confirm|say|"
+    r"disclose|speak|reveal|provide|give|share)",
+    re.IGNORECASE,
+)
+FUTURE_TIME_RE = re.compile(
+    r"\b(?:next\s+(?:year|month|week|spring|summer|autumn|fall|winter|decade)|"
+    r"in\s+the\s+(?:coming|next)\s+(?:\w+\s+)?(?:days|weeks|months|years|decade)|"
+    r"(?:by|before)\s+(?:the\s+end\s+of\s+)?(?:\w+\s+)?20\d\d|within\s+\w+\s+(?:weeks|months|years))\b",
+    re.IGNORECASE,
+)
+# Table words that make a present-tense clause a forecast ("a snap election is a real
+# possibility"), unless a past auxiliary makes it a report ("the likely cause was …").
+_HEDGE_RE = re.compile(
+    r"\b(?:likely|unlikely|probabl[ey]|possib(?:le|ility)|chance|certain(?:ly)?|doubtful|"
+    r"improbable|fifty-fifty|toss-up|rule\s+out)\b",
+    re.IGNORECASE,
+)
+_PAST_RE = re.compile(r"\b(?:was|were|had|did)\b", re.IGNORECASE)
+_GENERIC_SUBJECT_RE = re.compile(
+    r"^(?:no|any|every|nobody|no\s+one|anyone|everyone|everybody|whoever|those\s+who)\b",
+    re.IGNORECASE,
+)
+# Discourse openers carry no content: "And", "Naturally,", "In my view,", "Plainly,".
+_OPENERS_RE = re.compile(
+    r"^(?:(?:and|but|so|yet|now|still|naturally|of\s+course|clearly|obviously|however|"
+    r"moreover|in\s+my\s+view|in\s+short|meanwhile|therefore|thus)\b,?\s*|\w+ly,\s+)+",
+    re.IGNORECASE,
+)
+# Frames around the proposition: "it is clear that", "what matters most is that", "I doubt".
+# They are dropped from the question but kept for the probability ("I doubt" → 0.25).
+_FRAME_RE = re.compile(
+    r"^(?:it\s+is\s+(?:\w+\s+)?\w+\s+that|[^,]{1,40}?\s+is\s+that|"
+    r"I\s+(?:think|believe|doubt|suspect|fear|am\s+(?:sure|convinced|confident))(?:\s+that)?)\s+",
+    re.IGNORECASE,
+)
+_CUT_RE = re.compile(
+    r"\s*(?:,\s*[‘“\"']|,\s+(?:just\s+as|because|although|though|while|whereas|which|since)\b|"
+    r"\s+because\b|\s+[—–]\s).*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _strip_quotes(text: str) -> str:
+    return text.strip().strip("‘’“”\"' ").strip()
+
+
+def claim_clause(text: str) -> str:
+    """The proposition of a sentence: no discourse openers ("And", "Naturally,"), no "it is
+    clear that", no trailing asides or reasons, no closing punctuation."""
+    clause = _OPENERS_RE.sub("", _strip_quotes(text))
+    clause = _CUT_RE.sub("", clause)
+    return _strip_quotes(clause.rstrip(" .!?;:,")).rstrip(" .!?;:,")
+
+
+def proposition(clause: str) -> str:
+    """The clause without its frames: what the question asks about."""
+    for _ in range(3):  # frames stack: "I think it is very likely that …"
+        clause = _OPENERS_RE.sub("", _FRAME_RE.sub("", clause))
+    return clause
+
+
+def _modal(clause: str) -> str:
+    for match in _MODAL_RE.finditer(clause):
+        word = match["modal"]
+        if word.lower() == "will" and _NOUN_WILL_RE.search(clause[max(0, match.start() - 12) :]):
+            continue
+        if word == "May" and _MONTH_MAY_RE.search(clause[max(0, match.start() - 12) :]):
+            continue
+        return word
+    return ""
+
+
+_COORDINATION_RE = re.compile(
+    r"(?:,\s+(?:and|but)|;)\s+|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
+    r"(?:will|would|may|might|could)\b)"
+)
+
+
+def claim_clauses(text: str) -> list[str]:
+    """The propositions of a sentence: coordinated main clauses ("fares will rise, and the bus
+    network will be cut") are separate claims, each its own question."""
+    parts = (claim_clause(part) for part in _COORDINATION_RE.split(_strip_quotes(text)))
+    return [part for part in parts if part]
+
+
+def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
+    """The words that make `clause` a forecast, or "" when it is not one.
+
+    `verb` is the attribution verb ("expects", "said"); `reported` means indirect speech, where
+    "would" is a backshifted "will" rather than a conditional.
+    """
+    if clause.endswith("?") or not clause:
+        return ""
+    if verb in NON_FORECAST_VERBS:
+        return ""
+    if _GENERIC_SUBJECT_RE.match(clause):
+        return ""
+    modal = _modal(clause)
+    if modal and re.search(rf"\b{re.escape(modal)}\s*$", clause):
+        return ""  # an elliptical answer ("Some will.") states no event
+    if modal and (modal.lower() != "would" or reported):
+        return modal
+    if match := _INABILITY_RE.search(clause):
+        return match.group().strip()
+    if match := _FIRST_PERSON_FORECAST_RE.search(clause):
+        return match.group()
+    if verb in STRONG_FORECAST_VERBS:
+        return verb
+    if match := FUTURE_TIME_RE.search(clause):
+        return match.group()
+    if (match := _HEDGE_RE.search(clause)) and not _PAST_RE.search(clause):
+        return match.group()
+    return ""
+
+
+def marker_text(clause: str, verb: str) -> str:
+    """The text whose verbal markers give the probability: the clause with its attribution
+    verb in the table's form ("believed" → "believes"), an inability read as "will not be able
+    to", and a backshifted "would" read as "will"."""
+    verb = {
+        "believed": "believes",
+        "thought": "thinks",
+        "expected": "expects",
+        "was confident": "is confident",
+        "is convinced": "is confident",
+        "was convinced": "is confident",
+        "is sure": "is certain",
+        "doubted": "doubts",
+    }.get(verb, verb)
+    text = _INABILITY_RE.sub("will not be able to ", clause)
+    text = re.sub(r"\bwould\b", "will", text)
+    text = re.sub(r"\b(?:I|[Ww]e)\s+expect\b", "expects", text)
+    # The table has "doubts"/"believes" and "we doubt"/"we believe", not the first person.
+    text = re.sub(r"\bI\s+(doubt|believe)\b", r"\1s", text)
+    return f"{verb} {text}".strip()
+
+
+def probability_of(clause: str, verb: str) -> verbal.ParsedProbability | None:
+    return verbal.find_markers(marker_text(clause, verb))
+
+
+def is_contingency(text: str) -> bool:
+    return verbal.is_contingency(text)

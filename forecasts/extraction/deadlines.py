@@ -1,0 +1,111 @@
+"""A suggested deadline: a date named in the claim, else a fixed horizon after publication."""
+
+import calendar
+import datetime as dt
+import re
+
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTH = "(?P<month>" + "|".join(m for m in calendar.month_name if m) + ")"
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "ten": 10,
+}
+_YEAR = r"(?P<year>20\d\d)"
+_PATTERNS = [
+    ("day", rf"\b(?P<prep>by|before|on|until)\s+(?P<day>\d{{1,2}})\s+{_MONTH}\s+{_YEAR}"),
+    ("day", rf"\b(?P<prep>by|before|on|until)\s+{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+{_YEAR}"),
+    ("month", rf"\b(?P<prep>by|before|in|until)\s+(?:the\s+end\s+of\s+)?{_MONTH}\s+{_YEAR}"),
+    ("year", r"\b(?P<prep>by|before|in|until)\s+(?:the\s+end\s+of\s+|end-)?(?P<year>20\d\d)\b"),
+    (
+        "month_only",
+        rf"\b(?P<prep>by|before|in|until)\s+(?:the\s+end\s+of\s+)?{_MONTH}\b(?!\s+\d)",
+    ),
+    (
+        "season",
+        r"\b(?:by|before|in)\s+(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)"
+        r"\s+(?:of\s+)?(?P<year>20\d\d)",
+    ),
+    ("christmas", r"\b(?:by|before)\s+Christmas\b"),
+    ("this_year", r"\b(?:by\s+the\s+end\s+of\s+(?:this|the)\s+year|this\s+year)\b"),
+    ("next", r"\bnext\s+(?P<unit>year|month|week)\b"),
+    (
+        "within",
+        r"\b(?:within|in)\s+(?:the\s+next\s+)?(?P<n>\d+|an?|one|two|three|four|five|six|ten)"
+        r"\s+(?P<unit>years?|months?|weeks?)\b",
+    ),
+    ("coming", r"\bin\s+the\s+(?:coming|next)\s+(?:few\s+)?(?P<unit>days|weeks|months|years)\b"),
+]
+_COMPILED = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _PATTERNS]
+_COMING_DAYS = {"days": 30, "weeks": 90, "months": 180, "years": 3 * 365}
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    return _month_end(day.year + index // 12, index % 12 + 1)
+
+
+def _from_match(kind: str, m: re.Match, published: dt.date) -> dt.date | None:
+    prep = (m.groupdict().get("prep") or "by").lower()
+    if kind == "day":
+        day = dt.date(int(m["year"]), MONTHS[m["month"].lower()], int(m["day"]))
+        return day - dt.timedelta(days=1) if prep == "before" else day
+    # "before the end of 2026" is the end of 2026; "before 2026" the end of 2025.
+    before = prep == "before" and "end" not in m.group().lower()
+    if kind == "month":
+        month_end = _month_end(int(m["year"]), MONTHS[m["month"].lower()])
+        return month_end.replace(day=1) - dt.timedelta(days=1) if before else month_end
+    if kind == "year":
+        return dt.date(int(m["year"]) - before, 12, 31)
+    if kind == "month_only":  # the next such month after publication
+        month = MONTHS[m["month"].lower()]
+        year = published.year + (month < published.month)
+        end = _month_end(year, month)
+        return end.replace(day=1) - dt.timedelta(days=1) if before else end
+    if kind == "season":  # the season's last day; winter runs into the next year
+        month = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11, "winter": 14}[
+            m["season"].lower()
+        ]
+        return _month_end(int(m["year"]) + month // 13, (month - 1) % 12 + 1)
+    if kind == "christmas":
+        christmas = dt.date(published.year, 12, 25)
+        return christmas if christmas > published else christmas.replace(year=published.year + 1)
+    if kind == "this_year":
+        return dt.date(published.year, 12, 31)
+    if kind == "next":
+        unit = m["unit"].lower()
+        if unit == "year":
+            return dt.date(published.year + 1, 12, 31)
+        return _add_months(published, 1) if unit == "month" else published + dt.timedelta(days=14)
+    if kind == "within":
+        n = int(m["n"]) if m["n"].isdigit() else _NUMBER_WORDS[m["n"].lower()]
+        days = {"year": 365, "month": 30, "week": 7}[m["unit"].lower().rstrip("s")]
+        return published + dt.timedelta(days=n * days)
+    return published + dt.timedelta(days=_COMING_DAYS[m["unit"].lower()])
+
+
+def suggest_deadline(claim: str, published: dt.date, horizon_days: int) -> tuple[dt.date, str]:
+    """(deadline, why): the first date expression in the claim that lies after publication,
+    else `horizon_days` after publication."""
+    for kind, pattern in _COMPILED:
+        match = pattern.search(claim)
+        if not match:
+            continue
+        try:
+            deadline = _from_match(kind, match, published)
+        except (ValueError, KeyError):
+            continue  # "31 February": not a date; try the next expression
+        if deadline and deadline > published:
+            return deadline, f"named in the claim: “{match.group()}”"
+    default = published + dt.timedelta(days=horizon_days)
+    return default, f"default: {horizon_days} days after publication"

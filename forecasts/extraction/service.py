@@ -1,0 +1,79 @@
+"""The assistant's entry points: read an input, propose candidates. Saves nothing."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from forecasts.extraction.attribution import attribute
+from forecasts.extraction.candidates import Candidate, build_candidates
+from forecasts.extraction.errors import ExtractionInputError, NotAnArticle
+from forecasts.extraction.fetching import fetch_url
+from forecasts.extraction.sentences import parse_document
+from forecasts.extraction.text import ArticleText, check_article, decode_upload, html_to_article
+
+
+@dataclass(frozen=True)
+class Extraction:
+    article: ArticleText
+    candidates: list[Candidate]
+    url: str = ""
+
+
+def read_input(
+    *,
+    text: str | None = None,
+    html: str | bytes | None = None,
+    url: str | None = None,
+) -> tuple[ArticleText, str]:
+    """(checked article text, fetched URL or "") from exactly one of text, html or url."""
+    given = [name for name, value in (("text", text), ("html", html), ("url", url)) if value]
+    if len(given) != 1:
+        raise ExtractionInputError(
+            "Give exactly one of `text`, `html` or `url`"
+            + (f" (got {', '.join(given)})." if given else ".")
+        )
+    if text:
+        return ArticleText(check_article(text)), ""
+    if html:
+        return html_to_article(decode_upload(html) if isinstance(html, bytes) else html), ""
+    page = fetch_url(url or "")
+    if page.content_type == "text/plain":
+        return ArticleText(check_article(page.text)), page.url
+    return html_to_article(page.text), page.url
+
+
+def extract_candidates(
+    text: str, *, published_on: dt.date | None = None, horizon_days: int | None = None
+) -> list[Candidate]:
+    """Candidate predictions in an article's text, in reading order, one per claim."""
+    published = published_on or timezone.localdate()
+    horizon = horizon_days or settings.EXTRACTION_DEFAULT_HORIZON_DAYS
+    seen: set[tuple[str, str]] = set()
+    candidates = []
+    for utterance in attribute(parse_document(text)):
+        for candidate in build_candidates(
+            utterance, published=published, horizon_days=horizon, article=text
+        ):
+            key = (candidate.speaker, candidate.claim.lower())
+            if key not in seen:
+                seen.add(key)
+                candidates.append(candidate)
+    return candidates
+
+
+def extract(
+    *,
+    text: str | None = None,
+    html: str | bytes | None = None,
+    url: str | None = None,
+    published_on: dt.date | None = None,
+) -> Extraction:
+    """Read the input and propose candidates; the article's own date wins over none."""
+    article, fetched = read_input(text=text, html=html, url=url)
+    published = published_on or article.published_on
+    return Extraction(article, extract_candidates(article.text, published_on=published), fetched)
+
+
+__all__ = ["Extraction", "ExtractionInputError", "NotAnArticle", "extract", "extract_candidates"]

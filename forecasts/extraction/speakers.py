@@ -1,0 +1,197 @@
+"""Who says what: attribution phrases, names, and pronouns resolved to people.
+
+No parser: attribution in news copy follows a few fixed shapes ("…,’ Megrabyan said.",
+"said political expert Ruben Megrabyan", "He is confident that …", "According to X, …").
+"He"/"she" resolve to the last person who spoke (the subject of a reporting verb), not the last
+name mentioned, because a speaker often names someone in passing ("Megrabyan recalled a
+statement by President Aliyev. He also recalled …" — "he" is still Megrabyan). "The expert",
+"the speaker" resolve to the last person introduced as an expert, so a politician quoted
+inside the expert's account does not take over his claims.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+REPORTING_VERBS = (
+    "said|says|noted|notes|stressed|stresses|added|adds|continued|continues|explained|explains|"
+    "argued|argues|warned|warns|told|tells|insisted|insists|claimed|claims|wrote|writes|"
+    "remarked|observed|observes|emphasised|emphasized|emphasises|emphasizes|concluded|recalled|"
+    "recalls|suggested|suggests|commented|stated|states|announced|announces|declared|replied|"
+    "answered|asserted|asserts|maintained|maintains|acknowledged|admitted|cautioned|cautions|"
+    "pointed out|predicted|predicts|forecast|forecasts|expects|expected|believes|believed|"
+    "thinks|thought|reckons|reckoned|estimated|estimates|projected|projects|anticipates|"
+    "anticipated|is confident|was confident|is convinced|was convinced|is certain|is sure|"
+    "is optimistic|is pessimistic|doubts|fears|feared|hopes|hoped|wants|urged|urges|"
+    "called on|calls on|vowed|promised|promises|pledged|pledges|plans|intends"
+)
+# Wishes and calls to action are not forecasts: their sentences are never proposed.
+NON_FORECAST_VERBS = frozenset(
+    {"hopes", "hoped", "wants", "urged", "urges", "called on", "calls on"}
+)
+TITLE_WORDS = frozenset(
+    """president minister prime foreign economy finance defence defense interior deputy chief
+    executive ceo cfo chairman chairwoman chair director governor mayor senator general
+    secretary spokesman spokeswoman spokesperson dr mr mrs ms prof professor ambassador
+    king queen chancellor commissioner founder head""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+EXPERT_WORDS = frozenset(
+    """expert analyst economist professor researcher scientist strategist commentator scholar
+    forecaster fellow speaker historian columnist author consultant hydrologist climatologist
+    sociologist demographer meteorologist seismologist epidemiologist virologist pollster
+    engineer lawyer""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+ORG_WORDS = frozenset(
+    """company firm bank group ministry agency government council institute university party
+    corporation authority commission office union fund association inc ltd corp plc airlines
+    airline tv channel news times post board committee department grid energy capital
+    partners holdings systems motors power media labs technologies bureau service""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+PRONOUNS = frozenset({"he", "she"})
+FIRST_PERSON = frozenset({"i", "we"})
+_CAP_TOKEN = re.compile(r"^[A-Z][\w’'.-]*$")
+_NAME_IN_TEXT_RE = re.compile(
+    r"\b(?P<title>(?i:(?:[a-z]+\s+)?(?:" + "|".join(sorted(TITLE_WORDS | EXPERT_WORDS)) + r")))"
+    r",?\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2})\b"
+)
+_SUBJECT_RE = re.compile(
+    r"^(?:(?:The|Her|His|Their|Its|Our)\s+[\w\s]{1,30}?,?\s+)?(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})(?:,|\s+[a-z])"
+)
+# Capitalised at a sentence start but never part of a name.
+_NOT_NAMES = frozenset(
+    """as in on at for but and when after before if while since during with according despite
+    although the a an this that it we i he she they there here our its""".split()  # noqa: SIM905
+)
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A phrase that names a speaker: a name, a pronoun, or a role ("the expert")."""
+
+    text: str
+    kind: str  # "person", "org", "pronoun", "first_person", "role"
+    name: str = ""  # the name for persons and organisations; the role word for roles
+    descriptor: str = ""  # lower-case words before a name ("political expert")
+
+
+@dataclass
+class SpeakerState:
+    """What the reader knows so far, in document order."""
+
+    persons: dict[str, str] = field(default_factory=dict)  # surname → full name
+    roles: dict[str, str] = field(default_factory=dict)  # role word → last full name
+    last_speaker: str = ""
+    expert: str = ""
+    last_org: str = ""
+    author: str = ""
+
+    def register_person(self, name: str, descriptor: str = "") -> str:
+        full = self.persons.get(name, name) if " " not in name else name
+        if " " in full:
+            self.persons[full.split()[-1]] = full
+        for word in descriptor.lower().split():
+            self.roles[word] = full
+            if word in EXPERT_WORDS:
+                self.expert = full
+        return full
+
+    def resolve(self, agent: Agent) -> str:
+        """The full name behind an agent, or "" when it cannot be told."""
+        if agent.kind == "person":
+            return self.persons.get(agent.name, agent.name)
+        if agent.kind == "org":
+            return agent.name
+        if agent.kind == "pronoun":
+            return self.last_speaker or self.expert
+        if agent.kind == "role":
+            if agent.name in EXPERT_WORDS:
+                return self.expert or self.last_speaker
+            if agent.name in ORG_WORDS:
+                return self.last_org
+            return self.roles.get(agent.name, "")
+        return ""
+
+    def spoke(self, agent: Agent, name: str) -> None:
+        if not name:
+            return
+        if agent.kind == "org":
+            self.last_org = name
+        else:
+            self.last_speaker = name
+            self.expert = self.expert or name
+
+    def note_subject(self, text: str) -> None:
+        """A person who is the subject of a sentence ("The mayor, Selin Aydemir, disagrees")
+        is whom a following "she" most likely means."""
+        match = _SUBJECT_RE.match(text)
+        agent = parse_agent(match["name"], self) if match else None
+        if agent is not None and agent.kind == "person":
+            self.last_speaker = self.register_person(agent.name, agent.descriptor)
+
+    def note_mentions(self, text: str) -> None:
+        """Remember people introduced with a title ("President Ilham Aliyev") for later
+        references by surname or role; a mention does not make them the speaker."""
+        for match in _NAME_IN_TEXT_RE.finditer(text):
+            name = match["name"]
+            if all(_CAP_TOKEN.match(t) for t in name.split()) and len(name.split()) >= 2:
+                self.register_person(name, match["title"])
+
+
+def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
+    """Read a speaker phrase: "political expert Ruben Megrabyan", "Jane Roe, chief executive
+    of Northwind", "the speaker", "he". None when it names nobody."""
+    text = phrase.strip(" ,.;:—–-").split(",")[0].strip()
+    # "Economist Tomas Reyl of Kestrel Capital": the person, not the firm.
+    head = re.split(r"\s+(?:of|at|from)\s+", text)[0]
+    if sum(bool(_CAP_TOKEN.match(w)) for w in head.split()) >= 2:
+        text = head
+    words = text.split()
+    if not words or len(words) > 8:
+        return None
+    lower = text.lower()
+    if lower in PRONOUNS:
+        return Agent(text, "pronoun")
+    if lower in FIRST_PERSON:
+        return Agent(text, "first_person")
+    if words[0].lower() in {"the", "this", "our", "its"} and words[-1].lower() in (
+        TITLE_WORDS | EXPERT_WORDS | ORG_WORDS
+    ):
+        return Agent(text, "role", words[-1].lower())
+    return _named_agent(words, state)
+
+
+def _named_agent(words: list[str], state: SpeakerState) -> Agent | None:
+    start = len(words)
+    while start > 0 and _CAP_TOKEN.match(words[start - 1]):
+        start -= 1
+    if start == len(words):
+        return None
+    descriptor = [w.lower() for w in words[:start]]
+    names = words[start:]
+    if any(n.lower() in _NOT_NAMES for n in names):
+        return None
+    # Titles inside the capitalised run ("Azerbaijani President Ilham Aliyev") are descriptors.
+    while len(names) > 1 and any(
+        n.lower().strip(".") in TITLE_WORDS | EXPERT_WORDS for n in names[:-1]
+    ):
+        descriptor.append(names.pop(0).lower())
+    if any(w in ORG_WORDS for w in descriptor[-1:]) or names[-1].lower() in ORG_WORDS:
+        return Agent(" ".join(words), "org", " ".join(names))
+    if len(descriptor) > 4 or names[0] in {"The", "A", "An"}:
+        return None
+    name = " ".join(names).removesuffix("’s").removesuffix("'s")
+    titled = any(w.strip(".") in TITLE_WORDS | EXPERT_WORDS for w in descriptor)
+    if len(names) >= 2 or name in state.persons or titled:
+        return Agent(" ".join(words), "person", name, " ".join(descriptor))
+    return Agent(" ".join(words), "org", name)
+
+
+def agent_name(agent: Agent | None, state: SpeakerState) -> str:
+    """Resolve an agent and remember what it teaches (a new person, the current speaker)."""
+    if agent is None:
+        return ""
+    if agent.kind == "person":
+        name = state.register_person(agent.name, agent.descriptor)
+    else:
+        name = state.resolve(agent)
+    state.spoke(agent, name)
+    return name

@@ -1,0 +1,147 @@
+"""The admin's "Extract predictions" page: candidates with checkboxes, confirmed in one go."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from forecasts import services
+from forecasts.models import Expert, Prediction, Question, Source
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = (
+    "Harbour Notes\n"
+    "The harbour council met on Monday to discuss the new ferry timetable for the island.\n"
+    "“The new pier will open by the end of 2027, and fares will probably fall next year,” "
+    "said harbour engineer Lotte Brenner.\n"
+    "The pier was damaged in a storm in January, and 40 boats were lost."
+)
+
+
+@pytest.fixture
+def editor(client: Client, alice: User) -> Client:
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def source() -> Source:
+    return Source.objects.create(
+        title="Harbour notes", published_on=dt.date(2026, 3, 1), text=ARTICLE
+    )
+
+
+def extract_url(source: Source) -> str:
+    return reverse("admin:forecasts_source_extract", args=[source.pk])
+
+
+def posted(response, **rows: dict) -> dict:
+    """The candidate formset as shown, with `rows` ({"0": {"selected": "on"}}) changed."""
+    formset = response.context["formset"]
+    data = {f"candidate-{k}": v for k, v in formset.management_form.initial.items()}
+    for index, form in enumerate(formset.forms):
+        for name in form.fields:
+            value = form.initial.get(name, "")
+            if name != "selected":
+                data[f"candidate-{index}-{name}"] = "" if value is None else value
+        for name, value in rows.get(str(index), {}).items():
+            data[f"candidate-{index}-{name}"] = value
+    return data
+
+
+def test_the_source_page_has_the_extract_button(editor: Client, source: Source) -> None:
+    page = editor.get(reverse("admin:forecasts_source_change", args=[source.pk]))
+    assert extract_url(source).encode() in page.content
+    assert b"Extract predictions" in page.content
+
+
+def test_the_page_lists_candidates_unticked_with_editable_fields(
+    editor: Client, source: Source
+) -> None:
+    page = editor.get(extract_url(source))
+    assert page.status_code == 200
+    forms = page.context["formset"].forms
+    assert [f.initial["speaker"] for f in forms] == ["Lotte Brenner", "Lotte Brenner"]
+    assert [f.initial["selected"] for f in forms] == [False, False]
+    assert forms[1].initial["probability"] == "will probably"
+    assert b"The new pier will open by the end of 2027" in page.content
+
+
+def test_confirming_creates_expert_question_and_prediction_for_ticked_rows_only(
+    editor: Client, source: Source, alice: User
+) -> None:
+    page = editor.get(extract_url(source))
+    data = posted(
+        page, **{"0": {"selected": "on", "question_title": "Will the pier open in 2027?"}}
+    )
+    response = editor.post(extract_url(source), data)
+    assert response.status_code == 302
+    prediction = Prediction.objects.get()
+    assert prediction.expert.name == "Lotte Brenner"
+    assert prediction.question.title == "Will the pier open in 2027?"
+    assert prediction.question.deadline == dt.date(2027, 12, 31)
+    assert (prediction.probability, prediction.basis) == (0.95, "bare_assertion")
+    assert prediction.source == source
+    assert prediction.recorded_by == alice
+    assert prediction.made_on == source.published_on
+
+
+def test_an_existing_expert_and_question_are_matched_not_duplicated(
+    editor: Client, source: Source
+) -> None:
+    expert = services.create_expert(name="Lotte Brenner")
+    page = editor.get(extract_url(source))
+    data = posted(page, **{"0": {"selected": "on"}, "1": {"selected": "on"}})
+    question = services.create_question(
+        title=data["candidate-0-question_title"],
+        resolution_criteria="YES if it opens.",
+        deadline=dt.date(2027, 12, 31),
+    )
+    editor.post(extract_url(source), data)
+    assert Expert.objects.get() == expert
+    assert Prediction.objects.filter(question=question).count() == 1
+    assert Question.objects.count() == 2
+
+
+def test_one_refused_row_records_nothing(editor: Client, source: Source) -> None:
+    page = editor.get(extract_url(source))
+    data = posted(
+        page,
+        **{"0": {"selected": "on"}, "1": {"selected": "on", "deadline": "2026-01-01"}},
+    )
+    response = editor.post(extract_url(source), data, follow=True)
+    assert Prediction.objects.count() == 0
+    assert Question.objects.count() == 0
+    assert b"Nothing was recorded" in response.content
+
+
+def test_a_ticked_row_needs_a_probability(editor: Client, source: Source) -> None:
+    page = editor.get(extract_url(source))
+    data = posted(page, **{"0": {"selected": "on", "probability": ""}})
+    response = editor.post(extract_url(source), data)
+    assert response.status_code == 200
+    assert response.context["formset"].forms[0].errors["probability"]
+    assert Prediction.objects.count() == 0
+
+
+def test_pasted_text_is_kept_on_the_source(editor: Client) -> None:
+    source = Source.objects.create(title="Empty", published_on=dt.date(2026, 3, 1))
+    response = editor.post(extract_url(source), {"read_article": "1", "text": ARTICLE})
+    assert response.status_code == 302
+    source.refresh_from_db()
+    assert "Lotte Brenner" in source.text
+
+
+def test_bad_pasted_text_shows_the_reason(editor: Client) -> None:
+    source = Source.objects.create(title="Empty")
+    response = editor.post(extract_url(source), {"read_article": "1", "text": "Too short."})
+    assert response.status_code == 200
+    assert b"does not look like an article" in response.content
+
+
+def test_reviewers_cannot_open_the_page(client: Client, bob: User, source: Source) -> None:
+    client.force_login(bob)
+    assert client.get(extract_url(source)).status_code == 403

@@ -1,0 +1,143 @@
+"""The assistant's reading of text: checks on input, sentences and quotations, deadlines."""
+
+import datetime as dt
+
+import pytest
+
+from forecasts.extraction.candidates import question_title
+from forecasts.extraction.deadlines import suggest_deadline
+from forecasts.extraction.errors import InputTooLarge, NotAnArticle, UnsupportedInput
+from forecasts.extraction.sentences import find_quotes, parse_document
+from forecasts.extraction.text import MAX_TEXT_CHARS, check_article, decode_upload, html_to_article
+
+PROSE = (
+    "The harbour council met on Monday to discuss the new ferry timetable for the island. "
+    "Members said the service would be reviewed in the spring, and the mayor thanked the crews "
+    "for their work during the storms of the past winter."
+)
+
+
+def test_english_prose_is_accepted_and_normalised() -> None:
+    assert check_article(f"  {PROSE}\r\n\r\n Second   line here. ") == f"{PROSE}\nSecond line here."
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty"),
+        ("   \n ", "empty"),
+        ("Too short to be an article.", "does not look like an article"),
+        ("12 34 56 ; 78 90 {} [] " * 40, "does not look like an article"),
+        (
+            "Die Fähre nach Veyra fährt wieder. Nach neun Tagen Pause verkehrt die Fähre zwischen "
+            "Port Callis und der Insel seit Dienstag wieder, sagte die Hafenmeisterin. Ein Sturm "
+            "hatte den Anleger schwer beschädigt und die Reparatur kostete drei Millionen Kronen.",
+            "does not look like English",
+        ),
+    ],
+)
+def test_text_that_is_not_an_english_article_is_refused(text: str, message: str) -> None:
+    with pytest.raises(NotAnArticle, match=message) as caught:
+        check_article(text)
+    assert caught.value.status == 422
+
+
+def test_huge_text_is_refused_with_413() -> None:
+    with pytest.raises(InputTooLarge) as caught:
+        check_article(PROSE * (MAX_TEXT_CHARS // len(PROSE) + 1))
+    assert caught.value.status == 413
+
+
+@pytest.mark.parametrize(
+    "data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Café".encode("latin-1") * 20]
+)
+def test_binary_and_non_utf8_uploads_are_refused_with_415(data: bytes) -> None:
+    with pytest.raises(UnsupportedInput) as caught:
+        decode_upload(data)
+    assert caught.value.status == 415
+
+
+def test_html_main_text_title_and_date_come_from_the_page() -> None:
+    html = (
+        "<html><head><title>Ferry news</title>"
+        '<meta property="article:published_time" content="2026-03-05"></head><body>'
+        "<nav>Home | Sport | Weather</nav><article><h1>Ferry returns</h1>"
+        f"<p>{PROSE}</p><p>{PROSE}</p></article><footer>© Harbour Press</footer></body></html>"
+    )
+    article = html_to_article(html)
+    assert PROSE in article.text
+    assert "Sport | Weather" not in article.text
+    assert article.published_on == dt.date(2026, 3, 5)
+
+
+def test_a_quotation_spanning_sentences_is_one_quote_with_its_attribution_after() -> None:
+    document = parse_document(
+        "Headline Without a Full Stop\n"
+        "‘The plan has failed. Prices will rise next year,’ Megrabyan said. "
+        "Baku’s reply came later."
+    )
+    paragraph = document.paragraphs[0]
+    assert document.headline == "Headline Without a Full Stop"
+    assert [q.content for q in paragraph.quotes] == [
+        "The plan has failed. Prices will rise next year,"
+    ]
+    assert [s.quote for s in paragraph.sentences] == [0, 0, None]
+
+
+def test_apostrophes_and_short_scare_quotes_are_not_quotations() -> None:
+    assert find_quotes("Baku’s policy is ‘logical’ and Russia's too, said Dr. Lenz.") == ()
+
+
+def test_abbreviations_do_not_end_sentences() -> None:
+    document = parse_document("Mr. Lenz met Dr. Holm in the U.S. capital. They talked for hours.")
+    assert len(document.sentences) == 2
+
+
+@pytest.mark.parametrize(
+    ("claim", "deadline"),
+    [
+        ("rates will fall by the end of 2027", dt.date(2027, 12, 31)),
+        ("the line will open before March 2026", dt.date(2026, 2, 28)),
+        ("the bank will cut rates before the end of 2026", dt.date(2026, 12, 31)),
+        ("prices will rise next year", dt.date(2026, 12, 31)),
+        ("the plant will close by 1 July 2026", dt.date(2026, 7, 1)),
+        ("the plant will close by July 1, 2026", dt.date(2026, 7, 1)),
+        ("a deal will come within two years", dt.date(2027, 6, 1)),
+        ("the tram will run by the summer of 2027", dt.date(2027, 8, 31)),
+        ("talks will fail by the end of November", dt.date(2025, 11, 30)),
+    ],
+)
+def test_a_date_named_in_the_claim_is_the_suggested_deadline(claim: str, deadline: dt.date) -> None:
+    suggested, why = suggest_deadline(claim, dt.date(2025, 6, 1), 365)
+    assert suggested == deadline
+    assert why.startswith("named in the claim")
+
+
+def test_without_a_date_the_deadline_is_the_horizon_after_publication() -> None:
+    suggested, why = suggest_deadline("the standoff will deepen", dt.date(2025, 6, 1), 365)
+    assert suggested == dt.date(2026, 6, 1)
+    assert why == "default: 365 days after publication"
+
+
+def test_a_past_date_in_the_claim_is_ignored() -> None:
+    assert suggest_deadline("as in 2024, it will", dt.date(2025, 6, 1), 30)[0] == dt.date(
+        2025, 7, 1
+    )
+
+
+TITLES = [
+    ("Moscow will continue to press Baku", "", "Will Moscow continue to press Baku?"),
+    ("the reservoirs will not refill this winter", "", "Will the reservoirs refill this winter?"),
+    ("Russia is unable to turn Armenia", "", "Will Russia be able to turn Armenia?"),
+    ("I expect water prices to rise by a third", "", "Will water prices rise by a third?"),
+    ("the bank to cut its key rate", "expects", "Will the bank cut its key rate?"),
+    ("I doubt it will cover the demand", "", "Will it cover the demand?"),
+    ("a snap election is a real possibility", "warned", "Will there be a snap election?"),
+]
+
+
+@pytest.mark.parametrize(("clause", "verb", "title"), TITLES)
+def test_question_titles_ask_about_the_event_without_its_negation(
+    clause: str, verb: str, title: str
+) -> None:
+    assert question_title(clause, verb, "Vera Ostrova") == title
