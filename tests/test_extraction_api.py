@@ -9,8 +9,7 @@ from django.contrib.auth.models import User
 from django.urls import include, path
 from rest_framework.test import APIClient
 
-from forecasts.extraction.drafts import drafts_available
-from forecasts.models import Expert, Prediction, Question, Source
+from forecasts.models import Expert, ExtractionDraft, Prediction, Question, Source
 
 # The lead mounts forecasts.extraction.urls under /api/; these tests mount it themselves.
 urlpatterns = [path("api/", include("forecasts.extraction.urls"))]
@@ -130,12 +129,6 @@ def source_with_text() -> Source:
 
 
 def test_source_extraction_keeps_the_text_and_the_candidates_as_drafts(editor: APIClient) -> None:
-    if not drafts_available():
-        pytest.skip(
-            "ExtractionDraft is not installed yet (see forecasts/extraction/models_note.txt)"
-        )
-    from forecasts.models import ExtractionDraft
-
     source = source_with_text()
     url = f"/api/sources/{source.pk}/extract/"
     response = editor.post(url, {"text": ARTICLE}, format="json")
@@ -153,8 +146,7 @@ def test_source_extraction_keeps_the_text_and_the_candidates_as_drafts(editor: A
 def test_source_extraction_without_text_or_url_says_what_to_send(editor: APIClient) -> None:
     source = source_with_text()
     response = editor.post(f"/api/sources/{source.pk}/extract/", {}, format="json")
-    expected = {422} if drafts_available() else {501}
-    assert response.status_code in expected
+    assert response.status_code == 422
     assert response.json()["detail"]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import UploadedFile
 from django.shortcuts import get_object_or_404
-from rest_framework import permissions, status
+from rest_framework import permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -116,11 +116,6 @@ class SourceExtractView(APIView):
 
     def post(self, request: Request, pk: int) -> Response:
         source = get_object_or_404(Source, pk=pk)
-        if not drafts.drafts_available():
-            return Response(
-                {"detail": "Drafts are not installed yet (ExtractionDraft model missing)."},
-                status=status.HTTP_501_NOT_IMPLEMENTED,
-            )
         try:
             inputs = _inputs(request)
             if not (inputs["text"] or inputs["html"] or inputs["url"]):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from forecasts import services
 from forecasts.extraction.candidates import Candidate
-from forecasts.models import Expert, Prediction, Question, Source
+from forecasts.models import Expert, ExtractionDraft, Prediction, Question, Source
 
 User = AbstractBaseUser | None
 
@@ -39,20 +39,9 @@ def store_source_text(*, source: Source, text: str) -> Source:
     return source
 
 
-def drafts_available() -> bool:
-    """Whether the ExtractionDraft model is installed (see models_note.txt)."""
-    try:
-        from forecasts.models import ExtractionDraft  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @transaction.atomic
 def save_drafts(*, source: Source, candidates: Sequence[Candidate], user: User = None) -> list:
     """Replace the source's pending drafts with these candidates; confirmed ones stay."""
-    from forecasts.models import ExtractionDraft
-
     ExtractionDraft.objects.filter(source=source, status="pending").delete()
     return [
         ExtractionDraft.objects.create(
