@@ -1,0 +1,47 @@
+"""export_all then import_all into an empty database loses nothing and the ledger verifies."""
+
+import hashlib
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.core import serializers
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from seeds.loader import load_seeds
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _fingerprint() -> dict[str, str]:
+    """A digest of every row of every forecasts model, plus users and groups by name."""
+    digests = {}
+    for model in apps.get_app_config("forecasts").get_models():
+        rows = serializers.serialize("json", model.objects.order_by("pk"))
+        digests[model.__name__] = hashlib.sha256(rows.encode()).hexdigest()
+    digests["users"] = repr(sorted(User.objects.values_list("username", "email", "is_staff")))
+    digests["groups"] = repr(sorted(Group.objects.values_list("name", "user__username")))
+    return digests
+
+
+def test_round_trip_into_an_empty_database_loses_nothing(tmp_path, bob):
+    load_seeds()
+    call_command("verify_ledger")
+    before = _fingerprint()
+    backup = tmp_path / "ledger.json"
+    call_command("export_all", str(backup))
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert not User.objects.exists()
+    call_command("import_all", str(backup))
+
+    assert _fingerprint() == before
+    call_command("verify_ledger")
+
+
+def test_import_all_refuses_a_database_that_already_holds_a_record(tmp_path, expert):
+    backup = tmp_path / "ledger.json"
+    call_command("export_all", str(backup))
+    with pytest.raises(CommandError, match="already holds a record"):
+        call_command("import_all", str(backup))
