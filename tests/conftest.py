@@ -1,11 +1,14 @@
 """Shared fixtures: personas (alice the editor, bob the reviewer, carol the admin), builders."""
 
 import datetime as dt
+import importlib
 import os
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
+from rest_framework.throttling import SimpleRateThrottle
 
 from config.celery import app as celery_app
 
@@ -41,6 +44,23 @@ def _celery_eager(request: pytest.FixtureRequest):
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _fast_tests(monkeypatch: pytest.MonkeyPatch, settings) -> None:
+    """A cheap password hash, and no API throttling: one test client makes many requests and
+    anonymous limits would otherwise be shared across the whole run. Throttling tests set
+    their own rates."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", None)
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "user", None)
+
+
+def ensure_groups() -> None:
+    """The Editors and Reviewers groups, as the data migration makes them. A transactional
+    test's flush empties them, so persona fixtures put them back before use."""
+    if Group.objects.filter(name__in=["Editors", "Reviewers"]).count() < 2:
+        importlib.import_module("forecasts.migrations.0003_groups").create_groups(django_apps, None)
+
+
 @pytest.fixture
 def today() -> dt.date:
     from django.utils import timezone
@@ -53,6 +73,7 @@ def _user(username: str, group: str | None = None, **extra: object) -> User:
         username=username, email=f"{username}@example.org", password="pw-" + username, **extra
     )
     if group:
+        ensure_groups()
         user.groups.add(Group.objects.get(name=group))
     return user
 

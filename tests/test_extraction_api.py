@@ -6,14 +6,11 @@ import json
 
 import pytest
 from django.contrib.auth.models import User
-from django.urls import include, path
 from rest_framework.test import APIClient
 
 from forecasts.models import Expert, ExtractionDraft, Prediction, Question, Source
 
-# The lead mounts forecasts.extraction.urls under /api/; these tests mount it themselves.
-urlpatterns = [path("api/", include("forecasts.extraction.urls"))]
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 ARTICLE = (
     "Harbour Notes\n"

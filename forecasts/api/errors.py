@@ -1,36 +1,94 @@
-"""Every API error is JSON with a message that says what to fix."""
+"""Every API error is JSON with a message that says what to fix.
 
+The body is always `{"detail": "<one readable sentence>"}`, plus `"errors"` (the field-by-field
+map) when a request was invalid. Django ValidationError and IntegrityError raised by services
+become 400s, a verdict that lost a race a 409, so no rule broken in a service surfaces as a 500.
+"""
+
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
+from django.db import IntegrityError
+from django.db.models import ProtectedError
+from django.http import HttpRequest, JsonResponse
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from forecasts.services.reviews import VerdictConflict
+
+log = logging.getLogger(__name__)
+
+NOT_AUTHENTICATED = (
+    "Log in first: send `Authorization: Token <key>` (GET /api/auth/token/ shows your key) "
+    "or use a session."
+)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The record changed meanwhile; reload it and try again."
+    default_code = "conflict"
+
 
 def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        exc = exceptions.ValidationError(detail=detail)
+    exc = _as_api_exception(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(response.data, dict) and "detail" in response.data and len(response.data) == 1:
-        response.data = {"detail": response.data["detail"]}
+        response.data = {"detail": str(response.data["detail"])}
     elif isinstance(response.data, dict | list):
         response.data = {"detail": _summary(response.data), "errors": response.data}
     return response
+
+
+def _as_api_exception(exc: Exception) -> Exception:
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return exceptions.ValidationError(detail=detail)
+    if isinstance(exc, VerdictConflict):
+        return Conflict(str(exc))
+    if isinstance(exc, ProtectedError):
+        return Conflict("Other records point to this one, so it stays; the history is kept.")
+    if isinstance(exc, IntegrityError):
+        # A database constraint caught what no service check did: say so, never a 500.
+        log.warning("IntegrityError reached the API: %s", exc)
+        return exceptions.ValidationError(
+            {
+                "detail": [
+                    "This would break a rule of the record (a duplicate or a bad value); "
+                    "check the fields and try again."
+                ]
+            }
+        )
+    if isinstance(exc, exceptions.NotAuthenticated):
+        exc.detail = exceptions.ErrorDetail(NOT_AUTHENTICATED, code="not_authenticated")
+        return exc  # keeps the 403 (or 401) DRF chose for the authentication in use
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        hint = "Send JSON with `Content-Type: application/json`."
+        return exceptions.UnsupportedMediaType("", detail=f"{exc.detail} {hint}")
+    if isinstance(exc, exceptions.ParseError):
+        return exceptions.ParseError(f"{exc.detail} Send a valid JSON body.")
+    return exc
 
 
 def _summary(errors: Any) -> str:
     if isinstance(errors, dict):
         parts = []
         for field, messages in errors.items():
-            text = (
-                " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
-            )
+            text = _summary(messages) if isinstance(messages, dict | list) else str(messages)
             parts.append(text if field in {"non_field_errors", "detail"} else f"{field}: {text}")
         return "; ".join(parts)
     if isinstance(errors, list):
-        return " ".join(str(e) for e in errors)
+        return " ".join(_summary(e) if isinstance(e, dict | list) else str(e) for e in errors)
     return str(errors)
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Unknown /api/ paths: JSON, not the site's HTML 404 page."""
+    return JsonResponse(
+        {"detail": f"No API endpoint at {request.path}. The endpoints are listed at /api/docs/."},
+        status=404,
+    )

@@ -1,0 +1,78 @@
+"""GET /api/predictions.csv: the CSV export (import format), streamed, with the list filters."""
+
+import csv
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import renderers
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+
+from forecasts.api.filters import PredictionFilter
+from forecasts.api.permissions import MethodCheckedFirst
+from forecasts.api.schema import LedgerAutoSchema
+from forecasts.api.serializers import PredictionSerializer
+from forecasts.models import Prediction
+from forecasts.services import csv_export
+from forecasts.services.csv_io import COLUMNS, OPTIONAL_COLUMNS
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Lets `Accept: text/csv` through; errors are still written as JSON text."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):
+        return json.dumps(data, default=str).encode()
+
+
+class Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(predictions) -> Iterator[str]:
+    writer = csv.DictWriter(Echo(), fieldnames=[*COLUMNS, *OPTIONAL_COLUMNS])
+    yield writer.writeheader()
+    verdicts = csv_export._verdicts()  # TODO(lead): a public export_rows(predictions=...)
+    for prediction in predictions.iterator(chunk_size=2000):
+        yield writer.writerow(csv_export._row(prediction, verdicts))
+
+
+class PredictionExportView(MethodCheckedFirst, GenericAPIView):
+    schema = LedgerAutoSchema()
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+    serializer_class = PredictionSerializer  # for the filter parameters in the schema
+    filterset_class = PredictionFilter
+    search_fields = ["quote", "phrase", "question__title", "expert__name"]
+
+    def get_queryset(self):
+        return (
+            Prediction.objects.current()
+            .select_related("expert", "question", "source")
+            .prefetch_related("question__topics")
+            .order_by("question__deadline", "question_id", "id")
+        )
+
+    @extend_schema(
+        operation_id="predictions_export_csv",
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="Columns: " + ", ".join([*COLUMNS, *OPTIONAL_COLUMNS]) + ".",
+            )
+        },
+        description="Current predictions in the import format (manage.py import_predictions "
+        "reads it back), filtered like GET /api/predictions/.",
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        predictions = self.filter_queryset(self.get_queryset())
+        response = StreamingHttpResponse(csv_lines(predictions), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="predictions.csv"'
+        return response

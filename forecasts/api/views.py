@@ -1,0 +1,360 @@
+"""The record over HTTP: experts, sources, topics, questions, predictions, verdicts.
+
+Views check roles and input shapes, then call the same services as the admin, so every
+integrity rule (versioned corrections, revisions with reasons, quorum) holds identically.
+List querysets join or prefetch what their serializers read: a fixed number of queries.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from forecasts import selectors, services
+from forecasts.api import serializers as s
+from forecasts.api.filters import (
+    ExpertFilter,
+    PredictionFilter,
+    QuestionFilter,
+    ReviewFilter,
+    SourceFilter,
+)
+from forecasts.api.permissions import (
+    CanCorrectPredictions,
+    EditorOrReadOnly,
+    IsReviewer,
+    MethodCheckedFirst,
+)
+from forecasts.api.schema import LedgerAutoSchema
+from forecasts.api.scores import (
+    TopicTrackRecordSerializer,
+    TrackRecordSerializer,
+    empty_track_record,
+)
+from forecasts.models import Expert, Prediction, Question, Review, Source, Topic
+from forecasts.services import reviews
+
+PREDICTION_IS_A_RECORD = (
+    "published predictions are a record; POST /api/predictions/{id}/corrections/ with reason "
+    "and the fields that change."
+)
+
+
+class LedgerViewSet(MethodCheckedFirst, viewsets.GenericViewSet):
+    schema = LedgerAutoSchema()
+    permission_classes = [EditorOrReadOnly]
+    # Ids the database can hold; anything else is a JSON 404 from the catch-all route.
+    lookup_value_regex = "[0-9]{1,15}"
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # List filters narrow lists; a record's own URL finds it whatever they would say.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+
+# --- Experts ------------------------------------------------------------------------------
+
+
+class ExpertDetailSerializer(s.ExpertSerializer):
+    track_record = TrackRecordSerializer(
+        read_only=True, help_text="Over all topics; resolved_count 0 and nulls before any."
+    )
+    track_record_by_topic = TopicTrackRecordSerializer(many=True, read_only=True)
+
+    class Meta(s.ExpertSerializer.Meta):
+        fields = [*s.ExpertSerializer.Meta.fields, "track_record", "track_record_by_topic"]
+
+
+@extend_schema_view(
+    list=extend_schema(description="Experts by name; `?search=` finds them by name."),
+    retrieve=extend_schema(description="An expert with their track record, overall and by topic."),
+    create=extend_schema(responses={201: s.ExpertSerializer}),
+)
+class ExpertViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    LedgerViewSet,
+):
+    queryset = Expert.objects.all()
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    filterset_class = ExpertFilter
+    search_fields = ["name", "affiliation"]
+    ordering_fields = ["name", "created_at"]
+
+    def get_serializer_class(self) -> type:
+        return ExpertDetailSerializer if self.action == "retrieve" else s.ExpertSerializer
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = selectors.expert_record(self.get_object())
+        expert = record.expert
+        expert.track_record = record.overall or empty_track_record()
+        expert.track_record_by_topic = record.by_topic
+        return Response(ExpertDetailSerializer(expert).data)
+
+    def perform_create(self, serializer: s.ExpertSerializer) -> None:
+        serializer.instance = services.create_expert(**serializer.validated_data)
+
+
+# --- Sources and topics -------------------------------------------------------------------
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=s.SourceWriteSerializer,
+        responses={201: s.SourceSerializer, 200: s.SourceSerializer},
+        description="A source with a known URL (or title and outlet) is returned as it is: 200.",
+    ),
+    update=extend_schema(request=s.SourceWriteSerializer),
+    partial_update=extend_schema(request=s.SourceWriteSerializer),
+)
+class SourceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    LedgerViewSet,
+):
+    queryset = Source.objects.all()
+    serializer_class = s.SourceSerializer
+    filterset_class = SourceFilter
+    search_fields = ["title", "outlet", "url"]
+    ordering_fields = ["published_on", "created_at"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self._valid(s.SourceWriteSerializer(data=request.data))
+        started = timezone.now()
+        source = services.get_or_create_source(**{"title": "", **data})
+        created = source.created_at >= started
+        return Response(
+            s.SourceSerializer(source).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        source = self.get_object()
+        partial = kwargs.get("partial", False)
+        writer = s.SourceWriteSerializer(source, data=request.data, partial=partial)
+        writer.is_valid(raise_exception=True)
+        for field, value in writer.validated_data.items():
+            setattr(source, field, value)
+        source.full_clean()
+        with transaction.atomic():
+            source.save()  # as the admin does: a source's details are not a versioned record
+        return Response(s.SourceSerializer(source).data)
+
+    @staticmethod
+    def _valid(serializer: Any) -> dict:
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+@extend_schema_view(create=extend_schema(responses={201: s.TopicSerializer}))
+class TopicViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, LedgerViewSet
+):
+    queryset = Topic.objects.all()
+    serializer_class = s.TopicSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    search_fields = ["name"]
+    ordering_fields = ["name"]
+
+    def perform_create(self, serializer: s.TopicSerializer) -> None:
+        serializer.instance = services.get_or_create_topic(name=serializer.validated_data["name"])
+
+
+# --- Questions ----------------------------------------------------------------------------
+
+
+def topics_from(names: list[str]) -> list[Topic]:
+    """Topics by slug, else by name (made when new), in the order given."""
+    by_slug = Topic.objects.in_bulk([n for n in names if n], field_name="slug")
+    return [by_slug.get(n) or services.get_or_create_topic(name=n) for n in names]
+
+
+def current_prediction_count() -> Subquery:
+    counts = (
+        Prediction.objects.current()
+        .filter(question=OuterRef("pk"))
+        .order_by()
+        .values("question")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=s.QuestionCreateSerializer, responses={201: s.QuestionDetailSerializer}
+    ),
+    update=extend_schema(request=s.QuestionUpdateSerializer, responses=s.QuestionDetailSerializer),
+    partial_update=extend_schema(
+        request=s.QuestionUpdateSerializer, responses=s.QuestionDetailSerializer
+    ),
+    retrieve=extend_schema(responses=s.QuestionDetailSerializer),
+)
+class QuestionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    LedgerViewSet,
+):
+    queryset = Question.objects.all()
+    serializer_class = s.QuestionSerializer
+    filterset_class = QuestionFilter
+    search_fields = ["title", "resolution_criteria"]
+    ordering_fields = ["deadline", "created_at", "resolved_at"]
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            Question.objects.prefetch_related("topics")
+            .annotate(prediction_count=current_prediction_count())
+            .order_by("deadline", "id")
+        )
+
+    def get_object(self) -> Question:
+        try:
+            question = selectors.question_detail(int(self.kwargs["pk"]))
+        except (Question.DoesNotExist, ValueError):
+            raise Http404 from None
+        self.check_object_permissions(self.request, question)
+        return question
+
+    def _detail(self, question: Question, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.question_detail(question.pk)
+        return Response(s.QuestionDetailSerializer(fresh).data, status=code)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(s.QuestionDetailSerializer(self.get_object()).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        writer = s.QuestionCreateSerializer(data=request.data)
+        writer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            data = dict(writer.validated_data)
+            data["topics"] = topics_from(data["topics"])
+            question = services.create_question(**data, created_by=request.user)
+        return self._detail(question, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        question = self.get_object()
+        writer = s.QuestionUpdateSerializer(data=request.data)
+        writer.is_valid(raise_exception=True)
+        data = writer.validated_data
+        with transaction.atomic():
+            question = services.update_question(
+                question=question,
+                title=data.get("title", question.title),
+                resolution_criteria=data.get("resolution_criteria", question.resolution_criteria),
+                deadline=data.get("deadline", question.deadline),
+                reason=data["reason"],
+                changed_by=request.user,
+            )
+            # Topics and the consensus figure are context, not the checkable terms: no
+            # revision, as in the admin (there is no service for them yet).
+            if "topics" in data:
+                question.topics.set(topics_from(data["topics"]))
+            context = [f for f in ("consensus_probability", "consensus_source") if f in data]
+            for field in context:
+                setattr(question, field, data[field])
+            if context:
+                question.save(update_fields=context)
+        return self._detail(question)
+
+    @extend_schema(
+        request=s.ResolveSerializer,
+        responses={201: s.QuestionDetailSerializer},
+        description="A reviewer's verdict (admins: a re-resolution with `reason`). The question "
+        "resolves when enough reviewers agree; answers with the question's new state.",
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsReviewer])
+    def resolve(self, request: Request, pk: str) -> Response:
+        question = self.get_object()
+        verdict = s.ResolveSerializer(data=request.data)
+        verdict.is_valid(raise_exception=True)
+        reviews.submit_verdict(question=question, reviewer=request.user, **verdict.validated_data)
+        return self._detail(question, status.HTTP_201_CREATED)
+
+
+# --- Predictions and verdicts -------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(description="Current predictions (corrected versions hidden by default)."),
+    retrieve=extend_schema(responses=s.PredictionDetailSerializer),
+    create=extend_schema(
+        request=s.PredictionCreateSerializer, responses={201: s.PredictionDetailSerializer}
+    ),
+)
+class PredictionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, LedgerViewSet
+):
+    queryset = Prediction.objects.select_related("expert", "question", "source", "score")
+    serializer_class = s.PredictionSerializer
+    filterset_class = PredictionFilter
+    search_fields = ["quote", "phrase", "question__title", "expert__name"]
+    ordering_fields = ["made_on", "created_at", "probability"]
+
+    def get_serializer_class(self) -> type:
+        return s.PredictionDetailSerializer if self.action == "retrieve" else s.PredictionSerializer
+
+    def http_method_not_allowed(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if request.method in ("PUT", "PATCH"):
+            raise exceptions.MethodNotAllowed(request.method, detail=PREDICTION_IS_A_RECORD)
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        writer = s.PredictionCreateSerializer(data=request.data)
+        writer.is_valid(raise_exception=True)
+        data = dict(writer.validated_data)
+        with transaction.atomic():
+            if "new_question" in data:
+                terms = dict(data.pop("new_question"))
+                terms["topics"] = topics_from(terms["topics"])
+                data["question"] = services.create_question(**terms, created_by=request.user)
+            prediction = services.record_prediction(**data, recorded_by=request.user)
+        return self._detail(prediction, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.CorrectionSerializer,
+        responses={201: s.PredictionDetailSerializer},
+        description="A new version of a published prediction; the old one stays in the history.",
+    )
+    @action(detail=True, methods=["post"], permission_classes=[CanCorrectPredictions])
+    def corrections(self, request: Request, pk: str) -> Response:
+        prediction = self.get_object()
+        writer = s.CorrectionSerializer(data=request.data)
+        writer.is_valid(raise_exception=True)
+        changes = dict(writer.validated_data)
+        corrected = services.correct_prediction(
+            prediction=prediction,
+            reason=changes.pop("reason"),
+            corrected_by=request.user,
+            **changes,
+        )
+        return self._detail(corrected, status.HTTP_201_CREATED)
+
+    def _detail(self, prediction: Prediction, code: int) -> Response:
+        fresh = self.get_queryset().get(pk=prediction.pk)
+        return Response(s.PredictionDetailSerializer(fresh).data, status=code)
+
+
+class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSet):
+    """Every verdict ever given, each round kept."""
+
+    queryset = Review.objects.select_related("reviewer").order_by("-created_at", "-id")
+    serializer_class = s.ReviewSerializer
+    filterset_class = ReviewFilter
+    ordering_fields = ["created_at"]

@@ -1,0 +1,107 @@
+"""Atom feeds: the latest predictions, the latest resolutions, and each expert's predictions.
+
+Mounted under /api/feeds/ (forecasts/api/urls.py). Items link to the API's JSON records.
+"""
+
+import datetime as dt
+
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from forecasts.models import Expert, Prediction, Question
+
+FEED_LENGTH = 50
+
+
+def _shown(probability: float | None) -> str:
+    return "no number yet" if probability is None else f"{probability:.0%}"
+
+
+class LatestPredictionsFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Forecast Ledger: latest predictions"
+    subtitle = "Forecasts by public experts, newest recorded first."
+
+    def link(self) -> str:
+        return reverse("api:prediction-list")
+
+    def items(self) -> QuerySet:
+        return self._predictions().order_by("-created_at", "-id")[:FEED_LENGTH]
+
+    @staticmethod
+    def _predictions() -> QuerySet:
+        return Prediction.objects.current().select_related("expert", "question", "source")
+
+    def item_title(self, item: Prediction) -> str:
+        return f"{item.expert.name}: {_shown(item.probability)} on “{item.question.title}”"
+
+    def item_description(self, item: Prediction) -> str:
+        words = f" (“{item.phrase}”)" if item.phrase else ""
+        quote = f" Quote: “{item.quote}”" if item.quote else ""
+        where = f" Source: {item.source}." if item.source else ""
+        return (
+            f"Made on {item.made_on:%Y-%m-%d}{words}; the question's deadline is "
+            f"{item.question.deadline:%Y-%m-%d}.{where}{quote}"
+        )
+
+    def item_link(self, item: Prediction) -> str:
+        return reverse("api:prediction-detail", args=[item.pk])
+
+    def item_pubdate(self, item: Prediction) -> dt.datetime:
+        return item.created_at
+
+    def item_author_name(self, item: Prediction) -> str:
+        return item.expert.name
+
+
+class ExpertPredictionsFeed(LatestPredictionsFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Expert:
+        return get_object_or_404(Expert, slug=slug)
+
+    def title(self, expert: Expert) -> str:
+        return f"Forecast Ledger: predictions by {expert.name}"
+
+    def subtitle(self, expert: Expert) -> str:
+        return f"Every forecast recorded for {expert.name}, newest first."
+
+    def link(self, expert: Expert) -> str:
+        return reverse("api:expert-detail", args=[expert.slug])
+
+    def items(self, expert: Expert) -> QuerySet:
+        return (
+            self._predictions().filter(expert=expert).order_by("-created_at", "-id")[:FEED_LENGTH]
+        )
+
+
+class LatestResolutionsFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Forecast Ledger: latest resolutions"
+    subtitle = "Questions resolved or annulled, newest first."
+
+    def link(self) -> str:
+        return reverse("api:question-list")
+
+    def items(self) -> QuerySet:
+        settled = (Question.Status.RESOLVED, Question.Status.ANNULLED)
+        return Question.objects.filter(status__in=settled).order_by("-resolved_at", "-id")[
+            :FEED_LENGTH
+        ]
+
+    def item_title(self, item: Question) -> str:
+        if item.status == Question.Status.ANNULLED:
+            return f"Annulled: {item.title}"
+        return f"Resolved {item.outcome.upper()}: {item.title}"
+
+    def item_description(self, item: Question) -> str:
+        return f"Deadline {item.deadline:%Y-%m-%d}. Criteria: {item.resolution_criteria}"
+
+    def item_link(self, item: Question) -> str:
+        # The resolved_at in the link keeps a re-resolution a new entry for feed readers.
+        return f"{reverse('api:question-detail', args=[item.pk])}#resolved-{item.resolved_at:%s}"
+
+    def item_pubdate(self, item: Question) -> dt.datetime:
+        return item.resolved_at

@@ -1,0 +1,59 @@
+"""Atom feeds and the CSV export under /api/."""
+
+import csv
+import datetime as dt
+import io
+from xml.etree import ElementTree
+
+from rest_framework.test import APIClient
+
+from forecasts.services import create_expert, record_prediction
+from forecasts.services.csv_io import COLUMNS
+from forecasts.services.reviews import resolve_question
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _entries(path: str) -> list[str]:
+    response = APIClient().get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ElementTree.fromstring(response.content)  # noqa: S314 (our own test response)
+    return [entry.findtext(f"{ATOM}title") for entry in feed.iter(f"{ATOM}entry")]
+
+
+def test_feeds_list_latest_predictions_resolutions_and_per_expert(carol, expert, question, today):
+    other = create_expert(name="Someone Else")
+    record_prediction(expert=expert, question=question, probability="70%", made_on=today)
+    record_prediction(expert=other, question=question, probability=0.2, made_on=today)
+    resolve_question(
+        question=question, outcome="no", resolved_by=carol, evidence_url="https://e.org/ev"
+    )
+    assert len(_entries("/api/feeds/predictions/")) == 2
+    assert _entries(f"/api/feeds/experts/{expert.slug}/") == [
+        f"Vera Ostrova: 70% on “{question.title}”"
+    ]
+    assert _entries("/api/feeds/resolutions/") == [f"Resolved NO: {question.title}"]
+    assert APIClient().get("/api/feeds/experts/nobody/").status_code == 404
+
+
+def test_csv_export_has_the_import_columns_and_honours_the_filters(db, expert, question, today):
+    other = create_expert(name="Someone Else")
+    record_prediction(expert=expert, question=question, probability=0.7, made_on=today)
+    record_prediction(
+        expert=other, question=question, probability=0.2, made_on=today - dt.timedelta(days=9)
+    )
+    response = APIClient().get("/api/predictions.csv", {"expert": expert.slug})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0])[: len(COLUMNS)] == list(COLUMNS)
+    assert [(r["expert"], r["probability"], r["question"]) for r in rows] == [
+        ("Vera Ostrova", "0.7", question.title)
+    ]
+    everyone = APIClient().get("/api/predictions.csv", HTTP_ACCEPT="text/csv")
+    assert len(list(csv.DictReader(io.StringIO(b"".join(everyone).decode())))) == 2
+    bad = APIClient().get("/api/predictions.csv", {"made_on_after": "someday"})
+    assert bad.status_code == 400
+    assert "made_on" in bad.json()["detail"]

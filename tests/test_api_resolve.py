@@ -1,0 +1,106 @@
+"""POST /api/questions/{id}/resolve/: reviewers' verdicts, admins' re-resolutions, conflicts."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from forecasts.models import Question, Review, TrackRecord
+from tests.review_helpers import due_question, predict
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EVIDENCE = "https://example.org/council-minutes"
+
+
+def _as(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _resolve(client: APIClient, question: Question, **body):
+    return client.post(f"/api/questions/{question.pk}/resolve/", body, format="json")
+
+
+def test_a_reviewer_resolves_a_due_question_and_the_track_record_follows(bob):
+    question = due_question("Will the toll go?")
+    prediction = predict(question, p=0.8)
+    response = _resolve(_as(bob), question, outcome="yes", evidence_url=EVIDENCE, note="Voted.")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["status"], body["outcome"]) == ("resolved", "yes")
+    assert [(r["outcome"], r["reviewer"], r["evidence_url"]) for r in body["reviews"]] == [
+        ("yes", "bob", EVIDENCE)
+    ]
+    record = TrackRecord.objects.get(expert=prediction.expert, topic=None)
+    assert record.brier == pytest.approx(0.04)
+    detail = APIClient().get(f"/api/experts/{prediction.expert.slug}/").json()
+    assert detail["track_record"]["resolved_count"] == 1
+
+
+@pytest.mark.parametrize("who", ["anonymous", "alice"])
+def test_only_reviewers_and_admins_give_verdicts(who, alice):
+    question = due_question("Will the toll go?")
+    client = APIClient() if who == "anonymous" else _as(alice)
+    response = _resolve(client, question, outcome="yes", evidence_url=EVIDENCE)
+    assert response.status_code == 403
+    assert response.json()["detail"]
+    assert not Review.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"outcome": "maybe", "evidence_url": EVIDENCE}, "outcome"),
+        ({"evidence_url": EVIDENCE}, "outcome"),
+        ({"outcome": "yes"}, "evidence_url"),
+        ({"outcome": "no", "evidence_url": "  "}, "evidence_url"),
+        ({"outcome": "no", "evidence_url": "not a url"}, "evidence_url"),
+    ],
+)
+def test_a_bad_verdict_is_a_400_naming_the_field(bob, body, field):
+    question = due_question("Will the toll go?")
+    response = _resolve(_as(bob), question, **body)
+    assert response.status_code == 400, response.json()
+    assert field in response.json()["errors"]
+    assert field in response.json()["detail"]
+
+
+def test_annulled_needs_no_evidence(bob):
+    question = due_question("Will the toll go?")
+    response = _resolve(_as(bob), question, outcome="annulled", note="The council dissolved.")
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "annulled"
+
+
+def test_a_verdict_on_a_settled_question_is_a_409_with_a_message(bob, dave):
+    question = due_question("Will the toll go?")
+    assert _resolve(_as(bob), question, outcome="yes", evidence_url=EVIDENCE).status_code == 201
+    late = _resolve(_as(dave), question, outcome="no", evidence_url=EVIDENCE)
+    assert late.status_code == 409
+    assert "already resolved" in late.json()["detail"]
+
+
+def test_a_question_not_due_yet_is_a_409(bob, question):
+    response = _resolve(_as(bob), question, outcome="yes", evidence_url=EVIDENCE)
+    assert response.status_code == 409
+    assert "not due" in response.json()["detail"]
+
+
+def test_an_admin_re_resolves_with_a_reason(bob, carol):
+    question = due_question("Will the toll go?")
+    _resolve(_as(bob), question, outcome="yes", evidence_url=EVIDENCE)
+    without = _resolve(_as(carol), question, outcome="no", evidence_url=EVIDENCE)
+    assert without.status_code == 400
+    assert "reason" in without.json()["errors"]
+    response = _resolve(
+        _as(carol), question, outcome="no", evidence_url=EVIDENCE, reason="Vote was overturned"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["outcome"] == "no"
+    assert [r["round"] for r in response.json()["reviews"]] == [1, 2]
+
+
+def test_a_missing_question_is_a_json_404(bob):
+    response = _resolve(_as(bob), Question(pk=424242), outcome="yes", evidence_url=EVIDENCE)
+    assert response.status_code == 404
+    assert response.json()["detail"]
