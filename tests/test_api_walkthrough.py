@@ -1,4 +1,4 @@
-"""docs/api-walkthrough.md's curl commands, replayed against a live server."""
+"""The README's curl walkthrough, replayed command by command against a live server."""
 
 import json
 import re
@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 from rest_framework.authtoken.models import Token
 
-WALKTHROUGH = Path(__file__).resolve().parent.parent / "docs" / "api-walkthrough.md"
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def curl_commands(markdown: str) -> list[list[str]]:
-    """The curl commands of the first ```sh block, continuation lines joined, comments dropped."""
-    block = re.search(r"```sh\n(.*?)```", markdown, re.DOTALL)
-    assert block, "docs/api-walkthrough.md needs a ```sh block"
+    """The curl commands of the walkthrough's ```sh block, continuation lines joined."""
+    section = markdown.split("## The API in five curl commands", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
+    assert block, "the README's API section needs a ```sh block"
     text = block.group(1).replace("\\\n", " ")
     lines = [line.strip() for line in text.splitlines()]
     return [shlex.split(line) for line in lines if line.startswith("curl ")]
@@ -37,7 +38,7 @@ def run(command: list[str], variables: dict[str, str]) -> tuple[int, dict]:
 
 
 def test_the_walkthrough_runs_against_a_live_server(live_server, alice):
-    commands = curl_commands(WALKTHROUGH.read_text())
+    commands = curl_commands(README.read_text())
     assert [c[0] for c in commands] == ["curl"] * 5
     variables = {"BASE": live_server.url, "TOKEN": Token.objects.create(user=alice).key}
     answers = [run(command, variables) for command in commands]
