@@ -1,8 +1,12 @@
 """Celery tasks: ids in, one service call. Each is safe to run twice and to overlap itself."""
 
-from celery import shared_task
+from smtplib import SMTPException
 
-from forecasts.services import track_records
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from forecasts.services import assignments, reminders, track_records
+from forecasts.services.reminders import ReminderDeliveryFailed
 
 
 @shared_task(
@@ -21,3 +25,35 @@ def update_track_records(self, expert_ids: list[int]) -> int:
 def recompute_track_records(self) -> int:
     """Nightly safety net: every score and track record from scratch."""
     return track_records.recompute_track_records()
+
+
+# --- Review workflow: the beat schedule in config/celery.py runs the first two. ---------------
+# Transient failures (database hiccup, SMTP down) retry with backoff; the services guard state,
+# so a retried or doubled run claims nothing twice and sends nothing twice.
+_TRANSIENT = (OperationalError, InterfaceError, SMTPException, OSError, ReminderDeliveryFailed)
+
+
+@shared_task(
+    bind=True, autoretry_for=_TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8
+)
+def mark_due_questions(self) -> dict:
+    """Open questions past their deadline become due and get reviewers."""
+    sweep = assignments.mark_due_questions()
+    return {"marked_due": sweep.marked_due, "assigned": sweep.assigned}
+
+
+@shared_task(
+    bind=True, autoretry_for=_TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8
+)
+def send_review_reminders(self) -> dict:
+    """One reminder pass: at most one digest per recipient."""
+    report = reminders.send_review_reminders()
+    return {"digests": report.digests_sent, "rows": report.rows_sent}
+
+
+@shared_task(
+    bind=True, autoretry_for=_TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8
+)
+def deliver_review_reminders(self, recipient_ids: list[int]) -> int:
+    """Send what is already claimed for these users (e.g. admins told of a dispute)."""
+    return reminders.deliver_reminders(recipient_ids=recipient_ids).digests_sent
