@@ -30,6 +30,17 @@ def _beat_schedule() -> dict:
             "task": "forecasts.tasks.send_review_reminders",
             "schedule": settings.REMINDER_PASS_MINUTES * 60,
         },
+        # Every minute: track records marked stale and not yet rebuilt (the broker was down
+        # when their question resolved, or a worker died). Usually finds nothing.
+        "refresh-stale-track-records": {
+            "task": "forecasts.tasks.refresh_stale_track_records",
+            "schedule": 60,
+        },
+        # Daily at 00:05 UTC: the ledger's chain head, appended to LEDGER_HEAD_FILE.
+        "write-ledger-head": {
+            "task": "forecasts.tasks.write_ledger_head",
+            "schedule": crontab(hour=0, minute=5),
+        },
         # Nightly at 03:15 UTC: rebuild every track record from scratch, the safety net under
         # the incremental updates.
         "recompute-track-records": {

@@ -5,10 +5,13 @@ ImproperlyConfigured on a bad value, so a typo fails at start-up, not at 3 a.m.
 With nothing set, the service runs embedded: SQLite and a filesystem Celery broker under var/.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,18 +90,23 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "csp",
+    "axes",
     "forecasts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -214,6 +222,8 @@ RANKING_MU0 = 0.25
 RANKING_K = 10
 RANKING_MIN_RESOLVED = env_int("RANKING_MIN_RESOLVED", 5, minimum=1)
 SCORING_VERSION = "scoring-v1"
+# The ledger's chain head, appended daily, for timestamping by an outside service.
+LEDGER_HEAD_FILE = env_str("LEDGER_HEAD_FILE", str(VAR_DIR / "ledger" / "heads.txt"))
 EXTRACTION_DEFAULT_HORIZON_DAYS = env_int("EXTRACTION_DEFAULT_HORIZON_DAYS", 365, minimum=1)
 
 # --- Auth, API --------------------------------------------------------------------------------
@@ -286,6 +296,42 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^health/"]
+
+# Content-Security-Policy (django-csp): only our own scripts, styles and images. Pages carry no
+# inline <script>, <style> or style="" (tests/test_security_csp_browser.py loads them in Chromium).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+        "form-action": [CSP_SELF],
+    },
+}
+
+# Login rate limiting (django-axes) on every login that comes with a request: the admin's, and
+# any other view that calls authenticate(request, ...). A client address is locked out after
+# AXES_FAILURE_LIMIT failures within AXES_COOLOFF_MINUTES, whatever usernames it tried, for
+# AXES_COOLOFF_MINUTES; the answer is a 429 page. `manage.py axes_reset_ip ADDRESS` lifts a lock.
+# A success does not reset the count: with one real account, an attacker could otherwise
+# interleave logins to keep guessing another account's password.
+AUTHENTICATION_BACKENDS = [
+    "config.login_limits.LoginAttemptsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_CALLABLE = "config.login_limits.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.login_limits.client_ip"
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0: trust no header,
+# the client is REMOTE_ADDR. Login limits and API throttles both count per client address, so a
+# forged X-Forwarded-For must not give an attacker a fresh address per request.
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
 
 LOGGING = {
     "version": 1,

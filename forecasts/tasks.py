@@ -5,7 +5,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from forecasts.services import assignments, reminders, track_records
+from forecasts.services import assignments, ledger, reminders, track_records
 from forecasts.services.reminders import ReminderDeliveryFailed
 
 
@@ -17,14 +17,36 @@ from forecasts.services.reminders import ReminderDeliveryFailed
     max_retries=10,
 )
 def update_track_records(self, expert_ids: list[int]) -> int:
-    """Rebuild these experts' records from their stored scores (a rebuild, so reruns agree)."""
-    return track_records.update_track_records(expert_ids=expert_ids)
+    """Rebuild these experts' records if still marked stale (a rebuild, so reruns agree)."""
+    return track_records.refresh_track_records(expert_ids=expert_ids)
 
 
-@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def refresh_stale_track_records(self) -> int:
+    """Sweep: rebuild every record still marked stale, e.g. after the broker was down."""
+    refreshed = 0
+    while count := track_records.refresh_track_records():
+        refreshed += count
+    return refreshed
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=3000,
+    time_limit=3600,
+)
 def recompute_track_records(self) -> int:
     """Nightly safety net: every score and track record from scratch."""
     return track_records.recompute_track_records()
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def write_ledger_head(self) -> str:
+    """Daily: append the chain head to a file that can be timestamped outside the service."""
+    return ledger.write_head_file()
 
 
 # --- Review workflow: the beat schedule in config/celery.py runs the first two. ---------------

@@ -10,8 +10,11 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from forecasts.models import LedgerEntry, LedgerHead, Prediction, Review
 
@@ -153,6 +156,18 @@ def _first_unchained(seen: dict[str, set[int]]) -> LedgerProblem | None:
             if pk not in seen[kind]:
                 return LedgerProblem(None, kind, pk, "published but never entered in the ledger")
     return None
+
+
+def write_head_file(now: dt.datetime | None = None) -> str:
+    """Append today's head to LEDGER_HEAD_FILE once; a rerun the same day adds nothing."""
+    path = Path(settings.LEDGER_HEAD_FILE)
+    line = head_line(now or timezone.now())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    existing = path.read_text() if path.exists() else ""
+    if line not in existing:
+        with path.open("a") as handle:
+            handle.write(line)
+    return line.strip()
 
 
 def head_line(now: dt.datetime) -> str:

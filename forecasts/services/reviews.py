@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from forecasts.models import Question, Review, ReviewAssignment
+from forecasts.services import ledger
 
 REVIEWERS_GROUP = "Reviewers"
 
@@ -98,6 +99,7 @@ def _record_review(
             "You already gave a verdict on this question in this round; "
             "an admin can re-resolve it with a reason."
         ) from None
+    ledger.append_reviews([review])  # a verdict is part of the record from the moment it is given
     ReviewAssignment.objects.filter(
         question=question, reviewer=reviewer, round=question.review_round
     ).update(state=ReviewAssignment.State.DONE, completed_at=now)
