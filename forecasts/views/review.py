@@ -17,8 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -32,19 +30,9 @@ from forecasts.services.reviews import VerdictConflict, is_reviewer, submit_verd
 FIELDS = ("outcome", "evidence_url", "note", "reason")
 
 
-def _base_template() -> str:
-    # The site-wide base template belongs to the public pages; until it exists, ours stands in.
-    try:
-        get_template("forecasts/base.html")
-    except TemplateDoesNotExist:
-        return "forecasts/review/base_review.html"
-    return "forecasts/base.html"
-
-
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> TemplateResponse:
-    context = {"base_template": _base_template(), **context}
     return TemplateResponse(request, f"forecasts/review/{template}", context, status=status)
 
 
