@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test bench lint format check venv venv-dev clean
+.PHONY: run test bench lint format check security venv venv-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,13 +32,22 @@ run: venv
 test: venv-dev
 	$(BIN)/python -m pytest
 
+# PostgreSQL at BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); the
+# run drops and creates its own databases there. BENCH_SCALE=small for a quick 1/100 check.
+BENCH_SCALE ?= full
 bench: venv-dev
-	$(BIN)/python manage.py run_benchmarks
+	$(BIN)/python manage.py run_benchmarks --scale $(BENCH_SCALE)
 
 lint: venv-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# High-severity bandit findings in our code, and known vulnerabilities in the runtime pins
+# (pip-audit asks PyPI's vulnerability feed; --strict: a package it could not check fails too).
+security: venv-dev
+	$(BIN)/bandit -q -r config forecasts -lll
+	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.txt
 
 format: venv-dev
 	$(BIN)/ruff check --fix .

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from forecasts.models import Expert, Prediction, Question
 
@@ -43,7 +44,8 @@ class LatestPredictionsFeed(Feed):
         words = f" (“{item.phrase}”)" if item.phrase else ""
         quote = f" Quote: “{item.quote}”" if item.quote else ""
         where = f" Source: {item.source}." if item.source else ""
-        return (
+        # Atom summaries are HTML that readers render: user text goes in escaped.
+        return escape(
             f"Made on {item.made_on:%Y-%m-%d}{words}; the question's deadline is "
             f"{item.question.deadline:%Y-%m-%d}.{where}{quote}"
         )
@@ -97,7 +99,7 @@ class LatestResolutionsFeed(Feed):
         return f"Resolved {item.outcome.upper()}: {item.title}"
 
     def item_description(self, item: Question) -> str:
-        return f"Deadline {item.deadline:%Y-%m-%d}. Criteria: {item.resolution_criteria}"
+        return escape(f"Deadline {item.deadline:%Y-%m-%d}. Criteria: {item.resolution_criteria}")
 
     def item_link(self, item: Question) -> str:
         # The resolved_at in the link keeps a re-resolution a new entry for feed readers.

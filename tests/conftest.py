@@ -13,6 +13,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from config.celery import app as celery_app
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = "/usr/bin/chromium"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -20,6 +21,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     engine = django_settings.DATABASES["default"]["ENGINE"]
     has_postgres = "postgresql" in engine
     has_redis = bool(django_settings.REDIS_URL)
+    has_browser = os.path.exists(CHROMIUM)
     for item in items:
         if "postgres" in item.keywords and not has_postgres:
             if IN_CI:
@@ -31,6 +33,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             if IN_CI:
                 raise pytest.UsageError("CI must set REDIS_URL=redis://... (see .ci/run)")
             item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://..."))
+        if "browser" in item.keywords and not has_browser:
+            if IN_CI:
+                raise pytest.UsageError(f"CI must install Debian's chromium ({CHROMIUM})")
+            item.add_marker(
+                pytest.mark.skip(reason="needs Debian's chromium: apt-get install chromium")
+            )
 
 
 @pytest.fixture(autouse=True)

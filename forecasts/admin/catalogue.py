@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminURLFieldWidget
+from django.core.validators import URLValidator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
@@ -19,6 +20,13 @@ class ExpertLinksMixin(forms.ModelForm):
         links = self.cleaned_data["links"] or []
         if not isinstance(links, list) or not all(isinstance(link, str) for link in links):
             raise forms.ValidationError('Give a list of URLs, e.g. ["https://example.org/a"].')
+        # The expert page makes each link an <a href>: a javascript: URL would run there.
+        for link in links:
+            try:
+                URLValidator(schemes=["http", "https"])(link)
+            except forms.ValidationError:
+                message = f"{link!r} is not a web address (http or https)."
+                raise forms.ValidationError(message) from None
         return links
 
 

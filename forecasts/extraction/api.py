@@ -7,6 +7,8 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import UploadedFile
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -99,6 +101,7 @@ class ExtractView(APIView):
 
     permission_classes = [CanExtract]
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request) -> Response:
         try:
             extraction = service.extract(**_inputs(request))
@@ -114,6 +117,7 @@ class SourceExtractView(APIView):
 
     permission_classes = [CanExtract]
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
         source = get_object_or_404(Source, pk=pk)
         try:
