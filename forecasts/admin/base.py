@@ -129,3 +129,21 @@ class ViewOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
+
+
+class CurrentPredictionCountMixin:
+    """A sortable "predictions" column counting current (not superseded) versions only."""
+
+    ordering: ClassVar[list[str]]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        current = models.Q(predictions__superseded_at__isnull=True)
+        return (
+            super()  # type: ignore[misc]
+            .get_queryset(request)
+            .annotate(current_predictions=models.Count("predictions", filter=current))
+        )
+
+    @admin.display(description="predictions", ordering="current_predictions")
+    def prediction_count(self, obj: models.Model) -> int:
+        return obj.current_predictions  # type: ignore[attr-defined]

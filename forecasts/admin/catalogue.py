@@ -6,11 +6,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminURLFieldWidget
 from django.core.validators import URLValidator
-from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
 from forecasts import services
-from forecasts.admin.base import ServiceModelAdmin, ServiceModelForm
+from forecasts.admin.base import CurrentPredictionCountMixin, ServiceModelAdmin, ServiceModelForm
 from forecasts.admin.extraction import SourceExtractionMixin
 from forecasts.models import Expert, Source, Topic
 
@@ -51,24 +50,12 @@ class ExpertChangeForm(ExpertLinksMixin, forms.ModelForm):
 
 
 @admin.register(Expert)
-class ExpertAdmin(ServiceModelAdmin):
+class ExpertAdmin(CurrentPredictionCountMixin, ServiceModelAdmin):
     add_form = ExpertCreateForm
     change_form = ExpertChangeForm
     list_display = ["name", "affiliation", "slug", "prediction_count"]
     search_fields = ["name", "affiliation"]
     ordering = ["name", "id"]  # kept explicitly: Meta.ordering is dropped by the count
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        current = Q(predictions__superseded_at__isnull=True)
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(current_predictions=Count("predictions", filter=current))
-        )
-
-    @admin.display(description="predictions", ordering="current_predictions")
-    def prediction_count(self, expert: Expert) -> int:
-        return expert.current_predictions
 
     def get_fields(self, request: HttpRequest, obj: Expert | None = None) -> list[str]:
         fields = ["name", "affiliation", "bio", "links"]

@@ -5,13 +5,18 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from forecasts import services
-from forecasts.admin.base import DisplayInline, ServiceModelAdmin, ServiceModelForm
+from forecasts.admin.base import (
+    CurrentPredictionCountMixin,
+    DisplayInline,
+    ServiceModelAdmin,
+    ServiceModelForm,
+)
 from forecasts.admin.display import probability_shown
 from forecasts.admin.filters import DeadlinePassedFilter
 from forecasts.models import Prediction, Question, QuestionRevision, Review
@@ -127,7 +132,7 @@ class ReviewInline(DisplayInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(ServiceModelAdmin):
+class QuestionAdmin(CurrentPredictionCountMixin, ServiceModelAdmin):
     add_form = QuestionCreateForm
     change_form = QuestionChangeForm
     change_form_template = "admin/forecasts/question/change_form.html"
@@ -139,18 +144,6 @@ class QuestionAdmin(ServiceModelAdmin):
     date_hierarchy = "deadline"
     ordering = ["deadline", "id"]  # kept explicitly: Meta.ordering is dropped by the count
     readonly_fields = STATE
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        current = Q(predictions__superseded_at__isnull=True)
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(current_predictions=Count("predictions", filter=current))
-        )
-
-    @admin.display(description="predictions", ordering="current_predictions")
-    def prediction_count(self, question: Question) -> int:
-        return question.current_predictions
 
     def get_fieldsets(self, request: HttpRequest, obj: Question | None = None) -> list:
         terms = (None, {"fields": SUBSTANCE})

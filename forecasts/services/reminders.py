@@ -80,10 +80,11 @@ def send_review_reminders(*, now: dt.datetime | None = None) -> ReminderPass:
 
 def claim_reminders(*, now: dt.datetime) -> None:
     admins = admin_ids()
+    disputed = Question.objects.filter(status=Question.Status.DISPUTED)
     rows = [
         *_reviewer_rows(now),
         *_escalation_rows(now, admins),
-        *_dispute_rows(Question.objects.filter(status=Question.Status.DISPUTED), admins, now),
+        *_admin_rows(disputed, admins, Stage.DISPUTE, now),
         *_heads_up_rows(now),
     ]
     # Existing rows are left alone: that is what makes a rerun claim nothing twice.
@@ -93,7 +94,7 @@ def claim_reminders(*, now: dt.datetime) -> None:
 def claim_dispute_escalation(*, question: Question, now: dt.datetime) -> list[int]:
     """Claim the admins' dispute notice for one question; returns the admins to tell."""
     admins = admin_ids()
-    rows = _dispute_rows([question], admins, now)
+    rows = _admin_rows([question], admins, Stage.DISPUTE, now)
     ReminderRecord.objects.bulk_create(rows, ignore_conflicts=True)
     if not admins:
         log.warning("Question %s is disputed and there is no admin to tell.", question.pk)
@@ -137,29 +138,16 @@ def _escalation_rows(now: dt.datetime, admins: list[int]) -> list[ReminderRecord
         .annotate(pending_count=Count("assignments", filter=pending))
         .filter(Q(due_at__lte=cutoff) | Q(pending_count=0))
     )
-    return [
-        ReminderRecord(
-            question=q,
-            recipient_id=admin,
-            stage=Stage.ESCALATION,
-            cycle=q.reminder_cycle,
-            claimed_at=now,
-        )
-        for q in stuck
-        for admin in admins
-    ]
+    return _admin_rows(stuck, admins, Stage.ESCALATION, now)
 
 
-def _dispute_rows(
-    questions: Iterable[Question], admins: list[int], now: dt.datetime
+def _admin_rows(
+    questions: Iterable[Question], admins: list[int], stage: str, now: dt.datetime
 ) -> list[ReminderRecord]:
+    """One claim per question and admin: every admin hears of it, each once per cycle."""
     return [
         ReminderRecord(
-            question=q,
-            recipient_id=admin,
-            stage=Stage.DISPUTE,
-            cycle=q.reminder_cycle,
-            claimed_at=now,
+            question=q, recipient_id=admin, stage=stage, cycle=q.reminder_cycle, claimed_at=now
         )
         for q in questions
         for admin in admins
