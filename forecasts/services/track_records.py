@@ -7,9 +7,11 @@ scoring.figures_from_sums; the nightly rebuild runs the very same code over ever
 both paths give identical figures.
 """
 
+import functools
 import logging
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
+from itertools import groupby
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -35,6 +37,7 @@ from forecasts.models import (
     StaleTrackRecord,
     TrackRecord,
 )
+from forecasts.services.bulk import write_models, write_rows
 
 logger = logging.getLogger(__name__)
 OVERALL = None  # the topic key of an expert's overall record
@@ -59,41 +62,53 @@ def counting_predictions(question: Question) -> list[Prediction]:
     return list(latest.values())
 
 
+SCORE_COLUMNS = (
+    "probability", "outcome", "brier", "log_score", "baseline", "consensus_relative",
+    "consensus_called", "calibration_bin", "hit", "yield_term",
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=65_536, typed=True)
+def score_values(p: float, o: int, c: float | None) -> tuple:
+    """The SCORE_COLUMNS of one forecast p on outcome o with consensus c (None: no consensus).
+
+    Every path that stores scores (one question, an import, the full rebuild) goes through
+    here, so they store the very same floats. Cached: forecasts repeat a few hundred levels.
+    """
+    hit = scoring.is_hit(p, o)
+    side = scoring.called_side(p)
+    q_called = None if c is None or side is None else (c if side == 1 else 1 - c)
+    return (
+        p,
+        o,
+        scoring.brier(p, o),
+        scoring.log_score(p, o),
+        scoring.baseline_score(p, o),
+        None if c is None else scoring.consensus_relative(p, c, o),
+        q_called,
+        scoring.calibration_bin(p),
+        None if hit is None else int(hit),
+        None if q_called is None else scoring.yield_from_called([q_called], [int(side == o)]),
+    )
+
+
 def score_rows(question: Question, predictions: list[Prediction]) -> list[PredictionScore]:
     o = 1 if question.outcome == Question.Outcome.YES else 0
-    probabilities = [p.probability for p in predictions]
-    peers = scoring.peer_scores(probabilities, o)
+    peers = scoring.peer_scores([p.probability for p in predictions], o)
     c = question.consensus_probability
     resolved_on = timezone.localdate(question.resolved_at)
-    rows = []
-    for prediction, peer in zip(predictions, peers, strict=True):
-        p = prediction.probability
-        hit = scoring.is_hit(p, o)
-        side = scoring.called_side(p)
-        q_called = None if c is None or side is None else (c if side == 1 else 1 - c)
-        rows.append(
-            PredictionScore(
-                prediction=prediction,
-                expert_id=prediction.expert_id,
-                question=question,
-                probability=p,
-                outcome=o,
-                brier=scoring.brier(p, o),
-                log_score=scoring.log_score(p, o),
-                baseline=scoring.baseline_score(p, o),
-                peer=peer,
-                consensus_relative=None if c is None else scoring.consensus_relative(p, c, o),
-                consensus_called=q_called,
-                calibration_bin=scoring.calibration_bin(p),
-                hit=None if hit is None else int(hit),
-                yield_term=None
-                if q_called is None
-                else scoring.yield_from_called([q_called], [int(side == o)]),
-                resolved_on=resolved_on,
-                scoring_version=settings.SCORING_VERSION,
-            )
+    return [
+        PredictionScore(
+            prediction=prediction,
+            expert_id=prediction.expert_id,
+            question=question,
+            peer=peer,
+            resolved_on=resolved_on,
+            scoring_version=settings.SCORING_VERSION,
+            **dict(zip(SCORE_COLUMNS, score_values(prediction.probability, o, c), strict=True)),
         )
-    return rows
+        for prediction, peer in zip(predictions, peers, strict=True)
+    ]
 
 
 @transaction.atomic
@@ -167,7 +182,10 @@ def _exact_sum(expression) -> Sum:
     plans; float addition is not associative, so PostgreSQL sums as numeric (exact) instead.
     """
     if connection.vendor == "postgresql":
-        return Sum(Cast(expression, DecimalField(max_digits=40, decimal_places=20)))
+        # Back to float8 in SQL: numeric → float8 and Python's float(Decimal) both round the
+        # exact sum correctly, so nothing changes but the cost of Decimal objects.
+        exact = Sum(Cast(expression, DecimalField(max_digits=40, decimal_places=20)))
+        return Cast(exact, FloatField())
     return Sum(expression, output_field=FloatField())
 
 
@@ -302,17 +320,90 @@ def _replace_track_records(scores: QuerySet, existing: QuerySet) -> int:
     sums = aggregate_sums(scores)
     sums.update(aggregate_sums(scores, by_topic=True))
     existing.delete()
-    records = [_track_record(e, t, s, now) for (e, t), s in sorted(sums.items(), key=_sort_key)]
-    TrackRecord.objects.bulk_create(records, batch_size=2000)
-    return len(records)
+    records = (_track_record(e, t, s, now) for (e, t), s in sorted(sums.items(), key=_sort_key))
+    return write_models(TrackRecord, records)
 
 
 @transaction.atomic
 def recompute_track_records() -> int:
     """Rescore every settled question and rebuild every track record from scratch."""
+    if connection.vendor == "postgresql":
+        # A second rebuild (a manual run during the nightly one) waits for the first, then
+        # redoes it, instead of inserting scores the first one is inserting too.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REBUILD_LOCK])
     StaleTrackRecord.objects.all().delete()
-    PredictionScore.objects.all().delete()
-    settled = Question.objects.filter(status=Question.Status.RESOLVED).values_list("pk", flat=True)
-    for question_id in settled.iterator():
-        score_question(question_id=question_id, enqueue=False)
+    rescore_all_questions()
     return _replace_track_records(PredictionScore.objects.all(), TrackRecord.objects.all())
+
+
+BULK_COLUMNS = (
+    "prediction_id", "expert_id", "question_id", *SCORE_COLUMNS, "peer", "resolved_on",
+    "scoring_version",
+)  # fmt: skip
+FLUSH_ROWS = 20_000
+REBUILD_LOCK = 7_346_119  # any fixed number: the advisory lock of recompute_track_records
+
+
+def rescore_all_questions() -> int:
+    """Replace every stored score, as score_question would one question at a time, in bulk.
+
+    One query streams each expert's counting prediction on every resolved question (question
+    by question, experts in id order, as counting_predictions lists them), and the rows go
+    back with COPY in batches. Returns how many scores were written.
+    """
+    PredictionScore.objects.all().delete()
+    written, batch = 0, []
+    for question_rows in _counting_rows_by_question():
+        batch.extend(_bulk_score(question_rows))
+        if len(batch) >= FLUSH_ROWS:  # between fetches: the COPY has the connection alone
+            written += write_rows(PredictionScore._meta.db_table, BULK_COLUMNS, batch)
+            batch = []
+    return written + write_rows(PredictionScore._meta.db_table, BULK_COLUMNS, batch)
+
+
+def _counting_rows_by_question() -> Iterator[list[tuple]]:
+    """Lists of (question_id, expert_id, prediction_id, p, outcome, consensus, resolved_at),
+    one list per resolved question: each expert's latest current prediction by the deadline."""
+    rows = (
+        Prediction.objects.current()
+        .filter(
+            question__status=Question.Status.RESOLVED,
+            question__outcome__in=(Question.Outcome.YES, Question.Outcome.NO),
+            made_on__lte=F("question__deadline"),
+            probability__isnull=False,
+        )
+        .values_list(
+            "question_id",
+            "expert_id",
+            "id",
+            "probability",
+            "question__outcome",
+            "question__consensus_probability",
+            "question__resolved_at",
+        )  # fmt: skip
+    )
+    if connection.vendor == "postgresql":
+        # DISTINCT ON keeps the first row per (question, expert): the latest one.
+        rows = rows.order_by("question_id", "expert_id", "-made_on", "-id").distinct(
+            "question_id", "expert_id"
+        )
+        latest = rows.iterator(chunk_size=FLUSH_ROWS)
+    else:
+        rows = rows.order_by("question_id", "expert_id", "made_on", "id")
+        grouped = groupby(rows.iterator(chunk_size=FLUSH_ROWS), key=lambda r: r[:2])
+        latest = (deque(group, maxlen=1)[0] for _, group in grouped)
+    for _, question_rows in groupby(latest, key=lambda r: r[0]):
+        yield list(question_rows)
+
+
+def _bulk_score(rows: list[tuple]) -> Iterator[tuple]:
+    """BULK_COLUMNS rows for one question's counting predictions (see score_rows)."""
+    _, _, _, _, outcome, c, resolved_at = rows[0]
+    o = 1 if outcome == Question.Outcome.YES else 0
+    peers = scoring.peer_scores([row[3] for row in rows], o)
+    resolved_on = timezone.localdate(resolved_at)
+    version = settings.SCORING_VERSION
+    for (question_id, expert_id, prediction_id, p, *_), peer in zip(rows, peers, strict=True):
+        values = score_values(p, o, c)
+        yield (prediction_id, expert_id, question_id, *values, peer, resolved_on, version)

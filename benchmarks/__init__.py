@@ -1,0 +1,1 @@
+"""`make bench`: the performance suite (see docs/benchmarks.md and run_benchmarks)."""

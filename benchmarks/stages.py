@@ -1,0 +1,143 @@
+"""Measurements that run inside Django against the benchmark database, one per subprocess.
+
+Each stage returns a dict of plain numbers; run_benchmarks --stage NAME prints it as JSON.
+"""
+
+import datetime as dt
+import random
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Count
+
+from config.celery import app as celery_app
+from forecasts.models import Expert, PredictionScore, Question
+from forecasts.services import create_question, record_prediction
+from forecasts.services.assignments import mark_due_questions
+from forecasts.services.reminders import send_review_reminders
+from forecasts.services.reviews import resolve_question
+from forecasts.services.track_records import recompute_track_records
+
+# The floor: per expert and calibration bin, the same sums the rebuild stores (count, Σp, Σo,
+# Σp², Σp·o, Σbrier, Σlog score, hits), straight from predictions and questions in one query,
+# summed exactly (numeric) as the rebuild does. No peer or consensus terms, nothing written.
+FLOOR_SQL = """
+SELECT c.expert_id, c.bin, count(*), sum(c.p::numeric), sum(c.o), sum((c.p * c.p)::numeric),
+       sum((c.p * c.o)::numeric), sum(((c.p - c.o) ^ 2)::numeric),
+       sum(ln(greatest(least(CASE WHEN c.o = 1 THEN c.p ELSE 1 - c.p END, 0.999), 0.001))::numeric),
+       sum(c.hit), count(c.hit)
+FROM (
+  SELECT DISTINCT ON (p.question_id, p.expert_id)
+         p.expert_id, p.probability AS p, (q.outcome = 'yes')::int AS o,
+         greatest(0, ceil(round(p.probability * 10000) / 1000) - 1) AS bin,
+         CASE WHEN p.probability > 0.5 THEN (q.outcome = 'yes')::int
+              WHEN p.probability < 0.5 THEN (q.outcome = 'no')::int END AS hit
+  FROM forecasts_prediction p JOIN forecasts_question q ON q.id = p.question_id
+  WHERE q.status = 'resolved' AND q.outcome IN ('yes', 'no') AND p.superseded_at IS NULL
+    AND p.probability IS NOT NULL AND p.made_on <= q.deadline
+  ORDER BY p.question_id, p.expert_id, p.made_on DESC, p.id DESC
+) c
+GROUP BY c.expert_id, c.bin
+"""
+
+
+def _timed(fn) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+def floor_query() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(FLOOR_SQL)
+        return len(cursor.fetchall())
+
+
+def rebuild() -> dict:
+    """(a) The full rebuild against the floor, side by side: floor, rebuild, floor again."""
+    floor_first, groups = _timed(floor_query)
+    seconds, records = _timed(recompute_track_records)
+    floor_second, _ = _timed(floor_query)
+    floor = min(floor_first, floor_second)
+    return {
+        "rebuild_s": seconds,
+        "floor_s": floor,
+        "ratio": seconds / floor,
+        "records": records,
+        "scores": PredictionScore.objects.count(),
+        "floor_groups": groups,
+        "experts": Expert.objects.count(),
+    }
+
+
+def _sample_experts(prolific: bool, count: int = 20) -> list[Expert]:
+    experts = Expert.objects.annotate(n=Count("scores"))
+    if prolific:
+        return list(experts.order_by("-n", "pk")[:count])
+    ids = list(experts.filter(n__gt=0).order_by("pk").values_list("pk", flat=True))
+    return list(Expert.objects.filter(pk__in=random.Random(7).sample(ids, min(count, len(ids)))))
+
+
+def incremental() -> dict:
+    """(b) Resolve a question with 20 predictions; the track-record update runs inline (eager
+    Celery), so the time is the resolution, its scoring and the 20 experts' record rebuilds."""
+    celery_app.conf.task_always_eager = True
+    admin = get_user_model().objects.filter(is_superuser=True).first()
+    if admin is None:
+        admin = get_user_model().objects.create_superuser("bench-admin", "a@example.org", None)
+    today = dt.date.today()
+    results = {}
+    for label, prolific in (("typical", False), ("prolific", True)):
+        experts = _sample_experts(prolific)
+        question = create_question(
+            title=f"Bench question ({label}) {time.time_ns()}?",
+            resolution_criteria="YES if so.",
+            deadline=today - dt.timedelta(days=1),
+        )
+        for i, expert in enumerate(experts):
+            record_prediction(
+                expert=expert,
+                question=question,
+                probability=round(0.05 + 0.045 * i, 3),
+                made_on=today - dt.timedelta(days=10),
+            )
+        seconds, _ = _timed(
+            lambda q=question: resolve_question(
+                question=q, outcome="yes", resolved_by=admin, evidence_url="https://e.org/x"
+            )
+        )
+        results[f"{label}_ms"] = seconds * 1000
+        results[f"{label}_scores"] = PredictionScore.objects.filter(expert__in=experts).count()
+    return results
+
+
+def sweep() -> dict:
+    """(d) The due sweep, then one reminder pass (email to memory, not to a server)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    overdue = Question.objects.filter(
+        status=Question.Status.OPEN, deadline__lt=dt.date.today()
+    ).count()
+    sweep_s, report = _timed(mark_due_questions)
+    reminders_s, passed = _timed(send_review_reminders)
+    return {
+        "questions": Question.objects.count(),
+        "overdue": overdue,
+        "marked_due": report.marked_due,
+        "assigned": report.assigned,
+        "sweep_s": sweep_s,
+        "reminders_s": reminders_s,
+        "digests": passed.digests_sent,
+        "reminder_rows": passed.rows_sent,
+        "total_s": sweep_s + reminders_s,
+    }
+
+
+def explain(sql: str) -> str:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+STAGES = {"rebuild": rebuild, "incremental": incremental, "sweep": sweep}

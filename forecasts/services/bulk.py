@@ -1,0 +1,62 @@
+"""Appending many rows at once: PostgreSQL's COPY, batched executemany elsewhere.
+
+For derived data (scores) and generated data only: rows bypass model save() and signals, so
+callers pass complete rows with every column the table needs (the id may be left out).
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.db import connection
+
+BATCH = 5_000
+
+
+def write_rows(
+    table: str,
+    columns: tuple[str, ...],
+    rows: Iterable[tuple],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Append rows (tuples in `columns` order) to `table`; returns how many were written.
+
+    `rows` must not read from the database while it is consumed: the connection is busy with
+    the COPY until the last row.
+    """
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ", ".join(columns)
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # noqa: S608
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+                    if progress and count % BATCH == 0:
+                        progress(BATCH)
+            if progress:
+                progress(count % BATCH)
+            return count
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+        batch: list[tuple] = []
+        for row in [*rows, None]:
+            if row is not None:
+                batch.append(row)
+            if batch and (row is None or len(batch) == BATCH):
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        return count
+
+
+def write_models(model: type, objects: Iterable) -> int:
+    """Append unsaved model instances (ids left to the database), like bulk_create without
+    returning ids; values go through each field's own preparation (JSON, dates)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]  # type: ignore[attr-defined]
+    columns = tuple(f.column for f in fields)
+    rows = (
+        tuple(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields)
+        for obj in objects
+    )
+    return write_rows(model._meta.db_table, columns, rows)  # type: ignore[attr-defined]

@@ -1,0 +1,81 @@
+"""The due sweep and the leaderboard read through their indexes (PostgreSQL plans).
+
+Test tables hold a handful of rows, and on a handful of rows a sequential scan is the right
+plan, so each test turns sequential scans off for its own transaction (SET LOCAL): the planner
+then shows which index it *can* use. A query with no usable index still seq-scans (at a
+prohibitive cost) and the assertion names the plan. At benchmark scale the planner picks
+the same indexes unprompted (docs/benchmarks.md).
+"""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from forecasts.models import PredictionScore, Question, TrackRecord
+from forecasts.services import create_expert, get_or_create_topic
+from forecasts.services.track_records import update_track_records
+from tests.builders import forecast, make_question, resolve
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def _plan(queryset) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    return queryset.explain()
+
+
+def _sweep_query(today: dt.date):
+    # What mark_due_questions selects: open questions past their deadline, oldest first.
+    return (
+        Question.objects.filter(status=Question.Status.OPEN, deadline__lt=today)
+        .order_by("deadline", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def test_due_sweep_reads_the_status_deadline_index(today):
+    for i in range(5):
+        make_question(f"Past {i}?", deadline=today - dt.timedelta(days=i + 1))
+    plan = _plan(_sweep_query(today))
+    assert "question_status_deadline" in plan, plan
+
+
+@pytest.fixture
+def board(carol):
+    topic = get_or_create_topic(name="Harbour politics")
+    expert = create_expert(name="Indexed Expert")
+    for i in range(3):
+        question = make_question(f"Indexed {i}?", topics=[topic])
+        forecast(expert, question, 0.7)
+        resolve(question, "yes", carol)
+    update_track_records(expert_ids=[expert.pk])
+    return topic, expert
+
+
+def test_leaderboard_reads_track_records_through_an_index(board):
+    topic, _ = board
+    # selectors.leaderboard: one topic's records (or the overall ones), with their experts.
+    for wanted in (topic, None):
+        records = TrackRecord.objects.filter(topic=wanted).select_related("expert")
+        plan = _plan(records.order_by("expert_id"))
+        assert "Seq Scan on forecasts_trackrecord" not in plan, plan
+        assert any(
+            name in plan
+            for name in ("trackrecord_topic_rank", "trackrecord_overall_once", "trackrecord_topic")
+        ), plan
+
+
+def test_leaderboard_in_rank_order_uses_the_topic_rank_index(board):
+    topic, _ = board
+    plan = _plan(TrackRecord.objects.filter(topic=topic).order_by("ranking_score")[:50])
+    assert "trackrecord_topic_rank" in plan, plan
+    assert "Sort" not in plan.split("trackrecord_topic_rank")[0], plan
+
+
+def test_an_experts_record_update_reads_scores_by_expert(board):
+    _, expert = board
+    plan = _plan(PredictionScore.objects.filter(expert_id__in=[expert.pk]).values("brier"))
+    assert "Seq Scan on forecasts_predictionscore" not in plan, plan
+    assert "Index" in plan, plan
