@@ -7,10 +7,19 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from forecasts import scoring
-from forecasts.models import Expert, Prediction, PredictionScore, Question, Topic, TrackRecord
+from forecasts.models import (
+    Expert,
+    LedgerEntry,
+    Prediction,
+    PredictionScore,
+    Question,
+    Review,
+    Topic,
+    TrackRecord,
+)
 from forecasts.services.track_records import aggregate_sums, ranking_policy
 
 
@@ -138,11 +147,18 @@ class ExpertRecord:
         return [p for p in self.predictions if not p.question.is_settled]
 
 
+def _ledger_hash(kind: str) -> Subquery:
+    """The row's hash in the tamper-evident chain, for pages that publish it."""
+    entries = LedgerEntry.objects.filter(kind=kind, object_id=OuterRef("pk"))
+    return Subquery(entries.values("hash")[:1])
+
+
 def expert_predictions(expert: Expert) -> QuerySet:
-    """Current predictions with their question, source and score (if any) joined in."""
+    """Current predictions with their question, source, score and ledger hash joined in."""
     return (
         Prediction.objects.current()
         .filter(expert=expert)
+        .annotate(ledger_hash=_ledger_hash(LedgerEntry.Kind.PREDICTION))
         .select_related("question", "source", "score")
         .order_by("-made_on", "-id")
     )
@@ -168,15 +184,16 @@ def question_detail(question_id: int) -> Question:
             Prefetch(
                 "predictions",
                 queryset=Prediction.objects.current()
+                .annotate(ledger_hash=_ledger_hash(LedgerEntry.Kind.PREDICTION))
                 .select_related("expert", "source", "score")
                 .order_by("expert__name", "-made_on"),
                 to_attr="current_predictions",
             ),
             Prefetch(
                 "reviews",
-                queryset=Question.reviews.rel.related_model.objects.select_related(
-                    "reviewer"
-                ).order_by("round", "created_at"),
+                queryset=Review.objects.annotate(ledger_hash=_ledger_hash(LedgerEntry.Kind.REVIEW))
+                .select_related("reviewer")
+                .order_by("round", "created_at"),
                 to_attr="all_reviews",
             ),
             Prefetch("revisions", to_attr="all_revisions"),

@@ -63,3 +63,22 @@ def test_a_rewritten_entry_is_detected(published):
     _, problem = verify_ledger()
     assert problem.seq == entry.seq
     assert "entry itself was altered" in problem.reason
+
+
+def test_question_and_expert_pages_show_the_chain_hashes(
+    client, published, expert, question, carol
+):
+    from forecasts.services.reviews import resolve_question
+
+    review = resolve_question(
+        question=question, outcome="annulled", resolved_by=carol, note="Cancelled."
+    )
+    hashes = dict(LedgerEntry.objects.values_list("object_id", "hash").filter(kind="prediction"))
+    review_hash = LedgerEntry.objects.get(kind="review", object_id=review.pk).hash
+    question_page = client.get(f"/questions/{question.pk}/").content.decode()
+    expert_page = client.get(f"/experts/{expert.slug}/").content.decode()
+    for current in (published[1], published[2]):
+        assert hashes[current.pk] in question_page
+        assert hashes[current.pk] in expert_page
+    assert hashes[published[0].pk] not in expert_page  # superseded: its successor is shown
+    assert review_hash in question_page
