@@ -29,7 +29,13 @@ run: venv
 	$(BIN)/python manage.py create_demo_accounts
 	SITE_URL=http://127.0.0.1:$(PORT) WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile start
 
-test: venv-dev
+# axe-core for the accessibility check (package-lock.json pins it), where npm exists; without
+# it those tests skip saying so (in CI they fail).
+NPM := $(shell command -v npm 2>/dev/null)
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+test: venv-dev $(if $(NPM),node_modules/.package-lock.json)
 	$(BIN)/python -m pytest
 
 # PostgreSQL at BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); the

@@ -83,7 +83,9 @@ def test_bad_verdict_re_renders_the_form_with_400_naming_the_field(client, bob, 
     response = client.post(_url(due), data)
     assert response.status_code == 400
     page = response.content.decode()
-    assert f"{field}: " in page
+    label = {"outcome": "Outcome", "evidence_url": "Evidence URL"}[field]
+    assert f'<a href="#q{due.pk}-{field}' in page  # the error links to its field, by label
+    assert f">{label}</a>: " in page
     assert 'aria-invalid="true"' in page
 
 

@@ -9,20 +9,10 @@ from django.test import Client
 
 from forecasts.models import Source
 from forecasts.services import create_expert, get_or_create_source, record_prediction
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 from tests.builders import make_question, resolve
 from tests.review_helpers import due_question, ensure_groups
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Pages that still carry inline <style> or style="" (the policy refuses them, so they lose some
 # styling; nothing breaks). When one is fixed, this test says to drop it here.
 KNOWN_VIOLATIONS = {
