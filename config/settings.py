@@ -158,8 +158,11 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     # A broker outage must not hang a request: fail fast, the stale marks keep the work.
+    # visibility_timeout: a message a worker took and never acknowledged (the worker died)
+    # goes back to the queue after this many seconds. It must exceed the longest task's time
+    # limit plus its retry countdown, or a task still running is delivered a second time.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
-        "visibility_timeout": 3600,
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
         "max_retries": 1,
@@ -222,6 +225,8 @@ RANKING_MU0 = 0.25
 RANKING_K = 10
 RANKING_MIN_RESOLVED = env_int("RANKING_MIN_RESOLVED", 5, minimum=1)
 SCORING_VERSION = "scoring-v1"
+# How often each process re-reads the leaderboard's data fingerprint (cached pages key on it).
+LEADERBOARD_VERSION_RECHECK_SECONDS = env_int("LEADERBOARD_VERSION_RECHECK_SECONDS", 1, minimum=0)
 # The ledger's chain head, appended daily, for timestamping by an outside service.
 LEDGER_HEAD_FILE = env_str("LEDGER_HEAD_FILE", str(VAR_DIR / "ledger" / "heads.txt"))
 EXTRACTION_DEFAULT_HORIZON_DAYS = env_int("EXTRACTION_DEFAULT_HORIZON_DAYS", 365, minimum=1)

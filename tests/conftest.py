@@ -58,6 +58,8 @@ def _fast_tests(monkeypatch: pytest.MonkeyPatch, settings) -> None:
     anonymous limits would otherwise be shared across the whole run. Throttling tests set
     their own rates."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests write and read within milliseconds in one process: no memo of the data version.
+    settings.LEADERBOARD_VERSION_RECHECK_SECONDS = 0
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", None)
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "user", None)
 

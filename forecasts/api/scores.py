@@ -5,12 +5,13 @@ import datetime as dt
 import re
 
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from forecasts import selectors
 from forecasts.api.filters import TrackRecordFilter
@@ -208,13 +209,29 @@ class LeaderboardView(MethodCheckedFirst, GenericAPIView):
         responses=LeaderboardRowSerializer(many=True),
         operation_id="leaderboard",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
+        # The same payload for everyone: JSON kept up to a minute under the data version.
+        key = None
+        if request.accepted_renderer.format == "json":
+            key = selectors.leaderboard_cache_key(
+                "api", request.build_absolute_uri(), timezone.localdate()
+            )
+            content = cache.get(key)
+            if content is not None:
+                return HttpResponse(content, content_type=request.accepted_media_type)
         query = LeaderboardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        board = selectors.leaderboard(
+        board = selectors.BoardFilters(
             topic=query.validated_data.get("topic"),
             min_resolved=query.validated_data.get("min_resolved"),
             period=query.validated_data["range"],
         )
-        page = self.paginate_queryset(board.rows)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # Ranked in SQL; only the requested page of 50 is read (`?page=N`).
+        page = self.paginate_queryset(board.rows("all"))
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        if key:
+            content = request.accepted_renderer.render(
+                response.data, request.accepted_media_type, self.get_renderer_context()
+            )
+            cache.set(key, content, selectors.RESPONSE_CACHE_SECONDS)
+        return response

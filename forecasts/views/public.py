@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -106,20 +107,13 @@ class LeaderboardFilters(forms.Form):
         return key, option.best_first_descending != reverse
 
 
-def _sorted_rows(rows: list, key: str, descending: bool) -> list:
-    """Rows by one column, missing values last, rank order breaking ties."""
-    attribute = SORTS[key].attribute
-    present = [r for r in rows if getattr(r, attribute) is not None]
-    missing = [r for r in rows if getattr(r, attribute) is None]
-    present = sorted(present, key=lambda r: getattr(r, attribute), reverse=descending)
-    return present + missing
-
-
 def _sort_headers(request: HttpRequest, key: str, descending: bool) -> dict[str, dict]:
     """For each sortable column: the link that sorts by it and, if current, its aria-sort."""
     headers = {}
     for name, option in SORTS.items():
         params = request.GET.copy()
+        for page in ("page", "provisional_page"):  # a new order starts on its first page
+            params.pop(page, None)
         current = name == key
         # A click on the current column flips it; on another column it sorts best first.
         flip = current and descending == option.best_first_descending
@@ -133,25 +127,64 @@ def _sort_headers(request: HttpRequest, key: str, descending: bool) -> dict[str,
     return headers
 
 
+def _page_links(request: HttpRequest, param: str, page) -> dict:
+    """Pagination for one list: previous/next and nearby page links keeping the filters."""
+
+    def url(number: int) -> str:
+        params = request.GET.copy()
+        params[param] = str(number)
+        if number == 1:
+            params.pop(param)
+        return "?" + params.urlencode() if params else request.path
+
+    paginator = page.paginator
+    nearby = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return {
+        "page": page,
+        "param": param,
+        "previous_url": url(page.previous_page_number()) if page.has_previous() else None,
+        "next_url": url(page.next_page_number()) if page.has_next() else None,
+        "links": [
+            {"number": n, "url": None if n == paginator.ELLIPSIS else url(n)} for n in nearby
+        ],
+    }
+
+
+def _with_sparklines(rows) -> list:
+    return [(row, charts.calibration_sparkline(row.calibration)) for row in rows]
+
+
 def leaderboard(request: HttpRequest) -> HttpResponse:
+    """One page (50 rows) of ranked experts and one of provisional ones, ranked in SQL."""
+    # Anonymous visitors share one rendering per query string for up to a minute; the key
+    # changes with the data and topics (selectors.leaderboard_version) and the day.
+    key = None
+    if not request.user.is_authenticated:
+        key = selectors.leaderboard_cache_key("page", request.get_full_path(), timezone.localdate())
+        content = cache.get(key)
+        if content is not None:
+            return HttpResponse(content)
     topics = list(Topic.objects.order_by("name"))
     filters = LeaderboardFilters(request.GET, topics=topics)
     topic = filters.selected_topic()
     period = filters.selected_period(timezone.localdate())
     min_resolved = filters.value("min_resolved")
     sort_key, descending = filters.selected_sort()
-    board = selectors.leaderboard(topic=topic, min_resolved=min_resolved, period=period)
-    ranked = _sorted_rows(board.ranked, sort_key, descending)
-    provisional = _sorted_rows(board.provisional, sort_key, descending)
-    return render(
+    board = selectors.BoardFilters(topic=topic, min_resolved=min_resolved, period=period)
+    ranked, provisional = board.pages(
+        sort_key, descending, request.GET.get("page"), request.GET.get("provisional_page")
+    )
+    response = render(
         request,
         "forecasts/leaderboard.html",
         {
             "board": board,
-            "ranked": [(row, charts.calibration_sparkline(row.calibration)) for row in ranked],
-            "provisional": [
-                (row, charts.calibration_sparkline(row.calibration)) for row in provisional
-            ],
+            "ranked": _with_sparklines(ranked),
+            "provisional": _with_sparklines(provisional),
+            "ranked_count": ranked.paginator.count,
+            "provisional_count": provisional.paginator.count,
+            "ranked_pages": _page_links(request, "page", ranked),
+            "provisional_pages": _page_links(request, "provisional_page", provisional),
             "filters": filters,
             "filtered": bool(topic or period or min_resolved),
             "sort_key": sort_key,
@@ -160,6 +193,9 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
             "policy": {"mu0": settings.RANKING_MU0, "k": settings.RANKING_K},
         },
     )
+    if key and not response.cookies and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        cache.set(key, response.content, selectors.RESPONSE_CACHE_SECONDS)
+    return response
 
 
 def expert_detail(request: HttpRequest, slug: str) -> HttpResponse:
