@@ -153,7 +153,13 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Fails open: with Redis down, throttles and cached pages give way, requests don't.
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that hangs must not hang the requests that count throttles in it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
@@ -182,6 +188,8 @@ else:
     (VAR_DIR / "celery" / "control").mkdir(parents=True, exist_ok=True)
 
 CELERY_TASK_IGNORE_RESULT = True
+# Celery 6 changes this default; keep today's behaviour, which the fault tests cover.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,

@@ -36,7 +36,9 @@ def refresh_stale_track_records(self) -> int:
     retry_backoff=True,
     max_retries=3,
     soft_time_limit=3000,
-    time_limit=3600,
+    # Below Redis's visibility timeout (CELERY_VISIBILITY_TIMEOUT, 3600 s), retry countdown
+    # included: a rebuild still running past it would be handed to a second worker.
+    time_limit=3300,
 )
 def recompute_track_records(self) -> int:
     """Nightly safety net: every score and track record from scratch."""

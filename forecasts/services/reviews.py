@@ -243,4 +243,6 @@ def _mark_disputed(question: Question, now: dt.datetime) -> None:
     if recipient_ids:
         from forecasts.tasks import deliver_review_reminders
 
-        transaction.on_commit(lambda: deliver_review_reminders.delay(recipient_ids))
+        # robust: with the broker down the verdict still stands; the claimed notice waits in
+        # ReminderRecord and the next reminder pass sends it.
+        transaction.on_commit(lambda: deliver_review_reminders.delay(recipient_ids), robust=True)

@@ -1,0 +1,63 @@
+"""Every task can be killed and redelivered safely: acknowledged late, requeued when its
+process dies, bounded by time limits, and never redelivered by Redis while it still runs."""
+
+import pytest
+from django.conf import settings
+
+import forecasts.tasks  # noqa: F401 - registers the tasks
+from config.celery import app
+
+TASKS = sorted(name for name in app.tasks if name.startswith("forecasts."))
+
+
+def _hard_limit(name: str) -> float:
+    return app.tasks[name].time_limit or app.conf.task_time_limit
+
+
+def _longest_retry_countdown(name: str) -> float:
+    """The longest a retry waits, held unacknowledged by the worker, before it runs again."""
+    task = app.tasks[name]
+    if not task.retry_backoff:
+        return task.default_retry_delay
+    factor = 1 if task.retry_backoff is True else task.retry_backoff
+    last_retry = max((task.max_retries or 1) - 1, 0)
+    return min(getattr(task, "retry_backoff_max", 600), factor * 2**last_retry)
+
+
+def test_every_task_is_registered():
+    assert {
+        "forecasts.tasks.update_track_records",
+        "forecasts.tasks.refresh_stale_track_records",
+        "forecasts.tasks.recompute_track_records",
+        "forecasts.tasks.mark_due_questions",
+        "forecasts.tasks.send_review_reminders",
+        "forecasts.tasks.deliver_review_reminders",
+        "forecasts.tasks.write_ledger_head",
+    } <= set(TASKS)
+
+
+@pytest.mark.parametrize("name", TASKS)
+def test_every_task_is_acknowledged_late_and_requeued_when_its_worker_dies(name):
+    task = app.tasks[name]
+    assert task.acks_late is True
+    assert task.reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+
+
+@pytest.mark.parametrize("name", TASKS)
+def test_every_task_has_a_soft_and_a_hard_time_limit(name):
+    task = app.tasks[name]
+    soft = task.soft_time_limit or app.conf.task_soft_time_limit
+    hard = _hard_limit(name)
+    assert soft, f"{name} has no soft time limit"
+    assert hard, f"{name} could run forever"
+    assert soft < hard, f"{name}: the soft limit must come first, so the task can clean up"
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("name", TASKS)
+def test_no_task_outlives_the_visibility_timeout(name):
+    """Redis hands a message nobody acknowledged to another worker after visibility_timeout:
+    a task (and the retry countdown it waits out) must end before that, or it runs twice."""
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert _hard_limit(name) + _longest_retry_countdown(name) < visibility
