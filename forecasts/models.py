@@ -342,6 +342,63 @@ class TrackRecord(models.Model):
         return f"track record of expert {self.expert_id} (topic {self.topic_id})"
 
 
+SUM_DIGITS = 38  # sums of values in units of 1e-12 (see track_records.UNITS_PER_ONE)
+
+
+class ScoreSums(models.Model):
+    """Exact running sums of one expert's stored scores in one calibration bin, overall (topic
+    null) and per topic: the inputs of every track-record figure (scoring.ExpertSums).
+
+    Float sums are kept as integers in units of 1e-12 (each score rounded once, in SQL), so
+    they add and subtract exactly and do not depend on order. On PostgreSQL a statement
+    trigger on forecasts_predictionscore adds every inserted score and subtracts every
+    deleted one, in the writer's transaction, and sets `dirty`; a track-record update rebuilds
+    only the dirty (expert, topic) groups. Derived data: recompute_track_records rebuilds it.
+    """
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    calibration_bin = models.PositiveSmallIntegerField()
+    n = models.IntegerField(default=0)
+    sum_o = models.IntegerField(default=0)
+    hits = models.IntegerField(default=0)
+    hit_n = models.IntegerField(default=0)
+    peer_n = models.IntegerField(default=0)
+    relative_n = models.IntegerField(default=0)
+    yield_n = models.IntegerField(default=0)
+    sum_p = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
+    sum_pp = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
+    sum_po = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
+    sum_brier = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
+    sum_log = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
+    sum_baseline = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
+    sum_peer = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
+    sum_relative = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
+    sum_yield = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
+    dirty = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [
+            # What an update claims: the changed sums of its experts.
+            models.Index(fields=["expert"], condition=Q(dirty=True), name="scoresums_dirty"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["expert", "calibration_bin"],
+                condition=Q(topic__isnull=True),
+                name="scoresums_overall_once",
+            ),
+            models.UniqueConstraint(
+                fields=["expert", "topic", "calibration_bin"], name="scoresums_topic_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"sums of expert {self.expert_id}, topic {self.topic_id}, bin {self.calibration_bin}"
+
+
 class Review(models.Model):
     """A reviewer's verdict on a due question. Never edited; each round keeps its verdicts."""
 

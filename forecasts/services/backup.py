@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 
 from forecasts.services.ledger import LedgerProblem, verify_ledger
+from forecasts.services.track_records import suspend_sums_trigger
 
 
 def backup_models() -> list[type[Model]]:
@@ -70,6 +71,7 @@ def import_all(path: Path) -> tuple[int, LedgerProblem | None]:
     with path.open(encoding="utf-8") as handle:
         data = json.load(handle)
     with transaction.atomic():
+        suspend_sums_trigger()  # the backup holds the sums of its scores already
         with connection.constraint_checks_disabled():
             for obj in serializers.deserialize("python", data, handle_forward_references=True):
                 obj.save()

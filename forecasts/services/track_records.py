@@ -2,29 +2,32 @@
 
 Settling a question stores its predictions' scores in the same transaction (score_question)
 and enqueues, on commit, an update of only that question's experts. Track records are built
-from the stored scores by one grouped SQL query (sums per expert and calibration bin), fed to
-scoring.figures_from_sums; the nightly rebuild runs the very same code over every expert, so
-both paths give identical figures.
+from exact sums per expert, topic and calibration bin (ScoreSums, integers in 1e-12 units) fed
+to scoring.figures_from_sums. On PostgreSQL a statement trigger adjusts those sums by every
+write to the scores, so an update reads a few sum rows of the changed (expert, topic) groups
+instead of the expert's whole history; the nightly rebuild computes the same integer sums from
+scratch, so both paths give identical figures.
 """
 
 import functools
+import json
 import logging
-from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import groupby
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import (
+    BigIntegerField,
     Count,
-    DecimalField,
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     QuerySet,
     Sum,
 )
-from django.db.models.functions import Cast
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -34,10 +37,12 @@ from forecasts.models import (
     Prediction,
     PredictionScore,
     Question,
+    ScoreSums,
     StaleTrackRecord,
+    Topic,
     TrackRecord,
 )
-from forecasts.services.bulk import write_models, write_rows
+from forecasts.services.bulk import write_rows
 
 logger = logging.getLogger(__name__)
 OVERALL = None  # the topic key of an expert's overall record
@@ -175,67 +180,254 @@ def refresh_track_records(*, expert_ids: list[int] | None = None, batch: int = 5
     return len(ids)
 
 
-def _exact_sum(expression) -> Sum:
-    """A sum whose result does not depend on the order rows arrive in.
+# --- exact sums ------------------------------------------------------------------------------
+#
+# Every float a track record adds up (p, p², p·o, Brier, log, baseline, peer, consensus-relative
+# and yield terms) is rounded once, in SQL, to an integer number of 1e-12 units, and the
+# integers are summed. Integer sums are exact: they do not depend on the order rows arrive in,
+# and a running sum adjusted by deltas (a question's old scores out, its new ones in) equals the
+# sum rebuilt from scratch to the last unit. The rounding moves a mean by at most 5e-13, far
+# below the 1e-9 that SCORING.md compares at.
 
-    The incremental update and the full rebuild aggregate the same rows through different
-    plans; float addition is not associative, so PostgreSQL sums as numeric (exact) instead.
+UNITS_PER_ONE = 10**12
+COUNT_COLUMNS = ("n", "sum_o", "hits", "hit_n", "peer_n", "relative_n", "yield_n")
+UNIT_COLUMNS = (
+    "sum_p", "sum_pp", "sum_po", "sum_brier", "sum_log", "sum_baseline", "sum_peer",
+    "sum_relative", "sum_yield",
+)  # fmt: skip
+SUM_COLUMNS = COUNT_COLUMNS + UNIT_COLUMNS
+SUMS_INSERT_COLUMNS = ("expert_id", "topic_id", "calibration_bin", *SUM_COLUMNS, "dirty")
+SCORES_TABLE = PredictionScore._meta.db_table
+SUMS_TABLE = ScoreSums._meta.db_table
+RECORDS_TABLE = TrackRecord._meta.db_table
+QUESTION_TOPICS_TABLE = Question.topics.through._meta.db_table
+# While set (SET LOCAL, the full rebuild only), the PostgreSQL trigger leaves the sums alone.
+SKIP_SUMS_SETTING = "forecasts.skip_score_sums"
+
+
+def _units_sql(expression: str) -> str:
+    """One value in integer 1e-12 units: the only rounding the exact sums make."""
+    return f"CAST(ROUND(({expression}) * CAST(1e12 AS DOUBLE PRECISION)) AS BIGINT)"
+
+
+def _sum_expressions(s: str = "s") -> list[str]:
+    """SQL aggregates of SUM_COLUMNS over scores aliased `s` (the same text on every backend)."""
+    counts = [
+        "COUNT(*)", f"SUM({s}.outcome)", f"COALESCE(SUM({s}.hit), 0)", f"COUNT({s}.hit)",
+        f"COUNT({s}.peer)", f"COUNT({s}.consensus_relative)", f"COUNT({s}.yield_term)",
+    ]  # fmt: skip
+    values = [
+        f"{s}.probability", f"{s}.probability * {s}.probability", f"{s}.probability * {s}.outcome",
+        f"{s}.brier", f"{s}.log_score", f"{s}.baseline", f"{s}.peer", f"{s}.consensus_relative",
+        f"{s}.yield_term",
+    ]  # fmt: skip
+    return counts + [f"COALESCE(SUM({_units_sql(v)}), 0)" for v in values]
+
+
+def _sums_select(
+    source: str,
+    *,
+    by_topic: bool,
+    dirty: bool,
+    sign: str = "",
+    where: str = "",
+    lateral: bool = False,
+) -> str:
+    """SELECT of SUMS_INSERT_COLUMNS rows: scores in `source` summed per expert and bin,
+    overall or per topic, negated with sign '-'."""
+    sums = ", ".join(sign + e for e in _sum_expressions())
+    flag = "TRUE" if dirty else "FALSE"
+    if by_topic:
+        topics = f"SELECT topic_id FROM {QUESTION_TOPICS_TABLE} WHERE question_id = s.question_id"  # noqa: S608
+        # For the trigger's few rows: OFFSET 0 keeps the subquery a per-row index lookup (a
+        # transition table has no statistics; the planner would hash all question topics).
+        join = (
+            f"JOIN LATERAL ({topics} OFFSET 0) qt ON TRUE"
+            if lateral
+            else (f"JOIN {QUESTION_TOPICS_TABLE} qt ON qt.question_id = s.question_id")
+        )
+        return (
+            f"SELECT s.expert_id, qt.topic_id, s.calibration_bin, {sums}, {flag} "  # noqa: S608
+            f"FROM {source} s {join} {where} "
+            "GROUP BY s.expert_id, qt.topic_id, s.calibration_bin"
+        )
+    return (
+        f"SELECT s.expert_id, CAST(NULL AS BIGINT), s.calibration_bin, {sums}, {flag} "  # noqa: S608
+        f"FROM {source} s {where} GROUP BY s.expert_id, s.calibration_bin"
+    )
+
+
+def _delta_sql(transition: str, sign: str) -> str:
+    """Add (sign '') or subtract (sign '-') the scores of a transition table to the sums."""
+    columns = ", ".join(SUMS_INSERT_COLUMNS)
+    add = ", ".join(f"{c} = t.{c} + EXCLUDED.{c}" for c in SUM_COLUMNS) + ", dirty = TRUE"
+    overall = _sums_select(transition, by_topic=False, dirty=True, sign=sign)
+    topics = _sums_select(transition, by_topic=True, dirty=True, sign=sign, lateral=True)
+    return (
+        f"INSERT INTO {SUMS_TABLE} AS t ({columns}) {overall} ORDER BY 1, 3\n"  # noqa: S608
+        "    ON CONFLICT (expert_id, calibration_bin) WHERE topic_id IS NULL\n"
+        f"    DO UPDATE SET {add};\n"
+        f"INSERT INTO {SUMS_TABLE} AS t ({columns}) {topics} ORDER BY 1, 2, 3\n"
+        f"    ON CONFLICT (expert_id, topic_id, calibration_bin) DO UPDATE SET {add};"
+    )
+
+
+def score_sums_trigger_sql() -> str:
+    """The PostgreSQL function and statement triggers that keep ScoreSums in step with every
+    write to the scores (score_question, the CSV import, admin deletes), in the writer's
+    transaction. Migration 0007 installs a copy of this text; a test checks they agree."""
+    return f"""CREATE OR REPLACE FUNCTION forecasts_score_sums() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+IF current_setting('{SKIP_SUMS_SETTING}', true) = 'on' THEN
+    RETURN NULL;
+END IF;
+IF TG_OP IN ('DELETE', 'UPDATE') THEN
+{_delta_sql("old_rows", "-")}
+END IF;
+IF TG_OP IN ('INSERT', 'UPDATE') THEN
+{_delta_sql("new_rows", "")}
+END IF;
+RETURN NULL;
+END
+$$;
+CREATE TRIGGER forecasts_score_sums_insert AFTER INSERT ON {SCORES_TABLE}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION forecasts_score_sums();
+CREATE TRIGGER forecasts_score_sums_delete AFTER DELETE ON {SCORES_TABLE}
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION forecasts_score_sums();
+CREATE TRIGGER forecasts_score_sums_update AFTER UPDATE ON {SCORES_TABLE}
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION forecasts_score_sums();
+"""
+
+
+def suspend_sums_trigger() -> None:
+    """For the rest of the current transaction, writes to the scores leave ScoreSums alone.
+
+    For loaders that restore the sums with the scores: import_all loads a backup's ScoreSums
+    rows verbatim, so the trigger must not add the restored scores a second time. Call it
+    inside transaction.atomic(); a no-op off PostgreSQL (no trigger there).
     """
     if connection.vendor == "postgresql":
-        # Back to float8 in SQL: numeric → float8 and Python's float(Decimal) both round the
-        # exact sum correctly, so nothing changes but the cost of Decimal objects.
-        exact = Sum(Cast(expression, DecimalField(max_digits=40, decimal_places=20)))
-        return Cast(exact, FloatField())
-    return Sum(expression, output_field=FloatField())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, 'on', true)", [SKIP_SUMS_SETTING])
 
 
-def _sums() -> dict:
-    p, o = F("probability"), Cast("outcome", FloatField())
+def _id_filter(column: str, ids: list[int]) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [ids]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _rebuild_sums(expert_ids: list[int] | None = None) -> None:
+    """Recompute the sums (of these experts, or everyone) from the stored scores."""
+    columns = ", ".join(SUMS_INSERT_COLUMNS)
+    where, params = ("", []) if expert_ids is None else _id_filter("expert_id", expert_ids)
+    with connection.cursor() as cursor:
+        if expert_ids is None and connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {SUMS_TABLE}")  # only updates read it; they wait
+        else:
+            cursor.execute(f"DELETE FROM {SUMS_TABLE} {where and 'WHERE ' + where}", params)  # noqa: S608
+        score_where = where and "WHERE s." + where
+        for by_topic in (False, True):
+            select = _sums_select(SCORES_TABLE, by_topic=by_topic, dirty=False, where=score_where)
+            cursor.execute(f"INSERT INTO {SUMS_TABLE} ({columns}) {select}", params)  # noqa: S608
+
+
+def _expert_sums(rows: Iterable[Sequence]) -> scoring.ExpertSums:
+    """ExpertSums from one group's rows (calibration_bin, *SUM_COLUMNS)."""
+    bins = [scoring.BinSums()] * 10
+    totals = [0] * len(SUM_COLUMNS)
+    for k, *values in rows:
+        exact = [int(v or 0) for v in values]  # numeric (Decimal) or int; exact either way
+        n, sum_o, *_ = exact
+        sum_p, sum_pp, sum_po = exact[7:10]
+        bins[k] = scoring.BinSums(
+            n, sum_p / UNITS_PER_ONE, sum_o, sum_pp / UNITS_PER_ONE, sum_po / UNITS_PER_ONE
+        )
+        totals = [a + b for a, b in zip(totals, exact, strict=True)]
+    t = dict(zip(SUM_COLUMNS, totals, strict=True))
+    return scoring.ExpertSums(
+        n_bins=10,
+        bins=tuple(bins),
+        n=t["n"],
+        sum_outcome=t["sum_o"],
+        hits=t["hits"],
+        hit_n=t["hit_n"],
+        peer_n=t["peer_n"],
+        relative_n=t["relative_n"],
+        yield_n=t["yield_n"],
+        # int / int is correctly rounded, so each float depends only on the exact sum.
+        sum_brier=t["sum_brier"] / UNITS_PER_ONE,
+        sum_log=t["sum_log"] / UNITS_PER_ONE,
+        sum_baseline=t["sum_baseline"] / UNITS_PER_ONE,
+        sum_peer=t["sum_peer"] / UNITS_PER_ONE,
+        sum_relative=t["sum_relative"] / UNITS_PER_ONE,
+        sum_yield=t["sum_yield"] / UNITS_PER_ONE,
+    )
+
+
+class _Units(Func):
+    """ORM form of _units_sql, for aggregate_sums over any filtered set of scores."""
+
+    template = _units_sql("%(expressions)s")
+    output_field = BigIntegerField()
+
+
+def _orm_sums() -> dict:
+    p, o = F("probability"), F("outcome")
+
+    def units(expression) -> Sum:
+        return Sum(_Units(expression), output_field=BigIntegerField())
+
     return {
         "n": Count("id"),
-        "sum_p": _exact_sum(p),
         "sum_o": Sum("outcome"),
-        "sum_pp": _exact_sum(ExpressionWrapper(p * p, output_field=FloatField())),
-        "sum_po": _exact_sum(ExpressionWrapper(p * o, output_field=FloatField())),
-        "sum_brier": _exact_sum(F("brier")),
-        "sum_log": _exact_sum(F("log_score")),
-        "sum_baseline": _exact_sum(F("baseline")),
         "hits": Sum("hit"),
         "hit_n": Count("hit"),
-        "sum_peer": _exact_sum(F("peer")),
         "peer_n": Count("peer"),
-        "sum_relative": _exact_sum(F("consensus_relative")),
         "relative_n": Count("consensus_relative"),
-        "sum_yield": _exact_sum(F("yield_term")),
         "yield_n": Count("yield_term"),
+        "sum_p": units(p),
+        "sum_pp": units(ExpressionWrapper(p * p, output_field=FloatField())),
+        "sum_po": units(ExpressionWrapper(p * o, output_field=FloatField())),
+        "sum_brier": units(F("brier")),
+        "sum_log": units(F("log_score")),
+        "sum_baseline": units(F("baseline")),
+        "sum_peer": units(F("peer")),
+        "sum_relative": units(F("consensus_relative")),
+        "sum_yield": units(F("yield_term")),
     }
 
 
-_TOTALS = [name for name in _sums() if name not in ("n", "sum_p", "sum_o", "sum_pp", "sum_po")]
-
-
 def aggregate_sums(scores: QuerySet, *, by_topic: bool = False) -> dict[tuple, scoring.ExpertSums]:
-    """ExpertSums per expert (or per expert and topic) from stored scores, in one query."""
+    """ExpertSums per expert (or per expert and topic) from stored scores, in one query.
+
+    The same exact sums as the stored ScoreSums, so a record computed here for some set of
+    scores (a period, say) equals a stored one over the same scores.
+    """
     keys = ["expert_id", "question__topics"] if by_topic else ["expert_id"]
     grouped = (
         scores.values(*keys, "calibration_bin")
-        .annotate(**_sums())
-        .order_by(*keys, "calibration_bin")  # so Python adds bins up in one fixed order
+        .annotate(**_orm_sums())
+        .order_by(*keys, "calibration_bin")
     )
-    parts: dict[tuple, dict] = defaultdict(lambda: {"bins": {}, "totals": defaultdict(float)})
-    for row in grouped:
-        key = (row["expert_id"], row["question__topics"] if by_topic else OVERALL)
-        if by_topic and key[1] is None:
-            continue  # scores on questions without a topic count only overall
-        part = parts[key]
-        part["bins"][row["calibration_bin"]] = scoring.BinSums(
-            row["n"], float(row["sum_p"]), row["sum_o"], float(row["sum_pp"]), float(row["sum_po"])
+    rows = (
+        (
+            row["expert_id"],
+            row["question__topics"] if by_topic else OVERALL,
+            row["calibration_bin"],
+            *(row[c] for c in SUM_COLUMNS),
         )
-        part["totals"]["n"] += row["n"]
-        part["totals"]["sum_outcome"] += row["sum_o"]
-        for name in _TOTALS:
-            part["totals"][name] += float(row[name] or 0)
-    return {key: _to_sums(part) for key, part in sorted(parts.items(), key=_sort_key)}
+        for row in grouped
+        if not (by_topic and row["question__topics"] is None)  # no topic: counts overall only
+    )
+    sums = {key: _expert_sums(r[2:] for r in group) for key, group in groupby(rows, _group_key)}
+    return dict(sorted(sums.items(), key=_sort_key))
+
+
+def _group_key(row: Sequence) -> tuple:
+    return (row[0], row[1])
 
 
 def _sort_key(item: tuple) -> tuple:
@@ -243,41 +435,41 @@ def _sort_key(item: tuple) -> tuple:
     return (expert_id, -1 if topic_id is None else topic_id)
 
 
-def _to_sums(part: dict) -> scoring.ExpertSums:
-    totals = part["totals"]
-    bins = tuple(part["bins"].get(k, scoring.BinSums()) for k in range(10))
-    ints = {"n", "sum_outcome", "hits", "hit_n", "peer_n", "relative_n", "yield_n"}
-    return scoring.ExpertSums(
-        n_bins=10, bins=bins, **{k: int(v) if k in ints else float(v) for k, v in totals.items()}
-    )
-
-
 def _track_record(
     expert_id: int, topic_id: int | None, sums: scoring.ExpertSums, now
 ) -> TrackRecord:
-    figures = scoring.figures_from_sums(sums, ranking_policy())
-    murphy = figures.murphy
     return TrackRecord(
-        expert_id=expert_id,
-        topic_id=topic_id,
-        resolved_count=figures.n,
-        sum_brier=sums.sum_brier,
-        brier=figures.brier,
-        log_score=figures.log_score,
-        brier_skill=figures.brier_skill,
-        base_rate_skill=figures.base_rate_skill,
-        hit_count=figures.hit_count,
-        hit_n=figures.hit_n,
-        hit_rate=figures.hit_rate,
-        hit_rate_low=figures.hit_rate_low,
-        hit_rate_high=figures.hit_rate_high,
-        ranking_score=figures.ranking_score,
-        peer_mean=figures.peer_mean,
-        peer_count=figures.peer_n,
-        consensus_relative_mean=figures.relative_mean,
-        consensus_count=figures.relative_n,
-        yield_score=figures.consensus_yield,
-        calibration=[
+        **_record_values(expert_id, topic_id, sums, ranking_policy()), updated_at=now
+    )
+
+
+def _record_values(
+    expert_id: int, topic_id: int | None, sums: scoring.ExpertSums, policy: scoring.RankingPolicy
+) -> dict:
+    """TrackRecord field values (all but id and updated_at) from one group's sums."""
+    figures = scoring.figures_from_sums(sums, policy)
+    murphy = figures.murphy
+    return {
+        "expert_id": expert_id,
+        "topic_id": topic_id,
+        "resolved_count": figures.n,
+        "sum_brier": sums.sum_brier,
+        "brier": figures.brier,
+        "log_score": figures.log_score,
+        "brier_skill": figures.brier_skill,
+        "base_rate_skill": figures.base_rate_skill,
+        "hit_count": figures.hit_count,
+        "hit_n": figures.hit_n,
+        "hit_rate": figures.hit_rate,
+        "hit_rate_low": figures.hit_rate_low,
+        "hit_rate_high": figures.hit_rate_high,
+        "ranking_score": figures.ranking_score,
+        "peer_mean": figures.peer_mean,
+        "peer_count": figures.peer_n,
+        "consensus_relative_mean": figures.relative_mean,
+        "consensus_count": figures.relative_n,
+        "yield_score": figures.consensus_yield,
+        "calibration": [
             {
                 "lower": b.lower,
                 "upper": b.upper,
@@ -289,7 +481,7 @@ def _track_record(
             }
             for b in figures.calibration
         ],
-        murphy={}
+        "murphy": {}
         if murphy is None
         else {
             "reliability": murphy.reliability,
@@ -298,43 +490,199 @@ def _track_record(
             "within_bin_variance": murphy.within_bin_variance,
             "within_bin_covariance": murphy.within_bin_covariance,
         },
-        scoring_version=settings.SCORING_VERSION,
-        updated_at=now,
-    )
+        "scoring_version": settings.SCORING_VERSION,
+        "last_resolved_on": None,
+    }
+
+
+# --- track records from the sums -------------------------------------------------------------
+
+SUMS_READ_EXPERTS = 1_000  # experts per read in a full rebuild: bounded memory
 
 
 @transaction.atomic
 def update_track_records(*, expert_ids: Iterable[int]) -> int:
-    """Rebuild the track records (overall and per topic) of these experts from their scores."""
+    """Bring the track records (overall and per topic) of these experts up to date.
+
+    On PostgreSQL the sums are already current (the trigger updates them with the scores), so
+    only the (expert, topic) groups whose sums changed (dirty) are rebuilt: the cost follows
+    the changed scores, not the expert's history. Elsewhere the experts' sums are recomputed
+    from their scores first and all their records rebuilt. The nightly rebuild redoes
+    everything from scratch either way.
+    Returns how many records were written.
+    """
     ids = sorted(set(expert_ids))
     # Lock the experts so two overlapping updates of one expert queue up instead of colliding.
+    # NO KEY: a resolution storing scores for them (FK checks: KEY SHARE) need not wait.
     locked = list(
-        Expert.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True)
+        Expert.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    scores = PredictionScore.objects.filter(expert_id__in=locked)
-    return _replace_track_records(scores, TrackRecord.objects.filter(expert_id__in=locked))
+    if not locked:
+        return 0
+    if connection.vendor != "postgresql":
+        _rebuild_sums(locked)
+        with connection.cursor() as cursor:
+            where, params = _id_filter("expert_id", locked)
+            cursor.execute(f"DELETE FROM {RECORDS_TABLE} WHERE {where}", params)  # noqa: S608
+        where, params = _id_filter("s.expert_id", locked)
+        return _write_records([where], params)
+    groups = _claim_dirty_groups(locked)
+    if not groups:
+        return 0
+    overall = sorted({e for e, t in groups if t is None})
+    pairs = sorted((e, t) for e, t in groups if t is not None)
+    params = [overall, [e for e, _ in pairs], [t for _, t in pairs]]
+    # Overall records through the (expert) WHERE topic IS NULL indexes, topic records through
+    # the (expert, topic) ones.
+    overall_sql = "{t}.topic_id IS NULL AND {t}.expert_id = ANY(%s)"
+    pairs_sql = (
+        "({t}.expert_id, {t}.topic_id) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))"
+    )
+    with connection.cursor() as cursor:
+        for where, values in ((overall_sql, params[:1]), (pairs_sql, params[1:])):
+            cursor.execute(
+                f"DELETE FROM {RECORDS_TABLE} r WHERE {where.format(t='r')}",  # noqa: S608
+                values,
+            )
+    return _write_records([overall_sql.format(t="s"), pairs_sql.format(t="s")], params)
 
 
-def _replace_track_records(scores: QuerySet, existing: QuerySet) -> int:
-    now = timezone.now()
-    sums = aggregate_sums(scores)
-    sums.update(aggregate_sums(scores, by_topic=True))
-    existing.delete()
-    records = (_track_record(e, t, s, now) for (e, t), s in sorted(sums.items(), key=_sort_key))
-    return write_models(TrackRecord, records)
+def _claim_dirty_groups(expert_ids: list[int]) -> set[tuple[int, int | None]]:
+    """(PostgreSQL) The (expert, topic) groups of these experts with changed sums: their dirty
+    flags are cleared and their empty rows dropped, in this transaction."""
+    with connection.cursor() as cursor:
+        # SKIP LOCKED: rows a writer is changing right now stay dirty; its own stale mark
+        # brings them to a later update, so this one never waits for it.
+        cursor.execute(
+            f"SELECT id, expert_id, topic_id, n FROM {SUMS_TABLE} "  # noqa: S608
+            "WHERE expert_id = ANY(%s) AND dirty FOR UPDATE SKIP LOCKED",
+            [expert_ids],
+        )
+        claimed = cursor.fetchall()
+        if not claimed:
+            return set()
+        cursor.execute(
+            f"UPDATE {SUMS_TABLE} SET dirty = FALSE WHERE id = ANY(%s)",  # noqa: S608
+            [[i for i, *_ in claimed]],
+        )
+        if empty := [i for i, _, _, n in claimed if n == 0]:
+            cursor.execute(f"DELETE FROM {SUMS_TABLE} WHERE id = ANY(%s)", [empty])  # noqa: S608
+    return {(e, t) for _, e, t, _ in claimed}
+
+
+def _write_records(conditions: list[str], params: list) -> int:
+    """Build and append the records of the sums (aliased s) matching any of `conditions`."""
+    columns = ", ".join(SUM_COLUMNS)
+    select = (
+        f"SELECT s.expert_id, s.topic_id, s.calibration_bin, {columns} FROM {SUMS_TABLE} s "  # noqa: S608
+        "WHERE s.n > 0 AND "
+    )
+    sql = (
+        " UNION ALL ".join(select + condition for condition in conditions)
+        + " ORDER BY 1, 2 NULLS FIRST, 3"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return write_rows(RECORDS_TABLE, RECORD_COLUMNS, _record_rows(rows))
+
+
+RECORD_FIELDS = [f for f in TrackRecord._meta.concrete_fields if not f.primary_key]
+RECORD_COLUMNS = tuple(f.column for f in RECORD_FIELDS)
+
+
+def _record_rows(rows: list[tuple]) -> Iterator[tuple]:
+    """RECORD_COLUMNS tuples, one per (expert, topic) group of sums rows (sorted by group).
+
+    Plain values straight to the writer: model instances and per-field preparation cost more
+    than the figures themselves for a full rebuild's 100,000+ records."""
+    policy = ranking_policy()
+    updated_at = TrackRecord._meta.get_field("updated_at").get_db_prep_save(
+        timezone.now(), connection
+    )
+    encode = json.JSONEncoder(allow_nan=True).encode  # as JSONField stores lists and dicts
+    for (expert_id, topic_id), group in groupby(rows, _group_key):
+        values = _record_values(expert_id, topic_id, _expert_sums(r[2:] for r in group), policy)
+        values["calibration"] = encode(values["calibration"])
+        values["murphy"] = encode(values["murphy"])
+        values["updated_at"] = updated_at
+        yield tuple(values[f.attname] for f in RECORD_FIELDS)
+
+
+def _write_all_records() -> int:
+    """Every record from the sums, a slice of experts at a time (memory stays bounded)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT expert_id FROM {SUMS_TABLE} ORDER BY expert_id")  # noqa: S608
+        experts = [row[0] for row in cursor.fetchall()]
+    written = 0
+    for start in range(0, len(experts), SUMS_READ_EXPERTS):
+        chunk = experts[start : start + SUMS_READ_EXPERTS]
+        written += _write_records(["s.expert_id BETWEEN %s AND %s"], [chunk[0], chunk[-1]])
+    return written
 
 
 @transaction.atomic
 def recompute_track_records() -> int:
-    """Rescore every settled question and rebuild every track record from scratch."""
-    if connection.vendor == "postgresql":
-        # A second rebuild (a manual run during the nightly one) waits for the first, then
-        # redoes it, instead of inserting scores the first one is inserting too.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REBUILD_LOCK])
+    """Rescore every settled question and rebuild every sum and track record from scratch."""
+    replica = _lock_for_rebuild()
     StaleTrackRecord.objects.all().delete()
     rescore_all_questions()
-    return _replace_track_records(PredictionScore.objects.all(), TrackRecord.objects.all())
+    return _rebuild_from_scores(replica)
+
+
+@transaction.atomic
+def rebuild_track_records() -> int:
+    """Rebuild every sum and track record from the stored scores (not rescored): the records
+    half of recompute_track_records, e.g. after a ranking-policy change."""
+    replica = _lock_for_rebuild()
+    StaleTrackRecord.objects.all().delete()
+    return _rebuild_from_scores(replica)
+
+
+def _lock_for_rebuild() -> bool:
+    """Locks and settings for a full rebuild; whether row triggers are off (see below)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        # A second rebuild (a manual run during the nightly one) waits for the first, then
+        # redoes it, instead of inserting scores the first one is inserting too.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REBUILD_LOCK])
+        # Score writers (resolutions, imports) and topic edits wait for the rebuild; readers
+        # do not. So every row written below refers to rows that exist until it commits.
+        cursor.execute(f"LOCK TABLE {SCORES_TABLE}, {SUMS_TABLE} IN EXCLUSIVE MODE")
+        cursor.execute(f"LOCK TABLE {Topic._meta.db_table} IN SHARE MODE")
+        # The trigger would add every rewritten score to sums rebuilt below anyway. Grouping
+        # everything at once: no JIT (seconds of compiling), hash aggregation in memory.
+        cursor.execute(
+            "SELECT set_config(%s, 'on', true), set_config('jit', 'off', true), "
+            "set_config('work_mem', '256MB', true)",
+            [SKIP_SUMS_SETTING],
+        )
+    # Every row written is derived from rows locked above, so checking its foreign keys one
+    # by one at COMMIT (millions of lookups, a third of the time) proves nothing; as
+    # generate_demo_data does, skip row triggers when allowed (a superuser). Else checks run.
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    except DatabaseError:
+        return False
+    return True
+
+
+def _rebuild_from_scores(replica: bool) -> int:
+    _rebuild_sums()
+    TrackRecord.objects.all().delete()
+    written = _write_all_records()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # SET LOCAL lasts until the outermost transaction ends: restore for the caller.
+            for name in ("jit", "work_mem", *(["session_replication_role"] if replica else [])):
+                cursor.execute(f"SET LOCAL {name} TO DEFAULT")
+            cursor.execute("SELECT set_config(%s, 'off', true)", [SKIP_SUMS_SETTING])
+    return written
 
 
 BULK_COLUMNS = (

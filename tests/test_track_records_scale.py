@@ -1,0 +1,142 @@
+"""Exact running sums (ScoreSums): an update costs the changed scores, not the history, and
+still equals a rebuild from scratch to the last unit, on SQLite and PostgreSQL."""
+
+import random
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+
+from forecasts import scoring
+from forecasts.models import PredictionScore, ScoreSums, TrackRecord
+from forecasts.services import create_expert, get_or_create_topic
+from forecasts.services import track_records as tr
+from tests.builders import forecast, make_question, resolve
+
+pytestmark = pytest.mark.django_db(transaction=True)
+postgres_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="the sums trigger is PostgreSQL only"
+)
+
+
+def _sums() -> list[tuple]:
+    rows = ScoreSums.objects.filter(n__gt=0).values_list(
+        "expert_id", "topic_id", "calibration_bin", *tr.SUM_COLUMNS
+    )
+    return sorted((tuple(int(v) if v is not None else v for v in r) for r in rows), key=str)
+
+
+def _records() -> list[tuple]:
+    fields = [f.attname for f in tr.RECORD_FIELDS if f.attname != "updated_at"]
+    return sorted(TrackRecord.objects.values_list(*fields), key=lambda r: (r[0], r[1] or 0))
+
+
+def _random_history(seed: int, admin: User) -> None:
+    rng = random.Random(seed)
+    topics = [get_or_create_topic(name=f"Topic {i}") for i in range(3)]
+    experts = [create_expert(name=f"Expert {i}") for i in range(5)]
+    questions = []
+    for i in range(18):
+        question = make_question(
+            f"Q{i}",
+            topics=rng.sample(topics, rng.randint(0, 2)),
+            consensus=rng.choice([None, round(rng.random(), 2)]),
+        )
+        for expert in rng.sample(experts, rng.randint(1, 4)):
+            forecast(expert, question, round(rng.random(), 4), days_before=rng.randint(1, 30))
+        questions.append(question)
+    for question in questions[:15]:
+        resolve(question, rng.choice(["yes", "no", "yes", "annulled"]), admin)
+    for question in questions[:4]:
+        if question.status == "resolved" and question.outcome != "annulled":
+            flipped = "no" if question.outcome == "yes" else "yes"
+            resolve(question, flipped, admin, reason="Re-checked the evidence.")
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_running_sums_equal_sums_from_scratch(seed):
+    _random_history(seed, User.objects.create_superuser("root", "root@example.org", "pw"))
+    incremental_sums, incremental_records = _sums(), _records()
+    assert incremental_sums
+    assert incremental_records
+    assert tr.recompute_track_records() == len(incremental_records)
+    assert _sums() == incremental_sums
+    assert _records() == incremental_records
+    assert tr.rebuild_track_records() == len(incremental_records)
+    assert _records() == incremental_records
+
+
+def test_aggregate_sums_matches_the_stored_sums(carol):
+    _random_history(5, carol)
+    stored = {}
+    for (expert_id, topic_id), group in _grouped(_sums()):
+        stored[(expert_id, topic_id)] = tr._expert_sums(r[2:] for r in group)
+    computed = tr.aggregate_sums(PredictionScore.objects.all())
+    computed.update(tr.aggregate_sums(PredictionScore.objects.all(), by_topic=True))
+    assert computed == stored
+
+
+def _grouped(rows):
+    from itertools import groupby
+
+    ordered = sorted(rows, key=lambda r: (r[0], -1 if r[1] is None else r[1], r[2]))
+    return groupby(ordered, key=lambda r: (r[0], r[1]))
+
+
+def test_exact_sums_are_within_the_spec_tolerance_of_float_sums(carol):
+    expert = create_expert(name="Ivo Example")
+    ps, os_ = [0.9, 0.8, 0.7, 0.6, 0.3], [1, 1, 0, 1, 0]
+    for i, (p, o) in enumerate(zip(ps, os_, strict=True)):
+        question = make_question(f"E1 question {i}")
+        forecast(expert, question, p)
+        resolve(question, "yes" if o else "no", carol)
+    stored = tr.aggregate_sums(PredictionScore.objects.all())[(expert.pk, None)]
+    exact = scoring.sum_forecasts(ps, os_)
+    assert stored.n == exact.n
+    assert stored.hits == exact.hits
+    for name in ("sum_brier", "sum_log", "sum_baseline"):
+        assert getattr(stored, name) == pytest.approx(getattr(exact, name), abs=1e-11)
+
+
+@postgres_only
+def test_installed_trigger_matches_the_service():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'forecasts_score_sums'")
+        (installed,) = cursor.fetchone()
+    expected = tr.score_sums_trigger_sql().split("$$")[1]
+    assert installed == expected
+
+
+@postgres_only
+def test_an_update_rebuilds_only_the_changed_groups(carol):
+    politics, weather = get_or_create_topic(name="Politics"), get_or_create_topic(name="Weather")
+    expert = create_expert(name="Prolific")
+    for i in range(6):
+        question = make_question(f"Weather {i}", topics=[weather])
+        forecast(expert, question, 0.7)
+        resolve(question, "yes", carol)
+    before = TrackRecord.objects.get(expert=expert, topic=weather)
+    question = make_question("Politics 1", topics=[politics])
+    forecast(expert, question, 0.2)
+    resolve(question, "no", carol)
+    # The weather record did not change, so it was not rewritten; the others were.
+    assert TrackRecord.objects.get(expert=expert, topic=weather).pk == before.pk
+    assert TrackRecord.objects.get(expert=expert, topic=politics).resolved_count == 1
+    assert TrackRecord.objects.get(expert=expert, topic=None).resolved_count == 7
+    assert not ScoreSums.objects.filter(dirty=True).exists()
+
+
+@postgres_only
+def test_any_score_writer_keeps_the_sums_in_step(carol):
+    """Scores written or deleted outside score_question (an import, the admin) still move the
+    sums: the trigger is on the table."""
+    expert = create_expert(name="Ivo Example")
+    question = make_question("Q", topics=[get_or_create_topic(name="T")])
+    forecast(expert, question, 0.8)
+    resolve(question, "yes", carol)
+    assert ScoreSums.objects.filter(expert=expert, n=1).count() == 2  # overall and topic
+    PredictionScore.objects.filter(expert=expert).delete()
+    assert set(ScoreSums.objects.filter(expert=expert).values_list("n", "dirty")) == {(0, True)}
+    tr.update_track_records(expert_ids=[expert.pk])
+    assert not ScoreSums.objects.filter(expert=expert).exists()
+    assert not TrackRecord.objects.filter(expert=expert).exists()
