@@ -113,6 +113,8 @@ class Question(models.Model):
             # The due sweep: open questions whose deadline has passed.
             models.Index(fields=["status", "deadline"], name="question_status_deadline"),
             models.Index(fields=["status", "resolved_at"], name="question_status_resolved"),
+            # Imports match rows to questions by their text and deadline.
+            models.Index(fields=["title", "deadline"], name="question_title_deadline"),
         ]
         constraints = [
             models.CheckConstraint(

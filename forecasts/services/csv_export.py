@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from forecasts import verbal
 from forecasts.models import Prediction, Question, Review
-from forecasts.services.csv_io import COLUMNS, OPTIONAL_COLUMNS, TOPIC_SEPARATOR, implied_phrase
+from forecasts.services.csv_io import (
+    COLUMNS,
+    OPTIONAL_COLUMNS,
+    TOPIC_SEPARATOR,
+    implied_phrase,
+    parse_probability_text,
+)
 
 SETTLED_STATES = (Question.Status.RESOLVED, Question.Status.ANNULLED)
 
@@ -23,7 +29,7 @@ def probability_cell(prediction: Prediction) -> str:
     probability and basis: the words as recorded when they parse to them, else an equivalent."""
     if prediction.phrase:
         try:
-            parsed = verbal.parse_probability(prediction.phrase)
+            parsed = parse_probability_text(prediction.phrase)
         except ValueError:
             parsed = None
         if parsed and (parsed.probability, parsed.basis) == (
@@ -41,7 +47,7 @@ def probability_cell(prediction: Prediction) -> str:
 
 
 def _phrase_on_import(cell: str) -> str:
-    return implied_phrase(cell, verbal.parse_probability(cell))
+    return implied_phrase(cell, parse_probability_text(cell))
 
 
 def _verdicts() -> dict[int, Review]:

@@ -14,6 +14,7 @@ name several topics separated by ";".
 
 import csv
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -87,11 +88,20 @@ def _reader(stream: TextIO, required: tuple[str, ...]) -> csv.DictReader:
 
 
 def _rows(reader: csv.DictReader) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, {column: stripped value}) as DictReader gives them (missing cells are "",
+    cells beyond the header and unnamed columns are dropped), without its per-row overhead."""
     number = 1
+    names = list(reader.fieldnames or ())
+    keep = [(i, name) for i, name in enumerate(names) if name]
+    width = len(names)
     try:
-        for raw in reader:
+        for raw in reader.reader:
+            if not raw:
+                continue  # DictReader skips blank lines too (and counts them as no row)
             number += 1
-            yield number, {k: (v or "").strip() for k, v in raw.items() if k}
+            if len(raw) < width:
+                raw = [*raw, *[""] * (width - len(raw))]
+            yield number, {name: raw[i].strip() for i, name in keep}
     except csv.Error as exc:
         raise CsvFormatError(f"row {number + 1}: the CSV is malformed: {exc}") from None
 
@@ -174,8 +184,12 @@ def predictionbook_row(pb: Mapping[str, str], titles: Mapping[str, str]) -> dict
     }
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_iso_date(text: str) -> dt.date:
-    """An ISO 8601 date, or the date of an ISO 8601 date-time ('2025-03-01T10:00:00Z')."""
+    """An ISO 8601 date, or the date of an ISO 8601 date-time ('2025-03-01T10:00:00Z').
+
+    Cached: a file repeats a few thousand dates (dt.date is immutable; errors are not cached).
+    """
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -236,17 +250,32 @@ def _date(values: Mapping[str, str], column: str, required: bool = True) -> dt.d
         raise RowProblem(f"{column} {text!r} is not an ISO 8601 date (YYYY-MM-DD)") from None
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_http_url(url: str) -> bool:
+    """URLValidator's verdict, cached: rows of one question repeat its source URL."""
+    try:
+        _URL(url)
+    except ValidationError:
+        return False
+    return True
+
+
 def _url(values: Mapping[str, str], column: str) -> str:
     url = values.get(column, "")
     if not url:
         return ""
     if len(url) > 1000:
         raise RowProblem(f"{column} is longer than 1000 characters")
-    try:
-        _URL(url)
-    except ValidationError:
-        raise RowProblem(f"{column} {url!r} is not an http(s) URL") from None
+    if not _is_http_url(url):
+        raise RowProblem(f"{column} {url!r} is not an http(s) URL")
     return url
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_probability_text(text: str) -> verbal.ParsedProbability:
+    """verbal.parse_probability with the default table, cached: a file repeats a few hundred
+    probability cells ("70%", "likely"). The result is immutable; errors are not cached."""
+    return verbal.parse_probability(text)
 
 
 def parse_probability_cell(text: str) -> verbal.ParsedProbability:
@@ -254,7 +283,7 @@ def parse_probability_cell(text: str) -> verbal.ParsedProbability:
     if not text:
         raise RowProblem("missing probability")
     try:
-        return verbal.parse_probability(text)
+        return parse_probability_text(text)
     except verbal.UnknownPhrase as exc:
         near = ", ".join(repr(s) for s in exc.suggestions) or "none"
         raise RowProblem(f"probability {text!r} unknown; near matches: {near}") from None
@@ -290,6 +319,15 @@ def implied_phrase(cell: str, parsed: verbal.ParsedProbability) -> str:
     return "" if _PLAIN_NUMBER.fullmatch(cell.strip()) else parsed.phrase[:200]
 
 
+@functools.lru_cache(maxsize=1024)
+def _topics(cell: str) -> tuple[str, ...]:
+    """The topic names of a topic cell, whitespace-normalised, repeats and empties dropped."""
+    topics = tuple(dict.fromkeys(" ".join(t.split()) for t in cell.split(TOPIC_SEPARATOR)))
+    if any(len(topic) > 120 for topic in topics):
+        raise RowProblem("a topic name is longer than 120 characters")
+    return tuple(topic for topic in topics if topic)
+
+
 def parse_ledger_row(row: SourceRow) -> LedgerRow:
     """Validate one row; RowProblem names the first thing wrong with it."""
     values = row.values
@@ -302,11 +340,7 @@ def parse_ledger_row(row: SourceRow) -> LedgerRow:
     outcome = values.get("outcome", "").lower()
     if outcome not in ("", "yes", "no", "annulled"):
         raise RowProblem(f"outcome {values['outcome']!r} is not yes, no, annulled or empty")
-    topics = tuple(
-        dict.fromkeys(" ".join(t.split()) for t in values.get("topic", "").split(TOPIC_SEPARATOR))
-    )
-    if any(len(topic) > 120 for topic in topics):
-        raise RowProblem("a topic name is longer than 120 characters")
+    topics = _topics(values.get("topic", ""))
     return LedgerRow(
         number=row.number,
         expert=expert,
@@ -319,7 +353,7 @@ def parse_ledger_row(row: SourceRow) -> LedgerRow:
         criteria=values.get("resolution_criteria", "").strip(),
         source_url=_url(values, "source_url"),
         source_title=_text(values, "source_title", 500),
-        topics=tuple(topic for topic in topics if topic),
+        topics=topics,
         quote=values.get("quote", "").strip(),
         evidence_url=_url(values, "evidence_url"),
         resolved_on=_date(values, "resolved_on", required=False),
