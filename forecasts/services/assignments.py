@@ -1,20 +1,29 @@
 """Due questions and their reviewers.
 
-The sweep is safe to run twice and to overlap itself: open → due is a conditional UPDATE, and
-each question is assigned under its row lock, counting what an earlier run already assigned.
+The sweep works in batches of open questions past their deadline, oldest deadline first. Each
+batch is one transaction: lock the questions (FOR UPDATE SKIP LOCKED), move them open → due,
+assign their reviewers, commit. Nobody ever sees a due question without its reviewers, a sweep
+killed mid-way leaves whole batches behind it and the next run carries on, and two sweeps that
+overlap split the work instead of doing it twice (each skips the rows the other holds).
+
+Reviewers are balanced by open load: the loads are read once per sweep (one GROUP BY) and kept
+up to date in a heap as the sweep assigns, so each pick costs a few heap operations rather than
+a query. A batch costs a fixed handful of queries whatever its size.
 """
 
 import datetime as dt
+import heapq
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from forecasts.models import Question, ReviewAssignment
+from forecasts.models import Prediction, Question, ReviewAssignment
 from forecasts.services.reviews import REVIEWERS_GROUP
 
 log = logging.getLogger(__name__)
@@ -23,6 +32,9 @@ PENDING, DONE, CANCELLED = (
     ReviewAssignment.State.DONE,
     ReviewAssignment.State.CANCELLED,
 )
+# Questions per transaction. SQLite caps the parameters of one statement (999 in old builds).
+BATCH_SIZE = 5_000
+SQLITE_BATCH_SIZE = 400
 
 
 @dataclass
@@ -43,38 +55,230 @@ def reviewer_loads() -> dict[int, int]:
     return dict(users.values_list("pk", "load"))
 
 
+def _batch_size() -> int:
+    return SQLITE_BATCH_SIZE if connection.vendor == "sqlite" else BATCH_SIZE
+
+
 def mark_due_questions(*, now: dt.datetime | None = None) -> DueSweep:
     """Open questions whose deadline has passed become due; due questions get reviewers."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     sweep = DueSweep()
-    loads = reviewer_loads()
-    overdue = Question.objects.filter(status=Question.Status.OPEN, deadline__lt=today)
-    for question_id in overdue.order_by("deadline", "pk").values_list("pk", flat=True):
-        moved, added = _fall_due(question_id, today, loads, now)
+    balancer = _Balancer(reviewer_loads())
+    while True:
+        moved, added = _fall_due_batch(today, balancer, now)
         sweep.marked_due += moved
         sweep.assigned += added
+        if not moved:
+            break
     # Due questions still short (a reviewer left, or one was added since): try again.
-    for question_id in _questions_short_of_reviewers():
-        sweep.assigned += assign_reviewers(question_id=question_id, loads=loads, now=now)
-    sweep.short_of_reviewers = _questions_short_of_reviewers()
+    short = _questions_short_of_reviewers()
+    still_short: set[int] = set()
+    size = _batch_size()
+    for start in range(0, len(short), size):
+        added, unfilled = _top_up_batch(short[start : start + size], balancer, now)
+        sweep.assigned += added
+        still_short |= unfilled
+    sweep.short_of_reviewers = [pk for pk in short if pk in still_short]
     if sweep.short_of_reviewers:
         log.warning("Due questions without enough reviewers: %s", sweep.short_of_reviewers)
     return sweep
 
 
 @transaction.atomic
-def _fall_due(
-    question_id: int, today: dt.date, loads: dict[int, int], now: dt.datetime
-) -> tuple[int, int]:
-    # The status filter is the claim: of two overlapping sweeps, one moves the question. Its
-    # reviewers are assigned in the same transaction, so nobody sees it due and unassigned.
-    moved = Question.objects.filter(
-        pk=question_id, status=Question.Status.OPEN, deadline__lt=today
-    ).update(status=Question.Status.DUE, due_at=now)
-    if not moved:
+def _fall_due_batch(today: dt.date, balancer: "_Balancer", now: dt.datetime) -> tuple[int, int]:
+    """Move one batch open → due and assign its reviewers; (moved, assigned).
+
+    The row locks are the claim: of two overlapping sweeps, each question moves in exactly one,
+    and in the same transaction as its reviewers are assigned.
+    """
+    if connection.vendor == "postgresql":
+        rows = _claim_batch_postgresql(today, now)
+    else:
+        rows = _claim_batch(today, now)
+    if not rows:
         return 0, 0
-    return moved, assign_reviewers(question_id=question_id, loads=loads, now=now)
+    added, _ = _assign_batch(rows, balancer, now)
+    return len(rows), added
+
+
+def _claim_batch(today: dt.date, now: dt.datetime) -> list[tuple[int, int]]:
+    """Lock the next batch of overdue open questions, mark them due; [(pk, review_round)]."""
+    overdue = Question.objects.filter(status=Question.Status.OPEN, deadline__lt=today)
+    rows = list(
+        overdue.order_by("deadline", "pk")
+        .select_for_update(skip_locked=True)
+        .values_list("pk", "review_round")[: _batch_size()]
+    )
+    ids = [pk for pk, _ in rows]
+    Question.objects.filter(pk__in=ids, status=Question.Status.OPEN).update(
+        status=Question.Status.DUE, due_at=now
+    )
+    return rows
+
+
+# _claim_batch in one statement: lock, update, return.
+_CLAIM_SQL = """
+UPDATE {table} AS q SET status = %s, due_at = %s
+FROM (
+    SELECT id FROM {table}
+    WHERE status = %s AND deadline < %s
+    ORDER BY deadline, id
+    LIMIT %s
+    FOR UPDATE SKIP LOCKED
+) AS batch
+WHERE q.id = batch.id
+RETURNING q.id, q.review_round, q.deadline
+"""
+
+
+def _claim_batch_postgresql(today: dt.date, now: dt.datetime) -> list[tuple[int, int]]:
+    sql = _CLAIM_SQL.format(table=connection.ops.quote_name(Question._meta.db_table))
+    params = [Question.Status.DUE.value, now, Question.Status.OPEN.value, today, _batch_size()]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        returned = cursor.fetchall()
+    # RETURNING comes in no particular order; reviewers go out oldest deadline first.
+    returned.sort(key=lambda row: (row[2], row[0]))
+    return [(pk, review_round) for pk, review_round, _ in returned]
+
+
+@transaction.atomic
+def _top_up_batch(
+    question_ids: list[int], balancer: "_Balancer", now: dt.datetime
+) -> tuple[int, set[int]]:
+    """Bring due questions up to REVIEWS_REQUIRED; (assigned, questions still short)."""
+    rows = list(
+        Question.objects.filter(pk__in=question_ids, status=Question.Status.DUE)
+        .order_by("due_at", "pk")
+        .select_for_update()
+        .values_list("pk", "review_round")
+    )
+    return _assign_batch(rows, balancer, now)
+
+
+def _assign_batch(
+    rows: list[tuple[int, int]], balancer: "_Balancer", now: dt.datetime
+) -> tuple[int, set[int]]:
+    """Assign reviewers to locked due questions (pk, review_round), in the given order.
+
+    Two reads (existing assignments, recorders) and at most two writes for the whole batch.
+    """
+    if not rows:
+        return 0, set()
+    ids = [pk for pk, _ in rows]
+    rounds = dict(rows)
+    active: dict[int, set[int]] = defaultdict(set)
+    cancelled: dict[tuple[int, int], int] = {}  # (question, reviewer) → assignment id
+    existing = ReviewAssignment.objects.filter(question_id__in=ids).values_list(
+        "pk", "question_id", "reviewer_id", "round", "state"
+    )
+    for pk, question_id, reviewer_id, round_, state in existing:
+        if round_ != rounds[question_id]:
+            continue
+        if state == CANCELLED:
+            cancelled[(question_id, reviewer_id)] = pk
+        else:
+            active[question_id].add(reviewer_id)
+    recorders: dict[int, set[int]] = defaultdict(set)
+    pairs = (
+        Prediction.objects.filter(question_id__in=ids)
+        .exclude(recorded_by=None)
+        .values_list("question_id", "recorded_by_id")
+        .distinct()
+    )
+    for question_id, user_id in pairs:
+        recorders[question_id].add(user_id)
+
+    required = settings.REVIEWS_REQUIRED
+    reopen: list[int] = []
+    create: list[tuple[int, int, int]] = []
+    short: set[int] = set()
+    for question_id, round_ in rows:
+        already = active.get(question_id, set())
+        needed = required - len(already)
+        picks = balancer.pick(
+            needed=needed, recorders=recorders.get(question_id, set()), already=already
+        )
+        if len(picks) < needed:
+            short.add(question_id)
+        for reviewer_id in picks:
+            # A deadline moved later cancels assignments in the same round; reopen such a row
+            # rather than trip over the (question, reviewer, round) unique constraint.
+            if (question_id, reviewer_id) in cancelled:
+                reopen.append(cancelled[(question_id, reviewer_id)])
+            else:
+                create.append((question_id, reviewer_id, round_))
+    if reopen:
+        ReviewAssignment.objects.filter(pk__in=reopen, state=CANCELLED).update(
+            state=PENDING, assigned_at=now, completed_at=None
+        )
+    _insert_assignments(create, now)
+    return len(reopen) + len(create), short
+
+
+_INSERT_SQL = """
+INSERT INTO {table} (question_id, reviewer_id, round, state, assigned_at)
+SELECT q, r, n, %s, %s FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS t(q, r, n)
+ON CONFLICT DO NOTHING
+"""
+
+
+def _insert_assignments(rows: list[tuple[int, int, int]], now: dt.datetime) -> None:
+    """Insert pending assignments (question, reviewer, round), skipping any that exist."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        ReviewAssignment.objects.bulk_create(
+            [
+                ReviewAssignment(question_id=q, reviewer_id=r, round=n, assigned_at=now)
+                for q, r, n in rows
+            ],
+            ignore_conflicts=True,
+        )
+        return
+    # One statement with three array parameters: no model instances, no 6-column VALUES list.
+    sql = _INSERT_SQL.format(table=connection.ops.quote_name(ReviewAssignment._meta.db_table))
+    questions, reviewers, rounds = (list(column) for column in zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [PENDING.value, now, questions, reviewers, rounds])
+
+
+class _Balancer:
+    """Reviewer loads in a heap: the least-loaded reviewers come out first.
+
+    Picks exactly what `pick_reviewers` would pick over the same loads, without sorting every
+    reviewer for every question; the loads go up as reviewers are picked.
+    """
+
+    def __init__(self, loads: dict[int, int]) -> None:
+        self.loads = loads
+        self.heap = [(load, pk) for pk, load in loads.items()]
+        heapq.heapify(self.heap)
+
+    def pick(self, *, needed: int, recorders: set[int], already: set[int]) -> list[int]:
+        if needed <= 0 or not self.heap:
+            return []
+        popped: list[tuple[int, int]] = []
+        others: list[int] = []  # non-recorders, least loaded first
+        recording: list[int] = []  # recorders, least loaded first (wanted only as a last resort)
+        while self.heap and len(others) < needed:
+            entry = heapq.heappop(self.heap)
+            popped.append(entry)
+            pk = entry[1]
+            if pk in already:
+                continue
+            (recording if pk in recorders else others).append(pk)
+        picks = (others + recording)[:needed]
+        if picks and (already | set(picks)) <= recorders:
+            picks = []
+        chosen = set(picks)
+        for load, pk in popped:
+            if pk in chosen:
+                load += 1
+                self.loads[pk] = load
+            heapq.heappush(self.heap, (load, pk))
+        return picks
 
 
 def _questions_short_of_reviewers() -> list[int]:
@@ -94,21 +298,14 @@ def assign_reviewers(*, question_id: int, loads: dict[int, int], now: dt.datetim
 
     `loads` (reviewer id → pending count) is updated in place so one sweep spreads its work.
     """
-    question = Question.objects.select_for_update().get(pk=question_id)
-    if question.status != Question.Status.DUE:
-        return 0
-    round_rows = ReviewAssignment.objects.filter(question=question, round=question.review_round)
-    active = set(round_rows.filter(state__in=[PENDING, DONE]).values_list("reviewer_id", flat=True))
-    picks = pick_reviewers(
-        candidates={pk: load for pk, load in loads.items() if pk not in active},
-        needed=settings.REVIEWS_REQUIRED - len(active),
-        recorders=_recorders(question),
-        already=active,
+    balancer = _Balancer(loads)
+    rows = list(
+        Question.objects.filter(pk=question_id, status=Question.Status.DUE)
+        .select_for_update()
+        .values_list("pk", "review_round")
     )
-    for reviewer_id in picks:
-        _assign(question, reviewer_id, now)
-        loads[reviewer_id] = loads.get(reviewer_id, 0) + 1
-    return len(picks)
+    added, _ = _assign_batch(rows, balancer, now)
+    return added
 
 
 def pick_reviewers(
@@ -126,28 +323,3 @@ def pick_reviewers(
     if picks and (already | set(picks)) <= recorders:
         return []
     return picks
-
-
-def _recorders(question: Question) -> set[int]:
-    ids = question.predictions.exclude(recorded_by=None).values_list("recorded_by", flat=True)
-    return set(ids)
-
-
-def _assign(question: Question, reviewer_id: int, now: dt.datetime) -> None:
-    # A deadline moved later cancels assignments in the same round; reopen such a row rather
-    # than trip over the (question, reviewer, round) unique constraint.
-    reopened = ReviewAssignment.objects.filter(
-        question=question, reviewer_id=reviewer_id, round=question.review_round, state=CANCELLED
-    ).update(state=PENDING, assigned_at=now, completed_at=None)
-    if not reopened:
-        ReviewAssignment.objects.bulk_create(
-            [
-                ReviewAssignment(
-                    question=question,
-                    reviewer_id=reviewer_id,
-                    round=question.review_round,
-                    assigned_at=now,
-                )
-            ],
-            ignore_conflicts=True,
-        )

@@ -8,6 +8,7 @@ unsubscribe link must keep working as long as the mail that carries it can be re
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
 
 from forecasts.models import ReminderRecord
 
@@ -69,16 +72,65 @@ def unsubscribe_link(*, user_id: int) -> str:
     return absolute(reverse("review:unsubscribe", args=[unsubscribe_token(user_id=user_id)]))
 
 
-def _item(row: ReminderRecord, user_id: int, now: dt.datetime) -> dict:
+class DigestRow(NamedTuple):
+    """One claimed reminder as the digest shows it. `question` is a mapping with pk, title,
+    deadline and due_at: templates look keys up in a dict first, so a dict is the fast case."""
+
+    pk: int
+    stage: str
+    question: dict
+
+
+STAGE_LABELS = dict(Stage.choices)
+
+
+class _ReusedKeySigner(signing.TimestampSigner):
+    """TimestampSigner whose HMAC key is derived once, not once per signature.
+
+    Django's signature is base64(HMAC(sha256(salt + "signer" + secret), value)); salted_hmac
+    derives that key on every call. Here the keyed HMAC is made once and copied per value: the
+    same bytes, so read_review_token reads these tokens like any other.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._mac = salted_hmac(self.salt + "signer", b"", self.key, algorithm=self.algorithm)
+
+    def signature(self, value, key=None) -> str:
+        if key is not None and key != self.key:
+            return super().signature(value, key)
+        mac = self._mac.copy()
+        mac.update(force_bytes(value))
+        return signing.b64_encode(mac.digest()).decode()
+
+
+class _ReviewLinks:
+    """Review links for one recipient, as review_link makes them, without resolving the URL
+    and building a signer once per link: a digest can list thousands of questions."""
+
+    PLACEHOLDER = "TOKEN"
+
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+        self.signer = _ReusedKeySigner(salt=REVIEW_LINK_SALT)
+        path = reverse("review:open", args=[self.PLACEHOLDER])
+        self.prefix, self.suffix = absolute(path).rsplit(self.PLACEHOLDER, 1)
+
+    def __call__(self, question_id: int) -> str:
+        token = self.signer.sign_object({"q": question_id, "u": self.user_id})
+        return f"{self.prefix}{token}{self.suffix}"
+
+
+def _item(row: DigestRow, links: _ReviewLinks, now: dt.datetime) -> dict:
     question = row.question
-    overdue = (now - question.due_at).days if question.due_at else None
+    due_at = question["due_at"]
     return {
         "question": question,
-        "stage": row.get_stage_display(),
-        "days_overdue": overdue,
-        "link": review_link(question_id=question.pk, user_id=user_id)
+        "stage": STAGE_LABELS[row.stage],
+        "days_overdue": (now - due_at).days if due_at else None,
+        "link": links(question["pk"])
         if SECTIONS[row.stage] != "heads_up"
-        else absolute(f"/questions/{question.pk}/"),
+        else absolute(f"/questions/{question['pk']}/"),
     }
 
 
@@ -93,7 +145,7 @@ def _subject(sections: dict[str, list]) -> str:
     return "Forecast Ledger: " + ", ".join(parts)
 
 
-def _message_id(recipient_id: int, rows: list[ReminderRecord]) -> str:
+def _message_id(recipient_id: int, rows: list[DigestRow]) -> str:
     # Derived from the rows it reports, so a digest resent after a crash keeps its identity.
     digest = hashlib.sha256(",".join(str(r.pk) for r in rows).encode()).hexdigest()[:24]
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
@@ -101,12 +153,13 @@ def _message_id(recipient_id: int, rows: list[ReminderRecord]) -> str:
 
 
 def build_digest(
-    *, recipient: AbstractBaseUser, rows: list[ReminderRecord], now: dt.datetime
+    *, recipient: AbstractBaseUser, rows: list[DigestRow], now: dt.datetime
 ) -> EmailMultiAlternatives:
     """One email listing every item in `rows`, in text and HTML, each with its own link."""
     sections: dict[str, list] = defaultdict(list)
+    links = _ReviewLinks(recipient.pk)
     for row in rows:
-        sections[SECTIONS[row.stage]].append(_item(row, recipient.pk, now))
+        sections[SECTIONS[row.stage]].append(_item(row, links, now))
     unsubscribe = unsubscribe_link(user_id=recipient.pk)
     context = {
         "recipient": recipient,

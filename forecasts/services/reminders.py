@@ -26,8 +26,21 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db import connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from forecasts.models import Prediction, Profile, Question, ReminderRecord, ReviewAssignment
@@ -37,6 +50,9 @@ log = logging.getLogger(__name__)
 Stage = ReminderRecord.Stage
 REVIEWER_STAGES = (Stage.DUE, Stage.DAY3, Stage.DAY7)
 ADMIN_STAGES = (Stage.ESCALATION, Stage.DISPUTE)
+PENDING = ReviewAssignment.State.PENDING
+# A typed NULL: an untyped one in a SELECT DISTINCT is text to PostgreSQL.
+NO_ASSIGNMENT = Cast(Value(None), output_field=BigIntegerField())
 
 
 class ReminderDeliveryFailed(Exception):
@@ -78,17 +94,22 @@ def send_review_reminders(*, now: dt.datetime | None = None) -> ReminderPass:
     return deliver_reminders(now=now)
 
 
-def claim_reminders(*, now: dt.datetime) -> None:
+# --- claims -----------------------------------------------------------------------------------
+# Each kind of claim is one query that selects the rows owed (question, recipient, assignment,
+# stage, cycle) and one INSERT … SELECT that writes them, skipping those that exist: nothing is
+# built row by row in Python, however many reminders are owed.
+
+
+@transaction.atomic
+def claim_reminders(*, now: dt.datetime) -> int:
+    """Claim every reminder owed at `now`; returns how many rows were new."""
     admins = admin_ids()
-    disputed = Question.objects.filter(status=Question.Status.DISPUTED)
-    rows = [
-        *_reviewer_rows(now),
-        *_escalation_rows(now, admins),
-        *_admin_rows(disputed, admins, Stage.DISPUTE, now),
-        *_heads_up_rows(now),
-    ]
-    # Existing rows are left alone: that is what makes a rerun claim nothing twice.
-    ReminderRecord.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    claimed = _insert_claims(_reviewer_claims(now), now)
+    if admins:
+        claimed += sum(_insert_claims(_escalation_claims(now, admin), now) for admin in admins)
+        claimed += sum(_insert_claims(_dispute_claims(admin), now) for admin in admins)
+    claimed += _insert_claims(_heads_up_claims(now), now)
+    return claimed
 
 
 def claim_dispute_escalation(*, question: Question, now: dt.datetime) -> list[int]:
@@ -101,44 +122,149 @@ def claim_dispute_escalation(*, question: Question, now: dt.datetime) -> list[in
     return admins
 
 
-def _reviewer_rows(now: dt.datetime) -> list[ReminderRecord]:
-    assignments = ReviewAssignment.objects.filter(
-        state=ReviewAssignment.State.PENDING,
-        question__status=Question.Status.DUE,
-        question__due_at__isnull=False,
-        round=F("question__review_round"),
-    ).select_related("question")
-    rows = []
-    for assignment in assignments:
-        question = assignment.question
-        stage = reviewer_stage((now - question.due_at).days)
-        if stage:
-            rows.append(
-                ReminderRecord(
-                    question=question,
-                    recipient_id=assignment.reviewer_id,
-                    assignment=assignment,
-                    stage=stage,
-                    cycle=question.reminder_cycle,
-                    claimed_at=now,
-                )
-            )
-    return rows
+# The columns every claim query selects, as annotations of these names, in this order.
+CLAIM_COLUMNS = {
+    "claim_question": "question_id",
+    "claim_recipient": "recipient_id",
+    "claim_assignment": "assignment_id",
+    "claim_stage": "stage",
+    "claim_cycle": "cycle",
+}
 
 
-def _escalation_rows(now: dt.datetime, admins: list[int]) -> list[ReminderRecord]:
+def _reviewer_claims(now: dt.datetime) -> QuerySet:
+    """Pending assignments of due questions, each with the latest stage reached at `now`.
+
+    (now - due_at).days >= n exactly when due_at <= now - n days, so the stage is a CASE on
+    due_at; the latest stage is tried first (what reviewer_stage computes).
+    """
+    reached = sorted(
+        ((days, stage) for stage, days in settings.REMINDER_STAGE_DAYS.items()), reverse=True
+    )
+    stage = Case(
+        *(
+            When(question__due_at__lte=now - dt.timedelta(days=days), then=Value(stage))
+            for days, stage in reached
+        ),
+        default=Value(None),
+        output_field=CharField(),
+    )
+    return (
+        ReviewAssignment.objects.filter(
+            state=ReviewAssignment.State.PENDING,
+            question__status=Question.Status.DUE,
+            question__due_at__isnull=False,
+            question__due_at__lte=now - dt.timedelta(days=min(d for d, _ in reached)),
+            round=F("question__review_round"),
+        )
+        .annotate(
+            claim_question=F("question_id"),
+            claim_recipient=F("reviewer_id"),
+            claim_assignment=F("pk"),
+            claim_stage=stage,
+            claim_cycle=F("question__reminder_cycle"),
+        )
+        .values(*CLAIM_COLUMNS)
+    )
+
+
+def _escalation_claims(now: dt.datetime, admin: int) -> QuerySet:
     """Due questions overdue past ESCALATION_AFTER_DAYS, or with nobody left to review them."""
     cutoff = now - dt.timedelta(days=settings.ESCALATION_AFTER_DAYS)
-    pending = Q(
-        assignments__state=ReviewAssignment.State.PENDING,
-        assignments__round=F("review_round"),
+    pending = ReviewAssignment.objects.filter(
+        question=OuterRef("pk"),
+        state=ReviewAssignment.State.PENDING,
+        round=OuterRef("review_round"),
     )
-    stuck = (
-        Question.objects.filter(status=Question.Status.DUE, due_at__isnull=False)
-        .annotate(pending_count=Count("assignments", filter=pending))
-        .filter(Q(due_at__lte=cutoff) | Q(pending_count=0))
+    stuck = Question.objects.filter(status=Question.Status.DUE, due_at__isnull=False).filter(
+        Q(due_at__lte=cutoff) | ~Exists(pending)
     )
-    return _admin_rows(stuck, admins, Stage.ESCALATION, now)
+    return _admin_claims(stuck, admin, Stage.ESCALATION)
+
+
+def _dispute_claims(admin: int) -> QuerySet:
+    disputed = Question.objects.filter(status=Question.Status.DISPUTED)
+    return _admin_claims(disputed, admin, Stage.DISPUTE)
+
+
+def _admin_claims(questions: QuerySet, admin: int, stage: str) -> QuerySet:
+    """One claim per question for this admin: every admin hears of it, each once per cycle."""
+    return questions.annotate(
+        claim_question=F("pk"),
+        claim_recipient=Value(admin, output_field=IntegerField()),
+        claim_assignment=NO_ASSIGNMENT,
+        claim_stage=Value(stage, output_field=CharField()),
+        claim_cycle=F("reminder_cycle"),
+    ).values(*CLAIM_COLUMNS)
+
+
+def _heads_up_claims(now: dt.datetime) -> QuerySet:
+    """A week's notice to people who asked for it, on questions whose predictions they logged."""
+    today = timezone.localdate(now)
+    return (
+        Prediction.objects.current()
+        .filter(
+            question__status=Question.Status.OPEN,
+            question__deadline__range=(today, today + dt.timedelta(days=settings.HEADS_UP_DAYS)),
+            recorded_by__is_active=True,
+            recorded_by__ledger_profile__heads_up=True,
+            recorded_by__ledger_profile__email_opt_out=False,
+        )
+        .exclude(recorded_by__email="")
+        .annotate(
+            claim_question=F("question_id"),
+            claim_recipient=F("recorded_by_id"),
+            claim_assignment=NO_ASSIGNMENT,
+            claim_stage=Value(Stage.HEADS_UP.value, output_field=CharField()),
+            claim_cycle=F("question__reminder_cycle"),
+        )
+        .values(*CLAIM_COLUMNS)
+        .distinct()
+    )
+
+
+def _insert_claims(claims: QuerySet, now: dt.datetime) -> int:
+    """INSERT … SELECT the claim rows, leaving alone those that exist (the unique key).
+
+    Existing rows are left alone: that is what makes a rerun, or an overlapping pass, claim
+    nothing twice.
+    """
+    select, params = claims.order_by().query.sql_with_params()
+    table = connection.ops.quote_name(ReminderRecord._meta.db_table)
+    quote = connection.ops.quote_name
+    targets = ", ".join(quote(column) for column in [*CLAIM_COLUMNS.values(), "claimed_at"])
+    picked = ", ".join(f"claims.{quote(alias)}" for alias in CLAIM_COLUMNS)
+    stage = f"claims.{quote('claim_stage')}"
+    # Only identifiers (quoted) and the ORM's own SQL are interpolated; values are parameters.
+    body = f"SELECT {picked}, %s FROM ({select}) claims WHERE {stage} IS NOT NULL"  # noqa: S608
+    claimed_at = ReminderRecord._meta.get_field("claimed_at").get_db_prep_value(
+        now, connection, prepared=False
+    )
+    if connection.vendor == "postgresql":
+        sql = f"INSERT INTO {table} ({targets}) {body} ON CONFLICT DO NOTHING"
+    elif connection.vendor == "sqlite":
+        sql = f"INSERT OR IGNORE INTO {table} ({targets}) {body}"
+    else:  # pragma: no cover - PostgreSQL in production, SQLite in development
+        return _bulk_insert_claims(claims, now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [claimed_at, *params])
+        return cursor.rowcount
+
+
+def _bulk_insert_claims(claims: QuerySet, now: dt.datetime) -> int:
+    rows = [
+        ReminderRecord(
+            question_id=row["claim_question"],
+            recipient_id=row["claim_recipient"],
+            assignment_id=row["claim_assignment"],
+            stage=row["claim_stage"],
+            cycle=row["claim_cycle"],
+            claimed_at=now,
+        )
+        for row in claims.iterator(chunk_size=2_000)
+        if row["claim_stage"]
+    ]
+    return len(ReminderRecord.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500))
 
 
 def _admin_rows(
@@ -154,28 +280,7 @@ def _admin_rows(
     ]
 
 
-def _heads_up_rows(now: dt.datetime) -> list[ReminderRecord]:
-    """A week's notice to people who asked for it, on questions whose predictions they logged."""
-    today = timezone.localdate(now)
-    pairs = (
-        Prediction.objects.current()
-        .filter(
-            question__status=Question.Status.OPEN,
-            question__deadline__range=(today, today + dt.timedelta(days=settings.HEADS_UP_DAYS)),
-            recorded_by__is_active=True,
-            recorded_by__ledger_profile__heads_up=True,
-            recorded_by__ledger_profile__email_opt_out=False,
-        )
-        .exclude(recorded_by__email="")
-        .values_list("question_id", "recorded_by_id", "question__reminder_cycle")
-        .distinct()
-    )
-    return [
-        ReminderRecord(
-            question_id=q, recipient_id=user, stage=Stage.HEADS_UP, cycle=cycle, claimed_at=now
-        )
-        for q, user, cycle in pairs
-    ]
+# --- delivery ---------------------------------------------------------------------------------
 
 
 def deliver_reminders(
@@ -190,7 +295,8 @@ def deliver_reminders(
     if recipient_ids is not None:
         unsent = unsent.filter(recipient_id__in=recipient_ids)
     report = ReminderPass()
-    for recipient_id in sorted(set(unsent.values_list("recipient_id", flat=True))):
+    recipients = unsent.values_list("recipient_id", flat=True).distinct().order_by("recipient_id")
+    for recipient_id in list(recipients):
         try:
             _deliver_to(recipient_id, now, report)
         except (SMTPException, OSError):
@@ -205,44 +311,90 @@ def deliver_reminders(
     return report
 
 
+# What delivery reads of each unsent row: the row, its question, its assignment's state.
+_ROW_FIELDS = (
+    "pk",
+    "stage",
+    "cycle",
+    "question_id",
+    "question__title",
+    "question__deadline",
+    "question__due_at",
+    "question__status",
+    "question__reminder_cycle",
+    "assignment__state",
+)
+
+
 @transaction.atomic
 def _deliver_to(recipient_id: int, now: dt.datetime, report: ReminderPass) -> None:
-    rows = list(
-        ReminderRecord.objects.select_for_update(skip_locked=True, of=("self",))
+    # The row locks are the "sending" claim: an overlapping pass skips these rows, and if this
+    # process dies before the commit the locks go and `sent_at` rolls back.
+    locked = set(
+        ReminderRecord.objects.select_for_update(skip_locked=True)
         .filter(recipient_id=recipient_id, sent_at__isnull=True)
-        .select_related("question", "assignment", "recipient__ledger_profile")
-        .order_by("question__due_at", "question__deadline", "question_id", "stage")
+        .values_list("pk", flat=True)
     )
-    live = [row for row in rows if _still_owed(row)]
-    lapsed = [row.pk for row in rows if row not in live]
+    if not locked:
+        return
+    recipient = (
+        get_user_model().objects.select_related("ledger_profile").filter(pk=recipient_id).first()
+    )
+    rows = [
+        row
+        for row in ReminderRecord.objects.filter(recipient_id=recipient_id, sent_at__isnull=True)
+        .order_by("question__due_at", "question__deadline", "question_id", "stage")
+        .values_list(*_ROW_FIELDS, named=True)
+        if row.pk in locked
+    ]
+    live = [row for row in rows if _still_owed(row, recipient)]
+    owed = {row.pk for row in live}
+    lapsed = [pk for pk in locked if pk not in owed]
     if live:
-        digests.build_digest(recipient=live[0].recipient, rows=live, now=now).send()
+        items = [
+            digests.DigestRow(
+                pk=row.pk,
+                stage=row.stage,
+                question={
+                    "pk": row.question_id,
+                    "title": row.question__title,
+                    "deadline": row.question__deadline,
+                    "due_at": row.question__due_at,
+                },
+            )
+            for row in live
+        ]
+        digests.build_digest(recipient=recipient, rows=items, now=now).send()
         report.digests_sent += 1
-    # Conditional on sent_at still null: the lock guarantees it, the filter documents it.
-    report.rows_sent += ReminderRecord.objects.filter(
-        pk__in=[row.pk for row in live], sent_at__isnull=True
-    ).update(sent_at=now)
-    report.rows_lapsed += ReminderRecord.objects.filter(pk__in=lapsed).update(sent_at=now)
+    report.rows_sent += _mark_sent([row.pk for row in live], now)
+    report.rows_lapsed += _mark_sent(lapsed, now)
 
 
-def _still_owed(row: ReminderRecord) -> bool:
-    question, recipient = row.question, row.recipient
-    if not (recipient.is_active and recipient.email) or row.cycle != question.reminder_cycle:
+def _mark_sent(pks: list[int], now: dt.datetime) -> int:
+    """Set sent_at on rows this transaction holds locked (so they are unsent: no need to say
+    `sent_at IS NULL`, which would steer PostgreSQL to scan every unsent row in the table
+    through reminder_unsent instead of looking these up by primary key)."""
+    size = 500 if connection.vendor == "sqlite" else 10_000
+    chunks = (pks[start : start + size] for start in range(0, len(pks), size))
+    return sum(ReminderRecord.objects.filter(pk__in=chunk).update(sent_at=now) for chunk in chunks)
+
+
+def _still_owed(row, recipient) -> bool:
+    """Whether the reason for the reminder still holds (`row`: a _ROW_FIELDS tuple)."""
+    if recipient is None or not (recipient.is_active and recipient.email):
         return False
+    if row.cycle != row.question__reminder_cycle:
+        return False
+    status = row.question__status
     if row.stage in REVIEWER_STAGES:
-        assignment = row.assignment
-        return (
-            question.status == Question.Status.DUE
-            and assignment is not None
-            and assignment.state == ReviewAssignment.State.PENDING
-        )
+        return status == Question.Status.DUE and row.assignment__state == PENDING
     if row.stage == Stage.ESCALATION:
-        return question.status == Question.Status.DUE
+        return status == Question.Status.DUE
     if row.stage == Stage.DISPUTE:
-        return question.status == Question.Status.DISPUTED
+        return status == Question.Status.DISPUTED
     profile = getattr(recipient, "ledger_profile", None)
     opted_out = profile is None or profile.email_opt_out or not profile.heads_up
-    return question.status == Question.Status.OPEN and not opted_out
+    return status == Question.Status.OPEN and not opted_out
 
 
 def email_preferences(*, user_id: int) -> Profile:
