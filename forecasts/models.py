@@ -437,9 +437,16 @@ class ReviewAssignment(models.Model):
         DONE = "done", "Verdict given"
         CANCELLED = "cancelled", "Cancelled"
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="assignments")
+    # No single-column indexes: assignment_once_per_round and assignment_reviewer_state lead
+    # with these columns, and every extra index costs the due sweep on each insert.
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="assignments", db_index=False
+    )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
+        db_index=False,
     )
     round = models.PositiveIntegerField(default=1)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
@@ -476,7 +483,10 @@ class ReminderRecord(models.Model):
         ESCALATION = "escalation", "Escalated to admins"
         DISPUTE = "dispute", "Dispute escalated to admins"
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reminders")
+    # Indexed by reminder_once_per_stage, which leads with it.
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="reminders", db_index=False
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
     )
@@ -489,7 +499,12 @@ class ReminderRecord(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["sent_at", "recipient"], name="reminder_unsent")]
+        indexes = [
+            # Only unsent rows are ever looked up by recipient; sent ones are history.
+            models.Index(
+                fields=["recipient"], condition=Q(sent_at__isnull=True), name="reminder_unsent"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["question", "recipient", "stage", "cycle"], name="reminder_once_per_stage"
