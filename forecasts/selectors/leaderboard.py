@@ -1,6 +1,9 @@
-"""Shared reads: the leaderboard and an expert's track record, for pages and the API alike.
+"""The leaderboard: experts ranked by SCORING.md's policy, for the public pages and the API.
 
-Each selector runs a fixed number of queries whatever the number of experts or predictions.
+`leaderboard` ranks every record in Python (the period filter's path, cached per data version);
+`BoardFilters` and `LeaderboardRows` read one page at a time, ranked in SQL with an exact tie key;
+`leaderboard_version` and `leaderboard_cache_key` key cached renderings to the data they show.
+Each read runs a fixed number of queries whatever the number of experts.
 """
 
 import dataclasses
@@ -14,19 +17,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Q
 
 from forecasts import scoring
-from forecasts.models import (
-    Expert,
-    LedgerEntry,
-    Prediction,
-    PredictionScore,
-    Question,
-    Review,
-    Topic,
-    TrackRecord,
-)
+from forecasts.models import Expert, PredictionScore, Topic, TrackRecord
 from forecasts.services.track_records import aggregate_sums, ranking_policy
 
 
@@ -516,76 +510,3 @@ def leaderboard_version() -> str:
     value = f"{generation}.{'.'.join(map(str, fingerprint))}".replace(" ", "_")
     _fingerprint_memo = (now, generation, value)
     return value
-
-
-@dataclass(frozen=True)
-class ExpertRecord:
-    expert: Expert
-    overall: TrackRecord | None
-    by_topic: list[TrackRecord]
-    predictions: list[Prediction]
-    brier_over_time: list[tuple[dt.date, float, int]]  # (resolved on, running mean Brier, n)
-
-    @property
-    def resolved(self) -> list[Prediction]:
-        return [p for p in self.predictions if p.question.is_settled]
-
-    @property
-    def pending(self) -> list[Prediction]:
-        return [p for p in self.predictions if not p.question.is_settled]
-
-
-def _ledger_hash(kind: str) -> Subquery:
-    """The row's hash in the tamper-evident chain, for pages that publish it."""
-    entries = LedgerEntry.objects.filter(kind=kind, object_id=OuterRef("pk"))
-    return Subquery(entries.values("hash")[:1])
-
-
-def expert_predictions(expert: Expert) -> QuerySet:
-    """Current predictions with their question, source, score and ledger hash joined in."""
-    return (
-        Prediction.objects.current()
-        .filter(expert=expert)
-        .annotate(ledger_hash=_ledger_hash(LedgerEntry.Kind.PREDICTION))
-        .select_related("question", "source", "score")
-        .order_by("-made_on", "-id")
-    )
-
-
-def expert_record(expert: Expert) -> ExpertRecord:
-    records = list(TrackRecord.objects.filter(expert=expert).select_related("topic"))
-    overall = next((r for r in records if r.topic_id is None), None)
-    by_topic = sorted((r for r in records if r.topic_id), key=lambda r: r.topic.name)
-    scores = PredictionScore.objects.filter(expert=expert).order_by("resolved_on", "question_id")
-    running, points = 0.0, []
-    for n, (day, brier) in enumerate(scores.values_list("resolved_on", "brier"), start=1):
-        running += brier
-        points.append((day, running / n, n))
-    return ExpertRecord(expert, overall, by_topic, list(expert_predictions(expert)), points)
-
-
-def question_detail(question_id: int) -> Question:
-    """A question with its topics, current predictions (expert, source, score), verdicts."""
-    return (
-        Question.objects.prefetch_related(
-            "topics",
-            Prefetch(
-                "predictions",
-                queryset=Prediction.objects.current()
-                .annotate(ledger_hash=_ledger_hash(LedgerEntry.Kind.PREDICTION))
-                .select_related("expert", "source", "score")
-                .order_by("expert__name", "-made_on"),
-                to_attr="current_predictions",
-            ),
-            Prefetch(
-                "reviews",
-                queryset=Review.objects.annotate(ledger_hash=_ledger_hash(LedgerEntry.Kind.REVIEW))
-                .select_related("reviewer")
-                .order_by("round", "created_at"),
-                to_attr="all_reviews",
-            ),
-            Prefetch("revisions", to_attr="all_revisions"),
-        )
-        .select_related("created_by")
-        .get(pk=question_id)
-    )

@@ -1,0 +1,55 @@
+"""Shared reads: the leaderboard and an expert's track record, for pages and the API alike.
+
+Two sub-domains, one module each: `leaderboard` (ranking in SQL and in Python, pagination, the
+period filter, cache keys and the data version) and `records` (an expert's record and
+predictions, a question's detail, with ledger hashes). Callers import from this package
+(`from forecasts import selectors`); the names below are re-exported for them. Module state,
+such as the leaderboard version's memo, lives in its own module and is not re-exported: patch
+it there (`forecasts.selectors.leaderboard._fingerprint_memo`).
+"""
+
+from forecasts.selectors.leaderboard import (
+    LEADERBOARD_GENERATION,
+    LEADERBOARD_PAGE_SIZE,
+    PERIOD_CACHE_SECONDS,
+    RESPONSE_CACHE_SECONDS,
+    SORT_COLUMNS,
+    WHICH,
+    BoardFilters,
+    Leaderboard,
+    LeaderboardRow,
+    LeaderboardRows,
+    _tie_key_sql,
+    bump_leaderboard_version,
+    leaderboard,
+    leaderboard_cache_key,
+    leaderboard_version,
+)
+from forecasts.selectors.records import (
+    ExpertRecord,
+    expert_predictions,
+    expert_record,
+    question_detail,
+)
+
+__all__ = [
+    "LEADERBOARD_GENERATION",
+    "LEADERBOARD_PAGE_SIZE",
+    "PERIOD_CACHE_SECONDS",
+    "RESPONSE_CACHE_SECONDS",
+    "SORT_COLUMNS",
+    "WHICH",
+    "BoardFilters",
+    "ExpertRecord",
+    "Leaderboard",
+    "LeaderboardRow",
+    "LeaderboardRows",
+    "_tie_key_sql",  # tests/test_leaderboard_scale.py checks the tie key directly
+    "bump_leaderboard_version",
+    "expert_predictions",
+    "expert_record",
+    "leaderboard",
+    "leaderboard_cache_key",
+    "leaderboard_version",
+    "question_detail",
+]
