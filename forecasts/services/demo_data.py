@@ -8,163 +8,80 @@ writes every table; published predictions and verdicts are chained into the ledg
 ledger.append would chain them (tests/test_generate_demo_data.py checks with verify_ledger).
 
 Same seed, same sizes and same anchor date give the same rows.
+
+This module draws the rows (DemoGenerator); demo_data_shape holds the words and weights they
+are drawn from, demo_data_writing the COPY, the ledger chaining and the accounts and topics the
+rows point at. Their public names are re-exported here.
 """
 
 import datetime as dt
-import hashlib
-import json
 import random
-from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import accumulate, islice
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.db import DatabaseError, connection, transaction
-from django.db.models import Max
+from django.db import connection, transaction
 
 from forecasts.models import (
     Expert,
     LedgerEntry,
-    LedgerHead,
     Prediction,
     Question,
     QuestionRevision,
     Review,
     ReviewAssignment,
     Source,
-    Topic,
 )
-from forecasts.services.bulk import write_rows
-from forecasts.services.ledger import GENESIS
-from forecasts.services.reviews import REVIEWERS_GROUP
-from forecasts.verbal import TABLE_VERSION, VERBAL_TABLE
+from forecasts.services.demo_data_shape import (
+    EVENTS,
+    FIRST,
+    LAST,
+    OUTLETS,
+    REGIONS,
+    SUBJECTS,
+    THEMES,
+    _activity,
+    _cumulative,
+    _forecast,
+    _pick,
+    _question_order,
+    _question_state,
+    _verbal_levels,
+)
+from forecasts.services.demo_data_writing import (
+    CHUNK,
+    PROVENANCE,
+    UTC,
+    Progress,
+    _next_id,
+    _reset_sequences,
+    _skip_row_triggers,
+    _topics,
+    _users,
+    _write,
+    _write_published,
+    prediction_payload,
+    review_payload,
+)
 
-UTC = dt.UTC
-FIRST = [
-    "Ana",
-    "Boris",
-    "Chen",
-    "Dana",
-    "Elif",
-    "Farid",
-    "Greta",
-    "Hugo",
-    "Ines",
-    "Jonas",
-    "Kira",
-    "Levan",
-    "Mara",
-    "Nino",
-    "Omar",
-    "Petra",
-    "Quinn",
-    "Rustam",
-    "Sofia",
-    "Tamar",
-    "Umar",
-    "Vera",
-    "Wen",
-    "Ximena",
-    "Yusuf",
-    "Zara",
-    "Aram",
-    "Lena",
-    "Davit",
-    "Irina",
+__all__ = [
+    "CHUNK",
+    "EVENTS",
+    "FIRST",
+    "LAST",
+    "OUTLETS",
+    "PROVENANCE",
+    "REGIONS",
+    "SUBJECTS",
+    "THEMES",
+    "UTC",
+    "DemoGenerator",
+    "DemoReport",
+    "DemoSpec",
+    "Progress",
+    "generate_demo_data",
+    "prediction_payload",
+    "review_payload",
 ]
-LAST = [
-    "Abbasov",
-    "Berger",
-    "Costa",
-    "Demir",
-    "Eriksen",
-    "Fischer",
-    "Gelashvili",
-    "Horvat",
-    "Ivanova",
-    "Jensen",
-    "Kovacs",
-    "Lopez",
-    "Mammadov",
-    "Novak",
-    "Ostrova",
-    "Petrosyan",
-    "Quispe",
-    "Rossi",
-    "Sato",
-    "Tsereteli",
-    "Ulrich",
-    "Varga",
-    "Weber",
-    "Xu",
-    "Yilmaz",
-    "Zielinski",
-    "Aliyev",
-    "Brandt",
-    "Chkheidze",
-    "Dumas",
-]
-REGIONS = [
-    "South Caucasus",
-    "Central Asia",
-    "Baltic states",
-    "Black Sea",
-    "Eastern Mediterranean",
-    "Sahel",
-    "Andes",
-    "Balkans",
-    "Gulf states",
-    "Horn of Africa",
-    "Southeast Asia",
-    "Nordic countries",
-    "Iberia",
-    "Great Lakes",
-    "Levant",
-]
-THEMES = [
-    "elections",
-    "energy",
-    "trade",
-    "security",
-    "inflation",
-    "migration",
-    "climate policy",
-    "technology",
-]
-SUBJECTS = [
-    "the central bank",
-    "the ruling coalition",
-    "the opposition",
-    "the energy ministry",
-    "the port authority",
-    "parliament",
-    "the constitutional court",
-    "the national airline",
-    "the football federation",
-    "the regional governor",
-    "the trade union federation",
-    "the state railway",
-]
-EVENTS = [
-    "cut its main rate",
-    "call an early vote",
-    "sign the pipeline deal",
-    "lift the export ban",
-    "open the new terminal",
-    "pass the budget",
-    "reach a ceasefire",
-    "join the customs union",
-    "devalue the currency",
-    "hold a referendum",
-    "announce a merger",
-    "raise the minimum wage",
-]
-OUTLETS = "Harbour Times|Caucasus Ledger|Morning Wire|The Plain Dealer|Radio Meridian|Daily Axis"
-OUTLETS = OUTLETS.split("|")
-CHUNK = 50_000  # rows per COPY of published rows and their ledger entries
-PROVENANCE = {"editor": "demo-editor", "reviewer": "demo-reviewer-{}"}
 
 
 @dataclass(frozen=True)
@@ -186,57 +103,8 @@ class DemoReport:
     rows: dict[str, int] = field(default_factory=dict)
 
 
-Progress = Callable[[int], None]
-
-
 def _noop(_: int) -> None:
     return None
-
-
-# --- writing --------------------------------------------------------------------------------
-
-
-def _write(table: str, columns: tuple[str, ...], rows: Iterable[tuple], progress: Progress) -> int:
-    return write_rows(table, columns, rows, progress)
-
-
-def _next_id(model: type) -> int:
-    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1  # type: ignore[attr-defined]
-
-
-def _reset_sequences(models: Iterable[type]) -> None:
-    if connection.vendor != "postgresql":
-        return  # SQLite's AUTOINCREMENT-free rowids follow max(id) by themselves
-    with connection.cursor() as cursor:
-        for model in models:
-            table, pk = model._meta.db_table, model._meta.pk.column
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', '{pk}'), "  # noqa: S608
-                f"COALESCE((SELECT MAX({pk}) FROM {table}), 1))"
-            )
-
-
-# --- the shape ------------------------------------------------------------------------------
-
-
-def _cumulative(weights: list[float]) -> list[float]:
-    return list(accumulate(weights))
-
-
-def _activity(n: int, rng: random.Random, exponent: float) -> list[float]:
-    """Heavy-tailed weights (Zipf-like), shuffled so activity does not follow the id."""
-    weights = [1.0 / (rank + 1) ** exponent for rank in range(n)]
-    rng.shuffle(weights)
-    return weights
-
-
-def _verbal_levels() -> list[tuple[float, str]]:
-    """One phrase per probability level of the table (the first listed), lowest level first."""
-    levels: dict[float, str] = {}
-    for marker in VERBAL_TABLE.markers.values():
-        if marker.basis == Prediction.Basis.VERBAL:
-            levels.setdefault(marker.probability, marker.phrase)
-    return sorted(levels.items())
 
 
 @dataclass
@@ -247,49 +115,6 @@ class _Questions:
     deadline: list[dt.date] = field(default_factory=list)
     truth: list[float] = field(default_factory=list)
     settled: list[str] = field(default_factory=list)  # status
-
-
-def _users(spec: DemoSpec) -> tuple[int, list[int]]:
-    users = get_user_model().objects
-    editor, _ = users.get_or_create(
-        username=PROVENANCE["editor"], defaults={"email": "demo-editor@example.org"}
-    )
-    group = Group.objects.get(name=REVIEWERS_GROUP)
-    reviewers = []
-    for i in range(1, spec.reviewers + 1):
-        name = PROVENANCE["reviewer"].format(i)
-        user, created = users.get_or_create(
-            username=name, defaults={"email": f"{name}@example.org", "is_staff": True}
-        )
-        if created:
-            user.groups.add(group)
-        reviewers.append(user.pk)
-    return editor.pk, reviewers
-
-
-def _topics(spec: DemoSpec) -> list[int]:
-    names = [f"{region} {theme}" for theme in THEMES for region in REGIONS][: spec.topics]
-    existing = dict(Topic.objects.filter(name__in=names).values_list("name", "pk"))
-    Topic.objects.bulk_create(
-        [Topic(name=n, slug=f"demo-{i}") for i, n in enumerate(names) if n not in existing]
-    )
-    return list(Topic.objects.filter(name__in=names).order_by("pk").values_list("pk", flat=True))
-
-
-def _skip_row_triggers() -> None:
-    """Let this transaction skip foreign-key and made_on triggers on PostgreSQL.
-
-    Checking a million generated rows one by one at COMMIT takes most of a minute, and they
-    are consistent by construction (ids allocated here, made_on never after the deadline;
-    tests/test_generate_demo_data.py checks). Needs a superuser; without one, checks run.
-    """
-    if connection.vendor != "postgresql":
-        return
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")
-    except DatabaseError:
-        return
 
 
 class DemoGenerator:
@@ -318,8 +143,8 @@ class DemoGenerator:
     @transaction.atomic
     def run(self) -> DemoReport:
         _skip_row_triggers()
-        self.editor, self.reviewers = _users(self.spec)
-        self.topic_ids = _topics(self.spec)
+        self.editor, self.reviewers = _users(self.spec.reviewers)
+        self.topic_ids = _topics(self.spec.topics)
         self._experts()
         self._sources()
         self._questions()
@@ -372,20 +197,6 @@ class DemoGenerator:
 
     # --- questions ------------------------------------------------------------------------
 
-    def _question_state(self, i: int, deadline: dt.date) -> tuple[str, str, dt.datetime | None]:
-        """(status, outcome, resolved_at) for a question whose deadline is set."""
-        rng, anchor = self.rng, self.spec.anchor
-        if deadline >= anchor or i < self.spec.overdue:
-            return Question.Status.OPEN, "", None
-        roll = rng.random()
-        if roll < 0.08:
-            return Question.Status.DUE, "", None
-        resolved_on = min(anchor, deadline + dt.timedelta(days=rng.randint(1, 30)))
-        resolved_at = dt.datetime.combine(resolved_on, dt.time(12), tzinfo=UTC)
-        if roll < 0.12:
-            return Question.Status.ANNULLED, Question.Outcome.ANNULLED, resolved_at
-        return Question.Status.RESOLVED, "", resolved_at  # outcome drawn from the truth
-
     def _questions(self) -> None:
         spec, rng = self.spec, self.rng
         start = _next_id(Question)
@@ -402,7 +213,9 @@ class DemoGenerator:
                     deadline = spec.anchor - dt.timedelta(days=rng.randint(1, 30))
                 else:
                     deadline = spec.anchor + dt.timedelta(days=rng.randint(-5 * 365, 365))
-                status, outcome, resolved_at = self._question_state(i, deadline)
+                status, outcome, resolved_at = _question_state(
+                    rng, deadline, anchor=spec.anchor, overdue=i < spec.overdue
+                )
                 truth = rng.betavariate(0.7, 0.9)
                 if status == Question.Status.RESOLVED:
                     outcome = "yes" if rng.random() < truth else "no"
@@ -417,7 +230,7 @@ class DemoGenerator:
                     self.settled_ids.append((qid, outcome, resolved_at))
                 consensus = round(rng.uniform(0.05, 0.95), 2) if rng.random() < 0.3 else None
                 for _ in range(rng.choice((0, 1, 1, 1, 2, 2, 3))):
-                    topic_links.append((qid, self.topic_ids[self._pick(topic_weights)]))
+                    topic_links.append((qid, self.topic_ids[_pick(rng, topic_weights)]))
                 title = (
                     f"Will {rng.choice(SUBJECTS)} {rng.choice(EVENTS)} by {deadline.isoformat()}"
                     f" (case {qid})?"
@@ -456,36 +269,7 @@ class DemoGenerator:
             self._record("question revisions", cursor.rowcount)
             self.progress(cursor.rowcount)
 
-    def _pick(self, cumulative: list[float]) -> int:
-        # Bisect on cumulative weights: random.choices without building a population list.
-        return min(
-            bisect_right(cumulative, self.rng.random() * cumulative[-1]), len(cumulative) - 1
-        )
-
     # --- predictions and the ledger -------------------------------------------------------
-
-    def _question_order(self) -> Iterator[int]:
-        """Question indexes for the predictions: each question once while there are enough,
-        then popular questions again (several experts each)."""
-        spec, rng = self.spec, self.rng
-        weights = _cumulative(_activity(spec.questions, rng, 0.8))
-        covered = min(spec.questions, spec.predictions)
-        yield from range(covered)
-        for _ in range(spec.predictions - covered):
-            yield self._pick(weights)
-
-    def _forecast(self, truth: float, sharpness: float) -> tuple[float | None, str, str, str]:
-        """(probability, basis, phrase, table_version) of one call on a question."""
-        rng = self.rng
-        signal = truth + rng.gauss(0, sharpness)
-        p = min(0.99, max(0.01, signal))
-        roll = rng.random()
-        if roll < 0.02:
-            return None, Prediction.Basis.UNKNOWN, "we must be prepared for", ""
-        if roll < 0.55:
-            level, phrase = min(self.levels, key=lambda lp: abs(lp[0] - p))
-            return level, Prediction.Basis.VERBAL, phrase, TABLE_VERSION
-        return round(p, 2), Prediction.Basis.STATED, f"{round(p * 100)}%", ""
 
     def _predictions(self) -> None:
         spec, rng, q = self.spec, self.rng, self.q
@@ -494,9 +278,9 @@ class DemoGenerator:
         sharpness = [rng.uniform(0.15, 0.5) for _ in range(spec.experts)]
 
         def rows() -> Iterator[tuple]:
-            for n, qi in enumerate(self._question_order()):
-                pid, ei = start + n, self._pick(self.expert_weights)
-                p, basis, phrase, version = self._forecast(q.truth[qi], sharpness[ei])
+            for n, qi in enumerate(_question_order(rng, spec.questions, spec.predictions)):
+                pid, ei = start + n, _pick(rng, self.expert_weights)
+                p, basis, phrase, version = _forecast(rng, self.levels, q.truth[qi], sharpness[ei])
                 deadline = q.deadline[qi]
                 made_on = deadline - dt.timedelta(days=rng.randint(0, 400))
                 created = dt.datetime.combine(made_on, dt.time(9), tzinfo=UTC) + dt.timedelta(
@@ -515,7 +299,10 @@ class DemoGenerator:
             "made_on", "source_id", "quote", "recorded_by_id", "created_at", "version",
             "supersedes_id", "superseded_at", "correction_reason",
         )  # fmt: skip
-        self._write_published("predictions", Prediction, columns, rows(), prediction_payload)
+        _write_published(
+            "predictions", Prediction, columns, rows(), prediction_payload,
+            created_at=self.noon, progress=self.progress, record=self._record,
+        )  # fmt: skip
 
     def _reviews(self) -> None:
         start, rng = _next_id(Review), self.rng
@@ -531,7 +318,10 @@ class DemoGenerator:
             "reason", "created_at",
         )  # fmt: skip
         if self.reviewers:
-            self._write_published("reviews", Review, columns, rows(), review_payload)
+            _write_published(
+                "reviews", Review, columns, rows(), review_payload,
+                created_at=self.noon, progress=self.progress, record=self._record,
+            )  # fmt: skip
             self._assignments(rng)
 
     def _assignments(self, rng: random.Random) -> None:
@@ -545,92 +335,6 @@ class DemoGenerator:
         columns += ("completed_at",)
         table = "forecasts_reviewassignment"
         self._record("review assignments", _write(table, columns, rows, self.progress))
-
-    def _write_published(
-        self,
-        name: str,
-        model: type,
-        columns: tuple[str, ...],
-        rows: Iterable[tuple],
-        payload: Callable[[tuple], str],
-    ) -> None:
-        """Write published rows and chain each into the ledger, in chunks (bounded memory)."""
-        kind = LedgerEntry.Kind.PREDICTION if model is Prediction else LedgerEntry.Kind.REVIEW
-        head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
-        prev, seq = head.hash or GENESIS, _next_id(LedgerEntry)
-        table, entry_columns = model._meta.db_table, (
-            "seq", "kind", "object_id", "payload", "prev_hash", "hash", "created_at",
-        )  # fmt: skip
-        iterator = iter(rows)
-        while chunk := list(islice(iterator, CHUNK)):
-            self._record(name, _write(table, columns, chunk, self.progress))
-            entries = []
-            for row in chunk:
-                text = payload(row)
-                digest = hashlib.sha256((prev + text).encode()).hexdigest()
-                entries.append((seq, kind, row[0], text, prev, digest, self.noon))
-                prev, seq = digest, seq + 1
-            written = _write("forecasts_ledgerentry", entry_columns, entries, self.progress)
-            self._record("ledger entries", written)
-            head.seq += written
-        head.hash = prev
-        head.save(update_fields=["seq", "hash"])
-
-
-# --- canonical payloads without model instances ---------------------------------------------
-# ledger.canonical_payload over a dict of the row's columns: the same keys, the same _plain
-# conversions (floats as repr strings, dates ISO, datetimes UTC to the microsecond).
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _dump(data: dict) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def prediction_payload(row: tuple) -> str:
-    (pid, expert, question, p, basis, phrase, version, made_on, source, quote, recorded_by,
-     created, number, supersedes, _superseded_at, reason) = row  # fmt: skip
-    return _dump(
-        {
-            "id": pid,
-            "expert_id": expert,
-            "question_id": question,
-            "probability": None if p is None else repr(float(p)),
-            "basis": basis,
-            "phrase": phrase,
-            "table_version": version,
-            "made_on": made_on.isoformat(),
-            "source_id": source,
-            "quote": quote,
-            "recorded_by_id": recorded_by,
-            "version": number,
-            "supersedes_id": supersedes,
-            "correction_reason": reason,
-            "created_at": _iso(created),
-            "kind": LedgerEntry.Kind.PREDICTION,
-        }  # fmt: skip
-    )
-
-
-def review_payload(row: tuple) -> str:
-    rid, question, reviewer, round_, outcome, evidence, note, reason, created = row
-    return _dump(
-        {
-            "id": rid,
-            "question_id": question,
-            "reviewer_id": reviewer,
-            "round": round_,
-            "outcome": outcome,
-            "evidence_url": evidence,
-            "note": note,
-            "reason": reason,
-            "created_at": _iso(created),
-            "kind": LedgerEntry.Kind.REVIEW,
-        }  # fmt: skip
-    )
 
 
 def generate_demo_data(spec: DemoSpec, *, progress: Progress = _noop) -> DemoReport:

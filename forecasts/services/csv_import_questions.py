@@ -1,0 +1,157 @@
+"""A CSV import's questions: rows checked against the question they name, new ones created.
+
+A question is named by (title, deadline). A row's resolution criteria must match an existing
+question's, a new question needs criteria, and an outcome must agree with earlier rows and with
+how the question stands (not settled otherwise, not disputed). A question whose outcome the
+file already gave is created settled.
+"""
+
+from forecasts.models import Question, QuestionRevision
+from forecasts.services.csv_import_state import (
+    SETTLED_STATES,
+    QuestionKey,
+    _ImportRun,
+    _QuestionState,
+    _Verdict,
+)
+from forecasts.services.csv_import_writing import QUESTION_COLUMNS, REVISION_COLUMNS, insert_rows
+from forecasts.services.csv_io import LedgerRow, RowProblem
+from forecasts.services.records import get_or_create_topic
+
+
+class _QuestionStage(_ImportRun):
+    """Finding, checking and creating the questions of a batch's rows."""
+
+    def _load_questions(self, keys: set[QuestionKey]) -> None:
+        missing = keys - self.questions.keys()
+        if not missing:
+            return
+        # Every status, so that the (status, deadline) index serves the lookup (titles have
+        # none): without it PostgreSQL reads the whole table once per batch.
+        found = Question.objects.filter(
+            status__in=Question.Status.values,
+            title__in={t for t, _ in missing},
+            deadline__in={d for _, d in missing},
+        ).order_by("id")
+        for q in found.values_list(
+            "id", "title", "deadline", "status", "outcome", "resolution_criteria", "review_round"
+        ):
+            key = (q[1], q[2])
+            if key in missing and key not in self.questions:
+                self.questions[key] = _QuestionState(
+                    q[0], q[3], q[4], q[5], review_round=q[6], existed=True
+                )
+
+    def _check_question(self, row: LedgerRow, values) -> bool:
+        """Row errors that depend on the question's state in the database or earlier rows."""
+        try:
+            self._plan_question(row)
+        except RowProblem as exc:
+            self._error(row.number, str(exc), values)
+            return False
+        return True
+
+    def _plan_question(self, row: LedgerRow) -> None:
+        key, state = row.question_key, self.questions.get(row.question_key)
+        if (
+            state
+            and row.criteria
+            and row.criteria != state.criteria
+            and " ".join(row.criteria.split()) != " ".join(state.criteria.split())
+        ):
+            raise RowProblem(
+                "resolution_criteria differ from those of the existing question "
+                f"{row.title!r} ({row.deadline}); edit the question instead"
+            )
+        if state is None and not row.criteria:
+            raise RowProblem(
+                f"missing resolution_criteria: question {row.title!r} ({row.deadline}) is new"
+            )
+        if row.outcome:
+            self._check_outcome(row, state)
+        if state is None:
+            self.questions[key] = _QuestionState(
+                None,
+                Question.Status.OPEN,
+                "",
+                row.criteria,
+                row.topics,
+                row.consensus,
+                existed=False,
+            )
+
+    def _check_outcome(self, row: LedgerRow, state: _QuestionState | None) -> None:
+        earlier = self.verdicts.get(row.question_key)
+        if earlier and earlier.outcome != row.outcome:
+            raise RowProblem(
+                f"outcome {row.outcome} conflicts with {earlier.outcome} on row {earlier.number}"
+            )
+        if earlier:
+            return
+        if state and state.status in SETTLED_STATES and state.outcome != row.outcome:
+            raise RowProblem(
+                f"question {row.title!r} is already settled as {state.outcome}, the file says "
+                f"{row.outcome}; re-resolve it in the admin, with a reason"
+            )
+        if state and state.status == Question.Status.DISPUTED:
+            raise RowProblem(f"question {row.title!r} is disputed; settle it in the review queue")
+        self.verdicts[row.question_key] = _Verdict(
+            row.outcome, row.number, row.resolved_on, row.evidence_url or row.source_url
+        )
+
+    def _create_questions(self, rows: list[LedgerRow]) -> None:
+        new_keys = [k for k in dict.fromkeys(r.question_key for r in rows) if not self._id(k)]
+        if not new_keys:
+            return
+        values = []
+        for key in new_keys:
+            title, deadline = key
+            state = self.questions[key]
+            status, outcome, resolved_at = Question.Status.OPEN, "", None
+            if key in self.verdicts:
+                # A question whose outcome the file already gave is born settled: no UPDATE.
+                status, outcome, resolved_at = self._apply_verdict(key)
+            values.append(
+                (
+                    title,
+                    state.criteria,
+                    deadline,
+                    status,
+                    outcome,
+                    resolved_at,
+                    None,
+                    1,
+                    1,
+                    state.consensus,
+                    "",
+                    1,
+                    self.user.pk,
+                    self.now,
+                )  # fmt: skip
+            )
+        ids = insert_rows(Question, QUESTION_COLUMNS, values)
+        links: dict[tuple[int, int], None] = {}
+        for key, pk, value in zip(new_keys, ids, values, strict=True):
+            state = self.questions[key]
+            state.id = pk
+            for name in state.topics:
+                links[(pk, self._topic_id(name))] = None
+            state.topics, state.consensus = (), None  # only needed to create it
+            if value[5] is not None:
+                self.born_settled.append((pk, key, value[5]))
+        insert_rows(
+            QuestionRevision,
+            REVISION_COLUMNS,
+            [
+                (pk, 1, v[0], v[1], v[2], "Created.", self.user.pk, self.now)
+                for pk, v in zip(ids, values, strict=True)
+            ],
+        )
+        insert_rows(Question.topics.through, ("question_id", "topic_id"), list(links))
+        self.report.questions_created += len(values)
+
+    def _topic_id(self, name: str) -> int:
+        # Topics are few; the service's case-insensitive match is what editors get in the admin.
+        if name.lower() not in self.topics:
+            self.topics[name.lower()] = get_or_create_topic(name=name).pk
+        return self.topics[name.lower()]

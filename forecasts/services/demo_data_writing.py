@@ -1,0 +1,186 @@
+"""Writing a synthetic ledger: COPY with ids allocated here, and published rows chained.
+
+Rows go in with PostgreSQL's COPY (executemany elsewhere, services/bulk.py) with ids taken as
+max(id) + 1 and the sequences set past them afterwards, so one pass writes every table.
+Published predictions and verdicts are chained into the ledger exactly as ledger.append would
+chain them, from payloads computed over the row tuples (no model instances). Also the demo
+accounts and topics the rows point at.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from itertools import islice
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Max
+
+from forecasts.models import LedgerEntry, LedgerHead, Prediction, Topic
+from forecasts.services.bulk import write_rows
+from forecasts.services.demo_data_shape import REGIONS, THEMES
+from forecasts.services.ledger import GENESIS
+from forecasts.services.reviews import REVIEWERS_GROUP
+
+UTC = dt.UTC
+CHUNK = 50_000  # rows per COPY of published rows and their ledger entries
+PROVENANCE = {"editor": "demo-editor", "reviewer": "demo-reviewer-{}"}
+
+Progress = Callable[[int], None]
+
+
+def _write(table: str, columns: tuple[str, ...], rows: Iterable[tuple], progress: Progress) -> int:
+    return write_rows(table, columns, rows, progress)
+
+
+def _next_id(model: type) -> int:
+    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1  # type: ignore[attr-defined]
+
+
+def _reset_sequences(models: Iterable[type]) -> None:
+    if connection.vendor != "postgresql":
+        return  # SQLite's AUTOINCREMENT-free rowids follow max(id) by themselves
+    with connection.cursor() as cursor:
+        for model in models:
+            table, pk = model._meta.db_table, model._meta.pk.column
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{pk}'), "  # noqa: S608
+                f"COALESCE((SELECT MAX({pk}) FROM {table}), 1))"
+            )
+
+
+def _users(reviewer_count: int) -> tuple[int, list[int]]:
+    users = get_user_model().objects
+    editor, _ = users.get_or_create(
+        username=PROVENANCE["editor"], defaults={"email": "demo-editor@example.org"}
+    )
+    group = Group.objects.get(name=REVIEWERS_GROUP)
+    reviewers = []
+    for i in range(1, reviewer_count + 1):
+        name = PROVENANCE["reviewer"].format(i)
+        user, created = users.get_or_create(
+            username=name, defaults={"email": f"{name}@example.org", "is_staff": True}
+        )
+        if created:
+            user.groups.add(group)
+        reviewers.append(user.pk)
+    return editor.pk, reviewers
+
+
+def _topics(count: int) -> list[int]:
+    names = [f"{region} {theme}" for theme in THEMES for region in REGIONS][:count]
+    existing = dict(Topic.objects.filter(name__in=names).values_list("name", "pk"))
+    Topic.objects.bulk_create(
+        [Topic(name=n, slug=f"demo-{i}") for i, n in enumerate(names) if n not in existing]
+    )
+    return list(Topic.objects.filter(name__in=names).order_by("pk").values_list("pk", flat=True))
+
+
+def _skip_row_triggers() -> None:
+    """Let this transaction skip foreign-key and made_on triggers on PostgreSQL.
+
+    Checking a million generated rows one by one at COMMIT takes most of a minute, and they
+    are consistent by construction (ids allocated here, made_on never after the deadline;
+    tests/test_generate_demo_data.py checks). Needs a superuser; without one, checks run.
+    """
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    except DatabaseError:
+        return
+
+
+def _write_published(
+    name: str,
+    model: type,
+    columns: tuple[str, ...],
+    rows: Iterable[tuple],
+    payload: Callable[[tuple], str],
+    *,
+    created_at: dt.datetime,
+    progress: Progress,
+    record: Callable[[str, int], None],
+) -> None:
+    """Write published rows and chain each into the ledger, in chunks (bounded memory).
+
+    Entries are stamped `created_at`; `record(name, count)` adds written rows to the report."""
+    kind = LedgerEntry.Kind.PREDICTION if model is Prediction else LedgerEntry.Kind.REVIEW
+    head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
+    prev, seq = head.hash or GENESIS, _next_id(LedgerEntry)
+    table, entry_columns = model._meta.db_table, (
+        "seq", "kind", "object_id", "payload", "prev_hash", "hash", "created_at",
+    )  # fmt: skip
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, CHUNK)):
+        record(name, _write(table, columns, chunk, progress))
+        entries = []
+        for row in chunk:
+            text = payload(row)
+            digest = hashlib.sha256((prev + text).encode()).hexdigest()
+            entries.append((seq, kind, row[0], text, prev, digest, created_at))
+            prev, seq = digest, seq + 1
+        written = _write("forecasts_ledgerentry", entry_columns, entries, progress)
+        record("ledger entries", written)
+        head.seq += written
+    head.hash = prev
+    head.save(update_fields=["seq", "hash"])
+
+
+# --- canonical payloads without model instances ---------------------------------------------
+# ledger.canonical_payload over a dict of the row's columns: the same keys, the same _plain
+# conversions (floats as repr strings, dates ISO, datetimes UTC to the microsecond).
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _dump(data: dict) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def prediction_payload(row: tuple) -> str:
+    (pid, expert, question, p, basis, phrase, version, made_on, source, quote, recorded_by,
+     created, number, supersedes, _superseded_at, reason) = row  # fmt: skip
+    return _dump(
+        {
+            "id": pid,
+            "expert_id": expert,
+            "question_id": question,
+            "probability": None if p is None else repr(float(p)),
+            "basis": basis,
+            "phrase": phrase,
+            "table_version": version,
+            "made_on": made_on.isoformat(),
+            "source_id": source,
+            "quote": quote,
+            "recorded_by_id": recorded_by,
+            "version": number,
+            "supersedes_id": supersedes,
+            "correction_reason": reason,
+            "created_at": _iso(created),
+            "kind": LedgerEntry.Kind.PREDICTION,
+        }  # fmt: skip
+    )
+
+
+def review_payload(row: tuple) -> str:
+    rid, question, reviewer, round_, outcome, evidence, note, reason, created = row
+    return _dump(
+        {
+            "id": rid,
+            "question_id": question,
+            "reviewer_id": reviewer,
+            "round": round_,
+            "outcome": outcome,
+            "evidence_url": evidence,
+            "note": note,
+            "reason": reason,
+            "created_at": _iso(created),
+            "kind": LedgerEntry.Kind.REVIEW,
+        }  # fmt: skip
+    )
