@@ -1,4 +1,6 @@
-"""Real parts for the fault tests: a private redis-server, Celery worker processes, row locks.
+"""Real parts for the tests that run real processes: a private redis-server, Celery worker
+processes, an SMTP server, row locks. The one home of these helpers: the fault tests, the
+reminder worker test and the browser journey all take them from here.
 
 Each fault test gets a redis-server of its own on a free port (so it can stop and start it,
 and no message leaks to or from another test), and workers that are the project's own app
@@ -84,31 +86,48 @@ class RedisServer:
         self.process = None
 
 
+def worker_database_url() -> str:
+    """The pytest test database (the one this process is connected to), as a DATABASE_URL."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
 class Worker:
-    """`celery worker` in its own process group, logging to a file of its own."""
+    """`celery worker` in its own process group, logging to a file (appending: several workers
+    may share one). `fast_restore`: started through this module's entry (below), whose restore
+    sweep brings an unacknowledged message back within a second of its visibility timeout;
+    otherwise the project's app exactly as `celery -A config worker` runs it. `queue`: consume
+    only that queue."""
 
     def __init__(
-        self, *, broker_url: str, log: Path, pool: str = "solo", env: dict | None = None
+        self,
+        *,
+        broker_url: str,
+        log: Path,
+        pool: str = "solo",
+        env: dict | None = None,
+        queue: str | None = None,
+        fast_restore: bool = True,
     ) -> None:
-        from django.db import connection
-
-        db = connection.settings_dict
-        database_url = (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        )
         self.log = log
+        self.queue = queue
         environment = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": database_url,
+            "DATABASE_URL": worker_database_url(),
             "REDIS_URL": broker_url,
             "CELERY_TASK_ALWAYS_EAGER": "false",
-            "VAR_DIR": str(log.parent / "var"),
             **(env or {}),
         }
-        command = [sys.executable, "-m", "tests.fault_support", "worker", f"--pool={pool}"]
-        command += ["--concurrency=1", "-n", f"fault-{uuid.uuid4().hex[:8]}@%h"]
+        entry = ["tests.fault_support"] if fast_restore else ["celery", "-A", "config"]
+        command = [sys.executable, "-m", *entry, "worker", f"--pool={pool}", "--concurrency=1"]
+        command += ["-Q", queue] if queue else []
+        command += ["-n", f"fault-{uuid.uuid4().hex[:8]}@%h"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]
         with log.open("ab") as out:
             self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
@@ -184,6 +203,31 @@ class SmtpSink:
         return sorted(m["To"] for m in self.messages)
 
 
+def smtp_env(port: int) -> dict[str, str]:
+    """The environment that sends a worker's mail to the SMTP server on this loopback port."""
+    return {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
+
+
+class SmtpServer:
+    """aiosmtpd on a free loopback port, started at once, handing what it accepts to `sink`
+    (an SmtpSink made with `options`). `stop` releases a held message first."""
+
+    def __init__(self, **options: object) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.sink, self.port = SmtpSink(**options), free_port()
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def env(self) -> dict[str, str]:
+        """The environment that sends a worker's mail here."""
+        return smtp_env(self.port)
+
+    def stop(self) -> None:
+        self.sink.release.set()
+        self.controller.stop()
+
+
 class FaultRig:
     """The processes one test started; `close` ends every one of them."""
 
@@ -191,20 +235,16 @@ class FaultRig:
         self.dir = Path(tempfile.mkdtemp(prefix="fl-faults-"))
         self.redis = RedisServer(self.dir)
         self.workers: list[Worker] = []
-        self.smtp: tuple | None = None
+        self.smtp: SmtpServer | None = None
 
     def smtp_sink(self, **options: object) -> tuple[SmtpSink, dict[str, str]]:
         """A started SMTP server; returns it and the environment that sends workers' mail there."""
-        from aiosmtpd.controller import Controller
-
-        sink, port = SmtpSink(**options), free_port()
-        controller = Controller(sink, hostname="127.0.0.1", port=port)
-        controller.start()
-        self.smtp = (controller, sink)
-        return sink, {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
+        self.smtp = SmtpServer(**options)
+        return self.smtp.sink, self.smtp.env()
 
     def worker(self, *, pool: str = "solo", **env: str) -> Worker:
         log = self.dir / f"worker-{len(self.workers) + 1}.log"
+        env = {"VAR_DIR": str(self.dir / "var"), **env}
         worker = Worker(broker_url=self.redis.url, log=log, pool=pool, env=env)
         self.workers.append(worker)
         return worker.wait_ready()
@@ -228,9 +268,33 @@ class FaultRig:
 
     def _stop_smtp(self) -> None:
         if self.smtp is not None:
-            controller, sink = self.smtp
-            sink.release.set()
-            controller.stop()
+            self.smtp.stop()
+
+
+@contextmanager
+def running_rig(*, before_close: Callable[[], object] | None = None) -> Iterator[FaultRig]:
+    """A FaultRig with its redis-server up, this process's Celery publishing to it and its lock
+    waits bounded; on the way out `before_close` (if any), then every process is stopped."""
+    rig = FaultRig()
+    try:
+        rig.redis.start()
+        with celery_broker(rig.redis.url), bounded_lock_waits():
+            yield rig
+    finally:
+        try:
+            if before_close is not None:
+                before_close()
+        finally:
+            rig.close()
+
+
+def track_record_figures() -> dict[tuple, tuple]:
+    """Every track record's stored figures, by (expert, topic); not its id or timestamp."""
+    from forecasts.models import TrackRecord
+
+    names = [f.attname for f in TrackRecord._meta.concrete_fields if f.name != "id"]
+    names.remove("updated_at")
+    return {(r[0], r[1]): r for r in TrackRecord.objects.values_list(*names)}
 
 
 @contextmanager
@@ -263,17 +327,7 @@ def row_lock(table: str, pk: int) -> Iterator[int]:
     FOR KEY SHARE that inserting a row referencing this one takes, so the test can still
     resolve a question whose scores point at the locked expert.
     """
-    import psycopg
-    from django.db import connection
-
-    db = connection.settings_dict
-    holder = psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"] or None,
-        dbname=db["NAME"],
-    )
+    holder = connect_to_test_server()
     try:
         holder.execute(f"SELECT id FROM {table} WHERE id = %s FOR NO KEY UPDATE", [pk])  # noqa: S608
         yield holder.info.backend_pid
@@ -295,57 +349,61 @@ def bounded_lock_waits(seconds: int = 30) -> Iterator[None]:
             cursor.execute("RESET lock_timeout")
 
 
-def backends_waiting_on_locks() -> int:
+def connect_to_test_server(dbname: str | None = None, **options: object):  # noqa: ANN201
+    """A psycopg connection of its own to the test database (or to `dbname` on its server),
+    outside Django's connection handling."""
+    import psycopg
+    from django.db import connection
+
+    db = connection.settings_dict
+    return psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname=dbname or db["NAME"],
+        **options,
+    )
+
+
+def _scalar(sql: str) -> int:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock'"
-        )
+        cursor.execute(sql)
         return cursor.fetchone()[0]
+
+
+def backends_waiting_on_locks() -> int:
+    return _scalar(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock'"
+    )
 
 
 def other_backends() -> int:
     """Connections to the test database other than this one (the workers', the holders')."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0]
+    return _scalar(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid()"
+    )
 
 
 def terminate_other_backends() -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0]
+    return _scalar(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
 
 
 def allow_connections(allowed: bool) -> None:
     """ALTER DATABASE ... ALLOW_CONNECTIONS: while off, every new connection to the test
     database is refused, as during a restart; connections already open are not affected.
     PostgreSQL takes this only from a session on another database."""
-    import psycopg
     from django.db import connection
 
-    db = connection.settings_dict
-    name = connection.ops.quote_name(db["NAME"])
-    with psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as maintenance:
+    name = connection.ops.quote_name(connection.settings_dict["NAME"])
+    with connect_to_test_server("postgres", autocommit=True) as maintenance:
         maintenance.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS {str(allowed).lower()}")
 
 

@@ -17,13 +17,12 @@ connections after every task, so each task opens a fresh one.
 
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test import RequestFactory
 
-from forecasts.models import Expert, StaleTrackRecord, TrackRecord
+from forecasts.models import Expert, StaleTrackRecord
 from forecasts.services import create_expert
 from forecasts.services.reviews import submit_verdict
 from forecasts.services.track_records import recompute_track_records
@@ -32,10 +31,11 @@ from tests.fault_support import (
     FaultRig,
     allow_connections,
     backends_waiting_on_locks,
-    bounded_lock_waits,
-    celery_broker,
+    connect_to_test_server,
     row_lock,
+    running_rig,
     terminate_other_backends,
+    track_record_figures,
     wait_for,
 )
 from tests.review_helpers import due_question, predict
@@ -47,20 +47,8 @@ UPDATE = "forecasts.tasks.update_track_records"
 @pytest.fixture
 def rig(transactional_db: None) -> Iterator[FaultRig]:
     ensure_groups()
-    rig = FaultRig()
-    try:
-        rig.redis.start()
-        with celery_broker(rig.redis.url), bounded_lock_waits():
-            yield rig
-    finally:
-        allow_connections(True)
-        rig.close()
-
-
-def _figures() -> dict[tuple, tuple]:
-    names = [f.attname for f in TrackRecord._meta.concrete_fields if f.name != "id"]
-    names.remove("updated_at")
-    return {(r[0], r[1]): r for r in TrackRecord.objects.values_list(*names)}
+    with running_rig(before_close=lambda: allow_connections(True)) as rig:
+        yield rig
 
 
 @pytest.mark.postgres
@@ -95,9 +83,9 @@ def test_a_task_caught_by_a_postgresql_restart_retries_and_completes(rig):
     assert any("not currently accepting connections" in retry for retry in retries())
     assert worker.succeeded(task_id) == "2"
     assert not StaleTrackRecord.objects.exists()
-    incremental = _figures()
+    incremental = track_record_figures()
     recompute_track_records()
-    assert incremental == _figures()
+    assert incremental == track_record_figures()
 
 
 def _get(path: str) -> int:
@@ -116,14 +104,7 @@ def _drop_this_process_connection() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    db = connection.settings_dict
-    with psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        dbname=db["NAME"],
-        autocommit=True,
-    ) as other:
+    with connect_to_test_server(autocommit=True) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 

@@ -30,7 +30,7 @@ from forecasts.services.assignments import mark_due_questions
 from forecasts.services.reviews import submit_verdict
 from forecasts.services.track_records import recompute_track_records
 from tests.conftest import _user, ensure_groups
-from tests.fault_support import FaultRig, bounded_lock_waits, celery_broker, wait_for
+from tests.fault_support import FaultRig, running_rig, track_record_figures, wait_for
 from tests.review_helpers import due_question, past_question, predict
 
 pytestmark = [
@@ -49,9 +49,7 @@ REQUEST_BOUND = 5.0
 def rig(transactional_db: None, settings) -> Iterator[FaultRig]:
     """A private Redis used for everything Redis does here: broker and cache."""
     ensure_groups()
-    rig = FaultRig()
-    try:
-        rig.redis.start()
+    with running_rig() as rig:
         settings.REDIS_URL = rig.redis.url
         settings.CACHES = {
             "default": {
@@ -59,23 +57,13 @@ def rig(transactional_db: None, settings) -> Iterator[FaultRig]:
                 "LOCATION": rig.redis.url,
             }
         }
-        with celery_broker(rig.redis.url), bounded_lock_waits():
-            yield rig
-    finally:
-        rig.close()
+        yield rig
 
 
 def _as(user) -> APIClient:  # noqa: ANN001
     client = APIClient()
     client.force_authenticate(user)
     return client
-
-
-def _figures() -> dict[tuple, tuple]:
-    """Every track record's stored figures, by (expert, topic); not its id or timestamp."""
-    names = [f.attname for f in TrackRecord._meta.concrete_fields if f.name not in {"id"}]
-    names.remove("updated_at")
-    return {(r[0], r[1]): r for r in TrackRecord.objects.values_list(*names)}
 
 
 def _updated_at() -> dict[int, dt.datetime]:
@@ -183,9 +171,9 @@ def test_writes_succeed_while_redis_is_down_and_the_work_is_done_once_it_is_back
     assert ReminderRecord.objects.filter(sent_at__isnull=False).count() == 1
 
     # What the worker built is what a rebuild from scratch gives.
-    incremental = _figures()
+    incremental = track_record_figures()
     recompute_track_records()
-    assert incremental == _figures()
+    assert incremental == track_record_figures()
 
 
 @pytest.mark.parametrize(

@@ -32,10 +32,10 @@ from tests.conftest import _user, ensure_groups
 from tests.fault_support import (
     FaultRig,
     backends_waiting_on_locks,
-    bounded_lock_waits,
-    celery_broker,
     other_backends,
     row_lock,
+    running_rig,
+    track_record_figures,
     wait_for,
 )
 from tests.review_helpers import due_question, past_question, predict
@@ -54,19 +54,8 @@ REMINDERS = "forecasts.tasks.send_review_reminders"
 @pytest.fixture
 def rig(transactional_db: None) -> Iterator[FaultRig]:
     ensure_groups()
-    rig = FaultRig()
-    try:
-        rig.redis.start()
-        with celery_broker(rig.redis.url), bounded_lock_waits():
-            yield rig
-    finally:
-        rig.close()
-
-
-def _figures() -> dict[tuple, tuple]:
-    names = [f.attname for f in TrackRecord._meta.concrete_fields if f.name != "id"]
-    names.remove("updated_at")
-    return {(r[0], r[1]): r for r in TrackRecord.objects.values_list(*names)}
+    with running_rig() as rig:
+        yield rig
 
 
 def _unacknowledged(rig: FaultRig) -> int:
@@ -105,9 +94,9 @@ def test_a_worker_killed_mid_task_gets_its_message_back_and_builds_the_records_o
     assert _unacknowledged(rig) == 0
     assert not StaleTrackRecord.objects.exists()
     assert TrackRecord.objects.filter(topic=None).count() == 2
-    incremental = _figures()
+    incremental = track_record_figures()
     recompute_track_records()
-    assert incremental == _figures()
+    assert incremental == track_record_figures()
 
 
 def test_a_pool_process_killed_mid_pass_is_requeued_and_each_digest_goes_out_once(rig):

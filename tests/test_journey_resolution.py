@@ -10,12 +10,10 @@ Each step leaves a screenshot in var/screenshots/.
 import datetime as dt
 import email
 import re
-import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth.models import User
 from django.utils import timezone
 
@@ -23,6 +21,7 @@ from forecasts import services, tasks
 from forecasts.models import Expert, Question, Source
 from seeds.loader import load_seeds
 from tests.browser_support import launch_browser, log_in, new_page, screenshot
+from tests.fault_support import SmtpServer, SmtpSink, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WAIT = 30.0
@@ -43,31 +42,6 @@ def article(year: int) -> str:
     )
 
 
-class SmtpSink:
-    """A real SMTP server's message handler: keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(condition: Callable[[], object], what: str, timeout: float = WAIT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
 @pytest.fixture
 def browser(monkeypatch: pytest.MonkeyPatch, live_server) -> Iterator:  # noqa: ANN001
     """Closed before the live server stops, so no request of its is left open."""
@@ -77,14 +51,12 @@ def browser(monkeypatch: pytest.MonkeyPatch, live_server) -> Iterator:  # noqa: 
 @pytest.fixture
 def smtp(settings, live_server) -> Iterator[SmtpSink]:
     """aiosmtpd on a free loopback port; digests go there, with links to the live server."""
-    sink, port = SmtpSink(), _free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
+    server = SmtpServer()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
     settings.SITE_URL = live_server.url
-    yield sink
-    controller.stop()
+    yield server.sink
+    server.stop()
 
 
 @pytest.fixture
@@ -153,7 +125,7 @@ def test_an_article_becomes_a_scored_track_record(browser, live_server, smtp, ne
         )
     assert tasks.mark_due_questions.delay().get()["marked_due"] >= 2
     tasks.send_review_reminders.delay()
-    _wait_for(lambda: any(m["To"] == bob.email for m in smtp.messages), "bob's digest")
+    wait_for(lambda: any(m["To"] == bob.email for m in smtp.messages), "bob's digest", timeout=WAIT)
     digest = next(m for m in smtp.messages if m["To"] == bob.email)
     assert "waiting for your verdict" in digest["Subject"]
     links = review_links(digest)
