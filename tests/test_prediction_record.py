@@ -151,3 +151,15 @@ def test_experts_differing_only_in_case_or_punctuation_stay_distinct(db):
     second = create_expert(name="Ana-Li")
     third = create_expert(name="ana li")
     assert [first.slug, second.slug, third.slug] == ["ana-li", "ana-li-2", "ana-li-3"]
+
+
+def test_a_correction_may_reword_the_phrase_alone_or_with_the_number(expert, question, today):
+    original = record_prediction(
+        expert=expert, question=question, probability="is confident that", made_on=today
+    )
+    reworded = correct_prediction(prediction=original, reason="Exact words", phrase="is sure that")
+    assert (reworded.probability, reworded.phrase) == (original.probability, "is sure that")
+    renumbered = correct_prediction(
+        prediction=reworded, reason="He gave a number", probability="70%", phrase="70 percent"
+    )
+    assert (renumbered.probability, renumbered.phrase) == (pytest.approx(0.7), "70 percent")

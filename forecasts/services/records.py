@@ -295,7 +295,7 @@ def correct_prediction(
     if not reason.strip():
         raise ValidationError({"reason": "A correction needs a reason; it is kept in the history."})
     values = {field: getattr(prediction, field) for field in Prediction.SUBSTANCE_FIELDS}
-    values.update({k: v for k, v in changes.items() if k != "probability"})
+    values.update({k: v for k, v in changes.items() if k not in ("probability", "phrase")})
     if "probability" in changes:
         parsed = parse_probability_input(changes["probability"])
         basis, phrase, table = (
@@ -305,7 +305,8 @@ def correct_prediction(
         )
         values["probability"] = parsed.probability
     else:
-        basis, phrase, table = prediction.basis, prediction.phrase, prediction.table_version
+        basis, table = prediction.basis, prediction.table_version
+        phrase = changes.get("phrase", prediction.phrase)
     same_words = (basis, phrase) == (prediction.basis, prediction.phrase)
     if same_words and all(values[f] == getattr(prediction, f) for f in Prediction.SUBSTANCE_FIELDS):
         raise ValidationError("Nothing changed: a correction must change something.")
