@@ -7,11 +7,12 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import renderers
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 
+from forecasts.api import examples as ex
 from forecasts.api.filters import PredictionFilter
 from forecasts.api.permissions import MethodCheckedFirst
 from forecasts.api.schema import LedgerAutoSchema
@@ -45,6 +46,16 @@ def csv_lines(predictions) -> Iterator[str]:
         yield writer.writerow(csv_export._row(prediction, verdicts))
 
 
+EXAMPLE_ROW = (
+    "Vera Ostrova,Will the Harbour Bridge toll be abolished by 31 December 2027?,2027-12-31,"
+    '70%,2026-03-02,,"YES if the toll is no longer charged on 31 December 2027, '
+    "according to the city's official notices; NO otherwise.\","
+    "https://harbour-gazette.example/2026/03/bridge-toll,"
+    "Bridge toll on borrowed time,Transport,"
+    "I put it at 70% that the toll goes before the end of 2027.,,,,0.35\r\n"
+)
+
+
 class PredictionExportView(MethodCheckedFirst, GenericAPIView):
     schema = LedgerAutoSchema()
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
@@ -66,10 +77,19 @@ class PredictionExportView(MethodCheckedFirst, GenericAPIView):
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.STR,
                 description="Columns: " + ", ".join([*COLUMNS, *OPTIONAL_COLUMNS]) + ".",
+                examples=[
+                    OpenApiExample(
+                        "One prediction",
+                        value=",".join([*COLUMNS, *OPTIONAL_COLUMNS]) + "\r\n" + EXAMPLE_ROW,
+                        summary="The header line, then one line per prediction",
+                    )
+                ],
             )
         },
-        description="Current predictions in the import format (manage.py import_predictions "
-        "reads it back), filtered like GET /api/predictions/.",
+        description="Current predictions as CSV in the import format (manage.py "
+        "import_predictions reads it back), streamed, filtered like GET /api/predictions/. Open "
+        "to everyone. A 400 (JSON) means a filter value is not valid.",
+        examples=[ex.BAD_FILTER],
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         predictions = self.filter_queryset(self.get_queryset())

@@ -8,12 +8,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 
 from forecasts import selectors
+from forecasts.api import examples as ex
 from forecasts.api.filters import TrackRecordFilter
 from forecasts.api.permissions import MethodCheckedFirst
 from forecasts.api.schema import LedgerAutoSchema
@@ -100,6 +101,31 @@ def empty_track_record() -> TrackRecord:
     return TrackRecord(scoring_version=settings.SCORING_VERSION)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        description="Every stored track record, 50 a page: per expert over all topics (topic "
+        "null) and per topic; figures as in SCORING.md, Brier in its 0..1 form. Open to "
+        "everyone. Filter by `expert` (slug) and `topic` (slug, or `overall`); order by "
+        "`ranking_score`, `brier` or `resolved_count`. A 400 means a filter value is not valid.",
+        examples=[
+            ex.response(
+                "Overall",
+                {"expert": ex.EXPERT_REF, "topic": None, **ex.TRACK_RECORD},
+                summary="Vera Ostrova over all topics",
+            ),
+            ex.error(
+                "400",
+                "Unknown expert",
+                "expert: Select a valid choice. That choice is not one of the available choices.",
+                {
+                    "expert": [
+                        "Select a valid choice. That choice is not one of the available choices."
+                    ]
+                },
+            ),
+        ],
+    )
+)
 class TrackRecordViewSet(MethodCheckedFirst, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every stored track record: per expert overall (topic null) and per topic."""
 
@@ -208,6 +234,25 @@ class LeaderboardView(MethodCheckedFirst, GenericAPIView):
         parameters=[LeaderboardQuerySerializer],
         responses=LeaderboardRowSerializer(many=True),
         operation_id="leaderboard",
+        description="Experts ranked by ranking_score (lower is better), 50 a page; experts "
+        "with fewer resolved forecasts than `min_resolved` follow as provisional, rank null. "
+        "Narrow it to a `topic` and to questions resolved in a `period` (30d, 12m, 2y) or "
+        "between `from` and `to`. Open to everyone. A 400 means a parameter is not valid "
+        "(an unknown topic, a period like 3w, `to` before the start).",
+        examples=[
+            ex.response("Ranked", ex.LEADERBOARD_ROW, summary="Vera Ostrova, first"),
+            ex.response(
+                "Provisional",
+                ex.LEADERBOARD_ROW | {"rank": None, "resolved_count": 2, "provisional": True},
+                summary="Listed after every ranked expert",
+            ),
+            ex.error(
+                "400",
+                "Bad period",
+                "period: '3w' is not a period: use e.g. 30d, 12m or 2y, or start/end dates.",
+                {"period": ["'3w' is not a period: use e.g. 30d, 12m or 2y, or start/end dates."]},
+            ),
+        ],
     )
     def get(self, request: Request) -> HttpResponse:
         # The same payload for everyone: JSON kept up to a minute under the data version.

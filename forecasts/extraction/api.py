@@ -14,6 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from forecasts.api import examples as ex
+from forecasts.api.schema import LedgerAutoSchema
 from forecasts.extraction import drafts, service
 from forecasts.extraction.errors import (
     ExtractionInputError,
@@ -96,12 +98,44 @@ def _article(extraction: service.Extraction) -> dict[str, Any]:
     }
 
 
+EXTRACT_REQUESTS = [
+    ex.request(
+        "An article's text",
+        {"text": ex.ARTICLE_TEXT, "published_on": "2026-03-02"},
+        summary="Text, with its publication date (relative deadlines count from it)",
+    ),
+    ex.error(
+        "400",
+        "Two inputs",
+        "Give exactly one of `text`, `html` or `url` (got text, url).",
+    ),
+    ex.error("400", "Bad date", "`published_on` must be a date like 2025-05-28."),
+    ex.error("403", "Not logged in", ex.NOT_AUTHENTICATED),
+]
+NOT_AN_EXTRACTOR = str(CanExtract.message)
+
+
 class ExtractView(APIView):
     """Propose candidate predictions from `text`, `html` or `url`; nothing is saved."""
 
     permission_classes = [CanExtract]
+    schema = LedgerAutoSchema()
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses=OpenApiTypes.OBJECT,
+        description="Proposes candidate predictions from one article: `text`, `html` (a "
+        "string or an uploaded file) or `url` (fetched), with an optional `published_on`. Each "
+        'candidate has the speaker, the claim, the probability its words map to ("will '
+        'probably" → 0.75) and a suggested question; nothing is saved. Editors only: anyone '
+        "else gets a 403. A 400 means no input, more than one, or a bad date; 413 an input too "
+        "large; 415 a kind of file it cannot read; 422 a text that is not an article.",
+        examples=[
+            *EXTRACT_REQUESTS,
+            ex.error("403", "Not an editor", NOT_AN_EXTRACTOR),
+            ex.response("Candidates", {"candidates": [ex.CANDIDATE], "article": ex.ARTICLE}),
+        ],
+    )
     def post(self, request: Request) -> Response:
         try:
             extraction = service.extract(**_inputs(request))
@@ -116,8 +150,28 @@ class SourceExtractView(APIView):
     candidates as drafts for an editor to confirm in the admin."""
 
     permission_classes = [CanExtract]
+    schema = LedgerAutoSchema()
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
+        description="Runs the extraction assistant on a source: on the `text`, `html` or `url` "
+        "sent, else on the source's stored text, else on its URL. The text is kept on the "
+        "source and each candidate is saved as a draft (`draft_id`) for an editor to confirm "
+        "in the admin. Editors only: anyone else gets a 403. A 400 means more than one input "
+        "or a bad date, 404 no source with this id, 413 an input too large, 415 a file it "
+        "cannot read, 422 a text that is not an article (or a source with nothing to read).",
+        examples=[
+            ex.request("Stored text", {}, summary="Use the source's own text or URL"),
+            *EXTRACT_REQUESTS,
+            ex.error("403", "Not an editor", NOT_AN_EXTRACTOR),
+            ex.response(
+                "Drafts saved",
+                {"candidates": [{"draft_id": 7, **ex.CANDIDATE}], "article": ex.ARTICLE},
+                code="201",
+            ),
+        ],
+    )
     def post(self, request: Request, pk: int) -> Response:
         source = get_object_or_404(Source, pk=pk)
         try:
