@@ -15,7 +15,7 @@ from itertools import islice
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 from django.db.models import Max
 
 from forecasts.models import LedgerEntry, LedgerHead, Prediction, Topic
@@ -76,22 +76,6 @@ def _topics(count: int) -> list[int]:
         [Topic(name=n, slug=f"demo-{i}") for i, n in enumerate(names) if n not in existing]
     )
     return list(Topic.objects.filter(name__in=names).order_by("pk").values_list("pk", flat=True))
-
-
-def _skip_row_triggers() -> None:
-    """Let this transaction skip foreign-key and made_on triggers on PostgreSQL.
-
-    Checking a million generated rows one by one at COMMIT takes most of a minute, and they
-    are consistent by construction (ids allocated here, made_on never after the deadline;
-    tests/test_generate_demo_data.py checks). Needs a superuser; without one, checks run.
-    """
-    if connection.vendor != "postgresql":
-        return
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")
-    except DatabaseError:
-        return
 
 
 def _write_published(

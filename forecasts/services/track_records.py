@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -32,7 +32,7 @@ from forecasts.models import (
     Topic,
     TrackRecord,
 )
-from forecasts.services.bulk import write_rows
+from forecasts.services.bulk import skip_row_triggers, write_rows
 from forecasts.services.score_sums import (
     COUNT_COLUMNS,
     OVERALL,
@@ -418,12 +418,7 @@ def _lock_for_rebuild() -> bool:
     # Every row written is derived from rows locked above, so checking its foreign keys one
     # by one at COMMIT (millions of lookups, a third of the time) proves nothing; as
     # generate_demo_data does, skip row triggers when allowed (a superuser). Else checks run.
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")
-    except DatabaseError:
-        return False
-    return True
+    return skip_row_triggers()
 
 
 def _rebuild_from_scores(replica: bool) -> int:
