@@ -330,26 +330,20 @@ _ROW_FIELDS = (
 def _deliver_to(recipient_id: int, now: dt.datetime, report: ReminderPass) -> None:
     # The row locks are the "sending" claim: an overlapping pass skips these rows, and if this
     # process dies before the commit the locks go and `sent_at` rolls back.
-    locked = set(
-        ReminderRecord.objects.select_for_update(skip_locked=True)
+    rows = list(
+        ReminderRecord.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(recipient_id=recipient_id, sent_at__isnull=True)
-        .values_list("pk", flat=True)
+        .order_by("question__due_at", "question__deadline", "question_id", "stage")
+        .values_list(*_ROW_FIELDS, named=True)
     )
-    if not locked:
+    if not rows:
         return
     recipient = (
         get_user_model().objects.select_related("ledger_profile").filter(pk=recipient_id).first()
     )
-    rows = [
-        row
-        for row in ReminderRecord.objects.filter(recipient_id=recipient_id, sent_at__isnull=True)
-        .order_by("question__due_at", "question__deadline", "question_id", "stage")
-        .values_list(*_ROW_FIELDS, named=True)
-        if row.pk in locked
-    ]
     live = [row for row in rows if _still_owed(row, recipient)]
     owed = {row.pk for row in live}
-    lapsed = [pk for pk in locked if pk not in owed]
+    lapsed = [row.pk for row in rows if row.pk not in owed]
     if live:
         items = [
             digests.DigestRow(
@@ -374,8 +368,22 @@ def _mark_sent(pks: list[int], now: dt.datetime) -> int:
     """Set sent_at on rows this transaction holds locked (so they are unsent: no need to say
     `sent_at IS NULL`, which would steer PostgreSQL to scan every unsent row in the table
     through reminder_unsent instead of looking these up by primary key)."""
-    size = 500 if connection.vendor == "sqlite" else 10_000
-    chunks = (pks[start : start + size] for start in range(0, len(pks), size))
+    if not pks:
+        return 0
+    if connection.vendor == "postgresql":
+        # One array parameter: an IN list of thousands of placeholders costs more to build
+        # and parse than the update itself.
+        table = connection.ops.quote_name(ReminderRecord._meta.db_table)
+        sent_at = ReminderRecord._meta.get_field("sent_at").get_db_prep_value(
+            now, connection, prepared=False
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET sent_at = %s WHERE id = ANY(%s)",  # noqa: S608 - quoted name
+                [sent_at, pks],
+            )
+            return cursor.rowcount
+    chunks = (pks[start : start + 500] for start in range(0, len(pks), 500))
     return sum(ReminderRecord.objects.filter(pk__in=chunk).update(sent_at=now) for chunk in chunks)
 
 
