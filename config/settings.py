@@ -144,6 +144,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if not env_bool("DATABASE_JIT", False):
+        # PostgreSQL's JIT compiles a plan whose estimated cost passes jit_above_cost: 50-200 ms
+        # of compiling for statements that run in 1 ms when an estimate is off (statement
+        # triggers' transition tables have no statistics). Our queries are short; the two
+        # long ones (full rebuild, benchmarks' floor) gain nothing from it either.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and results, cache ----------------------------------------------------

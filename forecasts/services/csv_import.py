@@ -1,6 +1,6 @@
 """Import predictions from CSV rows: validated one by one, written in batches with bulk inserts.
 
-Each batch (2,000 rows by default) is one transaction: experts, sources, topics and questions
+Each batch (5,000 rows by default) is one transaction: experts, sources, topics and questions
 it needs are looked up or created, its new predictions inserted, the questions it gives an
 outcome for settled (a Review by the inactive "csv-import" user) and their scores stored. Track
 records of every expert whose scores changed are rebuilt once at the end. A file that stops
@@ -102,7 +102,7 @@ def import_rows(
     rows: Iterable[SourceRow],
     *,
     file_label: str,
-    batch_size: int = 2000,
+    batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import rows of our format (csv_io); see the module docstring for the rules."""

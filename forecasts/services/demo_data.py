@@ -156,6 +156,11 @@ class DemoGenerator:
             [Expert, Source, Question, QuestionRevision, Prediction, Review, ReviewAssignment]
         )
         _reset_sequences([LedgerEntry])
+        if connection.vendor == "postgresql":
+            # Millions of new rows and no statistics yet: the planner would guess until
+            # autovacuum got round to them (see track_records._rebuild_from_scores).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         return self.report
 
     def _record(self, name: str, count: int) -> None:

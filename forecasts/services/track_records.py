@@ -427,6 +427,10 @@ def _rebuild_from_scores(replica: bool) -> int:
     written = _write_all_records()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # Every row of these tables is new: without fresh statistics the planner guesses,
+            # and a guess of "most of the table" for 400 question ids turned the importer's
+            # index lookups into sequential scans (57 ms each, docs/benchmarks.md row e).
+            cursor.execute(f"ANALYZE {SCORES_TABLE}, {SUMS_TABLE}, {RECORDS_TABLE}")
             # SET LOCAL lasts until the outermost transaction ends: restore for the caller.
             for name in ("jit", "work_mem", *(["session_replication_role"] if replica else [])):
                 cursor.execute(f"SET LOCAL {name} TO DEFAULT")

@@ -43,7 +43,9 @@ class Command(BaseCommand):
             help="With --format predictionbook: questions.csv, for the questions' titles.",
         )
         parser.add_argument("--errors", type=Path, help="Also write failed rows to this CSV.")
-        parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument(
+            "--batch-size", type=int, default=5000, help="Rows per transaction (default 5000)."
+        )
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
 
     def handle(self, *args: Any, **options: Any) -> None:
