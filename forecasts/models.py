@@ -344,9 +344,6 @@ class TrackRecord(models.Model):
         return f"track record of expert {self.expert_id} (topic {self.topic_id})"
 
 
-SUM_DIGITS = 38  # sums of values in units of 1e-12 (see track_records.UNITS_PER_ONE)
-
-
 class ScoreSums(models.Model):
     """Exact running sums of one expert's stored scores in one calibration bin, overall (topic
     null) and per topic: the inputs of every track-record figure (scoring.ExpertSums).
@@ -356,6 +353,11 @@ class ScoreSums(models.Model):
     trigger on forecasts_predictionscore adds every inserted score and subtracts every
     deleted one, in the writer's transaction, and sets `dirty`; a track-record update rebuilds
     only the dirty (expert, topic) groups. Derived data: recompute_track_records rebuilds it.
+
+    64-bit integers on every backend: exact up to 9.2e18 units, i.e. 1.3 million scores at
+    the clipped log score (-6.9) in one expert's calibration bin; past that PostgreSQL refuses
+    the write (out of range) rather than rounding. (These were numeric(38, 0) columns, which
+    Django's SQLite backend reads back rounded to 15 significant digits.)
     """
 
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="+")
@@ -370,15 +372,15 @@ class ScoreSums(models.Model):
     peer_n = models.IntegerField(default=0)
     relative_n = models.IntegerField(default=0)
     yield_n = models.IntegerField(default=0)
-    sum_p = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
-    sum_pp = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
-    sum_po = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
-    sum_brier = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
-    sum_log = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
-    sum_baseline = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
-    sum_peer = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
-    sum_relative = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
-    sum_yield = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=0, default=0)
+    sum_p = models.BigIntegerField(default=0)
+    sum_pp = models.BigIntegerField(default=0)
+    sum_po = models.BigIntegerField(default=0)
+    sum_brier = models.BigIntegerField(default=0)
+    sum_log = models.BigIntegerField(default=0)
+    sum_baseline = models.BigIntegerField(default=0)
+    sum_peer = models.BigIntegerField(default=0)
+    sum_relative = models.BigIntegerField(default=0)
+    sum_yield = models.BigIntegerField(default=0)
     dirty = models.BooleanField(default=True)
 
     class Meta:

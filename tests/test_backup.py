@@ -9,6 +9,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from forecasts.models import ScoreSums
 from seeds.loader import load_seeds
 from tests.conftest import ensure_groups
 
@@ -47,3 +48,18 @@ def test_import_all_refuses_a_database_that_already_holds_a_record(tmp_path, exp
     call_command("export_all", str(backup))
     with pytest.raises(CommandError, match="already holds a record"):
         call_command("import_all", str(backup))
+
+
+def test_exact_sums_past_fifteen_digits_survive_a_read_and_a_round_trip(tmp_path, expert):
+    # 16 digits in 1e-12 units (a log-score sum of -1076.16): as numeric columns, Django's
+    # SQLite backend read these back rounded to 15 significant digits, and a backup kept
+    # the rounded value.
+    big = -1_076_164_356_788_186
+    ScoreSums.objects.create(expert=expert, calibration_bin=9, n=200, sum_log=big, dirty=False)
+    assert ScoreSums.objects.get().sum_log == big
+    backup = tmp_path / "ledger.json"
+    call_command("export_all", str(backup))
+    call_command("flush", interactive=False, verbosity=0)
+    ensure_groups()
+    call_command("import_all", str(backup))
+    assert ScoreSums.objects.get().sum_log == big

@@ -183,7 +183,7 @@ def _expert_sums(rows: Iterable[Sequence]) -> scoring.ExpertSums:
     bins = [scoring.BinSums()] * 10
     totals = [0] * len(SUM_COLUMNS)
     for k, *values in rows:
-        exact = [int(v or 0) for v in values]  # numeric (Decimal) or int; exact either way
+        exact = [int(v or 0) for v in values]  # int, or numeric (Decimal) from SUM: exact
         n, sum_o, *_ = exact
         sum_p, sum_pp, sum_po = exact[7:10]
         bins[k] = scoring.BinSums(
