@@ -489,11 +489,20 @@ class ReminderRecord(models.Model):
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="reminders", db_index=False
     )
+    # No index of their own on recipient and assignment: only unsent rows are looked up by
+    # recipient (reminder_unsent), never by assignment, and every index costs each of the
+    # ~100,000 rows a large reminder pass writes (docs/benchmarks.md, row d). Deleting a user
+    # or an assignment (never done by the service) scans instead.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", db_index=False
     )
     assignment = models.ForeignKey(
-        ReviewAssignment, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+        ReviewAssignment,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        db_index=False,
     )
     stage = models.CharField(max_length=20, choices=Stage.choices)
     cycle = models.PositiveIntegerField(default=1)
