@@ -58,6 +58,65 @@ class Source(models.Model):
         return f"{self.outlet}: {self.title}" if self.outlet else self.title
 
 
+class DetailsRevision(models.Model):
+    """One version of an expert's or a source's details, with who changed them and why.
+
+    Predictions point to experts and sources, so renaming a pundit or re-dating an article
+    changes how old predictions read: every change is kept. Version 1 is the details as first
+    recorded (written at the first change, since bulk loaders create rows without one); each
+    later version holds the details after one change. A source's text is kept as its SHA-256.
+    """
+
+    # Indexed by the unique constraints below, which lead with them.
+    expert = models.ForeignKey(
+        Expert,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        db_index=False,
+    )
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        db_index=False,
+    )
+    version = models.PositiveIntegerField()
+    details = models.JSONField()
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expert__isnull=False, source__isnull=True)
+                | Q(expert__isnull=True, source__isnull=False),
+                name="details_revision_of_one_row",
+            ),
+            models.UniqueConstraint(
+                fields=["expert", "version"],
+                condition=Q(expert__isnull=False),
+                name="expert_revision_once",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "version"],
+                condition=Q(source__isnull=False),
+                name="source_revision_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = f"expert {self.expert_id}" if self.expert_id else f"source {self.source_id}"
+        return f"{owner} v{self.version}"
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=140, unique=True)

@@ -69,6 +69,9 @@ def ensure_groups() -> None:
     test's flush empties them, so persona fixtures put them back before use."""
     if Group.objects.filter(name__in=["Editors", "Reviewers"]).count() < 2:
         importlib.import_module("forecasts.migrations.0003_groups").create_groups(django_apps, None)
+        importlib.import_module("forecasts.migrations.0013_details_revision_permissions").grant(
+            django_apps, None
+        )
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from forecasts.models import ScoreSums
+from forecasts.models import Expert, ScoreSums
+from forecasts.services import edit_expert
 from seeds.loader import load_seeds
 from tests.conftest import ensure_groups
 
@@ -29,6 +30,8 @@ def _fingerprint() -> dict[str, str]:
 
 def test_round_trip_into_an_empty_database_loses_nothing(tmp_path, bob):
     load_seeds()
+    expert = Expert.objects.order_by("pk").first()
+    edit_expert(expert, changed_by=bob, reason="A new post.", affiliation="Harbour U")
     call_command("verify_ledger")
     before = _fingerprint()
     backup = tmp_path / "ledger.json"

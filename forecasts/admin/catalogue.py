@@ -9,9 +9,14 @@ from django.core.validators import URLValidator
 from django.http import HttpRequest
 
 from forecasts import services
-from forecasts.admin.base import CurrentPredictionCountMixin, ServiceModelAdmin, ServiceModelForm
+from forecasts.admin.base import (
+    CurrentPredictionCountMixin,
+    DisplayInline,
+    ServiceModelAdmin,
+    ServiceModelForm,
+)
 from forecasts.admin.extraction import SourceExtractionMixin
-from forecasts.models import Expert, Source, Topic
+from forecasts.models import DetailsRevision, Expert, Source, Topic
 
 
 class ExpertLinksMixin(forms.ModelForm):
@@ -43,10 +48,33 @@ class ExpertCreateForm(ExpertLinksMixin, ServiceModelForm):
         )
 
 
+REASON_HELP = "Kept with the change in this row's history, e.g. “Moved to the Harbour Institute”."
+
+
 class ExpertChangeForm(ExpertLinksMixin, forms.ModelForm):
+    reason = forms.CharField(
+        label="Reason for the change", required=False, max_length=500, help_text=REASON_HELP
+    )
+
     class Meta:
         model = Expert
         fields = ["name", "affiliation", "bio", "links"]
+
+
+class DetailsRevisionInline(DisplayInline):
+    model = DetailsRevision
+    verbose_name_plural = "history of these details"
+    fields = ["version", "details", "reason", "changed_by", "changed_at"]
+    readonly_fields = fields
+    ordering = ["-version"]
+
+
+def save_details(request: HttpRequest, obj: Expert | Source, form: forms.ModelForm) -> None:
+    """A change made on an admin page: through the service, so it is versioned."""
+    edit = services.edit_expert if isinstance(obj, Expert) else services.edit_source
+    changes = {name: getattr(obj, name) for name in form.changed_data if name != "reason"}
+    edited = edit(obj, changed_by=request.user, reason=form.cleaned_data["reason"], **changes)
+    obj.__dict__.update(edited.__dict__)
 
 
 @admin.register(Expert)
@@ -60,7 +88,18 @@ class ExpertAdmin(CurrentPredictionCountMixin, ServiceModelAdmin):
     def get_fields(self, request: HttpRequest, obj: Expert | None = None) -> list[str]:
         fields = ["name", "affiliation", "bio", "links"]
         # The slug is made from the name once (with a suffix if taken) and is then a public URL.
-        return fields if obj is None else ["name", "slug", "affiliation", "bio", "links"]
+        return fields if obj is None else ["name", "slug", "affiliation", "bio", "links", "reason"]
+
+    def get_inlines(self, request: HttpRequest, obj: Expert | None = None) -> list:
+        return [] if obj is None else [DetailsRevisionInline]
+
+    def save_model(
+        self, request: HttpRequest, obj: Expert, form: forms.ModelForm, change: bool
+    ) -> None:
+        if change:
+            save_details(request, obj, form)
+        else:
+            super().save_model(request, obj, form, change)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Expert | None = None) -> tuple:
         return () if obj is None else ("slug",)
@@ -87,6 +126,12 @@ class SourceForm(forms.ModelForm):
         return url
 
 
+class SourceChangeForm(SourceForm):
+    reason = forms.CharField(
+        label="Reason for the change", required=False, max_length=500, help_text=REASON_HELP
+    )
+
+
 @admin.register(Source)
 class SourceAdmin(SourceExtractionMixin, admin.ModelAdmin):
     form = SourceForm
@@ -94,6 +139,24 @@ class SourceAdmin(SourceExtractionMixin, admin.ModelAdmin):
     list_filter = ["kind", "outlet"]
     search_fields = ["title", "outlet", "url"]
     date_hierarchy = "published_on"
+
+    def get_form(
+        self, request: HttpRequest, obj: Source | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        if obj is not None:
+            kwargs["form"] = SourceChangeForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_inlines(self, request: HttpRequest, obj: Source | None = None) -> list:
+        return [] if obj is None else [DetailsRevisionInline]
+
+    def save_model(
+        self, request: HttpRequest, obj: Source, form: forms.ModelForm, change: bool
+    ) -> None:
+        if change:
+            save_details(request, obj, form)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Topic)

@@ -19,6 +19,21 @@ EXPERT = {
     "links": ["https://coastal-transport.example/people/vera-ostrova"],
     "created_at": "2026-01-14T09:30:00Z",
 }
+_EXPERT_DETAILS = {k: EXPERT[k] for k in ("name", "affiliation", "bio", "links")}
+EXPERT_REVISIONS = [
+    {
+        "version": 1,
+        "details": {**_EXPERT_DETAILS, "affiliation": "Harbour City University"},
+        "reason": "",
+        "changed_at": "2026-01-14T09:30:00Z",
+    },
+    {
+        "version": 2,
+        "details": _EXPERT_DETAILS,
+        "reason": "Moved to the Institute for Coastal Transport in February.",
+        "changed_at": "2026-02-20T16:05:00Z",
+    },
+]
 TOPIC = {"slug": "transport", "name": "Transport"}
 SOURCE = {
     "id": 41,

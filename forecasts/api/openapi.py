@@ -45,11 +45,17 @@ EXPERTS = {
                     **ex.EXPERT,
                     "track_record": ex.TRACK_RECORD,
                     "track_record_by_topic": [{"topic": ex.TOPIC, **ex.TRACK_RECORD}],
+                    "revisions": ex.EXPERT_REVISIONS,
                 },
             ),
             ex.response(
                 "Nothing resolved yet",
-                {**ex.EXPERT, "track_record": ex.EMPTY_TRACK_RECORD, "track_record_by_topic": []},
+                {
+                    **ex.EXPERT,
+                    "track_record": ex.EMPTY_TRACK_RECORD,
+                    "track_record_by_topic": [],
+                    "revisions": [],
+                },
             ),
         ],
     ),
@@ -66,10 +72,17 @@ EXPERTS = {
         examples=[*EXPERT_WRITE, ex.response("Updated", ex.EXPERT)],
     ),
     "partial_update": extend_schema(
-        description="Changes only the fields sent, e.g. the affiliation. Editors only (403 "
-        "otherwise); 400 names the fields to fix, 404 an unknown slug.",
+        description="Changes only the fields sent, e.g. the affiliation, with an optional "
+        "`reason`; every change is kept as a numbered revision (see `revisions` on the expert). "
+        "Editors only (403 otherwise); 400 names the fields to fix, 404 an unknown slug.",
         examples=[
-            ex.request("New affiliation", {"affiliation": "Harbour City University"}),
+            ex.request(
+                "New affiliation",
+                {
+                    "affiliation": "Harbour City University",
+                    "reason": "Joined the university in March.",
+                },
+            ),
             ex.response("Updated", {**ex.EXPERT, "affiliation": "Harbour City University"}),
             ex.error(
                 "400",

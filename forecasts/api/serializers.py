@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from forecasts.models import (
+    DetailsRevision,
     Expert,
     Prediction,
     PredictionScore,
@@ -37,13 +38,26 @@ class ExpertRefSerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
+REASON_HELP = "Why the details change: kept in the row's history (updates only)."
+
+
 class ExpertSerializer(serializers.ModelSerializer):
     links = serializers.ListField(child=serializers.URLField(max_length=1000), required=False)
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=500, help_text=REASON_HELP
+    )
 
     class Meta:
         model = Expert
-        fields = ["slug", "name", "affiliation", "bio", "links", "created_at"]
+        fields = ["slug", "name", "affiliation", "bio", "links", "created_at", "reason"]
         read_only_fields = ["slug", "created_at"]
+
+
+class DetailsRevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DetailsRevision
+        fields = ["version", "details", "reason", "changed_at"]
+        read_only_fields = fields
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -67,10 +81,13 @@ class SourceWriteSerializer(serializers.ModelSerializer):
     text = serializers.CharField(
         required=False, allow_blank=True, write_only=True, help_text="The article text, kept."
     )
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=500, help_text=REASON_HELP
+    )
 
     class Meta:
         model = Source
-        fields = ["kind", "title", "outlet", "via", "url", "published_on", "text"]
+        fields = ["kind", "title", "outlet", "via", "url", "published_on", "text", "reason"]
         # A known URL returns the existing source (get_or_create_source), not an error.
         extra_kwargs = {"url": {"validators": []}}
 

@@ -68,9 +68,19 @@ class ExpertDetailSerializer(s.ExpertSerializer):
         read_only=True, help_text="Over all topics; resolved_count 0 and nulls before any."
     )
     track_record_by_topic = TopicTrackRecordSerializer(many=True, read_only=True)
+    revisions = s.DetailsRevisionSerializer(
+        many=True,
+        read_only=True,
+        help_text="Versions of these details, oldest first; empty until the first change.",
+    )
 
     class Meta(s.ExpertSerializer.Meta):
-        fields = [*s.ExpertSerializer.Meta.fields, "track_record", "track_record_by_topic"]
+        fields = [
+            *s.ExpertSerializer.Meta.fields,
+            "track_record",
+            "track_record_by_topic",
+            "revisions",
+        ]
 
 
 @extend_schema_view(**openapi.EXPERTS)
@@ -99,7 +109,15 @@ class ExpertViewSet(
         return Response(ExpertDetailSerializer(expert).data)
 
     def perform_create(self, serializer: s.ExpertSerializer) -> None:
-        serializer.instance = services.create_expert(**serializer.validated_data)
+        data = {k: v for k, v in serializer.validated_data.items() if k != "reason"}
+        serializer.instance = services.create_expert(**data)
+
+    def perform_update(self, serializer: s.ExpertSerializer) -> None:
+        data = dict(serializer.validated_data)
+        reason = data.pop("reason", "")
+        serializer.instance = services.edit_expert(
+            serializer.instance, changed_by=self.request.user, reason=reason, **data
+        )
 
 
 # --- Sources and topics -------------------------------------------------------------------
@@ -121,6 +139,7 @@ class SourceViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self._valid(s.SourceWriteSerializer(data=request.data))
+        data = {k: v for k, v in data.items() if k != "reason"}  # for updates only
         started = timezone.now()
         source = services.get_or_create_source(**{"title": "", **data})
         created = source.created_at >= started
@@ -134,11 +153,9 @@ class SourceViewSet(
         partial = kwargs.get("partial", False)
         writer = s.SourceWriteSerializer(source, data=request.data, partial=partial)
         writer.is_valid(raise_exception=True)
-        for field, value in writer.validated_data.items():
-            setattr(source, field, value)
-        source.full_clean()
-        with transaction.atomic():
-            source.save()  # as the admin does: a source's details are not a versioned record
+        data = dict(writer.validated_data)
+        reason = data.pop("reason", "")
+        source = services.edit_source(source, changed_by=request.user, reason=reason, **data)
         return Response(s.SourceSerializer(source).data)
 
     @staticmethod

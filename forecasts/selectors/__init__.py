@@ -26,7 +26,9 @@ from forecasts.selectors.leaderboard import (
     leaderboard_version,
 )
 from forecasts.selectors.records import (
+    DetailsChange,
     ExpertRecord,
+    details_history,
     expert_predictions,
     expert_record,
     question_detail,
@@ -40,12 +42,14 @@ __all__ = [
     "SORT_COLUMNS",
     "WHICH",
     "BoardFilters",
+    "DetailsChange",
     "ExpertRecord",
     "Leaderboard",
     "LeaderboardRow",
     "LeaderboardRows",
     "_tie_key_sql",  # tests/test_leaderboard_scale.py checks the tie key directly
     "bump_leaderboard_version",
+    "details_history",
     "expert_predictions",
     "expert_record",
     "leaderboard",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from forecasts.models import (
+    DetailsRevision,
     Expert,
     LedgerEntry,
     Prediction,
@@ -36,6 +37,35 @@ class ExpertRecord:
     @property
     def pending(self) -> list[Prediction]:
         return [p for p in self.predictions if not p.question.is_settled]
+
+
+@dataclass(frozen=True)
+class DetailsChange:
+    """One change of an expert's details as the page shows it."""
+
+    version: int
+    changed_at: dt.datetime
+    reason: str
+    fields: list[tuple[str, str, str]]  # (name, before, after), lists joined with ", "
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def details_history(revisions: list[DetailsRevision]) -> list[DetailsChange]:
+    """What each revision after the first changed, oldest first (revisions in version order)."""
+    changes = []
+    for before, after in zip(revisions, revisions[1:], strict=False):
+        fields = [
+            (name, _shown(before.details.get(name)), _shown(value))
+            for name, value in after.details.items()
+            if before.details.get(name) != value
+        ]
+        changes.append(DetailsChange(after.version, after.changed_at, after.reason, fields))
+    return changes
 
 
 def _ledger_hash(kind: str) -> Subquery:

@@ -1,5 +1,6 @@
 """Every write goes through a service. Views, the API, the admin, tasks and commands call these."""
 
+from forecasts.services.details import edit_expert, edit_source
 from forecasts.services.records import (
     correct_prediction,
     create_expert,
@@ -17,6 +18,8 @@ __all__ = [
     "correct_prediction",
     "create_expert",
     "create_question",
+    "edit_expert",
+    "edit_source",
     "get_or_create_source",
     "get_or_create_topic",
     "parse_probability_input",

@@ -208,6 +208,7 @@ def expert_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "forecasts/expert_detail.html",
         {
             "expert": expert,
+            "details_history": selectors.details_history(list(expert.revisions.all())),
             "record": record,
             "overall": overall,
             "show_murphy": bool(overall and overall.murphy)
