@@ -1,10 +1,13 @@
 """manage.py export_predictions: our import columns; export → import into an empty database."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
 from forecasts.models import (
     Expert,
@@ -22,8 +25,13 @@ from forecasts.models import (
     Topic,
     TrackRecord,
 )
-from forecasts.services import correct_prediction, create_expert, get_or_create_topic
-from forecasts.services.csv_io import COLUMNS
+from forecasts.services import (
+    correct_prediction,
+    create_expert,
+    get_or_create_topic,
+    record_prediction,
+)
+from forecasts.services.csv_io import COLUMNS, FORMULA_START, guard_cell, unguard_cell
 from forecasts.services.ledger import verify_ledger
 from seeds.loader import load_seeds
 from tests.builders import forecast, make_question, resolve
@@ -45,6 +53,19 @@ def _extra_record(carol) -> None:
     annulled = make_question("Called off")
     forecast(a, annulled, "70%")
     resolve(annulled, "annulled", carol)
+    # Text a spreadsheet would run as a formula, and text that starts with the guard itself.
+    handle = create_expert(name="@harbour_watch")
+    tricky = make_question("+2 points for the mayor?", topics=[get_or_create_topic(name="-Local")])
+    record_prediction(
+        expert=handle,
+        question=tricky,
+        probability=0.6,
+        made_on=tricky.deadline - dt.timedelta(days=5),
+        quote='=HYPERLINK("https://evil.example","poll")',
+    )
+    record_prediction(
+        expert=b, question=tricky, probability=0.2, made_on=tricky.deadline, quote="'Tis unlikely."
+    )
 
 
 def _rounded(value):
@@ -152,6 +173,19 @@ def test_export_writes_the_import_columns(carol):
     assert (called_off["probability"], called_off["outcome"]) == ("70%", "annulled")
 
 
+def test_text_a_spreadsheet_would_run_goes_out_behind_an_apostrophe(carol):
+    _extra_record(carol)
+    out = io.StringIO()
+    call_command("export_predictions", stdout=out)
+    rows = [r for r in csv.DictReader(io.StringIO(out.getvalue())) if "mayor" in r["question"]]
+    assert {r["question"] for r in rows} == {"'+2 points for the mayor?"}
+    assert {r["topic"] for r in rows} == {"'-Local"}
+    assert sorted((r["expert"], r["quote"]) for r in rows) == [
+        ("'@harbour_watch", '\'=HYPERLINK("https://evil.example","poll")'),
+        ("ivo example", "''Tis unlikely."),
+    ]
+
+
 def test_export_then_import_into_an_empty_database_loses_nothing(tmp_path, carol):
     load_seeds()
     _extra_record(carol)
@@ -169,3 +203,9 @@ def test_export_then_import_into_an_empty_database_loses_nothing(tmp_path, carol
         assert [x for x in after[part] if x not in before[part]] == [], part
         assert [x for x in before[part] if x not in after[part]] == [], part
         assert after[part] == before[part], part
+
+
+@given(st.text(max_size=20))
+def test_the_guard_comes_off_exactly(text):
+    assert unguard_cell(guard_cell(text)) == text
+    assert guard_cell(text)[:1] not in FORMULA_START

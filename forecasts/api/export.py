@@ -17,7 +17,6 @@ from forecasts.api.filters import PredictionFilter
 from forecasts.api.permissions import MethodCheckedFirst
 from forecasts.api.schema import LedgerAutoSchema
 from forecasts.api.serializers import PredictionSerializer
-from forecasts.models import Prediction
 from forecasts.services import csv_export
 from forecasts.services.csv_io import COLUMNS, OPTIONAL_COLUMNS
 
@@ -41,9 +40,8 @@ class Echo:
 def csv_lines(predictions) -> Iterator[str]:
     writer = csv.DictWriter(Echo(), fieldnames=[*COLUMNS, *OPTIONAL_COLUMNS])
     yield writer.writeheader()
-    verdicts = csv_export._verdicts()  # TODO(lead): a public export_rows(predictions=...)
-    for prediction in predictions.iterator(chunk_size=2000):
-        yield writer.writerow(csv_export._row(prediction, verdicts))
+    for row in csv_export.export_rows(predictions):
+        yield writer.writerow(row)
 
 
 EXAMPLE_ROW = (
@@ -64,12 +62,7 @@ class PredictionExportView(MethodCheckedFirst, GenericAPIView):
     search_fields = ["quote", "phrase", "question__title", "expert__name"]
 
     def get_queryset(self):
-        return (
-            Prediction.objects.current()
-            .select_related("expert", "question", "source")
-            .prefetch_related("question__topics")
-            .order_by("question__deadline", "question_id", "id")
-        )
+        return csv_export.exportable_predictions()
 
     @extend_schema(
         operation_id="predictions_export_csv",

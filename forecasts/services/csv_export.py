@@ -9,6 +9,7 @@ import csv
 from collections.abc import Iterator
 from typing import TextIO
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from forecasts import verbal
@@ -17,6 +18,7 @@ from forecasts.services.csv_io import (
     COLUMNS,
     OPTIONAL_COLUMNS,
     TOPIC_SEPARATOR,
+    guard_cell,
     implied_phrase,
     parse_probability_text,
 )
@@ -58,14 +60,22 @@ def _verdicts() -> dict[int, Review]:
     return {review.question_id: review for review in reviews.only("question_id", "evidence_url")}
 
 
-def export_rows() -> Iterator[dict[str, str]]:
-    verdicts = _verdicts()
-    predictions = (
+def exportable_predictions() -> QuerySet:
+    """Every current prediction, joined and ordered as export_rows writes them."""
+    return (
         Prediction.objects.current()
         .select_related("expert", "question", "source")
         .prefetch_related("question__topics")
         .order_by("question__deadline", "question_id", "id")
     )
+
+
+def export_rows(predictions: QuerySet | None = None) -> Iterator[dict[str, str]]:
+    """One CSV row per prediction: all current ones, or `predictions` (exportable_predictions
+    narrowed by filters, as the API's export does)."""
+    verdicts = _verdicts()
+    if predictions is None:
+        predictions = exportable_predictions()
     for prediction in predictions.iterator(chunk_size=2000):
         yield _row(prediction, verdicts)
 
@@ -76,19 +86,24 @@ def _row(prediction: Prediction, verdicts: dict[int, Review]) -> dict[str, str]:
     cell = probability_cell(prediction)
     verdict = verdicts.get(question.pk) if settled else None
     consensus = question.consensus_probability
+    # Text anyone typed goes out through guard_cell: a spreadsheet must not run it.
     return {
-        "expert": prediction.expert.name,
-        "question": question.title,
+        "expert": guard_cell(prediction.expert.name),
+        "question": guard_cell(question.title),
         "deadline": question.deadline.isoformat(),
         "probability": cell,
         "made_on": prediction.made_on.isoformat(),
         "outcome": question.outcome if settled else "",
-        "resolution_criteria": question.resolution_criteria,
+        "resolution_criteria": guard_cell(question.resolution_criteria),
         "source_url": source.url if source else "",
-        "source_title": source.title if source else "",
-        "topic": f"{TOPIC_SEPARATOR} ".join(sorted(t.name for t in question.topics.all())),
-        "quote": prediction.quote,
-        "phrase": "" if prediction.phrase == _phrase_on_import(cell) else prediction.phrase,
+        "source_title": guard_cell(source.title) if source else "",
+        "topic": guard_cell(
+            f"{TOPIC_SEPARATOR} ".join(sorted(t.name for t in question.topics.all()))
+        ),
+        "quote": guard_cell(prediction.quote),
+        "phrase": ""
+        if prediction.phrase == _phrase_on_import(cell)
+        else guard_cell(prediction.phrase),
         "evidence_url": verdict.evidence_url if verdict else "",
         "resolved_on": timezone.localdate(question.resolved_at).isoformat() if settled else "",
         "consensus_probability": "" if consensus is None else repr(consensus),

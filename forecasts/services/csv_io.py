@@ -10,6 +10,10 @@ source_title, topic, quote. Optional columns, written by export_predictions so t
 export re-imports without loss: phrase (the words used, when they differ from `probability`),
 evidence_url and resolved_on (of the question's verdict), consensus_probability. `topic` may
 name several topics separated by ";".
+
+Text cells that a spreadsheet would run as a formula (starting with =, +, - or @: "CSV
+injection") are exported behind an apostrophe, which spreadsheets hide; import removes it
+(guard_cell / unguard_cell), so export → import still gives back the same text.
 """
 
 import csv
@@ -229,8 +233,25 @@ class LedgerRow:
 _URL = URLValidator(schemes=["http", "https"])
 
 
+# A spreadsheet evaluates a cell starting with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@")
+GUARD = "'"
+_GUARDED = (*FORMULA_START, GUARD)
+
+
+def guard_cell(text: str) -> str:
+    """A text cell as export writes it: behind an apostrophe when a spreadsheet would read it
+    as a formula, or when it starts with an apostrophe itself (so unguard_cell is exact)."""
+    return GUARD + text if text[:1] in _GUARDED else text
+
+
+def unguard_cell(text: str) -> str:
+    """The text behind guard_cell's apostrophe; any other text as it is."""
+    return text[1:] if text[:1] == GUARD and text[1:2] in _GUARDED else text
+
+
 def _text(values: Mapping[str, str], column: str, max_length: int, required: bool = False) -> str:
-    text = " ".join(values.get(column, "").split())
+    text = unguard_cell(" ".join(values.get(column, "").split()))
     if required and not text:
         raise RowProblem(f"missing {column}")
     if len(text) > max_length:
@@ -340,7 +361,7 @@ def parse_ledger_row(row: SourceRow) -> LedgerRow:
     outcome = values.get("outcome", "").lower()
     if outcome not in ("", "yes", "no", "annulled"):
         raise RowProblem(f"outcome {values['outcome']!r} is not yes, no, annulled or empty")
-    topics = _topics(values.get("topic", ""))
+    topics = _topics(unguard_cell(values.get("topic", "").strip()))
     return LedgerRow(
         number=row.number,
         expert=expert,
@@ -350,11 +371,11 @@ def parse_ledger_row(row: SourceRow) -> LedgerRow:
         phrase=_text(values, "phrase", 200) or implied_phrase(values["probability"], parsed),
         made_on=made_on,
         outcome=outcome,
-        criteria=values.get("resolution_criteria", "").strip(),
+        criteria=unguard_cell(values.get("resolution_criteria", "").strip()),
         source_url=_url(values, "source_url"),
         source_title=_text(values, "source_title", 500),
         topics=topics,
-        quote=values.get("quote", "").strip(),
+        quote=unguard_cell(values.get("quote", "").strip()),
         evidence_url=_url(values, "evidence_url"),
         resolved_on=_date(values, "resolved_on", required=False),
         consensus=_consensus(values),
