@@ -132,3 +132,26 @@ def _empty_inline(related_name: str) -> dict:
         f"{prefix}-MIN_NUM_FORMS": "0",
         f"{prefix}-MAX_NUM_FORMS": "0",
     }
+
+
+def test_admin_source_changes_are_versioned(client, alice):
+    source = get_or_create_source(title="Toll talk", url="https://gazette.example/toll")
+    client.force_login(alice)
+    url = f"/admin/forecasts/source/{source.pk}/change/"
+    form = {
+        "kind": "article",
+        "title": "Toll talk",
+        "outlet": "Harbour Gazette",
+        "via": "",
+        "url": "https://gazette.example/toll",
+        "published_on": "2026-03-01",
+        "text": "",
+        "reason": "Outlet was missing.",
+        **_empty_inline("revisions"),
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    latest = source.revisions.last()
+    assert latest.details["outlet"] == "Harbour Gazette"
+    assert (latest.changed_by, latest.reason) == (alice, "Outlet was missing.")
+    assert "Outlet was missing." in client.get(url).content.decode()

@@ -48,13 +48,18 @@ class ExpertCreateForm(ExpertLinksMixin, ServiceModelForm):
         )
 
 
-REASON_HELP = "Kept with the change in this row's history, e.g. “Moved to the Harbour Institute”."
+def reason_field() -> forms.CharField:
+    return forms.CharField(
+        label="Reason for the change",
+        required=False,
+        max_length=500,
+        help_text="Kept with the change in this row's history, e.g. “Moved to the Harbour "
+        "Institute”.",
+    )
 
 
 class ExpertChangeForm(ExpertLinksMixin, forms.ModelForm):
-    reason = forms.CharField(
-        label="Reason for the change", required=False, max_length=500, help_text=REASON_HELP
-    )
+    reason = reason_field()
 
     class Meta:
         model = Expert
@@ -69,16 +74,27 @@ class DetailsRevisionInline(DisplayInline):
     ordering = ["-version"]
 
 
-def save_details(request: HttpRequest, obj: Expert | Source, form: forms.ModelForm) -> None:
-    """A change made on an admin page: through the service, so it is versioned."""
-    edit = services.edit_expert if isinstance(obj, Expert) else services.edit_source
-    changes = {name: getattr(obj, name) for name in form.changed_data if name != "reason"}
-    edited = edit(obj, changed_by=request.user, reason=form.cleaned_data["reason"], **changes)
-    obj.__dict__.update(edited.__dict__)
+class VersionedDetailsAdmin(admin.ModelAdmin):
+    """Change pages save through services.edit_expert / edit_source (a numbered revision with
+    the user and the form's reason) and list the history; adding is unchanged."""
+
+    def get_inlines(self, request: HttpRequest, obj: Expert | Source | None = None) -> list:
+        return [] if obj is None else [DetailsRevisionInline]
+
+    def save_model(
+        self, request: HttpRequest, obj: Expert | Source, form: forms.ModelForm, change: bool
+    ) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        edit = services.edit_expert if isinstance(obj, Expert) else services.edit_source
+        changes = {name: getattr(obj, name) for name in form.changed_data if name != "reason"}
+        edited = edit(obj, changed_by=request.user, reason=form.cleaned_data["reason"], **changes)
+        obj.__dict__.update(edited.__dict__)
 
 
 @admin.register(Expert)
-class ExpertAdmin(CurrentPredictionCountMixin, ServiceModelAdmin):
+class ExpertAdmin(CurrentPredictionCountMixin, VersionedDetailsAdmin, ServiceModelAdmin):
     add_form = ExpertCreateForm
     change_form = ExpertChangeForm
     list_display = ["name", "affiliation", "slug", "prediction_count"]
@@ -89,17 +105,6 @@ class ExpertAdmin(CurrentPredictionCountMixin, ServiceModelAdmin):
         fields = ["name", "affiliation", "bio", "links"]
         # The slug is made from the name once (with a suffix if taken) and is then a public URL.
         return fields if obj is None else ["name", "slug", "affiliation", "bio", "links", "reason"]
-
-    def get_inlines(self, request: HttpRequest, obj: Expert | None = None) -> list:
-        return [] if obj is None else [DetailsRevisionInline]
-
-    def save_model(
-        self, request: HttpRequest, obj: Expert, form: forms.ModelForm, change: bool
-    ) -> None:
-        if change:
-            save_details(request, obj, form)
-        else:
-            super().save_model(request, obj, form, change)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Expert | None = None) -> tuple:
         return () if obj is None else ("slug",)
@@ -127,13 +132,11 @@ class SourceForm(forms.ModelForm):
 
 
 class SourceChangeForm(SourceForm):
-    reason = forms.CharField(
-        label="Reason for the change", required=False, max_length=500, help_text=REASON_HELP
-    )
+    reason = reason_field()
 
 
 @admin.register(Source)
-class SourceAdmin(SourceExtractionMixin, admin.ModelAdmin):
+class SourceAdmin(SourceExtractionMixin, VersionedDetailsAdmin):
     form = SourceForm
     list_display = ["title", "outlet", "kind", "published_on", "url"]
     list_filter = ["kind", "outlet"]
@@ -146,17 +149,6 @@ class SourceAdmin(SourceExtractionMixin, admin.ModelAdmin):
         if obj is not None:
             kwargs["form"] = SourceChangeForm
         return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_inlines(self, request: HttpRequest, obj: Source | None = None) -> list:
-        return [] if obj is None else [DetailsRevisionInline]
-
-    def save_model(
-        self, request: HttpRequest, obj: Source, form: forms.ModelForm, change: bool
-    ) -> None:
-        if change:
-            save_details(request, obj, form)
-        else:
-            super().save_model(request, obj, form, change)
 
 
 @admin.register(Topic)
