@@ -5,7 +5,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from forecasts.services import assignments, ledger, reminders, track_records
+from forecasts.services import assignments, ledger, rebuild, reminders, track_records
 from forecasts.services.reminders import ReminderDeliveryFailed
 
 
@@ -42,7 +42,7 @@ def refresh_stale_track_records(self) -> int:
 )
 def recompute_track_records(self) -> int:
     """Nightly safety net: every score and track record from scratch."""
-    return track_records.recompute_track_records()
+    return rebuild.recompute_track_records()
 
 
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -24,7 +24,7 @@ from forecasts.services import create_expert
 from forecasts.services.csv_import import IMPORT_USERNAME, allocate_slugs
 from forecasts.services.csv_io import COLUMNS
 from forecasts.services.ledger import verify_ledger
-from forecasts.services.track_records import recompute_track_records
+from forecasts.services.rebuild import recompute_track_records
 from tests.builders import forecast, make_question, resolve
 
 pytestmark = pytest.mark.django_db(transaction=True)

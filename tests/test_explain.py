@@ -14,7 +14,8 @@ from django.db import connection
 
 from forecasts.models import PredictionScore, Question, TrackRecord
 from forecasts.services import create_expert, get_or_create_topic
-from forecasts.services.track_records import recompute_track_records, update_track_records
+from forecasts.services.rebuild import recompute_track_records
+from forecasts.services.track_records import update_track_records
 from tests.builders import forecast, make_question, resolve
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

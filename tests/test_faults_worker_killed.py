@@ -26,8 +26,8 @@ from forecasts import tasks
 from forecasts.models import Expert, ReminderRecord, StaleTrackRecord, TrackRecord
 from forecasts.services import create_expert
 from forecasts.services.assignments import mark_due_questions
+from forecasts.services.rebuild import recompute_track_records
 from forecasts.services.reviews import submit_verdict
-from forecasts.services.track_records import recompute_track_records
 from tests.conftest import _user, ensure_groups
 from tests.fault_support import (
     FaultRig,

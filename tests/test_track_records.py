@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 
 from forecasts.models import PredictionScore, TrackRecord
 from forecasts.services import correct_prediction, create_expert, get_or_create_topic
-from forecasts.services.track_records import recompute_track_records
+from forecasts.services.rebuild import recompute_track_records
 from tests.builders import forecast, make_question, resolve
 
 pytestmark = pytest.mark.django_db(transaction=True)

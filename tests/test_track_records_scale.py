@@ -9,7 +9,7 @@ from django.db import connection
 
 from forecasts import scoring
 from forecasts.models import PredictionScore, ScoreSums, TrackRecord
-from forecasts.services import create_expert, get_or_create_topic
+from forecasts.services import create_expert, get_or_create_topic, rebuild
 from forecasts.services import track_records as tr
 from tests.builders import forecast, make_question, resolve
 
@@ -59,10 +59,10 @@ def test_running_sums_equal_sums_from_scratch(seed):
     incremental_sums, incremental_records = _sums(), _records()
     assert incremental_sums
     assert incremental_records
-    assert tr.recompute_track_records() == len(incremental_records)
+    assert rebuild.recompute_track_records() == len(incremental_records)
     assert _sums() == incremental_sums
     assert _records() == incremental_records
-    assert tr.rebuild_track_records() == len(incremental_records)
+    assert rebuild.rebuild_track_records() == len(incremental_records)
     assert _records() == incremental_records
 
 
