@@ -133,6 +133,8 @@ TITLES = [
     ("the bank to cut its key rate", "expects", "Will the bank cut its key rate?"),
     ("I doubt it will cover the demand", "", "Will it cover the demand?"),
     ("a snap election is a real possibility", "warned", "Will there be a snap election?"),
+    ("He will resign before the vote", "", "Will he resign before the vote?"),
+    ("Both parties will lose seats", "", "Will both parties lose seats?"),
 ]
 
 

@@ -43,6 +43,7 @@ _NOMINATIVE = {"them": "they", "him": "he", "her": "she", "us": "we", "me": "I"}
 _INFINITIVE_RE = re.compile(r"^(?:(?P<subj>.+?)\s+)?to\s+(?P<pred>.+)$")
 _COMMON_STARTS = frozenset(
     """the this that these those it its a an our their his her such there some many most all
+    he she they you each every any no both either neither another other
     prices inflation rates growth demand""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 
