@@ -1,27 +1,28 @@
 """Shared reads: the leaderboard and an expert's track record, for pages and the API alike.
 
-Two sub-domains, one module each: `leaderboard` (ranking in SQL and in Python, pagination, the
-period filter, cache keys and the data version) and `records` (an expert's record and
-predictions, a question's detail, with ledger hashes). Callers import from this package
+Two sub-domains: the leaderboard (`leaderboard`: ranked in Python, for the period filter;
+`leaderboard_pages`: one page at a time, ranked in SQL; `leaderboard_version`: cache keys and
+the data version), and `records` (an expert's record and predictions, a question's detail,
+with ledger hashes). Callers import from this package
 (`from forecasts import selectors`); the names below are re-exported for them. Module state,
 such as the leaderboard version's memo, lives in its own module and is not re-exported: patch
-it there (`forecasts.selectors.leaderboard._fingerprint_memo`).
+it there (`forecasts.selectors.leaderboard_version._fingerprint_memo`).
 """
 
-from forecasts.selectors.leaderboard import (
-    LEADERBOARD_GENERATION,
+from forecasts.selectors.leaderboard import Leaderboard, LeaderboardRow, leaderboard
+from forecasts.selectors.leaderboard_pages import (
     LEADERBOARD_PAGE_SIZE,
     PERIOD_CACHE_SECONDS,
     RESPONSE_CACHE_SECONDS,
     SORT_COLUMNS,
     WHICH,
     BoardFilters,
-    Leaderboard,
-    LeaderboardRow,
     LeaderboardRows,
     _tie_key_sql,
+)
+from forecasts.selectors.leaderboard_version import (
+    LEADERBOARD_GENERATION,
     bump_leaderboard_version,
-    leaderboard,
     leaderboard_cache_key,
     leaderboard_version,
 )
