@@ -22,7 +22,8 @@ from forecasts.services.track_records import suspend_sums_trigger
 
 
 def backup_models() -> list[type[Model]]:
-    """Users and tokens first, then the record in dependency order (models.py order)."""
+    """Users and tokens first, then the record in dependency order (the order models
+    register in: see forecasts/models/__init__.py)."""
     return [
         apps.get_model("auth", "User"),
         apps.get_model("authtoken", "Token"),

@@ -1,0 +1,43 @@
+"""The tamper-evident chain of published predictions and verdicts."""
+
+from django.db import models
+from django.utils import timezone
+
+
+class LedgerEntry(models.Model):
+    """One published prediction or verdict in the tamper-evident hash chain.
+
+    hash = SHA-256(prev_hash + payload), payload being the canonical JSON of the row as
+    published. Rewriting a row, deleting one or re-chaining shows up in verify_ledger.
+    """
+
+    class Kind(models.TextChoices):
+        PREDICTION = "prediction", "Prediction"
+        REVIEW = "review", "Verdict"
+
+    seq = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    payload = models.TextField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="ledger_once_per_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind} {self.object_id} {self.hash[:12]}"
+
+
+class LedgerHead(models.Model):
+    """A single row locked by every append, so the chain never forks under concurrency."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq} {self.hash[:12]}"

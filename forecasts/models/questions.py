@@ -1,0 +1,205 @@
+"""Questions, their revisions, the predictions made on them, the extraction assistant's drafts."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from forecasts.models.catalogue import Expert, Source, Topic
+
+
+class Question(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DUE = "due", "Due for review"
+        DISPUTED = "disputed", "Disputed"
+        RESOLVED = "resolved", "Resolved"
+        ANNULLED = "annulled", "Annulled"
+
+    class Outcome(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        ANNULLED = "annulled", "Annulled"
+
+    title = models.CharField(max_length=500, help_text="Phrased so that it resolves YES or NO.")
+    resolution_criteria = models.TextField(
+        help_text="What counts as YES, what as NO, and what annuls the question."
+    )
+    deadline = models.DateField()
+    topics = models.ManyToManyField(Topic, blank=True, related_name="questions")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, help_text="When it fell due for review.")
+    # Each re-resolution opens a new round of verdicts; each later deadline a new reminder cycle.
+    review_round = models.PositiveIntegerField(default=1)
+    reminder_cycle = models.PositiveIntegerField(default=1)
+    consensus_probability = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="A market price or crowd forecast of YES at the time of the statements.",
+    )
+    consensus_source = models.CharField(max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        indexes = [
+            # The due sweep: open questions whose deadline has passed.
+            models.Index(fields=["status", "deadline"], name="question_status_deadline"),
+            models.Index(fields=["status", "resolved_at"], name="question_status_resolved"),
+            # Imports match rows to questions by their text and deadline.
+            models.Index(fields=["title", "deadline"], name="question_title_deadline"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consensus_probability__isnull=True)
+                | Q(consensus_probability__gte=0, consensus_probability__lte=1),
+                name="question_consensus_in_unit_interval",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["resolved", "annulled"], resolved_at__isnull=False)
+                | ~Q(status__in=["resolved", "annulled"]),
+                name="question_resolved_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_settled(self) -> bool:
+        return self.status in {self.Status.RESOLVED, self.Status.ANNULLED}
+
+
+class QuestionRevision(models.Model):
+    """One row per version of a question's checkable substance (title, criteria, deadline)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=500)
+    resolution_criteria = models.TextField()
+    deadline = models.DateField()
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["question", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "version"], name="question_revision_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} v{self.version}"
+
+
+class PredictionQuerySet(models.QuerySet):
+    def current(self) -> "PredictionQuerySet":
+        """Versions not replaced by a correction."""
+        return self.filter(superseded_at__isnull=True)
+
+
+class Prediction(models.Model):
+    """One expert's forecast on one question. Append-only: a correction is a new row.
+
+    `probability` is the probability that the question resolves YES, in [0, 1]; null when the
+    words used map to no number (then it is recorded but not scored).
+    """
+
+    class Basis(models.TextChoices):
+        STATED = "stated", "Stated number"
+        VERBAL = "verbal", "Verbal phrase (table)"
+        BARE_ASSERTION = "bare_assertion", "Bare assertion"
+        UNKNOWN = "unknown", "Unknown"
+
+    SUBSTANCE_FIELDS = ("expert", "question", "probability", "made_on", "source", "quote")
+
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="predictions")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="predictions")
+    probability = models.FloatField(null=True, blank=True)
+    basis = models.CharField(max_length=20, choices=Basis.choices)
+    phrase = models.CharField(max_length=200, blank=True, help_text="The words used, as typed.")
+    table_version = models.CharField(max_length=20, blank=True)
+    made_on = models.DateField()
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="predictions"
+    )
+    quote = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Versioning: a correction creates a new row that supersedes this one.
+    version = models.PositiveIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    correction_reason = models.TextField(blank=True)
+
+    objects = PredictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-made_on", "-id"]
+        indexes = [
+            models.Index(fields=["question", "expert", "made_on"], name="prediction_q_expert_day"),
+            models.Index(fields=["expert", "made_on"], name="prediction_expert_day"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probability__isnull=True) | Q(probability__gte=0, probability__lte=1),
+                name="prediction_probability_in_unit_interval",
+            ),
+            models.CheckConstraint(
+                condition=Q(probability__isnull=False) | Q(basis="unknown"),
+                name="prediction_unknown_basis_when_no_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(correction_reason=""),
+                name="prediction_correction_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        shown = "?" if self.probability is None else f"{self.probability:.0%}"
+        return f"{self.expert} — {shown} — {self.question}"
+
+
+class ExtractionDraft(models.Model):
+    """A candidate prediction the extraction assistant proposed for a source.
+
+    Nothing is published from a draft: an editor confirms it in the admin, which records a
+    prediction through the services. `candidate` is the candidate as proposed (speaker, claim,
+    quote, phrase, probability, basis, table_version, suggested_deadline, deadline_basis,
+    question_title, resolution_criteria, sentence_index).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an editor"
+        CONFIRMED = "confirmed", "Confirmed"
+        DISMISSED = "dismissed", "Dismissed"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="extraction_drafts")
+    candidate = models.JSONField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    prediction = models.ForeignKey(
+        Prediction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["source", "id"]
+        indexes = [models.Index(fields=["source", "status"], name="draft_source_status")]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk} for source {self.source_id}: {self.status}"
