@@ -39,7 +39,8 @@ test: venv-dev $(if $(NPM),node_modules/.package-lock.json)
 	$(BIN)/python -m pytest
 
 # PostgreSQL at BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); the
-# run drops and creates its own databases there. BENCH_SCALE=small for a quick 1/100 check.
+# run drops and creates its own databases there (forecast_ledger_bench*, or
+# BENCH_DATABASE_PREFIX*). BENCH_SCALE=small for a quick 1/100 check (tests/test_benchmarks.py).
 BENCH_SCALE ?= full
 bench: venv-dev
 	$(BIN)/python manage.py run_benchmarks --scale $(BENCH_SCALE)

@@ -71,6 +71,7 @@ class Row:
 @dataclass
 class Run:
     base_url: str
+    db_prefix: str
     scale_name: str
     sizes: Sizes
     say: Callable[[str], None]
@@ -131,7 +132,7 @@ def _generate(run: Run, database_url: str, **sizes: int) -> float:
 
 def bench_data(run: Run) -> str:
     s = run.sizes
-    url = _recreate_database(run.base_url, "forecast_ledger_bench")
+    url = _recreate_database(run.base_url, run.db_prefix)
     run.say(f"generating {s.experts:,} experts, {s.predictions:,} predictions ...")
     seconds = _generate(
         run, url, experts=s.experts, questions=s.questions, predictions=s.predictions
@@ -323,7 +324,7 @@ def bench_import(run: Run, url: str) -> None:
 
 def bench_sweep(run: Run) -> None:
     s = run.sizes
-    url = _recreate_database(run.base_url, "forecast_ledger_bench_sweep")
+    url = _recreate_database(run.base_url, f"{run.db_prefix}_sweep")
     run.say(f"(d) generating {s.sweep_questions:,} questions, {s.sweep_overdue:,} overdue ...")
     _generate(
         run,
@@ -416,10 +417,20 @@ the whole run took {minutes:.1f} minutes. Re-run it to refresh this page.
 """
 
 
+DEFAULT_PREFIX = "forecast_ledger_bench"
+
+
 def run_suite(
-    *, base_url: str, scale_name: str, say: Callable[[str], None], only: set[str] | None = None
+    *,
+    base_url: str,
+    scale_name: str,
+    say: Callable[[str], None],
+    only: set[str] | None = None,
+    db_prefix: str = DEFAULT_PREFIX,
 ) -> Run:
-    run = Run(base_url, scale_name, Sizes.at(SCALES[scale_name]), say)
+    """Every row in `only` (default all); databases `db_prefix` and `db_prefix`_sweep on the
+    server of `base_url` are dropped and created."""
+    run = Run(base_url, db_prefix, scale_name, Sizes.at(SCALES[scale_name]), say)
     if not shutil.which("wrk"):
         say(f"wrk not found ({WRK_HINT}); using the threaded load generator instead.")
     box = machine()

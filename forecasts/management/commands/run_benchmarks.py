@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,9 @@ NOTES = Path(__file__).resolve().parents[3] / "benchmarks" / "NOTES.md"
 class Command(BaseCommand):
     help = (
         "Run the benchmark suite in dedicated PostgreSQL databases (forecast_ledger_bench and "
-        "forecast_ledger_bench_sweep, dropped and created by the run) and write "
-        "docs/benchmarks.md. The server is BENCH_DATABASE_URL (any database on it; default "
-        f"{DEFAULT_URL})."
+        "forecast_ledger_bench_sweep, dropped and created by the run; BENCH_DATABASE_PREFIX "
+        "renames them) and write docs/benchmarks.md. The server is BENCH_DATABASE_URL (any "
+        f"database on it; default {DEFAULT_URL})."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,12 +41,18 @@ class Command(BaseCommand):
         base_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
         if not base_url.startswith(("postgres://", "postgresql://")):
             raise CommandError("BENCH_DATABASE_URL must be a postgres:// URL.")
+        prefix = os.environ.get("BENCH_DATABASE_PREFIX", "")
+        if prefix and not re.fullmatch(r"[a-z_][a-z0-9_]{0,40}", prefix):
+            raise CommandError(
+                "BENCH_DATABASE_PREFIX must be lowercase letters, digits and _ (at most 41)."
+            )
         only = {r.strip() for r in options["only"].split(",") if r.strip()} or None
         run = run_suite(
             base_url=base_url,
             scale_name=options["scale"],
             say=lambda text: self.stderr.write(text),
             only=only,
+            **({"db_prefix": prefix} if prefix else {}),
         )
         self.stdout.write(table(run.rows))
         output = options["output"] or Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
