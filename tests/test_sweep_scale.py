@@ -20,7 +20,8 @@ from django.utils import timezone
 from forecasts.models import Question, ReminderRecord, ReviewAssignment
 from forecasts.services import assignments, digests
 from forecasts.services.assignments import _Balancer, mark_due_questions, pick_reviewers
-from forecasts.services.reminders import claim_reminders, send_review_reminders
+from forecasts.services.reminder_claims import claim_reminders
+from forecasts.services.reminders import send_review_reminders
 from tests.conftest import _user
 from tests.review_helpers import ensure_groups, past_question, predict
 

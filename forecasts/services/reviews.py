@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from forecasts.models import Question, Review, ReviewAssignment
-from forecasts.services import ledger
+from forecasts.services import ledger, reminder_claims
 
 REVIEWERS_GROUP = "Reviewers"
 
@@ -235,11 +235,9 @@ def _mark_disputed(question: Question, now: dt.datetime) -> None:
     """Reviewers disagree: the question waits for an admin, who is told once."""
     question.status = Question.Status.DISPUTED
     question.save(update_fields=["status"])
-    from forecasts.services import reminders
-
     # The escalation is claimed in this transaction, so it is never lost: if the delivery
     # enqueued after commit does not happen, the next reminder pass sends it.
-    recipient_ids = reminders.claim_dispute_escalation(question=question, now=now)
+    recipient_ids = reminder_claims.claim_dispute_escalation(question=question, now=now)
     if recipient_ids:
         from forecasts.tasks import deliver_review_reminders
 
