@@ -38,3 +38,34 @@ def resolve(question: Question, outcome: str, by, *, reason: str = "") -> Questi
     )
     question.refresh_from_db()
     return question
+
+
+def random_history(
+    seed: int, admin, *, experts: int = 5, questions: int = 18, decimals: int = 4
+) -> None:
+    """A reproducible messy history: topics shared or absent, consensus or not, several
+    experts per question, five sixths settled (some annulled), a few re-resolved."""
+    import random
+
+    from forecasts.services import create_expert, get_or_create_topic
+
+    rng = random.Random(seed)
+    topics = [get_or_create_topic(name=f"Topic {i}") for i in range(3)]
+    people = [create_expert(name=f"Expert {i}") for i in range(experts)]
+    made = []
+    for i in range(questions):
+        question = make_question(
+            f"Q{i}",
+            topics=rng.sample(topics, rng.randint(0, 2)),
+            consensus=rng.choice([None, round(rng.random(), 2)]),
+        )
+        for expert in rng.sample(people, rng.randint(1, 4)):
+            p = round(rng.random(), decimals)
+            forecast(expert, question, p, days_before=rng.randint(1, 30))
+        made.append(question)
+    for question in made[: questions * 5 // 6]:
+        resolve(question, rng.choice(["yes", "no", "yes", "annulled"]), admin)
+    for question in made[:4]:
+        if question.status == "resolved" and question.outcome != "annulled":
+            flipped = "no" if question.outcome == "yes" else "yes"
+            resolve(question, flipped, admin, reason="Re-checked the evidence.")

@@ -1,14 +1,12 @@
 """Settling questions stores scores and keeps every expert's track record in step."""
 
-import random
-
 import pytest
 from django.contrib.auth.models import User
 
 from forecasts.models import PredictionScore, TrackRecord
 from forecasts.services import correct_prediction, create_expert, get_or_create_topic
 from forecasts.services.rebuild import recompute_track_records
-from tests.builders import forecast, make_question, resolve
+from tests.builders import forecast, make_question, random_history, resolve
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,26 +97,8 @@ def _snapshot() -> list[tuple]:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_incremental_updates_equal_a_full_rebuild_on_random_data(seed):
-    rng = random.Random(seed)
     admin = User.objects.create_superuser("root", "root@example.org", "pw")
-    topics = [get_or_create_topic(name=f"Topic {i}") for i in range(3)]
-    experts = [create_expert(name=f"Expert {i}") for i in range(6)]
-    questions = []
-    for i in range(25):
-        question = make_question(
-            f"Q{i}",
-            topics=rng.sample(topics, rng.randint(0, 2)),
-            consensus=rng.choice([None, round(rng.random(), 2)]),
-        )
-        for expert in rng.sample(experts, rng.randint(1, 4)):
-            forecast(expert, question, round(rng.random(), 3), days_before=rng.randint(1, 40))
-        questions.append(question)
-    for question in rng.sample(questions, 20):
-        resolve(question, rng.choice(["yes", "no", "yes", "no", "annulled"]), admin)
-    for question in rng.sample(questions[:20], 3):
-        if question.status == "resolved":
-            flipped = "no" if question.outcome == "yes" else "yes"
-            resolve(question, flipped, admin, reason="Re-checked the evidence.")
+    random_history(seed, admin, experts=6, questions=25, decimals=3)
     incremental = _snapshot()
     assert incremental
     recompute_track_records()

@@ -1,8 +1,6 @@
 """Exact running sums (ScoreSums): an update costs the changed scores, not the history, and
 still equals a rebuild from scratch to the last unit, on SQLite and PostgreSQL."""
 
-import random
-
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
@@ -11,7 +9,7 @@ from forecasts import scoring
 from forecasts.models import PredictionScore, ScoreSums, TrackRecord
 from forecasts.services import create_expert, get_or_create_topic, rebuild
 from forecasts.services import track_records as tr
-from tests.builders import forecast, make_question, resolve
+from tests.builders import forecast, make_question, random_history, resolve
 
 pytestmark = pytest.mark.django_db(transaction=True)
 postgres_only = pytest.mark.skipif(
@@ -31,31 +29,9 @@ def _records() -> list[tuple]:
     return sorted(TrackRecord.objects.values_list(*fields), key=lambda r: (r[0], r[1] or 0))
 
 
-def _random_history(seed: int, admin: User, scale: int = 1) -> None:
-    rng = random.Random(seed)
-    topics = [get_or_create_topic(name=f"Topic {i}") for i in range(3)]
-    experts = [create_expert(name=f"Expert {i}") for i in range(5)]
-    questions = []
-    for i in range(18 * scale):
-        question = make_question(
-            f"Q{i}",
-            topics=rng.sample(topics, rng.randint(0, 2)),
-            consensus=rng.choice([None, round(rng.random(), 2)]),
-        )
-        for expert in rng.sample(experts, rng.randint(1, 4)):
-            forecast(expert, question, round(rng.random(), 4), days_before=rng.randint(1, 30))
-        questions.append(question)
-    for question in questions[: 15 * scale]:
-        resolve(question, rng.choice(["yes", "no", "yes", "annulled"]), admin)
-    for question in questions[:4]:
-        if question.status == "resolved" and question.outcome != "annulled":
-            flipped = "no" if question.outcome == "yes" else "yes"
-            resolve(question, flipped, admin, reason="Re-checked the evidence.")
-
-
 @pytest.mark.parametrize("seed", [11, 12])
 def test_running_sums_equal_sums_from_scratch(seed):
-    _random_history(seed, User.objects.create_superuser("root", "root@example.org", "pw"))
+    random_history(seed, User.objects.create_superuser("root", "root@example.org", "pw"))
     incremental_sums, incremental_records = _sums(), _records()
     assert incremental_sums
     assert incremental_records
@@ -70,7 +46,7 @@ def test_running_sums_equal_sums_from_scratch(seed):
 def test_aggregate_sums_matches_the_stored_sums(seed, carol):
     # At this size some sums reach 16 digits (in 1e-12 units), which numeric columns lost
     # on SQLite (read back rounded to 15 significant digits).
-    _random_history(seed, carol, scale=4)
+    random_history(seed, carol, questions=72)
     stored = {}
     for (expert_id, topic_id), group in _grouped(_sums()):
         stored[(expert_id, topic_id)] = tr._expert_sums(r[2:] for r in group)
