@@ -6,6 +6,7 @@ module per part: catalogue, questions, scores, reviews, ledger. Each imports the
 foreign keys point to, so models register (and backups write them) referenced ones first.
 """
 
+from forecasts.models import lookups  # noqa: F401 - registers field__any
 from forecasts.models.catalogue import DetailsRevision, Expert, Source, Topic
 from forecasts.models.ledger import LedgerEntry, LedgerHead
 from forecasts.models.questions import (

@@ -24,6 +24,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from forecasts.models import Prediction, Question, ReviewAssignment
+from forecasts.models.lookups import int_array
 from forecasts.services.reviews import REVIEWERS_GROUP
 
 log = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ def _top_up_batch(
 ) -> tuple[int, set[int]]:
     """Bring due questions up to REVIEWS_REQUIRED; (assigned, questions still short)."""
     rows = list(
-        Question.objects.filter(pk__in=question_ids, status=Question.Status.DUE)
+        Question.objects.filter(pk__any=question_ids, status=Question.Status.DUE)
         .order_by("due_at", "pk")
         .select_for_update()
         .values_list("pk", "review_round")
@@ -170,7 +171,7 @@ def _assign_batch(
     rounds = dict(rows)
     active: dict[int, set[int]] = defaultdict(set)
     cancelled: dict[tuple[int, int], int] = {}  # (question, reviewer) → assignment id
-    existing = ReviewAssignment.objects.filter(question_id__in=ids).values_list(
+    existing = ReviewAssignment.objects.filter(question_id__any=ids).values_list(
         "pk", "question_id", "reviewer_id", "round", "state"
     )
     for pk, question_id, reviewer_id, round_, state in existing:
@@ -182,7 +183,7 @@ def _assign_batch(
             active[question_id].add(reviewer_id)
     recorders: dict[int, set[int]] = defaultdict(set)
     pairs = (
-        Prediction.objects.filter(question_id__in=ids)
+        Prediction.objects.filter(question_id__any=ids)
         .exclude(recorded_by=None)
         .values_list("question_id", "recorded_by_id")
         .distinct()
@@ -239,7 +240,7 @@ def _insert_assignments(rows: list[tuple[int, int, int]], now: dt.datetime) -> N
         return
     # One statement with three array parameters: no model instances, no 6-column VALUES list.
     sql = _INSERT_SQL.format(table=connection.ops.quote_name(ReviewAssignment._meta.db_table))
-    questions, reviewers, rounds = (list(column) for column in zip(*rows, strict=True))
+    questions, reviewers, rounds = (int_array(column) for column in zip(*rows, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(sql, [PENDING.value, now, questions, reviewers, rounds])
 
