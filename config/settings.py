@@ -235,6 +235,9 @@ ESCALATION_AFTER_DAYS = env_int("ESCALATION_AFTER_DAYS", 14, minimum=1)
 HEADS_UP_DAYS = env_int("HEADS_UP_DAYS", 7, minimum=1)
 DUE_SWEEP_MINUTES = env_int("DUE_SWEEP_MINUTES", 15, minimum=1)
 REMINDER_PASS_MINUTES = env_int("REMINDER_PASS_MINUTES", 60, minimum=1)
+# Items a digest lists per section, most urgent first; the rest are counted and linked to the
+# review queue. Mail clients clip long messages (Gmail past ~100 KB), and with them the footer.
+DIGEST_MAX_ITEMS = env_int("DIGEST_MAX_ITEMS", 50, minimum=1)
 # Leaderboard ranking (SCORING.md): shrinkage toward a coin-flipper.
 RANKING_MU0 = 0.25
 RANKING_K = 10

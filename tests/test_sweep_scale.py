@@ -253,6 +253,27 @@ def test_digest_links_are_the_review_links_and_open_the_item(bob, monkeypatch):
     assert digests.read_review_token(links(7).split("/")[-2]) == (7, bob.pk)
 
 
+def test_a_long_digest_lists_the_oldest_items_and_counts_the_rest(bob, settings):
+    settings.DIGEST_MAX_ITEMS = 3
+    now = timezone.now()
+    titles = [f"Long digest {i}?" for i in range(5)]
+    for i, title in enumerate(titles):
+        past_question(title, days_ago=10 - i)  # the first title fell due first
+    mark_due_questions(now=now)
+    report = send_review_reminders(now=now)
+    assert report.rows_sent == 5  # every item reported once, listed or counted
+    assert not ReminderRecord.objects.filter(sent_at__isnull=True).exists()
+    (message,) = mail.outbox
+    assert message.subject == "Forecast Ledger: 5 questions waiting for your verdict"
+    html = message.alternatives[0][0]
+    for body in (message.body, html):
+        assert "Waiting for your verdict (5)" in body
+        assert [t for t in titles if t in body] == titles[:3]
+        assert "and 2 more, oldest first, in your review queue." in body
+    assert message.body.count("Review it: ") == 3
+    assert html.count("<li>") == 4
+
+
 def test_a_resent_digest_keeps_its_message_id(bob):
     now = timezone.now()
     for i in range(3):

@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from forecasts.models import Profile, Question, ReminderRecord, ReviewAssignment
+from forecasts.models.lookups import int_array
 from forecasts.services import digests
 from forecasts.services.reminder_claims import (
     REVIEWER_STAGES,
@@ -90,15 +91,13 @@ def deliver_reminders(
     return report
 
 
-# What delivery reads of each unsent row: the row, its question, its assignment's state.
+# What delivery reads of each unsent row: the row, and what says whether it is still owed.
+# The titles and dates of the questions a digest shows are read afterwards, for those only.
 _ROW_FIELDS = (
     "pk",
     "stage",
     "cycle",
     "question_id",
-    "question__title",
-    "question__deadline",
-    "question__due_at",
     "question__status",
     "question__reminder_cycle",
     "assignment__state",
@@ -124,23 +123,19 @@ def _deliver_to(recipient_id: int, now: dt.datetime, report: ReminderPass) -> No
     owed = {row.pk for row in live}
     lapsed = [row.pk for row in rows if row.pk not in owed]
     if live:
-        items = [
-            digests.DigestRow(
-                pk=row.pk,
-                stage=row.stage,
-                question={
-                    "pk": row.question_id,
-                    "title": row.question__title,
-                    "deadline": row.question__deadline,
-                    "due_at": row.question__due_at,
-                },
-            )
-            for row in live
-        ]
-        digests.build_digest(recipient=recipient, rows=items, now=now).send()
+        items = [digests.DigestRow(row.pk, row.stage, row.question_id) for row in live]
+        digest = digests.build_digest(
+            recipient=recipient, rows=items, now=now, questions=_question_details
+        )
+        digest.send()
         report.digests_sent += 1
     report.rows_sent += _mark_sent([row.pk for row in live], now)
     report.rows_lapsed += _mark_sent(lapsed, now)
+
+
+def _question_details(ids: list[int]) -> dict[int, dict]:
+    questions = Question.objects.filter(pk__any=ids).values("pk", "title", "deadline", "due_at")
+    return {question["pk"]: question for question in questions}
 
 
 def _mark_sent(pks: list[int], now: dt.datetime) -> int:
@@ -158,8 +153,8 @@ def _mark_sent(pks: list[int], now: dt.datetime) -> int:
         )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET sent_at = %s WHERE id = ANY(%s)",  # noqa: S608 - quoted name
-                [sent_at, pks],
+                f"UPDATE {table} SET sent_at = %s WHERE id = ANY(%s::bigint[])",  # noqa: S608
+                [sent_at, int_array(pks)],
             )
             return cursor.rowcount
     chunks = (pks[start : start + 500] for start in range(0, len(pks), 500))
