@@ -15,6 +15,7 @@ from forecasts.models import (
     PredictionScore,
     Question,
     QuestionRevision,
+    ReminderRecord,
     Review,
     ReviewAssignment,
     Source,
@@ -22,6 +23,8 @@ from forecasts.models import (
 )
 from forecasts.services.demo_data import DemoSpec, generate_demo_data
 from forecasts.services.ledger import verify_ledger
+from forecasts.services.reminders import send_review_reminders
+from tests.conftest import _user
 
 pytestmark = pytest.mark.django_db
 ANCHOR = dt.date(2026, 1, 15)
@@ -61,7 +64,8 @@ def _snapshot() -> dict:
 
 def _wipe() -> None:
     for model in (
-        LedgerEntry, PredictionScore, TrackRecord, Review, ReviewAssignment, Prediction,
+        LedgerEntry, PredictionScore, TrackRecord, Review, ReminderRecord, ReviewAssignment,
+        Prediction,
         QuestionRevision, Question, Source, Expert, LedgerHead,
     ):  # fmt: skip
         model.objects.all().delete()
@@ -116,3 +120,30 @@ def test_command_generates_scores_and_track_records():
     assert "150 predictions" in out.getvalue()
     assert PredictionScore.objects.exists()
     assert TrackRecord.objects.filter(topic__isnull=True).exists()
+
+
+def test_questions_already_due_come_with_the_reminders_a_live_service_sent(settings):
+    """A backlog of due questions has had its reminders; the next pass owes only what is new."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    admin = _user("demo-admin", is_superuser=True)
+    generate_demo_data(DemoSpec(seed=7, anchor=ANCHOR, overdue=4, **TINY))
+    due = list(Question.objects.filter(status="due").values_list("pk", "due_at"))
+    assert due
+    noon = dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
+    for pk, due_at in due:
+        sent = dict(ReminderRecord.objects.filter(question_id=pk).values_list("stage", "sent_at"))
+        reached = {
+            stage for stage, days in settings.REMINDER_STAGE_DAYS.items()
+            if due_at + dt.timedelta(days=days) <= noon
+        }  # fmt: skip
+        if due_at + dt.timedelta(days=settings.ESCALATION_AFTER_DAYS) <= noon:
+            reached.add("escalation")
+        assert set(sent) == reached
+        assert all(at is not None and at <= noon for at in sent.values())
+    escalations = ReminderRecord.objects.filter(stage="escalation")
+    assert set(escalations.values_list("recipient_id", flat=True)) == {admin.pk}
+
+    # The first pass after generation, on the anchor day, tells nobody about the backlog.
+    report = send_review_reminders(now=noon)
+    assert report.rows_sent == 0
+    assert not ReminderRecord.objects.filter(sent_at__isnull=True).exists()

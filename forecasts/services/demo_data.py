@@ -19,6 +19,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from forecasts.models import (
@@ -27,6 +28,7 @@ from forecasts.models import (
     Prediction,
     Question,
     QuestionRevision,
+    ReminderRecord,
     Review,
     ReviewAssignment,
     Source,
@@ -62,6 +64,7 @@ from forecasts.services.demo_data_writing import (
     prediction_payload,
     review_payload,
 )
+from forecasts.services.reminder_claims import admin_ids
 
 __all__ = [
     "CHUNK",
@@ -155,6 +158,7 @@ class DemoGenerator:
         _reset_sequences(
             [Expert, Source, Question, QuestionRevision, Prediction, Review, ReviewAssignment]
         )
+        _reset_sequences([ReminderRecord])
         _reset_sequences([LedgerEntry])
         if connection.vendor == "postgresql":
             # Millions of new rows and no statistics yet: the planner would guess until
@@ -342,6 +346,38 @@ class DemoGenerator:
         columns += ("completed_at",)
         table = "forecasts_reviewassignment"
         self._record("review assignments", _write(table, columns, rows, self.progress))
+        self._reminder_history(start)
+
+    def _reminder_history(self, first_assignment: int) -> None:
+        """The reminders a running service would already have sent for the questions that fell
+        due before the anchor: each reviewer stage reached, and the admins' escalation, each
+        sent on its day. Without them the first reminder pass would send the whole backlog at
+        once, which no live ledger ever does."""
+        stages = sorted((days, stage) for stage, days in settings.REMINDER_STAGE_DAYS.items())
+        escalate = dt.timedelta(days=settings.ESCALATION_AFTER_DAYS)
+        admins = admin_ids()
+        start = _next_id(ReminderRecord)
+
+        def rows() -> Iterator[tuple]:
+            n = start
+            for i, (qid, due_at) in enumerate(self.due_ids):
+                reviewer = self.reviewers[i % len(self.reviewers)]
+                owed = [
+                    (reviewer, first_assignment + i, stage, due_at + dt.timedelta(days=days))
+                    for days, stage in stages
+                ]
+                owed += [(admin, None, "escalation", due_at + escalate) for admin in admins]
+                for recipient, assignment, stage, when in owed:
+                    if when <= self.noon:
+                        yield (n, qid, recipient, assignment, stage, 1, when, when)
+                        n += 1
+
+        columns = (
+            "id", "question_id", "recipient_id", "assignment_id", "stage", "cycle", "claimed_at",
+            "sent_at",
+        )  # fmt: skip
+        table = ReminderRecord._meta.db_table
+        self._record("reminders sent", _write(table, columns, rows(), self.progress))
 
 
 def generate_demo_data(spec: DemoSpec, *, progress: Progress = _noop) -> DemoReport:
