@@ -54,6 +54,31 @@ def test_queue_lists_my_due_questions_oldest_first_each_with_a_form(client, bob)
     assert f'action="/review/questions/{older.pk}/"' in page
 
 
+def test_a_long_queue_comes_a_page_at_a_time_oldest_first(client, bob, carol, monkeypatch):
+    monkeypatch.setattr("forecasts.views.review.QUEUE_PAGE_SIZE", 2)
+    monkeypatch.setattr("forecasts.views.review.ESCALATED_PAGE_SIZE", 2)
+    titles = [f"Queued {i}" for i in range(5)]
+    for i, title in enumerate(titles):
+        past_question(title, days_ago=10 - i)
+    mark_due_questions()
+    client.force_login(bob)
+    pages = [client.get("/review/", {"page": n}).content.decode() for n in (1, 2, 3)]
+    listed = [[t for t in titles if f">{t}<" in page] for page in pages]
+    assert listed == [titles[:2], titles[2:4], titles[4:]]
+    assert all("5 questions wait for your verdict" in page for page in pages)
+    assert 'href="?page=2#waiting" rel="next"' in pages[0]
+    assert "Page 3 of 3" in pages[2]
+    # A page past the end shows the last one rather than an error.
+    assert f">{titles[4]}<" in client.get("/review/", {"page": 99}).content.decode()
+
+    # Admins page through escalations separately, keeping the queue's page.
+    Question.objects.update(due_at=timezone.now() - dt.timedelta(days=30))
+    client.force_login(carol)
+    page = client.get("/review/", {"escalated_page": 3}).content.decode()
+    assert "5 questions, oldest first." in page
+    assert "Page 3 of 3" in page
+
+
 def test_item_shows_criteria_predictions_with_source_and_the_form(client, bob, due):
     client.force_login(bob)
     page = client.get(_url(due)).content.decode()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from forecasts import selectors
 from forecasts.models import Expert, Prediction, Question, Topic
 from forecasts.views import charts
+from forecasts.views.pagination import page_links
 
 MURPHY_MIN_N = 20  # SCORING.md: the decomposition is biased for small N, so pages hide it
 
@@ -127,29 +128,6 @@ def _sort_headers(request: HttpRequest, key: str, descending: bool) -> dict[str,
     return headers
 
 
-def _page_links(request: HttpRequest, param: str, page) -> dict:
-    """Pagination for one list: previous/next and nearby page links keeping the filters."""
-
-    def url(number: int) -> str:
-        params = request.GET.copy()
-        params[param] = str(number)
-        if number == 1:
-            params.pop(param)
-        return "?" + params.urlencode() if params else request.path
-
-    paginator = page.paginator
-    nearby = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    return {
-        "page": page,
-        "param": param,
-        "previous_url": url(page.previous_page_number()) if page.has_previous() else None,
-        "next_url": url(page.next_page_number()) if page.has_next() else None,
-        "links": [
-            {"number": n, "url": None if n == paginator.ELLIPSIS else url(n)} for n in nearby
-        ],
-    }
-
-
 def _with_sparklines(rows) -> list:
     return [(row, charts.calibration_sparkline(row.calibration)) for row in rows]
 
@@ -183,8 +161,8 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
             "provisional": _with_sparklines(provisional),
             "ranked_count": ranked.paginator.count,
             "provisional_count": provisional.paginator.count,
-            "ranked_pages": _page_links(request, "page", ranked),
-            "provisional_pages": _page_links(request, "provisional_page", provisional),
+            "ranked_pages": page_links(request, "page", ranked),
+            "provisional_pages": page_links(request, "provisional_page", provisional),
             "filters": filters,
             "filtered": bool(topic or period or min_resolved),
             "sort_key": sort_key,

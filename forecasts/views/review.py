@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -26,8 +27,11 @@ from django.views.decorators.http import require_http_methods
 from forecasts.models import Prediction, Question, Review, ReviewAssignment
 from forecasts.services import digests, reminders
 from forecasts.services.reviews import VerdictConflict, is_reviewer, submit_verdict
+from forecasts.views.pagination import page_links
 
 FIELDS = ("outcome", "evidence_url", "note", "reason")
+QUEUE_PAGE_SIZE = 20  # each item carries its predictions and a verdict form
+ESCALATED_PAGE_SIZE = 50
 
 
 def _render(
@@ -57,21 +61,19 @@ def _with_details(questions: QuerySet) -> QuerySet:
     )
 
 
-def _my_queue(user) -> list[Question]:  # noqa: ANN001
+def _my_queue(user) -> QuerySet:  # noqa: ANN001
     waiting = ReviewAssignment.objects.filter(
         reviewer=user,
         state=ReviewAssignment.State.PENDING,
         question__status=Question.Status.DUE,
         round=F("question__review_round"),
     ).values("question_id")
-    return list(
-        _with_details(Question.objects.filter(pk__in=waiting)).order_by(
-            F("due_at").asc(nulls_last=True), "deadline", "pk"
-        )
+    return _with_details(Question.objects.filter(pk__in=waiting)).order_by(
+        F("due_at").asc(nulls_last=True), "deadline", "pk"
     )
 
 
-def _admin_queue() -> list[Question]:
+def _admin_queue() -> QuerySet:
     """Disputed questions, and due ones overdue past the escalation delay or unassigned."""
     cutoff = timezone.now() - dt.timedelta(days=settings.ESCALATION_AFTER_DAYS)
     pending = Q(
@@ -82,18 +84,30 @@ def _admin_queue() -> list[Question]:
         Q(status=Question.Status.DISPUTED)
         | Q(status=Question.Status.DUE) & (Q(due_at__lte=cutoff) | Q(pending_count=0))
     )
-    return list(_with_details(escalated).order_by(F("due_at").asc(nulls_last=True), "pk"))
+    return _with_details(escalated).order_by(F("due_at").asc(nulls_last=True), "pk")
 
 
 @reviewers_only
 @require_http_methods(["GET"])
 def queue(request: HttpRequest) -> HttpResponse:
-    """Everything waiting on me, oldest due first; admins also see escalations."""
+    """Everything waiting on me, oldest due first, a page at a time (a digest can point at
+    thousands); admins also see escalations, paged on their own."""
+    questions = Paginator(_my_queue(request.user), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
-        "questions": _my_queue(request.user),
-        "escalated": _admin_queue() if request.user.is_superuser else [],
+        "questions": questions,
+        "pages": page_links(request, "page", questions),
         "is_admin": request.user.is_superuser,
     }
+    if request.user.is_superuser:
+        escalated = Paginator(_admin_queue(), ESCALATED_PAGE_SIZE).get_page(
+            request.GET.get("escalated_page")
+        )
+        context |= {
+            "escalated": escalated,
+            "escalated_pages": page_links(request, "escalated_page", escalated),
+        }
     return _render(request, "queue.html", context)
 
 
