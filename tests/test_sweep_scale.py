@@ -13,7 +13,7 @@ import threading
 
 import pytest
 from django.core import mail, signing
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -324,3 +324,52 @@ def test_two_overlapping_sweeps_split_the_work_and_assign_each_question_once(mon
     assert len(set(per_question)) == 40
     loads = [ReviewAssignment.objects.filter(reviewer=r).count() for r in reviewers]
     assert max(loads) - min(loads) <= 2, loads
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_pass_skips_a_recipient_whose_digest_is_going_out_and_sends_it_later():
+    """While one pass is sending bob's digest (its transaction open, e.g. on a slow mail
+    server), an overlapping pass neither waits for it nor sends bob anything; when the first
+    pass fails and rolls back, the next pass sends bob's rows once."""
+    ensure_groups()
+    bob, dave = _reviewers(2, prefix="overlap")
+    now = timezone.now()
+    for i in range(6):
+        past_question(f"Overlapping pass {i}?")
+    mark_due_questions(now=now)
+    claim_reminders(now=now)
+    holding, release = threading.Event(), threading.Event()
+    taken: list = []
+
+    def slow_delivery() -> None:
+        try:
+            with transaction.atomic():  # what a pass holds while bob's digest goes out
+                unsent = ReminderRecord.objects.filter(recipient=bob, sent_at__isnull=True)
+                taken.extend(unsent.select_for_update())
+                holding.set()
+                release.wait(timeout=30)
+                raise RuntimeError("the mail server went away")
+        except RuntimeError:
+            pass
+        finally:
+            holding.set()
+            connection.close()
+
+    thread = threading.Thread(target=slow_delivery)
+    thread.start()
+    assert holding.wait(timeout=30)
+    assert len(taken) == 3
+    try:
+        report = send_review_reminders(now=now)  # returns at once: bob is skipped, not awaited
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert report.digests_sent == 1
+    assert report.rows_sent == 3
+    assert [m.to for m in mail.outbox] == [[dave.email]]
+    again = send_review_reminders(now=now)
+    assert again.digests_sent == 1
+    assert again.rows_sent == 3
+    assert [m.to for m in mail.outbox] == [[dave.email], [bob.email]]
+    assert not ReminderRecord.objects.filter(sent_at__isnull=True).exists()

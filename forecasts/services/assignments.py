@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from forecasts.models import Prediction, Question, ReviewAssignment
 from forecasts.models.lookups import int_array
+from forecasts.services.bulk import commit_asynchronously
 from forecasts.services.reviews import REVIEWERS_GROUP
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ def _fall_due_batch(today: dt.date, balancer: "_Balancer", now: dt.datetime) -> 
     The row locks are the claim: of two overlapping sweeps, each question moves in exactly one,
     and in the same transaction as its reviewers are assigned.
     """
+    commit_asynchronously()  # a lost batch is redone by the next sweep; nobody was told yet
     if connection.vendor == "postgresql":
         rows = _claim_batch_postgresql(today, now)
     else:
@@ -149,6 +151,7 @@ def _top_up_batch(
     question_ids: list[int], balancer: "_Balancer", now: dt.datetime
 ) -> tuple[int, set[int]]:
     """Bring due questions up to REVIEWS_REQUIRED; (assigned, questions still short)."""
+    commit_asynchronously()
     rows = list(
         Question.objects.filter(pk__any=question_ids, status=Question.Status.DUE)
         .order_by("due_at", "pk")

@@ -30,6 +30,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from forecasts.models import Prediction, Question, ReminderRecord, ReviewAssignment
+from forecasts.services.bulk import commit_asynchronously
 
 log = logging.getLogger(__name__)
 Stage = ReminderRecord.Stage
@@ -66,6 +67,7 @@ def admin_ids() -> list[int]:
 @transaction.atomic
 def claim_reminders(*, now: dt.datetime) -> int:
     """Claim every reminder owed at `now`; returns how many rows were new."""
+    commit_asynchronously()  # lost claims are claimed again by the next pass; nothing was sent
     admins = admin_ids()
     claimed = _insert_claims(_reviewer_claims(now), now)
     if admins:
