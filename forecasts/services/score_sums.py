@@ -9,6 +9,7 @@ track_records decide when the sums are read and the records written.
 
 from collections.abc import Iterable, Sequence
 from itertools import groupby
+from operator import add
 
 from django.db import connection
 from django.db.models import (
@@ -178,36 +179,45 @@ def _rebuild_sums(expert_ids: list[int] | None = None) -> None:
             cursor.execute(f"INSERT INTO {SUMS_TABLE} ({columns}) {select}", params)  # noqa: S608
 
 
+_EMPTY_BIN = scoring.BinSums()
+
+
 def _expert_sums(rows: Iterable[Sequence]) -> scoring.ExpertSums:
     """ExpertSums from one group's rows (calibration_bin, *SUM_COLUMNS)."""
-    bins = [scoring.BinSums()] * 10
-    totals = [0] * len(SUM_COLUMNS)
+    bins = [_EMPTY_BIN] * 10
+    totals: list[int] | None = None
     for k, *values in rows:
         exact = [int(v or 0) for v in values]  # int, or numeric (Decimal) from SUM: exact
-        n, sum_o, *_ = exact
-        sum_p, sum_pp, sum_po = exact[7:10]
         bins[k] = scoring.BinSums(
-            n, sum_p / UNITS_PER_ONE, sum_o, sum_pp / UNITS_PER_ONE, sum_po / UNITS_PER_ONE
-        )
-        totals = [a + b for a, b in zip(totals, exact, strict=True)]
-    t = dict(zip(SUM_COLUMNS, totals, strict=True))
+            exact[0],
+            exact[7] / UNITS_PER_ONE,
+            exact[1],
+            exact[8] / UNITS_PER_ONE,
+            exact[9] / UNITS_PER_ONE,
+        )  # fmt: skip  (n, Σp, Σo, Σp², Σp·o)
+        totals = exact if totals is None else list(map(add, totals, exact))
+    if totals is None:
+        totals = [0] * len(SUM_COLUMNS)
+    # In SUM_COLUMNS order: the counts, then Σp, Σp², Σp·o (bins only), then the score sums.
+    n, sum_o, hits, hit_n, peer_n, relative_n, yield_n, _, _, _, *units = totals
+    sum_brier, sum_log, sum_baseline, sum_peer, sum_relative, sum_yield = units
     return scoring.ExpertSums(
         n_bins=10,
         bins=tuple(bins),
-        n=t["n"],
-        sum_outcome=t["sum_o"],
-        hits=t["hits"],
-        hit_n=t["hit_n"],
-        peer_n=t["peer_n"],
-        relative_n=t["relative_n"],
-        yield_n=t["yield_n"],
+        n=n,
+        sum_outcome=sum_o,
+        hits=hits,
+        hit_n=hit_n,
+        peer_n=peer_n,
+        relative_n=relative_n,
+        yield_n=yield_n,
         # int / int is correctly rounded, so each float depends only on the exact sum.
-        sum_brier=t["sum_brier"] / UNITS_PER_ONE,
-        sum_log=t["sum_log"] / UNITS_PER_ONE,
-        sum_baseline=t["sum_baseline"] / UNITS_PER_ONE,
-        sum_peer=t["sum_peer"] / UNITS_PER_ONE,
-        sum_relative=t["sum_relative"] / UNITS_PER_ONE,
-        sum_yield=t["sum_yield"] / UNITS_PER_ONE,
+        sum_brier=sum_brier / UNITS_PER_ONE,
+        sum_log=sum_log / UNITS_PER_ONE,
+        sum_baseline=sum_baseline / UNITS_PER_ONE,
+        sum_peer=sum_peer / UNITS_PER_ONE,
+        sum_relative=sum_relative / UNITS_PER_ONE,
+        sum_yield=sum_yield / UNITS_PER_ONE,
     )
 
 
