@@ -180,18 +180,25 @@ class Worker:
 
 
 class SmtpSink:
-    """An aiosmtpd handler that keeps what it accepts. With `hold_at=k`, the k-th message is
-    held until `release` is set, then refused: its sender never got a 250."""
+    """An aiosmtpd handler that keeps what it accepts, and the client address (one per SMTP
+    connection) each message came over. With `hold_at=k`, the k-th message is held until
+    `release` is set, then refused: its sender never got a 250. With `refuse_at=k`, the k-th
+    message is refused at once."""
 
-    def __init__(self, hold_at: int | None = None) -> None:
+    def __init__(self, hold_at: int | None = None, refuse_at: int | None = None) -> None:
         self.messages: list[email.message.Message] = []
+        self.peers: list[tuple] = []
         self.hold_at = hold_at
+        self.refuse_at = refuse_at
         self.seen = 0
         self.holding = threading.Event()
         self.release = threading.Event()
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
         self.seen += 1
+        self.peers.append(tuple(session.peer))
+        if self.seen == self.refuse_at:
+            return "451 4.3.0 The test refused this message"
         if self.seen == self.hold_at:
             self.holding.set()
             await asyncio.get_running_loop().run_in_executor(None, self.release.wait, WAIT)
