@@ -90,3 +90,12 @@ def commit_asynchronously() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def wait_for_disk() -> None:
+    """Return once every earlier commit of this connection is on disk (PostgreSQL): commits a
+    transaction that has a transaction id, which a synchronous commit flushes together with
+    all the WAL before it. The end of a run whose batches used commit_asynchronously."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT txid_current()")

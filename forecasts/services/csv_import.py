@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forecasts.models import LedgerEntry
+from forecasts.services.bulk import commit_asynchronously, wait_for_disk
 from forecasts.services.csv_import_matching import _MatchingStage, allocate_slugs
 from forecasts.services.csv_import_questions import _QuestionStage
 from forecasts.services.csv_import_settling import (
@@ -113,6 +114,7 @@ def import_rows(
             progress(len(batch))
     if importer.touched_experts:
         importer.report.track_records = update_track_records(expert_ids=importer.touched_experts)
+    wait_for_disk()  # the batches committed asynchronously: nothing is reported before this
     return importer.report
 
 
@@ -131,6 +133,9 @@ class _Importer(_QuestionStage, _MatchingStage, _SettlingStage):
                 self._error(row.number, str(exc), row.values)
         self.now = timezone.now()  # one resolution time per batch, so settling groups well
         with transaction.atomic():
+            # A batch lost to a server crash before the end is simply imported again by the
+            # next run (the import is idempotent); the run reports only after wait_for_disk.
+            commit_asynchronously()
             self._load_questions({parsed.question_key for parsed, _ in rows})
             good = [parsed for parsed, raw in rows if self._check_question(parsed, raw.values)]
             self._resolve_experts(good)
