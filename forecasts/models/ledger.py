@@ -20,13 +20,16 @@ class LedgerEntry(models.Model):
     object_id = models.BigIntegerField()
     payload = models.TextField()
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Unique through ledger_hash_unique rather than unique=True, which on PostgreSQL also
+    # builds a second (LIKE-pattern) index that no query uses and every append writes.
+    hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["seq"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="ledger_once_per_row"),
+            models.UniqueConstraint(fields=["hash"], name="ledger_hash_unique"),
         ]
 
     def __str__(self) -> str:

@@ -79,7 +79,10 @@ class Question(models.Model):
 class QuestionRevision(models.Model):
     """One row per version of a question's checkable substance (title, criteria, deadline)."""
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="revisions")
+    # Indexed by question_revision_once, which leads with it.
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="revisions", db_index=False
+    )
     version = models.PositiveIntegerField()
     title = models.CharField(max_length=500)
     resolution_criteria = models.TextField()
@@ -121,8 +124,14 @@ class Prediction(models.Model):
 
     SUBSTANCE_FIELDS = ("expert", "question", "probability", "made_on", "source", "quote")
 
-    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="predictions")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="predictions")
+    # No single-column indexes on expert and question: prediction_expert_day and
+    # prediction_q_expert_day lead with them (each index is written for every prediction).
+    expert = models.ForeignKey(
+        Expert, on_delete=models.PROTECT, related_name="predictions", db_index=False
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="predictions", db_index=False
+    )
     probability = models.FloatField(null=True, blank=True)
     basis = models.CharField(max_length=20, choices=Basis.choices)
     phrase = models.CharField(max_length=200, blank=True, help_text="The words used, as typed.")

@@ -11,7 +11,10 @@ from forecasts.models.questions import Question
 class Review(models.Model):
     """A reviewer's verdict on a due question. Never edited; each round keeps its verdicts."""
 
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="reviews")
+    # Indexed by review_once_per_reviewer_round, which leads with it.
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="reviews", db_index=False
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
     )

@@ -12,7 +12,10 @@ class PredictionScore(models.Model):
     """The scores of the one prediction that counts for an expert on a resolved question."""
 
     prediction = models.OneToOneField(Prediction, on_delete=models.CASCADE, related_name="score")
-    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="scores")
+    # Indexed by score_once_per_question and score_expert_resolved, which lead with it.
+    expert = models.ForeignKey(
+        Expert, on_delete=models.CASCADE, related_name="scores", db_index=False
+    )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="scores")
     probability = models.FloatField()
     outcome = models.PositiveSmallIntegerField()  # 1 YES, 0 NO
@@ -44,9 +47,17 @@ class PredictionScore(models.Model):
 class TrackRecord(models.Model):
     """Precomputed figures per expert, overall (topic null) and per topic. Derived data."""
 
-    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="track_records")
+    # Indexed by trackrecord_topic_once and trackrecord_topic_rank, which lead with them.
+    expert = models.ForeignKey(
+        Expert, on_delete=models.CASCADE, related_name="track_records", db_index=False
+    )
     topic = models.ForeignKey(
-        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="track_records"
+        Topic,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="track_records",
+        db_index=False,
     )
     resolved_count = models.PositiveIntegerField(default=0)
     sum_brier = models.FloatField(default=0)
@@ -102,7 +113,8 @@ class ScoreSums(models.Model):
     Django's SQLite backend reads back rounded to 15 significant digits.)
     """
 
-    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="+")
+    # Indexed by scoresums_topic_once, which leads with it.
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="+", db_index=False)
     topic = models.ForeignKey(
         Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
