@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
-from forecasts.models import PredictionScore, TrackRecord
+from forecasts.models import Prediction, PredictionScore, ScoreSums, TrackRecord
 from forecasts.services import correct_prediction, create_expert, get_or_create_topic
 from forecasts.services.rebuild import recompute_track_records
 from tests.builders import forecast, make_question, random_history, resolve
@@ -75,6 +75,31 @@ def test_peer_scores_and_topic_records(carol):
     topic_record = TrackRecord.objects.get(expert=experts[0], topic=topic)
     assert topic_record.peer_mean == pytest.approx(95.477125, abs=1e-6)
     assert topic_record.consensus_count == 1
+
+
+def test_deleting_a_topic_or_an_expert_takes_their_derived_rows_with_them(carol):
+    """Derived tables carry no foreign-key constraints in the database; the ORM's cascade
+    still removes what hangs off a deleted topic or expert, and leaves nothing dangling."""
+    topic = get_or_create_topic(name="Short-lived topic")
+    keep, drop = create_expert(name="Stays"), create_expert(name="Goes")
+    question = make_question("Both called it", topics=[topic])
+    for expert in (keep, drop):
+        forecast(expert, question, 0.7)
+    resolve(question, "yes", carol)
+    assert TrackRecord.objects.filter(topic=topic).count() == 2
+    assert ScoreSums.objects.filter(topic=topic).exists()
+    topic_id = topic.pk
+    topic.delete()
+    assert not TrackRecord.objects.filter(topic_id=topic_id).exists()
+    assert not ScoreSums.objects.filter(topic_id=topic_id).exists()
+    assert TrackRecord.objects.filter(expert=keep, topic__isnull=True).exists()
+
+    Prediction.objects.filter(expert=drop).delete()
+    drop_id = drop.pk
+    drop.delete()
+    for model in (PredictionScore, TrackRecord, ScoreSums):
+        assert not model.objects.filter(expert_id=drop_id).exists()
+    assert PredictionScore.objects.filter(expert=keep).count() == 1
 
 
 def _snapshot() -> list[tuple]:

@@ -1,4 +1,11 @@
-"""What derives from resolved predictions: scores, exact sums, track records, the stale outbox."""
+"""What derives from resolved predictions: scores, exact sums, track records, the stale outbox.
+
+Scores, sums and track records carry no foreign-key constraints in the database
+(db_constraint=False; deletes still cascade, through the ORM). They are derived data: every row
+is computed from rows its writer holds locked, and the nightly rebuild derives them all again.
+Checking their keys row by row at COMMIT proved nothing and cost a third of a full rebuild at
+1,000,000 predictions (35 s instead of 23 s, docs/benchmarks.md row a).
+"""
 
 from django.db import models
 from django.db.models import Q
@@ -11,12 +18,16 @@ from forecasts.models.questions import Prediction, Question
 class PredictionScore(models.Model):
     """The scores of the one prediction that counts for an expert on a resolved question."""
 
-    prediction = models.OneToOneField(Prediction, on_delete=models.CASCADE, related_name="score")
+    prediction = models.OneToOneField(
+        Prediction, on_delete=models.CASCADE, related_name="score", db_constraint=False
+    )
     # Indexed by score_once_per_question and score_expert_resolved, which lead with it.
     expert = models.ForeignKey(
-        Expert, on_delete=models.CASCADE, related_name="scores", db_index=False
+        Expert, on_delete=models.CASCADE, related_name="scores", db_index=False, db_constraint=False
     )
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="scores")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="scores", db_constraint=False
+    )
     probability = models.FloatField()
     outcome = models.PositiveSmallIntegerField()  # 1 YES, 0 NO
     brier = models.FloatField()
@@ -49,7 +60,11 @@ class TrackRecord(models.Model):
 
     # Indexed by trackrecord_topic_once and trackrecord_topic_rank, which lead with them.
     expert = models.ForeignKey(
-        Expert, on_delete=models.CASCADE, related_name="track_records", db_index=False
+        Expert,
+        on_delete=models.CASCADE,
+        related_name="track_records",
+        db_index=False,
+        db_constraint=False,
     )
     topic = models.ForeignKey(
         Topic,
@@ -58,6 +73,7 @@ class TrackRecord(models.Model):
         on_delete=models.CASCADE,
         related_name="track_records",
         db_index=False,
+        db_constraint=False,
     )
     resolved_count = models.PositiveIntegerField(default=0)
     sum_brier = models.FloatField(default=0)
@@ -114,9 +130,16 @@ class ScoreSums(models.Model):
     """
 
     # Indexed by scoresums_topic_once, which leads with it.
-    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="+", db_index=False)
+    expert = models.ForeignKey(
+        Expert, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     topic = models.ForeignKey(
-        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Topic,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     calibration_bin = models.PositiveSmallIntegerField()
     n = models.IntegerField(default=0)

@@ -25,7 +25,7 @@ from forecasts.models import (
     Topic,
     TrackRecord,
 )
-from forecasts.services.bulk import skip_row_triggers, write_rows
+from forecasts.services.bulk import write_rows
 from forecasts.services.score_sums import (
     SCORES_TABLE,
     SKIP_SUMS_SETTING,
@@ -43,25 +43,28 @@ from forecasts.services.track_records import (
 @transaction.atomic
 def recompute_track_records() -> int:
     """Rescore every settled question and rebuild every sum and track record from scratch."""
-    replica = _lock_for_rebuild()
+    _lock_for_rebuild()
     StaleTrackRecord.objects.all().delete()
     rescore_all_questions()
-    return _rebuild_from_scores(replica)
+    return _rebuild_from_scores()
 
 
 @transaction.atomic
 def rebuild_track_records() -> int:
     """Rebuild every sum and track record from the stored scores (not rescored): the records
     half of recompute_track_records, e.g. after a ranking-policy change."""
-    replica = _lock_for_rebuild()
+    _lock_for_rebuild()
     StaleTrackRecord.objects.all().delete()
-    return _rebuild_from_scores(replica)
+    return _rebuild_from_scores()
 
 
-def _lock_for_rebuild() -> bool:
-    """Locks and settings for a full rebuild; whether row triggers are off (see below)."""
+def _lock_for_rebuild() -> None:
+    """Locks and settings for a full rebuild (PostgreSQL).
+
+    The tables it rewrites carry no foreign-key constraints (models/scores.py: derived data),
+    so it needs no privilege to write them fast: the same speed as a superuser or not."""
     if connection.vendor != "postgresql":
-        return False
+        return
     with connection.cursor() as cursor:
         # A second rebuild (a manual run during the nightly one) waits for the first, then
         # redoes it, instead of inserting scores the first one is inserting too.
@@ -77,13 +80,9 @@ def _lock_for_rebuild() -> bool:
             "set_config('work_mem', '256MB', true)",
             [SKIP_SUMS_SETTING],
         )
-    # Every row written is derived from rows locked above, so checking its foreign keys one
-    # by one at COMMIT (millions of lookups, a third of the time) proves nothing; as
-    # generate_demo_data does, skip row triggers when allowed (a superuser). Else checks run.
-    return skip_row_triggers()
 
 
-def _rebuild_from_scores(replica: bool) -> int:
+def _rebuild_from_scores() -> int:
     _rebuild_sums()
     TrackRecord.objects.all().delete()
     written = _write_all_records()
@@ -94,7 +93,7 @@ def _rebuild_from_scores(replica: bool) -> int:
             # index lookups into sequential scans (57 ms each, docs/benchmarks.md row e).
             cursor.execute(f"ANALYZE {SCORES_TABLE}, {SUMS_TABLE}, {RECORDS_TABLE}")
             # SET LOCAL lasts until the outermost transaction ends: restore for the caller.
-            for name in ("jit", "work_mem", *(["session_replication_role"] if replica else [])):
+            for name in ("jit", "work_mem"):
                 cursor.execute(f"SET LOCAL {name} TO DEFAULT")
             cursor.execute("SELECT set_config(%s, 'off', true)", [SKIP_SUMS_SETTING])
     return written
