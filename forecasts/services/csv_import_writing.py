@@ -86,8 +86,9 @@ def chain(kind: str, records: list[PredictionRecord] | list[ReviewRecord]) -> No
         return
     head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
     now, prev, entries = timezone.now(), head.hash, []
+    payload_of = ledger.ROW_PAYLOADS[kind]  # records are tuples in the model's column order
     for record in records:
-        payload = ledger.canonical_payload(kind, record)  # type: ignore[arg-type]
+        payload = payload_of(record)
         digest = ledger.chain_hash(prev, payload)
         entries.append((kind, record.id, payload, prev, digest, now))
         prev = digest

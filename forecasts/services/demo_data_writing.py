@@ -9,7 +9,6 @@ accounts and topics the rows point at.
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable, Iterable
 from itertools import islice
 
@@ -19,6 +18,7 @@ from django.db import connection
 from django.db.models import Max
 
 from forecasts.models import LedgerEntry, LedgerHead, Prediction, Topic
+from forecasts.services import ledger
 from forecasts.services.bulk import write_rows
 from forecasts.services.demo_data_shape import REGIONS, THEMES
 from forecasts.services.ledger import GENESIS
@@ -114,57 +114,7 @@ def _write_published(
     head.save(update_fields=["seq", "hash"])
 
 
-# --- canonical payloads without model instances ---------------------------------------------
-# ledger.canonical_payload over a dict of the row's columns: the same keys, the same _plain
-# conversions (floats as repr strings, dates ISO, datetimes UTC to the microsecond).
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _dump(data: dict) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def prediction_payload(row: tuple) -> str:
-    (pid, expert, question, p, basis, phrase, version, made_on, source, quote, recorded_by,
-     created, number, supersedes, _superseded_at, reason) = row  # fmt: skip
-    return _dump(
-        {
-            "id": pid,
-            "expert_id": expert,
-            "question_id": question,
-            "probability": None if p is None else repr(float(p)),
-            "basis": basis,
-            "phrase": phrase,
-            "table_version": version,
-            "made_on": made_on.isoformat(),
-            "source_id": source,
-            "quote": quote,
-            "recorded_by_id": recorded_by,
-            "version": number,
-            "supersedes_id": supersedes,
-            "correction_reason": reason,
-            "created_at": _iso(created),
-            "kind": LedgerEntry.Kind.PREDICTION,
-        }  # fmt: skip
-    )
-
-
-def review_payload(row: tuple) -> str:
-    rid, question, reviewer, round_, outcome, evidence, note, reason, created = row
-    return _dump(
-        {
-            "id": rid,
-            "question_id": question,
-            "reviewer_id": reviewer,
-            "round": round_,
-            "outcome": outcome,
-            "evidence_url": evidence,
-            "note": note,
-            "reason": reason,
-            "created_at": _iso(created),
-            "kind": LedgerEntry.Kind.REVIEW,
-        }  # fmt: skip
-    )
+# The ledger payloads of rows in column order live in services/ledger.py (the CSV import
+# chains its rows with them too).
+prediction_payload = ledger.prediction_payload
+review_payload = ledger.review_payload
