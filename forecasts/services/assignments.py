@@ -189,6 +189,7 @@ def _assign_batch(
         Prediction.objects.filter(question_id__any=ids)
         .exclude(recorded_by=None)
         .values_list("question_id", "recorded_by_id")
+        .order_by()  # else the default ordering's columns join the DISTINCT
         .distinct()
     )
     for question_id, user_id in pairs:
