@@ -87,11 +87,16 @@ def _db_url(base_url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def _recreate_database(base_url: str, name: str) -> str:
-    admin = _db_url(base_url, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+def _recreate_database(base_url: str, name: str, *, template: str | None = None) -> str:
+    """Drop `name` and create it empty, or as a copy of `template` (then CHECKPOINT, so the
+    copy's own writes do not land in the measurement that follows)."""
+    _drop_database(base_url, name)
+    with psycopg.connect(_db_url(base_url, "postgres"), autocommit=True) as conn:
+        if template is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            _checkpoint(conn)
     return _db_url(base_url, name)
 
 
@@ -100,17 +105,10 @@ def _drop_database(base_url: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _copy_database(base_url: str, source_url: str, name: str) -> str:
-    """A fresh copy of `source_url`'s database, its files flushed (CHECKPOINT) so the copy's
-    own writes do not land in the measurement that follows."""
-    source = urlsplit(source_url).path.lstrip("/")
-    _drop_database(base_url, name)
-    with psycopg.connect(_db_url(base_url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
-        # Superusers and pg_checkpoint only; without it the copy flushes as it goes.
-        with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
-            conn.execute("CHECKPOINT")
-    return _db_url(base_url, name)
+def _checkpoint(conn: psycopg.Connection) -> None:
+    # Superusers and pg_checkpoint only; without it the server flushes on its own schedule.
+    with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
+        conn.execute("CHECKPOINT")
 
 
 def _settle(run: Run, url: str) -> None:
@@ -121,9 +119,7 @@ def _settle(run: Run, url: str) -> None:
     run.say("  (settling: VACUUM ANALYZE, CHECKPOINT)")
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE)")
-        # Superusers and pg_checkpoint only; without it the next flush happens on its own.
-        with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
-            conn.execute("CHECKPOINT")
+        _checkpoint(conn)
 
 
 def _env(database_url: str, **extra: str) -> dict:
@@ -373,7 +369,8 @@ def bench_sweep(run: Run) -> None:
     runs = []
     for i in range(SWEEP_RUNS):
         run.say(f"(d) due sweep and reminder pass, run {i + 1} of {SWEEP_RUNS} ...")
-        copy = _copy_database(run.base_url, url, f"{run.db_prefix}_sweep_run")
+        source = urlsplit(url).path.lstrip("/")
+        copy = _recreate_database(run.base_url, f"{run.db_prefix}_sweep_run", template=source)
         runs.append(_stage(copy, "sweep"))
     _drop_database(run.base_url, f"{run.db_prefix}_sweep_run")
     runs.sort(key=lambda r: r["total_s"])
