@@ -238,6 +238,9 @@ REMINDER_PASS_MINUTES = env_int("REMINDER_PASS_MINUTES", 60, minimum=1)
 # Items a digest lists per section, most urgent first; the rest are counted and linked to the
 # review queue. Mail clients clip long messages (Gmail past ~100 KB), and with them the footer.
 DIGEST_MAX_ITEMS = env_int("DIGEST_MAX_ITEMS", 50, minimum=1)
+# Recipients one reminder task delivers to; a pass with more hands the rest to
+# deliver_review_reminders tasks, a chunk each, so several email workers share it.
+REMINDER_DELIVERY_CHUNK = env_int("REMINDER_DELIVERY_CHUNK", 100, minimum=1)
 # Leaderboard ranking (SCORING.md): shrinkage toward a coin-flipper.
 RANKING_MU0 = 0.25
 RANKING_K = 10

@@ -1,9 +1,12 @@
 """Celery tasks: ids in, one service call. Each is safe to run twice and to overlap itself."""
 
+from functools import partial
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
 
 from forecasts.services import assignments, ledger, rebuild, reminders, track_records
 from forecasts.services.reminders import ReminderDeliveryFailed
@@ -70,9 +73,20 @@ def mark_due_questions(self) -> dict:
     bind=True, autoretry_for=_TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8
 )
 def send_review_reminders(self) -> dict:
-    """One reminder pass: at most one digest per recipient."""
-    report = reminders.send_review_reminders()
-    return {"digests": report.digests_sent, "rows": report.rows_sent}
+    """One reminder pass: at most one digest per recipient. Past REMINDER_DELIVERY_CHUNK
+    recipients, the other chunks go to deliver_review_reminders tasks on this task's queue,
+    enqueued before this one starts sending so that other email workers start at once."""
+    now = timezone.now()
+    chunks = reminders.plan_reminder_pass(now=now, chunk=settings.REMINDER_DELIVERY_CHUNK)
+    queue = (self.request.delivery_info or {}).get("routing_key")
+    for chunk in chunks[1:]:
+        transaction.on_commit(partial(deliver_review_reminders.apply_async, [chunk], queue=queue))
+    report = reminders.deliver_reminders(now=now, recipient_ids=chunks[0] if chunks else [])
+    return {
+        "digests": report.digests_sent,
+        "rows": report.rows_sent,
+        "handed_off": sum(len(chunk) for chunk in chunks[1:]),
+    }
 
 
 @shared_task(

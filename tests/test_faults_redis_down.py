@@ -152,7 +152,7 @@ def test_writes_succeed_while_redis_is_down_and_the_work_is_done_once_it_is_back
     )
     wait_for(lambda: worker.succeeded(sweep.id) and worker.succeeded(reminders.id), "the passes")
     assert worker.succeeded(sweep.id) == "3"
-    assert worker.succeeded(reminders.id) == "{'digests': 1, 'rows': 1}"
+    assert worker.succeeded(reminders.id) == "{'digests': 1, 'rows': 1, 'handed_off': 0}"
     assert not StaleTrackRecord.objects.exists()
     rebuilt = _updated_at()
     assert sorted(rebuilt) == sorted([vera.pk, oleg.pk, ines.pk])
@@ -166,7 +166,7 @@ def test_writes_succeed_while_redis_is_down_and_the_work_is_done_once_it_is_back
     )
     wait_for(lambda: worker.succeeded(sweep.id) and worker.succeeded(reminders.id), "the passes")
     assert worker.succeeded(sweep.id) == "0"
-    assert worker.succeeded(reminders.id) == "{'digests': 0, 'rows': 0}"
+    assert worker.succeeded(reminders.id) == "{'digests': 0, 'rows': 0, 'handed_off': 0}"
     assert len(sink.messages) == 1
     assert ReminderRecord.objects.filter(sent_at__isnull=False).count() == 1
 

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from tests.conftest import _user
 from tests.review_helpers import past_question
 
 pytestmark = pytest.mark.django_db
@@ -26,4 +27,28 @@ def test_celery_tasks_run_the_same_services(bob):
 
     past_question("Will the ferry run?")
     assert tasks.mark_due_questions.delay().get() == {"marked_due": 1, "assigned": 1}
-    assert tasks.send_review_reminders.delay().get() == {"digests": 1, "rows": 1}
+    assert tasks.send_review_reminders.delay().get() == {"digests": 1, "rows": 1, "handed_off": 0}
+
+
+def test_a_pass_past_the_chunk_size_hands_the_rest_to_delivery_tasks(
+    settings, django_capture_on_commit_callbacks
+):
+    from forecasts import tasks
+
+    settings.REMINDER_DELIVERY_CHUNK = 2
+    reviewers = [_user(f"reader{i}", "Reviewers") for i in range(5)]
+    for i in range(5):
+        past_question(f"Will lock {i} reopen?")
+    tasks.mark_due_questions.delay().get()
+
+    with django_capture_on_commit_callbacks(execute=True) as handed:
+        result = tasks.send_review_reminders.delay().get()
+    assert result == {"digests": 2, "rows": 2, "handed_off": 3}
+    assert len(handed) == 2  # chunks of 2 and 1 recipients, one task each
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in reviewers)
+
+    with django_capture_on_commit_callbacks(execute=True) as handed:
+        again = tasks.send_review_reminders.delay().get()
+    assert again == {"digests": 0, "rows": 0, "handed_off": 0}
+    assert handed == []
+    assert len(mail.outbox) == 5

@@ -50,7 +50,7 @@ def smtp() -> Iterator[Callable[..., tuple[SmtpSink, int]]]:
 
 
 @pytest.fixture
-def worker_factory() -> Iterator[Callable[[int], Worker]]:
+def worker_factory() -> Iterator[Callable[..., Worker]]:
     """Workers of the project's own app (no fast restore sweep) on the shared Redis, on a
     queue of this test's own; all log to one file."""
     queue = f"test-reminders-{uuid.uuid4().hex[:10]}"
@@ -58,10 +58,14 @@ def worker_factory() -> Iterator[Callable[[int], Worker]]:
     workers: list[Worker] = []
     _purge(queue)
 
-    def start(smtp_port: int) -> Worker:
+    def start(smtp_port: int, **env: str) -> Worker:
         mail = smtp_env(smtp_port)
         worker = Worker(
-            broker_url=settings.REDIS_URL, log=log, env=mail, queue=queue, fast_restore=False
+            broker_url=settings.REDIS_URL,
+            log=log,
+            env={**mail, **env},
+            queue=queue,
+            fast_restore=False,
         )
         workers.append(worker)
         return worker
@@ -99,9 +103,9 @@ def test_n_due_questions_over_m_reviewers_give_m_messages_once(smtp, worker_fact
     _due_questions(7)
     sink, port = smtp()
     worker = worker_factory(port)
-    assert _pass(worker) == {"digests": 3, "rows": 7}
+    assert _pass(worker) == {"digests": 3, "rows": 7, "handed_off": 0}
     assert sink.recipients() == sorted(r.email for r in reviewers)
-    assert _pass(worker) == {"digests": 0, "rows": 0}
+    assert _pass(worker) == {"digests": 0, "rows": 0, "handed_off": 0}
     assert len(sink.messages) == 3
     assert not ReminderRecord.objects.filter(sent_at=None).exists()
 
@@ -130,9 +134,24 @@ def test_worker_killed_mid_pass_leaves_no_duplicate_and_nothing_missing(smtp, wo
     assert ReminderRecord.objects.filter(sent_at=None).count() == 4
 
     second = worker_factory(port)
-    assert _pass(second) == {"digests": 2, "rows": 4}
+    assert _pass(second) == {"digests": 2, "rows": 4, "handed_off": 0}
     assert sink.recipients() == sorted(r.email for r in reviewers)
-    assert _pass(second) == {"digests": 0, "rows": 0}
+    assert _pass(second) == {"digests": 0, "rows": 0, "handed_off": 0}
     assert len(sink.messages) == 3
     stages = ReminderRecord.objects.values_list("question_id", "recipient_id", "stage")
     assert len(set(stages)) == ReminderRecord.objects.filter(sent_at__isnull=False).count() == 6
+
+
+def test_a_large_pass_is_shared_out_and_still_sends_each_digest_once(smtp, worker_factory):
+    reviewers = _reviewers(3)
+    _due_questions(6)
+    sink, port = smtp()
+    worker = worker_factory(port, REMINDER_DELIVERY_CHUNK="1")
+    first = _pass(worker)
+    assert (first["digests"], first["handed_off"]) == (1, 2)
+    # The two other digests come from deliver_review_reminders tasks on the same queue.
+    wait_for(lambda: len(sink.messages) == 3, "the handed-off digests")
+    assert sink.recipients() == sorted(r.email for r in reviewers)
+    assert _pass(worker) == {"digests": 0, "rows": 0, "handed_off": 0}
+    assert len(sink.messages) == 3
+    assert not ReminderRecord.objects.filter(sent_at=None).exists()

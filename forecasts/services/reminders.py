@@ -15,6 +15,12 @@ A pass has two steps.
    before the commit (microseconds); the digest's Message-ID is derived from its rows, so a
    resend in that case carries the same Message-ID.
 
+A pass with more recipients than REMINDER_DELIVERY_CHUNK shares the delivery out
+(tasks.send_review_reminders): it sends the first chunk's digests itself and hands each other
+chunk to a deliver_review_reminders task, so email workers on several hosts split a large pass
+and a failing mail server costs a retry of one chunk, not of the pass. The row locks above make
+any overlap of those tasks harmless.
+
 Rows whose reason lapsed before delivery (the question was resolved, its deadline moved, the
 reader opted out of heads-ups) are closed with `sent_at` set and nothing sent.
 """
@@ -29,6 +35,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from forecasts.models import Profile, Question, ReminderRecord, ReviewAssignment
@@ -63,6 +70,24 @@ def send_review_reminders(*, now: dt.datetime | None = None) -> ReminderPass:
     return deliver_reminders(now=now)
 
 
+def plan_reminder_pass(*, now: dt.datetime, chunk: int) -> list[list[int]]:
+    """Claim what is owed at `now`; return everyone with unsent rows, in chunks of `chunk`
+    recipients (by id), for delivery tasks to share (tasks.send_review_reminders).
+
+    Unsent rows of earlier passes are included: a chunk whose task never ran is planned again
+    by the next pass, and a chunk delivered twice sends nothing twice (deliver_reminders)."""
+    claim_reminders(now=now)
+    recipients = list(_recipients_with_unsent())
+    return [recipients[start : start + chunk] for start in range(0, len(recipients), chunk)]
+
+
+def _recipients_with_unsent(recipient_ids: list[int] | None = None) -> QuerySet:
+    unsent = ReminderRecord.objects.filter(sent_at__isnull=True)
+    if recipient_ids is not None:
+        unsent = unsent.filter(recipient_id__in=recipient_ids)
+    return unsent.values_list("recipient_id", flat=True).distinct().order_by("recipient_id")
+
+
 # --- delivery ---------------------------------------------------------------------------------
 
 
@@ -74,13 +99,9 @@ def deliver_reminders(
     Raises ReminderDeliveryFailed after trying everyone if any digest could not be sent.
     """
     now = now or timezone.now()
-    unsent = ReminderRecord.objects.filter(sent_at__isnull=True)
-    if recipient_ids is not None:
-        unsent = unsent.filter(recipient_id__in=recipient_ids)
     report = ReminderPass()
-    recipients = unsent.values_list("recipient_id", flat=True).distinct().order_by("recipient_id")
     with _Mailer() as mailer:
-        for recipient_id in list(recipients):
+        for recipient_id in list(_recipients_with_unsent(recipient_ids)):
             try:
                 _deliver_to(recipient_id, now, report, mailer)
             except (SMTPException, OSError):
