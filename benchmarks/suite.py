@@ -1,15 +1,13 @@
-"""The benchmark run: databases, data, each measurement in its own process, the report.
+"""The benchmark run: its data and its rows, each measured in its own process (databases.py
+starts those; report.py writes the results up).
 
 Everything runs on this machine against 127.0.0.1: a dedicated PostgreSQL database (dropped
 and created by the run, never the dev or test ones), gunicorn with 2 workers for the HTTP
 rows, wrk (or a threaded fallback) for the load.
 """
 
-import contextlib
 import datetime as dt
-import json
 import os
-import platform
 import resource
 import shutil
 import signal
@@ -22,15 +20,23 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-import psycopg
-
+from benchmarks.databases import (
+    MANAGE,
+    ROOT,
+    drop_database,
+    manage,
+    postgres_version,
+    recreate_database,
+    settle,
+    stage,
+    subprocess_env,
+)
 from benchmarks.import_csv import write_import_csv
 from benchmarks.load import WRK_HINT, LoadResult, measure
+from benchmarks.report import Row, machine
 
-ROOT = Path(__file__).resolve().parent.parent
-MANAGE = [sys.executable, str(ROOT / "manage.py")]
 SCALES = {"full": 1.0, "small": 0.01}
 SWEEP_RUNS = 3
 
@@ -62,15 +68,6 @@ class Sizes:
 
 
 @dataclass
-class Row:
-    key: str
-    what: str
-    measured: str
-    target: str
-    met: bool | None  # None: informational
-
-
-@dataclass
 class Run:
     base_url: str
     db_prefix: str
@@ -82,77 +79,13 @@ class Run:
     started: float = field(default_factory=time.monotonic)
 
 
-def _db_url(base_url: str, name: str) -> str:
-    parts = urlsplit(base_url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _recreate_database(base_url: str, name: str, *, template: str | None = None) -> str:
-    """Drop `name` and create it empty, or as a copy of `template` (then CHECKPOINT, so the
-    copy's own writes do not land in the measurement that follows)."""
-    _drop_database(base_url, name)
-    with psycopg.connect(_db_url(base_url, "postgres"), autocommit=True) as conn:
-        if template is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        else:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-            _checkpoint(conn)
-    return _db_url(base_url, name)
-
-
-def _drop_database(base_url: str, name: str) -> None:
-    with psycopg.connect(_db_url(base_url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _checkpoint(conn: psycopg.Connection) -> None:
-    # Superusers and pg_checkpoint only; without it the server flushes on its own schedule.
-    with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
-        conn.execute("CHECKPOINT")
-
-
-def _settle(run: Run, url: str) -> None:
-    """VACUUM (ANALYZE) and CHECKPOINT the database before the next measurement: the state a
-    live database is in between bulk loads, and otherwise autovacuum and the checkpointer
-    work through the rows just written while the next row is being measured (on 2 cores,
-    that moved rows d and e by 20-30% between runs)."""
-    run.say("  (settling: VACUUM ANALYZE, CHECKPOINT)")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("VACUUM (ANALYZE)")
-        _checkpoint(conn)
-
-
-def _env(database_url: str, **extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL",)}
-    env.update(DATABASE_URL=database_url, **extra)
-    return env
-
-
-def _manage(database_url: str, *args: str, env: dict | None = None) -> str:
-    result = subprocess.run(  # noqa: S603
-        [*MANAGE, *args],
-        env=env or _env(database_url),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if result.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    return result.stdout
-
-
-def _stage(database_url: str, name: str) -> dict:
-    out = _manage(database_url, "run_benchmarks", "--stage", name)
-    return json.loads(out.strip().splitlines()[-1])
-
-
 def _generate(run: Run, database_url: str, **sizes: int) -> float:
     args = ["generate_demo_data", "--seed", "1", "--quiet", "--no-scores"]
     for name, value in sizes.items():
         args += [f"--{name}", str(value)]
     started = time.perf_counter()
-    _manage(database_url, "migrate", "--no-input")
-    _manage(database_url, *args)
+    manage(database_url, "migrate", "--no-input")
+    manage(database_url, *args)
     return time.perf_counter() - started
 
 
@@ -161,7 +94,7 @@ def _generate(run: Run, database_url: str, **sizes: int) -> float:
 
 def bench_data(run: Run) -> str:
     s = run.sizes
-    url = _recreate_database(run.base_url, run.db_prefix)
+    url = recreate_database(run.base_url, run.db_prefix)
     run.say(f"generating {s.experts:,} experts, {s.predictions:,} predictions ...")
     seconds = _generate(
         run, url, experts=s.experts, questions=s.questions, predictions=s.predictions
@@ -181,7 +114,7 @@ def bench_data(run: Run) -> str:
 
 def bench_rebuild(run: Run, url: str) -> None:
     run.say("(a) full rebuild vs the floor ...")
-    r = _stage(url, "rebuild")
+    r = stage(url, "rebuild")
     run.details["rebuild"] = r
     run.rows.append(
         Row(
@@ -198,7 +131,7 @@ def bench_rebuild(run: Run, url: str) -> None:
 
 def bench_incremental(run: Run, url: str) -> None:
     run.say("(b) incremental update ...")
-    r = _stage(url, "incremental")
+    r = stage(url, "incremental")
     rebuild_s = run.details.get("rebuild", {}).get("rebuild_s")
     ratio = f", {r['typical_ms'] / 1000 / rebuild_s:.5f} of (a)" if rebuild_s else ""
     run.details["incremental"] = r
@@ -229,7 +162,7 @@ def _free_port() -> int:
 
 
 def _server_env(url: str, var_dir: str) -> dict:
-    return _env(
+    return subprocess_env(
         url,
         DEBUG="false",
         SECRET_KEY="benchmark-only-not-a-secret",  # noqa: S106
@@ -248,7 +181,7 @@ def bench_http(run: Run, url: str) -> None:
     run.say("(c) leaderboard under load ...")
     var_dir = tempfile.mkdtemp(prefix="bench-var-")
     env = _server_env(url, var_dir)
-    _manage(url, "collectstatic", "--no-input", env=env)
+    manage(url, "collectstatic", "--no-input", env=env)
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603
         [
@@ -327,7 +260,7 @@ def bench_import(run: Run, url: str) -> None:
         started = time.perf_counter()
         proc = subprocess.Popen(  # noqa: S603
             [*MANAGE, "import_predictions", str(path), "--quiet"],
-            env=_env(url),
+            env=subprocess_env(url),
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -353,7 +286,7 @@ def bench_import(run: Run, url: str) -> None:
 
 def bench_sweep(run: Run) -> None:
     s = run.sizes
-    url = _recreate_database(run.base_url, f"{run.db_prefix}_sweep")
+    url = recreate_database(run.base_url, f"{run.db_prefix}_sweep")
     run.say(f"(d) generating {s.sweep_questions:,} questions, {s.sweep_overdue:,} overdue ...")
     _generate(
         run,
@@ -363,16 +296,16 @@ def bench_sweep(run: Run) -> None:
         predictions=s.sweep_questions // 5,
         overdue=s.sweep_overdue,
     )
-    _settle(run, url)
+    settle(url, run.say)
     # The pass changes the data, so each run gets a fresh copy of the generated database;
     # the reported run is the median of SWEEP_RUNS (this row moved by ±25% between runs).
     runs = []
     for i in range(SWEEP_RUNS):
         run.say(f"(d) due sweep and reminder pass, run {i + 1} of {SWEEP_RUNS} ...")
         source = urlsplit(url).path.lstrip("/")
-        copy = _recreate_database(run.base_url, f"{run.db_prefix}_sweep_run", template=source)
-        runs.append(_stage(copy, "sweep"))
-    _drop_database(run.base_url, f"{run.db_prefix}_sweep_run")
+        copy = recreate_database(run.base_url, f"{run.db_prefix}_sweep_run", template=source)
+        runs.append(stage(copy, "sweep"))
+    drop_database(run.base_url, f"{run.db_prefix}_sweep_run")
     runs.sort(key=lambda r: r["total_s"])
     r = runs[len(runs) // 2]
     r["runs_total_s"] = [x["total_s"] for x in runs]
@@ -392,72 +325,6 @@ def bench_sweep(run: Run) -> None:
     )
 
 
-# --- the report -----------------------------------------------------------------------------
-
-
-def machine() -> dict:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown",
-    )
-    mem_kb = next(
-        int(line.split()[1])
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal")
-    )
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "memory_gb": round(mem_kb / 1024 / 1024, 1),
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-    }
-
-
-def _postgres_version(base_url: str) -> str:
-    with psycopg.connect(_db_url(base_url, "postgres")) as conn:
-        return conn.execute("SHOW server_version").fetchone()[0]
-
-
-def table(rows: list[Row]) -> str:
-    lines = ["| row | what | measured | target | met |", "|---|---|---|---|---|"]
-    for r in rows:
-        met = "—" if r.met is None else ("yes" if r.met else "**no**")
-        lines.append(f"| {r.key} | {r.what} | {r.measured} | {r.target} | {met} |")
-    return "\n".join(lines)
-
-
-def render_markdown(run: Run, box: dict, notes: str) -> str:
-    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    minutes = (time.monotonic() - run.started) / 60
-    return f"""# Benchmarks
-
-Written by `make bench` (`manage.py run_benchmarks --scale {run.scale_name}`) on {when};
-the whole run took {minutes:.1f} minutes. Re-run it to refresh this page.
-
-## Machine
-- CPU: {box["cpu"]}, {box["cores"]} cores; memory {box["memory_gb"]} GB
-- {box["os"]}; Python {box["python"]}; PostgreSQL {box["postgres"]}
-- load average when the run started: {box["load_average"]}
-- one machine for everything: PostgreSQL, gunicorn (2 sync workers), the load generator
-
-## Results
-{table(run.rows)}
-
-{notes}
-
-## Raw figures
-```json
-{json.dumps(run.details, indent=2, default=str)}
-```
-"""
-
-
 DEFAULT_PREFIX = "forecast_ledger_bench"
 
 
@@ -475,17 +342,17 @@ def run_suite(
     if not shutil.which("wrk"):
         say(f"wrk not found ({WRK_HINT}); using the threaded load generator instead.")
     box = machine()
-    box["postgres"] = _postgres_version(base_url)
+    box["postgres"] = postgres_version(base_url)
     run.details["machine"] = box
     run.details["sizes"] = run.sizes.__dict__
     wanted = only or {"a", "b", "c", "d", "e"}
     url = bench_data(run) if wanted - {"d"} else ""
     if url:
-        _settle(run, url)
+        settle(url, run.say)
     if "a" in wanted:
         bench_rebuild(run, url)
         if wanted - {"a", "d"}:
-            _settle(run, url)
+            settle(url, run.say)
     if "b" in wanted:
         bench_incremental(run, url)
     if "c" in wanted:

@@ -36,7 +36,8 @@ class Command(BaseCommand):
         if options["stage"]:
             self._stage(options["stage"])
             return
-        from benchmarks.suite import render_markdown, run_suite, table
+        from benchmarks.report import render_markdown, table
+        from benchmarks.suite import run_suite
 
         base_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
         if not base_url.startswith(("postgres://", "postgresql://")):
