@@ -134,8 +134,10 @@ REVIEW = {
     "reviewer": "bob",
     "created_at": "2028-01-04T10:00:00Z",
 }
-QUESTION_DETAIL = {key: value for key, value in QUESTION.items() if key != "prediction_count"} | {
+QUESTION_DETAIL = QUESTION | {
+    "prediction_count": 1,
     "predictions": [PREDICTION_BASE],
+    "predictions_url": "/api/predictions/?question=12",
     "reviews": [],
     "revisions": [],
 }

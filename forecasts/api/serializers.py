@@ -6,6 +6,7 @@ so the API and the admin keep the same integrity rules.
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -20,6 +21,7 @@ from forecasts.models import (
     Source,
     Topic,
 )
+from forecasts.selectors.records import QUESTION_DETAIL_PREDICTIONS
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -287,17 +289,28 @@ class PredictionOnQuestionSerializer(PredictionSerializer):
 
 class QuestionDetailSerializer(QuestionSerializer):
     predictions = PredictionOnQuestionSerializer(
-        many=True, read_only=True, source="current_predictions"
+        many=True,
+        read_only=True,
+        source="current_predictions",
+        help_text=(
+            f"The first {QUESTION_DETAIL_PREDICTIONS} current predictions by expert name; "
+            "prediction_count says how many there are, predictions_url pages through all."
+        ),
+    )
+    predictions_url = serializers.SerializerMethodField(
+        help_text="Every current prediction on this question, paged: /api/predictions/?question=ID."
     )
     reviews = ReviewSerializer(many=True, read_only=True, source="all_reviews")
     revisions = QuestionRevisionSerializer(many=True, read_only=True, source="all_revisions")
 
     class Meta(QuestionSerializer.Meta):
-        fields = [f for f in QuestionSerializer.Meta.fields if f != "prediction_count"] + [
-            "predictions",
+        fields = [*QuestionSerializer.Meta.fields, "predictions", "predictions_url"] + [
             "reviews",
             "revisions",
         ]
+
+    def get_predictions_url(self, question: Question) -> str:
+        return f"{reverse('api:prediction-list')}?question={question.pk}"
 
 
 @extend_schema_field(

@@ -8,8 +8,7 @@ List querysets join or prefetch what their serializers read: a fixed number of q
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_view
@@ -188,18 +187,6 @@ def topics_from(names: list[str]) -> list[Topic]:
     return [by_slug.get(n) or services.get_or_create_topic(name=n) for n in names]
 
 
-def current_prediction_count() -> Subquery:
-    counts = (
-        Prediction.objects.current()
-        .filter(question=OuterRef("pk"))
-        .order_by()
-        .values("question")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
-
-
 @extend_schema_view(**openapi.QUESTIONS)
 class QuestionViewSet(
     mixins.ListModelMixin,
@@ -217,7 +204,7 @@ class QuestionViewSet(
     def get_queryset(self) -> QuerySet:
         return (
             Question.objects.prefetch_related("topics")
-            .annotate(prediction_count=current_prediction_count())
+            .annotate(prediction_count=selectors.current_prediction_count())
             .order_by("deadline", "id")
         )
 

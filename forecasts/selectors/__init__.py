@@ -29,10 +29,14 @@ from forecasts.selectors.leaderboard_version import (
 from forecasts.selectors.records import (
     DetailsChange,
     ExpertRecord,
+    brier_over_time,
+    current_prediction_count,
     details_history,
+    expert_prediction_counts,
     expert_predictions,
     expert_record,
     question_detail,
+    question_predictions,
 )
 
 __all__ = [
@@ -51,10 +55,14 @@ __all__ = [
     "_tie_key_sql",  # tests/test_leaderboard_scale.py checks the tie key directly
     "bump_leaderboard_version",
     "details_history",
+    "brier_over_time",
+    "current_prediction_count",
+    "expert_prediction_counts",
     "expert_predictions",
     "expert_record",
     "leaderboard",
     "leaderboard_cache_key",
     "leaderboard_version",
     "question_detail",
+    "question_predictions",
 ]

@@ -8,7 +8,18 @@ predictions.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from forecasts.models import (
     DetailsRevision,
@@ -27,16 +38,6 @@ class ExpertRecord:
     expert: Expert
     overall: TrackRecord | None
     by_topic: list[TrackRecord]
-    predictions: list[Prediction]
-    brier_over_time: list[tuple[dt.date, float, int]]  # (resolved on, running mean Brier, n)
-
-    @property
-    def resolved(self) -> list[Prediction]:
-        return [p for p in self.predictions if p.question.is_settled]
-
-    @property
-    def pending(self) -> list[Prediction]:
-        return [p for p in self.predictions if not p.question.is_settled]
 
 
 @dataclass(frozen=True)
@@ -74,51 +75,131 @@ def _ledger_hash(kind: str) -> Subquery:
     return Subquery(entries.values("hash")[:1])
 
 
-def expert_predictions(expert: Expert) -> QuerySet:
-    """Current predictions with their question, source, score and ledger hash joined in."""
+SETTLED = (Question.Status.RESOLVED, Question.Status.ANNULLED)
+# At most this many points on the Brier-over-time chart: one per score up to here, beyond it
+# the running mean at the end of each day, thinned evenly (the last day always kept).
+BRIER_CHART_POINTS = 400
+
+
+def expert_predictions(expert: Expert, *, settled: bool | None = None) -> QuerySet:
+    """Current predictions, newest first, with their question, source, score and ledger hash
+    joined in; only those on settled (resolved or annulled) questions, or only the others."""
+    predictions = Prediction.objects.current().filter(expert=expert)
+    if settled is not None:
+        on_settled = Q(question__status__in=SETTLED)
+        predictions = predictions.filter(on_settled if settled else ~on_settled)
     return (
-        Prediction.objects.current()
-        .filter(expert=expert)
-        .annotate(ledger_hash=_ledger_hash(LedgerEntry.Kind.PREDICTION))
+        predictions.annotate(ledger_hash=_ledger_hash(LedgerEntry.Kind.PREDICTION))
         .select_related("question", "source", "score")
         .order_by("-made_on", "-id")
     )
 
 
+def expert_prediction_counts(expert: Expert) -> tuple[int, int]:
+    """(settled, open) current predictions of the expert, counted in one query."""
+    on_settled = Q(question__status__in=SETTLED)
+    counts = (
+        Prediction.objects.current()
+        .filter(expert=expert)
+        .aggregate(settled=Count("id", filter=on_settled), open=Count("id", filter=~on_settled))
+    )
+    return counts["settled"], counts["open"]
+
+
 def expert_record(expert: Expert) -> ExpertRecord:
+    """The expert's track records, overall and by topic (the predictions are paged apart)."""
     records = list(TrackRecord.objects.filter(expert=expert).select_related("topic"))
     overall = next((r for r in records if r.topic_id is None), None)
     by_topic = sorted((r for r in records if r.topic_id), key=lambda r: r.topic.name)
-    scores = PredictionScore.objects.filter(expert=expert).order_by("resolved_on", "question_id")
-    running, points = 0.0, []
-    for n, (day, brier) in enumerate(scores.values_list("resolved_on", "brier"), start=1):
-        running += brier
+    return ExpertRecord(expert, overall, by_topic)
+
+
+def brier_over_time(
+    expert: Expert, max_points: int = BRIER_CHART_POINTS
+) -> list[tuple[dt.date, float, int]]:
+    """(resolved on, running mean Brier, n) for the chart: at most `max_points` rows, read
+    in at most two queries whatever the number of scores."""
+    scores = PredictionScore.objects.filter(expert=expert)
+    first = list(
+        scores.order_by("resolved_on", "question_id").values_list("resolved_on", "brier")[
+            : max_points + 1
+        ]
+    )
+    if len(first) <= max_points:
+        running, points = 0.0, []
+        for n, (day, brier) in enumerate(first, start=1):
+            running += brier
+            points.append((day, running / n, n))
+        return points
+    days = (
+        scores.values_list("resolved_on")
+        .annotate(total=Sum("brier"), count=Count("id"))
+        .order_by("resolved_on")
+    )
+    running, n, points = 0.0, 0, []
+    for day, total, count in days:
+        running, n = running + total, n + count
         points.append((day, running / n, n))
-    return ExpertRecord(expert, overall, by_topic, list(expert_predictions(expert)), points)
+    if len(points) <= max_points:
+        return points
+    step = (len(points) - 1) / (max_points - 1)
+    return [points[round(i * step)] for i in range(max_points)]
 
 
-def question_detail(question_id: int) -> Question:
-    """A question with its topics, current predictions (expert, source, score), verdicts."""
+# The predictions a question's API detail nests; beyond them, /api/predictions/?question=<id>
+# pages through all of them (a question can gather thousands).
+QUESTION_DETAIL_PREDICTIONS = 100
+
+
+def current_prediction_count() -> Coalesce:
+    """Annotation: how many current predictions the question (OuterRef pk) has."""
+    counts = (
+        Prediction.objects.current()
+        .filter(question=OuterRef("pk"))
+        .order_by()
+        .values("question")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def question_predictions(question_id: int) -> QuerySet:
+    """A question's current predictions by expert name, with expert, source, score and ledger
+    hash joined in."""
     return (
-        Question.objects.prefetch_related(
-            "topics",
-            Prefetch(
-                "predictions",
-                queryset=Prediction.objects.current()
-                .annotate(ledger_hash=_ledger_hash(LedgerEntry.Kind.PREDICTION))
-                .select_related("expert", "source", "score")
-                .order_by("expert__name", "-made_on"),
-                to_attr="current_predictions",
-            ),
-            Prefetch(
-                "reviews",
-                queryset=Review.objects.annotate(ledger_hash=_ledger_hash(LedgerEntry.Kind.REVIEW))
-                .select_related("reviewer")
-                .order_by("round", "created_at"),
-                to_attr="all_reviews",
-            ),
-            Prefetch("revisions", to_attr="all_revisions"),
-        )
+        Prediction.objects.current()
+        .filter(question_id=question_id)
+        .annotate(ledger_hash=_ledger_hash(LedgerEntry.Kind.PREDICTION))
+        .select_related("expert", "source", "score")
+        .order_by("expert__name", "-made_on", "id")
+    )
+
+
+def question_detail(question_id: int, *, predictions: int | None = None) -> Question:
+    """A question with its topics, verdicts, revisions, its count of current predictions
+    (`prediction_count`) and the first `predictions` of them (`current_predictions`, in
+    question_predictions order; QUESTION_DETAIL_PREDICTIONS by default; none with 0: the page
+    pages through them itself)."""
+    if predictions is None:
+        predictions = QUESTION_DETAIL_PREDICTIONS
+    prefetches: list = [
+        "topics",
+        Prefetch(
+            "reviews",
+            queryset=Review.objects.annotate(ledger_hash=_ledger_hash(LedgerEntry.Kind.REVIEW))
+            .select_related("reviewer")
+            .order_by("round", "created_at"),
+            to_attr="all_reviews",
+        ),
+        Prefetch("revisions", to_attr="all_revisions"),
+    ]
+    if predictions:
+        shown = question_predictions(question_id)[:predictions]
+        prefetches.append(Prefetch("predictions", queryset=shown, to_attr="current_predictions"))
+    return (
+        Question.objects.prefetch_related(*prefetches)
+        .annotate(prediction_count=current_prediction_count())
         .select_related("created_by")
         .get(pk=question_id)
     )

@@ -1,6 +1,21 @@
 """Links for one paginated list on a page that may hold several (each with its own parameter)."""
 
+from functools import cached_property
+
+from django.core.paginator import Paginator
 from django.http import HttpRequest
+
+
+class CountedPaginator(Paginator):
+    """A Paginator told its count, for lists counted together in one query."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 def page_links(request: HttpRequest, param: str, page) -> dict:

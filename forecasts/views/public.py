@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -17,9 +19,11 @@ from django.utils import timezone
 from forecasts import selectors
 from forecasts.models import Expert, Prediction, Question, Topic
 from forecasts.views import charts
-from forecasts.views.pagination import page_links
+from forecasts.views.pagination import CountedPaginator, page_links
 
 MURPHY_MIN_N = 20  # SCORING.md: the decomposition is biased for small N, so pages hide it
+EXPERT_PAGE_SIZE = 50  # settled calls, and open ones, per page of an expert's record
+QUESTION_PAGE_SIZE = 50  # predictions per page of a question
 
 PERIODS = {"all": None, "12m": 365, "24m": 730}
 PERIOD_CHOICES = [
@@ -177,10 +181,19 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
 
 
 def expert_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The track record, then the settled and the open calls, each paged on its own: a
+    prolific pundit has thousands, and the page stays the same size."""
     expert = get_object_or_404(Expert, slug=slug)
     record = selectors.expert_record(expert)
     overall = record.overall
     calibration = overall.calibration if overall else []
+    settled_count, open_count = selectors.expert_prediction_counts(expert)
+    resolved = CountedPaginator(
+        selectors.expert_predictions(expert, settled=True), EXPERT_PAGE_SIZE, count=settled_count
+    ).get_page(request.GET.get("resolved_page"))
+    pending = CountedPaginator(
+        selectors.expert_predictions(expert, settled=False), EXPERT_PAGE_SIZE, count=open_count
+    ).get_page(request.GET.get("pending_page"))
     return render(
         request,
         "forecasts/expert_detail.html",
@@ -193,33 +206,42 @@ def expert_detail(request: HttpRequest, slug: str) -> HttpResponse:
             and overall.resolved_count >= MURPHY_MIN_N,
             "murphy_min_n": MURPHY_MIN_N,
             "calibration_chart": charts.calibration_chart(calibration),
-            "brier_chart": charts.brier_chart(record.brier_over_time),
-            "resolved": record.resolved,
-            "pending": record.pending,
+            "brier_chart": charts.brier_chart(selectors.brier_over_time(expert)),
+            "resolved": resolved,
+            "resolved_pages": page_links(request, "resolved_page", resolved),
+            "pending": pending,
+            "pending_pages": page_links(request, "pending_page", pending),
             "today": timezone.localdate(),
         },
     )
 
 
 def question_detail(request: HttpRequest, question_id: int) -> HttpResponse:
+    """The question, its predictions a page at a time (a popular question gathers thousands),
+    its verdicts and its history."""
     try:
-        question = selectors.question_detail(question_id)
+        question = selectors.question_detail(question_id, predictions=0)
     except Question.DoesNotExist:
         raise Http404("No such question.") from None
-    earlier_versions = (
-        Prediction.objects.filter(question=question, superseded_at__isnull=False)
-        .select_related("expert")
-        .order_by("expert__name", "made_on", "version")
+    predictions = Paginator(
+        selectors.question_predictions(question.pk), QUESTION_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    # Corrections are an editor's act, one at a time: few enough to list whole.
+    corrected = Prediction.objects.filter(question=question).filter(
+        Q(superseded_at__isnull=False) | Q(version__gt=1)
     )
     return render(
         request,
         "forecasts/question_detail.html",
         {
             "question": question,
-            "predictions": question.current_predictions,
+            "predictions": predictions,
+            "prediction_pages": page_links(request, "page", predictions),
             "reviews": question.all_reviews,
             "revisions": question.all_revisions,
-            "earlier_versions": list(earlier_versions),
+            "corrections": list(
+                corrected.select_related("expert").order_by("expert__name", "made_on", "version")
+            ),
             "topics": list(question.topics.all()),
         },
     )
