@@ -42,7 +42,9 @@ class SourceFilter(filters.FilterSet):
 
 
 class QuestionFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=Question.Status.choices)
+    # distinct=False: a column of the question itself, so no row can repeat; django-filter's
+    # default DISTINCT made PostgreSQL sort every matching row before the first page.
+    status = filters.MultipleChoiceFilter(choices=Question.Status.choices, distinct=False)
     outcome = filters.ChoiceFilter(choices=Question.Outcome.choices)
     topic = filters.ModelChoiceFilter(
         field_name="topics",
@@ -80,6 +82,7 @@ class PredictionFilter(filters.FilterSet):
         field_name="question__status",
         choices=Question.Status.choices,
         label="Status of the question.",
+        distinct=False,  # one question per prediction: nothing to deduplicate
     )
     basis = filters.ChoiceFilter(choices=Prediction.Basis.choices)
     made_on = filters.DateFromToRangeFilter(label="made_on_after / made_on_before (YYYY-MM-DD).")

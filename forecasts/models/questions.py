@@ -160,6 +160,13 @@ class Prediction(models.Model):
         indexes = [
             models.Index(fields=["question", "expert", "made_on"], name="prediction_q_expert_day"),
             models.Index(fields=["expert", "made_on"], name="prediction_expert_day"),
+            # The API's default order (Meta.ordering) over current predictions: a page of
+            # the newest without sorting a million rows (docs/benchmarks.md, the API list).
+            models.Index(
+                fields=["-made_on", "-id"],
+                condition=Q(superseded_at__isnull=True),
+                name="prediction_current_newest",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
