@@ -1,4 +1,5 @@
-"""The due sweep and the leaderboard read through their indexes (PostgreSQL plans).
+"""The due sweep, the leaderboard, the prediction list and feeds, and status filters read
+through their indexes (PostgreSQL plans).
 
 Test tables hold a handful of rows, and on a handful of rows a sequential scan is the right
 plan, so each test turns sequential scans off for its own transaction (SET LOCAL): the planner
@@ -12,7 +13,8 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from forecasts.models import PredictionScore, Question, TrackRecord
+from forecasts.feeds import LatestPredictionsFeed
+from forecasts.models import Prediction, PredictionScore, Question, TrackRecord
 from forecasts.services import create_expert, get_or_create_topic
 from forecasts.services.rebuild import recompute_track_records
 from forecasts.services.track_records import update_track_records
@@ -21,9 +23,13 @@ from tests.builders import forecast, make_question, resolve
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 
-def _plan(queryset) -> str:
+def _plan(queryset, *, sorted_by_index: bool = False) -> str:
+    """`sorted_by_index`: sorting off too, so the plan shows whether an index delivers the
+    order (with sorting off and no such index, a Sort node stays, at a prohibitive cost)."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        if sorted_by_index:
+            cursor.execute("SET LOCAL enable_sort = off")
     return queryset.explain()
 
 
@@ -102,3 +108,35 @@ def test_a_full_rebuild_leaves_statistics_for_the_planner(carol):
         )
         (n_distinct,) = [row[0] for row in cursor.fetchall()]  # 2 of 6 rows: 2 or -1/3
         assert n_distinct in (2, pytest.approx(-1 / 3, abs=1e-6))
+
+
+@pytest.fixture
+def listed(today):
+    expert = create_expert(name="Listed Expert")
+    for i in range(4):
+        question = make_question(f"Listed {i}?", deadline=today + dt.timedelta(days=30 + i))
+        forecast(expert, question, 0.4)
+    return expert
+
+
+def test_the_prediction_list_and_feed_take_their_first_page_from_an_index(listed):
+    from forecasts.api.views import PredictionViewSet
+
+    # The API's default order, newest first, over current predictions (what ?page=1 reads).
+    first_page = PredictionViewSet.queryset.current().order_by(*Prediction._meta.ordering)[:50]
+    plan = _plan(first_page, sorted_by_index=True)
+    assert "prediction_current_newest" in plan, plan
+    assert "Sort Key" not in plan, plan
+    # The feeds: newest recorded first.
+    plan = _plan(LatestPredictionsFeed().items(), sorted_by_index=True)
+    assert "Sort Key" not in plan, plan
+
+
+def test_a_status_filter_reads_the_status_index_without_deduplicating(listed):
+    from forecasts.api.filters import QuestionFilter
+
+    questions = QuestionFilter({"status": ["open"]}, queryset=Question.objects.all()).qs
+    plan = _plan(questions.order_by("deadline", "id")[:50])
+    assert "question_status_deadline" in plan, plan
+    assert "Unique" not in plan, plan
+    assert "HashAggregate" not in plan, plan

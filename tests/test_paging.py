@@ -65,7 +65,8 @@ def test_brier_chart_keeps_every_score_until_it_must_thin_them(carol):
     assert [n for _, _, n in every] == [1, 2, 3, 4, 5, 6]
     # All resolved today: past the limit, one point per day is one point.
     (today,) = selectors.brier_over_time(expert, max_points=3)
-    assert today[2] == 6 and today[1] == pytest.approx(every[-1][1])
+    assert today[2] == 6
+    assert today[1] == pytest.approx(every[-1][1])
 
     for n, score in enumerate(PredictionScore.objects.filter(expert=expert).order_by("id")):
         score.resolved_on = DAY0 + dt.timedelta(days=n)  # derived data: spread out by hand
