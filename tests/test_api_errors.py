@@ -130,3 +130,34 @@ def test_the_schema_and_its_page_are_served_without_a_cdn(db, throttle_rates):
     assert "<script" not in html
     assert "<style" not in html  # the CSP allows only our own files
     assert "cdn" not in html.lower()
+
+
+def test_every_read_answers_a_browser_with_the_browsable_page(
+    alice, carol, expert, question, throttle_rates
+):
+    """A person following an API link in a browser (Accept: text/html) gets DRF's browsable
+    page, not a server error: /api/leaderboard/ used to answer 500, the browsable page asking
+    a view with no queryset for one."""
+    from tests.builders import forecast, resolve
+
+    prediction = forecast(expert, question, 0.7)
+    resolve(question, "yes", carol)
+    paths = [
+        "/api/leaderboard/",
+        "/api/leaderboard/?min_resolved=1",
+        "/api/experts/",
+        f"/api/experts/{expert.slug}/",
+        "/api/questions/",
+        f"/api/questions/{question.pk}/",
+        "/api/predictions/",
+        f"/api/predictions/{prediction.pk}/",
+        "/api/reviews/",
+        "/api/track-records/",
+        "/api/topics/",
+        "/api/sources/",
+        "/api/auth/token/",
+    ]
+    for path in paths:
+        response = _as(alice).get(path, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+        assert response.status_code == 200, (path, response.status_code)
+        assert response["Content-Type"].startswith("text/html"), path
