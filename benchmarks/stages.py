@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from config.celery import app as celery_app
 from forecasts.models import Expert, PredictionScore, Question, ScoreSums, TrackRecord
@@ -171,4 +171,53 @@ def explain(sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-STAGES = {"rebuild": rebuild, "incremental": incremental, "sweep": sweep}
+def pages() -> dict:
+    """(p) Pages and API reads at the database's extremes, in-process (Django's test client,
+    DEBUG off, the cache cleared before each request, so every page is rendered): the most
+    prolific expert's page and detail, the busiest question's, and the first page of the big
+    lists. Median of 5 after one untimed request each."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["*"]
+    static = "django.contrib.staticfiles.storage.StaticFilesStorage"  # no collectstatic here
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": static}}
+    current = Count("predictions", filter=Q(predictions__superseded_at__isnull=True))
+    expert = Expert.objects.annotate(n=current).order_by("-n", "pk").first()
+    question = Question.objects.annotate(n=current).order_by("-n", "pk").first()
+    paths = [
+        "/",
+        f"/experts/{expert.slug}/",
+        f"/questions/{question.pk}/",
+        "/api/leaderboard/",
+        f"/api/experts/{expert.slug}/",
+        f"/api/questions/{question.pk}/",
+        "/api/predictions/",
+        "/api/questions/?status=due",
+        f"/api/predictions/?expert={expert.slug}",
+        "/api/feeds/predictions/",
+    ]
+    client, timings = Client(), {}
+    for path in paths:
+        accept = "application/json" if path.startswith("/api/") else "text/html"
+        runs = []
+        for _ in range(6):
+            cache.clear()
+            started = time.perf_counter()
+            response = client.get(path, secure=True, headers={"accept": accept})
+            runs.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path} answered {response.status_code}")
+        timings[path] = {"ms": sorted(runs[1:])[2], "kb": len(response.content) / 1024}
+    worst = max(timings, key=lambda path: timings[path]["ms"])
+    return {
+        "expert_predictions": expert.n,
+        "question_predictions": question.n,
+        "timings": timings,
+        "worst_path": worst,
+        "worst_ms": timings[worst]["ms"],
+    }
+
+
+STAGES = {"rebuild": rebuild, "incremental": incremental, "sweep": sweep, "pages": pages}

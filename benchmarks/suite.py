@@ -177,6 +177,24 @@ def _server_env(url: str, var_dir: str) -> dict:
     )
 
 
+def bench_pages(run: Run, url: str) -> None:
+    run.say("(p) pages and API reads at the extremes ...")
+    r = stage(url, "pages")
+    run.details["pages"] = r
+    run.rows.append(
+        Row(
+            "p",
+            f"the slowest of {len(r['timings'])} pages and API reads, uncached: the expert with "
+            f"the most predictions ({r['expert_predictions']:,}), the busiest question "
+            f"({r['question_predictions']:,}), the big lists' first pages",
+            f"{r['worst_ms']:.0f} ms ({r['worst_path'].split('?')[0]}); every figure under "
+            "Raw figures",
+            "—",
+            None,
+        )
+    )
+
+
 def bench_http(run: Run, url: str) -> None:
     run.say("(c) leaderboard under load ...")
     var_dir = tempfile.mkdtemp(prefix="bench-var-")
@@ -345,7 +363,7 @@ def run_suite(
     box["postgres"] = postgres_version(base_url)
     run.details["machine"] = box
     run.details["sizes"] = run.sizes.__dict__
-    wanted = only or {"a", "b", "c", "d", "e"}
+    wanted = only or {"a", "b", "c", "p", "d", "e"}
     url = bench_data(run) if wanted - {"d"} else ""
     if url:
         settle(url, run.say)
@@ -357,6 +375,8 @@ def run_suite(
         bench_incremental(run, url)
     if "c" in wanted:
         bench_http(run, url)
+    if "p" in wanted:
+        bench_pages(run, url)
     if "e" in wanted:
         bench_import(run, url)
     if "d" in wanted:

@@ -17,7 +17,7 @@ import pytest
 pytestmark = pytest.mark.postgres
 
 ROOT = Path(__file__).resolve().parent.parent
-ROWS = ("gen", "a", "b", "b′", "c0", "c1", "c2", "e", "d")
+ROWS = ("gen", "a", "b", "b′", "c0", "c1", "c2", "p", "e", "d")
 
 
 def _drop(url: str, names: list[str]) -> None:
