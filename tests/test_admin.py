@@ -432,3 +432,23 @@ def test_preview_is_for_staff_only(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", ["expert", "question"])
+def test_prediction_counts_link_to_exactly_those_predictions(editor, prediction, name):
+    from tests.builders import forecast, make_question
+
+    someone = services.create_expert(name="Someone Else")
+    forecast(someone, make_question("Will another thing?"), 0.3)
+    forecast(prediction.expert, make_question("Will a third thing?"), 0.6)
+    owner = getattr(prediction, name)
+    listing = editor.get(reverse(f"admin:forecasts_{name}_changelist")).content.decode()
+    link = f"?{name}__id__exact={owner.pk}"
+    expected = Prediction.objects.current().filter(**{name: owner}).count()
+    assert f'{link}">{expected}</a>' in listing
+
+    narrowed = editor.get(reverse("admin:forecasts_prediction_changelist") + link)
+    assert narrowed.status_code == 200
+    assert list(narrowed.context["cl"].result_list) == list(
+        Prediction.objects.filter(**{name: owner}).order_by("-id")
+    )

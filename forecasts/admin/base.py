@@ -17,6 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from forecasts import selectors
 
 
 class ServiceModelForm(forms.ModelForm):
@@ -132,18 +136,19 @@ class ViewOnlyAdmin(admin.ModelAdmin):
 
 
 class CurrentPredictionCountMixin:
-    """A sortable "predictions" column counting current (not superseded) versions only."""
+    """A sortable "predictions" column counting current (not superseded) versions only,
+    counted for the rows on the page (selectors.current_prediction_count)."""
 
     ordering: ClassVar[list[str]]
+    prediction_owner: ClassVar[str]  # Prediction's foreign key to this model
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        current = models.Q(predictions__superseded_at__isnull=True)
-        return (
-            super()  # type: ignore[misc]
-            .get_queryset(request)
-            .annotate(current_predictions=models.Count("predictions", filter=current))
-        )
+        count = selectors.current_prediction_count(self.prediction_owner)
+        return super().get_queryset(request).annotate(current_predictions=count)  # type: ignore[misc]
 
     @admin.display(description="predictions", ordering="current_predictions")
-    def prediction_count(self, obj: models.Model) -> int:
-        return obj.current_predictions  # type: ignore[attr-defined]
+    def prediction_count(self, obj: models.Model) -> str:
+        """The count, linked to the prediction list narrowed to this row's predictions."""
+        changelist = reverse("admin:forecasts_prediction_changelist")
+        query = f"{self.prediction_owner}__id__exact={obj.pk}"
+        return format_html('<a href="{}?{}">{}</a>', changelist, query, obj.current_predictions)  # type: ignore[attr-defined]

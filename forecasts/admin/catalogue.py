@@ -99,7 +99,8 @@ class ExpertAdmin(CurrentPredictionCountMixin, VersionedDetailsAdmin, ServiceMod
     change_form = ExpertChangeForm
     list_display = ["name", "affiliation", "slug", "prediction_count"]
     search_fields = ["name", "affiliation"]
-    ordering = ["name", "id"]  # kept explicitly: Meta.ordering is dropped by the count
+    ordering = ["name", "id"]
+    prediction_owner = "expert"
 
     def get_fields(self, request: HttpRequest, obj: Expert | None = None) -> list[str]:
         fields = ["name", "affiliation", "bio", "links"]

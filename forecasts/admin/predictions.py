@@ -75,10 +75,12 @@ class PredictionAdmin(ServiceModelAdmin):
         "version",
         "is_current",
     ]
+    # No filter by expert: one link per expert with predictions is thousands of links (and
+    # a DISTINCT over every prediction) per page. Search finds an expert's predictions, and
+    # the counts in the expert and question lists link to them (?expert__id__exact=ID).
     list_filter = [
         "question__status",
         "question__topics",
-        ("expert", admin.RelatedOnlyFieldListFilter),
         QuestionDeadlinePassedFilter,
         "basis",
         VersionStateFilter,
@@ -86,6 +88,9 @@ class PredictionAdmin(ServiceModelAdmin):
     list_select_related = ["expert", "question", "source"]
     search_fields = ["expert__name", "question__title", "quote"]
     date_hierarchy = "made_on"
+    # Newest logged first, which the primary key serves: the model's order (date said, over
+    # every version) sorted the whole table for each page (1.2 s at 1,000,000 predictions).
+    ordering = ["-id"]
 
     class Media:
         js = ["forecasts/admin/probability_preview.js"]

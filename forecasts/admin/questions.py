@@ -142,7 +142,8 @@ class QuestionAdmin(CurrentPredictionCountMixin, ServiceModelAdmin):
     list_filter = ["status", "topics", DeadlinePassedFilter]
     search_fields = ["title", "resolution_criteria"]
     date_hierarchy = "deadline"
-    ordering = ["deadline", "id"]  # kept explicitly: Meta.ordering is dropped by the count
+    ordering = ["deadline", "id"]
+    prediction_owner = "question"
     readonly_fields = STATE
 
     def get_fieldsets(self, request: HttpRequest, obj: Question | None = None) -> list:

@@ -151,13 +151,15 @@ def brier_over_time(
 QUESTION_DETAIL_PREDICTIONS = 100
 
 
-def current_prediction_count() -> Coalesce:
-    """Annotation: how many current predictions the question (OuterRef pk) has."""
+def current_prediction_count(owner: str = "question") -> Coalesce:
+    """Annotation: how many current predictions the question (or, with owner="expert", the
+    expert) of OuterRef pk has. A correlated count: computed for the rows shown, where a join
+    and GROUP BY counted every prediction before a page of 50 was cut."""
     counts = (
         Prediction.objects.current()
-        .filter(question=OuterRef("pk"))
+        .filter(**{owner: OuterRef("pk")})
         .order_by()
-        .values("question")
+        .values(owner)
         .annotate(n=Count("id"))
         .values("n")
     )
