@@ -137,6 +137,8 @@ def test_a_status_filter_reads_the_status_index_without_deduplicating(listed):
 
     questions = QuestionFilter({"status": ["open"]}, queryset=Question.objects.all()).qs
     plan = _plan(questions.order_by("deadline", "id")[:50])
-    assert "question_status_deadline" in plan, plan
+    # Either status index will do (which one depends on the statistics of the moment); what
+    # matters is that the rows are read through one and not deduplicated.
+    assert "question_status_" in plan, plan
     assert "Unique" not in plan, plan
     assert "HashAggregate" not in plan, plan
