@@ -175,7 +175,7 @@ def pages() -> dict:
     """(p) Pages and API reads at the database's extremes, in-process (Django's test client,
     DEBUG off, the cache cleared before each request, so every page is rendered): the most
     prolific expert's page and detail, the busiest question's, and the first page of the big
-    lists. Median of 5 after one untimed request each."""
+    lists, and the admin lists editors work in. Median of 5 after one untimed request each."""
     from django.core.cache import cache
     from django.test import Client
 
@@ -197,8 +197,15 @@ def pages() -> dict:
         "/api/questions/?status=due",
         f"/api/predictions/?expert={expert.slug}",
         "/api/feeds/predictions/",
+        "/admin/forecasts/prediction/",
+        "/admin/forecasts/question/",
+        "/admin/forecasts/expert/",
     ]
     client, timings = Client(), {}
+    editor = get_user_model().objects.filter(is_superuser=True).first()
+    if editor is None:
+        editor = get_user_model().objects.create_superuser("bench-admin", "a@example.org", None)
+    client.force_login(editor)  # the admin lists are an editor's pages; the others are public
     for path in paths:
         accept = "application/json" if path.startswith("/api/") else "text/html"
         runs = []
