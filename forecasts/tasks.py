@@ -75,17 +75,22 @@ def mark_due_questions(self) -> dict:
 def send_review_reminders(self) -> dict:
     """One reminder pass: at most one digest per recipient. Past REMINDER_DELIVERY_CHUNK
     recipients, the other chunks go to deliver_review_reminders tasks on this task's queue,
-    enqueued before this one starts sending so that other email workers start at once."""
+    enqueued before this one starts sending so that other email workers start at once.
+
+    Only the first attempt hands chunks off: a retry (the first chunk's mail server refused)
+    redelivers the first chunk, and the handed-off tasks retry on their own; handing off
+    again on every retry queued up to one more copy of each chunk per retry."""
     now = timezone.now()
     chunks = reminders.plan_reminder_pass(now=now, chunk=settings.REMINDER_DELIVERY_CHUNK)
     queue = (self.request.delivery_info or {}).get("routing_key")
-    for chunk in chunks[1:]:
+    handed_off = chunks[1:] if not self.request.retries else []
+    for chunk in handed_off:
         transaction.on_commit(partial(deliver_review_reminders.apply_async, [chunk], queue=queue))
     report = reminders.deliver_reminders(now=now, recipient_ids=chunks[0] if chunks else [])
     return {
         "digests": report.digests_sent,
         "rows": report.rows_sent,
-        "handed_off": sum(len(chunk) for chunk in chunks[1:]),
+        "handed_off": sum(len(chunk) for chunk in handed_off),
     }
 
 

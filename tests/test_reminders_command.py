@@ -52,3 +52,23 @@ def test_a_pass_past_the_chunk_size_hands_the_rest_to_delivery_tasks(
     assert again == {"digests": 0, "rows": 0, "handed_off": 0}
     assert handed == []
     assert len(mail.outbox) == 5
+
+
+def test_a_retried_pass_does_not_hand_the_chunks_off_again(
+    settings, django_capture_on_commit_callbacks
+):
+    from forecasts import tasks
+
+    settings.REMINDER_DELIVERY_CHUNK = 2
+    for i in range(5):
+        _user(f"retry{i}", "Reviewers")
+        past_question(f"Will gate {i} open?")
+    tasks.mark_due_questions.delay().get()
+
+    # As after a failed first attempt: the handed-off tasks exist already, so a retry only
+    # delivers its own chunk (and the next beat pass plans whatever is still unsent).
+    with django_capture_on_commit_callbacks(execute=True) as handed:
+        retried = tasks.send_review_reminders.apply(retries=1).get()
+    assert retried == {"digests": 2, "rows": 2, "handed_off": 0}
+    assert handed == []
+    assert len(mail.outbox) == 2

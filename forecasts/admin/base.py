@@ -150,5 +150,5 @@ class CurrentPredictionCountMixin:
     def prediction_count(self, obj: models.Model) -> str:
         """The count, linked to the prediction list narrowed to this row's predictions."""
         changelist = reverse("admin:forecasts_prediction_changelist")
-        query = f"{self.prediction_owner}__id__exact={obj.pk}"
+        query = f"{self.prediction_owner}__id__exact={obj.pk}&version_state=current"
         return format_html('<a href="{}?{}">{}</a>', changelist, query, obj.current_predictions)  # type: ignore[attr-defined]

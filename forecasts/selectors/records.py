@@ -142,6 +142,8 @@ def brier_over_time(
         points.append((day, running / n, n))
     if len(points) <= max_points:
         return points
+    if max_points < 2:
+        return points[-max_points:]  # the whole record, or nothing
     step = (len(points) - 1) / (max_points - 1)
     return [points[round(i * step)] for i in range(max_points)]
 

@@ -21,7 +21,12 @@ def write_rows(
     """Append rows (tuples in `columns` order) to `table`; returns how many were written.
 
     `rows` must not read from the database while it is consumed: the connection is busy with
-    the COPY until the last row.
+    the COPY until the last row. On PostgreSQL the COPY is binary, so each value must be of
+    its column's Python type, as the database returns it: int for integer columns, float (or
+    int) for floats, str for text, date and aware datetime objects, bool for booleans, JSON
+    text or Jsonb for JSON; text COPY used to cast a "2026-01-01" or a "1" on the server,
+    binary COPY refuses them with a TypeError here (or, for a str in a bool column, reads any
+    non-empty text as true).
     """
     count = 0
     with connection.cursor() as cursor:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -223,8 +222,10 @@ def question_detail(request: HttpRequest, question_id: int) -> HttpResponse:
         question = selectors.question_detail(question_id, predictions=0)
     except Question.DoesNotExist:
         raise Http404("No such question.") from None
-    predictions = Paginator(
-        selectors.question_predictions(question.pk), QUESTION_PAGE_SIZE
+    predictions = CountedPaginator(
+        selectors.question_predictions(question.pk),
+        QUESTION_PAGE_SIZE,
+        count=question.prediction_count,  # counted with the question, in the same query
     ).get_page(request.GET.get("page"))
     # Corrections are an editor's act, one at a time: few enough to list whole.
     corrected = Prediction.objects.filter(question=question).filter(
