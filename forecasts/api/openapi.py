@@ -9,6 +9,7 @@ applies its entry with @extend_schema_view(**openapi.NAME), each extra action wi
 from drf_spectacular.utils import extend_schema
 
 from forecasts.api import examples as ex
+from forecasts.api import inputs
 from forecasts.api import serializers as s
 
 EXPERT_WRITE = [
@@ -136,7 +137,7 @@ SOURCES = {
         examples=[ex.response("A source", ex.SOURCE)],
     ),
     "create": extend_schema(
-        request=s.SourceWriteSerializer,
+        request=inputs.SourceWriteSerializer,
         responses={201: s.SourceSerializer, 200: s.SourceSerializer},
         description="Adds a source: 201. A source with a known URL (or title and outlet) is "
         "returned as it is: 200, so posting twice is safe. `text` keeps the article's text for "
@@ -148,13 +149,13 @@ SOURCES = {
         ],
     ),
     "update": extend_schema(
-        request=s.SourceWriteSerializer,
+        request=inputs.SourceWriteSerializer,
         description="Replaces a source's details (kind, title, outlet, via, URL, date, text). "
         "Editors only (403 otherwise); 400 names the fields to fix, 404 an unknown id.",
         examples=[*SOURCE_WRITE, ex.response("Updated", ex.SOURCE)],
     ),
     "partial_update": extend_schema(
-        request=s.SourceWriteSerializer,
+        request=inputs.SourceWriteSerializer,
         description="Changes only the fields sent, e.g. the publication date. Editors only "
         "(403 otherwise); 400 names the fields to fix, 404 an unknown id.",
         examples=[
@@ -262,7 +263,7 @@ QUESTIONS = {
         ],
     ),
     "create": extend_schema(
-        request=s.QuestionCreateSerializer,
+        request=inputs.QuestionCreateSerializer,
         responses={201: s.QuestionDetailSerializer},
         description="Adds a question that resolves YES or NO by its deadline. `topics` are "
         "slugs or names; an unknown name creates the topic. Editors only (403 otherwise); a "
@@ -280,7 +281,7 @@ QUESTIONS = {
         ],
     ),
     "update": extend_schema(
-        request=s.QuestionUpdateSerializer,
+        request=inputs.QuestionUpdateSerializer,
         responses=s.QuestionDetailSerializer,
         description="Changes a question's terms (title, criteria, deadline): a numbered "
         "revision that needs a `reason`; topics and the consensus figure change without one. "
@@ -296,7 +297,7 @@ QUESTIONS = {
         ],
     ),
     "partial_update": extend_schema(
-        request=s.QuestionUpdateSerializer,
+        request=inputs.QuestionUpdateSerializer,
         responses=s.QuestionDetailSerializer,
         description="Changes only the fields sent; a change of terms needs a `reason` and "
         "makes a numbered revision. Editors only (403 otherwise). A 400 means no reason, a "
@@ -314,7 +315,7 @@ QUESTIONS = {
 }
 
 RESOLVE = extend_schema(
-    request=s.ResolveSerializer,
+    request=inputs.ResolveSerializer,
     responses={201: s.QuestionDetailSerializer},
     description="A reviewer's verdict (admins: a re-resolution with `reason`). The question "
     "resolves when enough reviewers agree; answers with the question's new state. "
@@ -376,7 +377,7 @@ PREDICTIONS = {
         ],
     ),
     "create": extend_schema(
-        request=s.PredictionCreateSerializer,
+        request=inputs.PredictionCreateSerializer,
         responses={201: s.PredictionDetailSerializer},
         description="Records a prediction: an expert (slug), a question (`question` id, or "
         "`new_question` to create it too), the probability of YES as a number (0.7), a "
@@ -434,7 +435,7 @@ PREDICTIONS = {
 }
 
 CORRECTIONS = extend_schema(
-    request=s.CorrectionSerializer,
+    request=inputs.CorrectionSerializer,
     responses={201: s.PredictionDetailSerializer},
     description="Corrects a published prediction: a new version with the fields that "
     "change and a `reason`; the old version stays in the history. Editors only: anyone "

@@ -1,10 +1,9 @@
-"""Shapes of the record: experts, sources, topics, questions, predictions and verdicts.
+"""Shapes of the record: experts, sources, topics, questions, predictions and verdicts, as
+the API answers with them (request bodies of writes are in inputs.py).
 
 Serializers only shape and check input types; every write is a call to a service in views.py,
 so the API and the admin keep the same integrity rules.
 """
-
-from typing import Any
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -78,27 +77,6 @@ class SourceSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class SourceWriteSerializer(serializers.ModelSerializer):
-    title = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    text = serializers.CharField(
-        required=False, allow_blank=True, write_only=True, help_text="The article text, kept."
-    )
-    reason = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, max_length=500, help_text=REASON_HELP
-    )
-
-    class Meta:
-        model = Source
-        fields = ["kind", "title", "outlet", "via", "url", "published_on", "text", "reason"]
-        # A known URL returns the existing source (get_or_create_source), not an error.
-        extra_kwargs = {"url": {"validators": []}}
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if self.instance is None and not attrs.get("title") and not attrs.get("url"):
-            raise serializers.ValidationError({"title": "A source needs a title or a URL."})
-        return attrs
-
-
 class SourceRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
@@ -137,64 +115,6 @@ class QuestionSerializer(serializers.ModelSerializer):
             "prediction_count",
             "created_at",
         ]
-
-
-class TopicNamesField(serializers.ListField):
-    """Topics by slug or by name; an unknown name creates the topic (get_or_create_topic)."""
-
-    child = serializers.CharField(max_length=120)
-
-
-class QuestionCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=500, help_text="Phrased so it resolves YES or NO.")
-    resolution_criteria = serializers.CharField(
-        help_text="What counts as YES, what as NO, what annuls it."
-    )
-    deadline = serializers.DateField()
-    topics = TopicNamesField(required=False, default=list)
-    consensus_probability = serializers.FloatField(
-        required=False, allow_null=True, default=None, min_value=0, max_value=1
-    )
-    consensus_source = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, default=""
-    )
-
-
-class QuestionUpdateSerializer(serializers.Serializer):
-    """A change of terms is a numbered revision and needs a reason (services.update_question)."""
-
-    title = serializers.CharField(max_length=500, required=False)
-    resolution_criteria = serializers.CharField(required=False)
-    deadline = serializers.DateField(required=False)
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Why the terms change; kept."
-    )
-    topics = TopicNamesField(required=False)
-    consensus_probability = serializers.FloatField(
-        required=False, allow_null=True, min_value=0, max_value=1
-    )
-    consensus_source = serializers.CharField(max_length=500, required=False, allow_blank=True)
-
-
-class ResolveSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(
-        choices=Question.Outcome.choices,
-        error_messages={"invalid_choice": '"{input}" is not an outcome: use yes, no or annulled.'},
-    )
-    evidence_url = serializers.URLField(
-        max_length=1000,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Required for yes and no: where the outcome can be checked.",
-    )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Admins re-resolving a settled question: why (kept with the verdict).",
-    )
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -311,88 +231,6 @@ class QuestionDetailSerializer(QuestionSerializer):
 
     def get_predictions_url(self, question: Question) -> str:
         return f"{reverse('api:prediction-list')}?question={question.pk}"
-
-
-@extend_schema_field(
-    {
-        "oneOf": [
-            {"type": "number", "minimum": 0, "maximum": 1},
-            {"type": "string", "minLength": 1},
-        ],
-        "description": 'A number in [0, 1], a percentage ("70%") or a phrase ("is confident").',
-        "example": "70%",
-    }
-)
-class ProbabilityInputField(serializers.Field):
-    """Passes what the editor typed to services.parse_probability_input unchanged."""
-
-    def to_internal_value(self, data: Any) -> float | str:
-        if isinstance(data, bool) or not isinstance(data, int | float | str):
-            raise serializers.ValidationError('Give a number (0.7), a percentage ("70%") or words.')
-        return data
-
-    def to_representation(self, value: Any) -> Any:
-        return value
-
-
-class PredictionCreateSerializer(serializers.Serializer):
-    expert = serializers.SlugRelatedField(slug_field="slug", queryset=Expert.objects.all())
-    question = serializers.PrimaryKeyRelatedField(
-        queryset=Question.objects.all(),
-        required=False,
-        help_text="An existing question's id; or give `new_question` instead.",
-    )
-    new_question = QuestionCreateSerializer(
-        required=False, help_text="Creates the question together with the prediction."
-    )
-    probability = ProbabilityInputField()
-    made_on = serializers.DateField()
-    source = serializers.PrimaryKeyRelatedField(
-        queryset=Source.objects.all(), required=False, allow_null=True, default=None
-    )
-    source_url = serializers.SlugRelatedField(
-        slug_field="url",
-        queryset=Source.objects.exclude(url=""),
-        required=False,
-        help_text="The source by its URL, instead of `source` (its id).",
-        error_messages={"does_not_exist": "No source has this URL: POST /api/sources/ first."},
-    )
-    quote = serializers.CharField(required=False, allow_blank=True, default="")
-    phrase = serializers.CharField(
-        max_length=200,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="The words used, when the number came from them.",
-    )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if ("question" in attrs) == ("new_question" in attrs):
-            raise serializers.ValidationError(
-                {"question": "Give either `question` (an id) or `new_question`, not both."}
-            )
-        if "source_url" in attrs:
-            if attrs["source"] is not None:
-                raise serializers.ValidationError({"source": "Give `source` or `source_url`."})
-            attrs["source"] = attrs.pop("source_url")
-        return attrs
-
-
-class CorrectionSerializer(serializers.Serializer):
-    """The fields that change, and why. Unnamed fields keep their published value."""
-
-    reason = serializers.CharField(help_text="Why the record is corrected; kept in the history.")
-    probability = ProbabilityInputField(required=False)
-    phrase = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    made_on = serializers.DateField(required=False)
-    expert = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Expert.objects.all(), required=False
-    )
-    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all(), required=False)
-    source = serializers.PrimaryKeyRelatedField(
-        queryset=Source.objects.all(), required=False, allow_null=True
-    )
-    quote = serializers.CharField(required=False, allow_blank=True)
 
 
 class PredictionVersionSerializer(serializers.ModelSerializer):

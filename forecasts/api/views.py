@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from forecasts import selectors, services
-from forecasts.api import openapi
+from forecasts.api import inputs, openapi
 from forecasts.api import serializers as s
 from forecasts.api.filters import (
     ExpertFilter,
@@ -137,7 +137,7 @@ class SourceViewSet(
     ordering_fields = ["published_on", "created_at"]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = self._valid(s.SourceWriteSerializer(data=request.data))
+        data = self._valid(inputs.SourceWriteSerializer(data=request.data))
         data = {k: v for k, v in data.items() if k != "reason"}  # for updates only
         started = timezone.now()
         source = services.get_or_create_source(**{"title": "", **data})
@@ -150,7 +150,7 @@ class SourceViewSet(
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         source = self.get_object()
         partial = kwargs.get("partial", False)
-        writer = s.SourceWriteSerializer(source, data=request.data, partial=partial)
+        writer = inputs.SourceWriteSerializer(source, data=request.data, partial=partial)
         writer.is_valid(raise_exception=True)
         data = dict(writer.validated_data)
         reason = data.pop("reason", "")
@@ -224,7 +224,7 @@ class QuestionViewSet(
         return Response(s.QuestionDetailSerializer(self.get_object()).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        writer = s.QuestionCreateSerializer(data=request.data)
+        writer = inputs.QuestionCreateSerializer(data=request.data)
         writer.is_valid(raise_exception=True)
         with transaction.atomic():
             data = dict(writer.validated_data)
@@ -234,7 +234,7 @@ class QuestionViewSet(
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         question = self.get_object()
-        writer = s.QuestionUpdateSerializer(data=request.data)
+        writer = inputs.QuestionUpdateSerializer(data=request.data)
         writer.is_valid(raise_exception=True)
         data = writer.validated_data
         with transaction.atomic():
@@ -261,7 +261,7 @@ class QuestionViewSet(
     @action(detail=True, methods=["post"], permission_classes=[IsReviewer])
     def resolve(self, request: Request, pk: str) -> Response:
         question = self.get_object()
-        verdict = s.ResolveSerializer(data=request.data)
+        verdict = inputs.ResolveSerializer(data=request.data)
         verdict.is_valid(raise_exception=True)
         reviews.submit_verdict(question=question, reviewer=request.user, **verdict.validated_data)
         return self._detail(question, status.HTTP_201_CREATED)
@@ -289,7 +289,7 @@ class PredictionViewSet(
         return super().http_method_not_allowed(request, *args, **kwargs)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        writer = s.PredictionCreateSerializer(data=request.data)
+        writer = inputs.PredictionCreateSerializer(data=request.data)
         writer.is_valid(raise_exception=True)
         data = dict(writer.validated_data)
         with transaction.atomic():
@@ -304,7 +304,7 @@ class PredictionViewSet(
     @action(detail=True, methods=["post"], permission_classes=[CanCorrectPredictions])
     def corrections(self, request: Request, pk: str) -> Response:
         prediction = self.get_object()
-        writer = s.CorrectionSerializer(data=request.data)
+        writer = inputs.CorrectionSerializer(data=request.data)
         writer.is_valid(raise_exception=True)
         changes = dict(writer.validated_data)
         corrected = services.correct_prediction(
