@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from forecasts import selectors, services
-from forecasts.api import inputs, openapi
+from forecasts.api import inputs, openapi, openapi_records
 from forecasts.api import serializers as s
 from forecasts.api.filters import (
     ExpertFilter,
@@ -187,7 +187,7 @@ def topics_from(names: list[str]) -> list[Topic]:
     return [by_slug.get(n) or services.get_or_create_topic(name=n) for n in names]
 
 
-@extend_schema_view(**openapi.QUESTIONS)
+@extend_schema_view(**openapi_records.QUESTIONS)
 class QuestionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -257,7 +257,7 @@ class QuestionViewSet(
                 question.save(update_fields=context)
         return self._detail(question)
 
-    @openapi.RESOLVE
+    @openapi_records.RESOLVE
     @action(detail=True, methods=["post"], permission_classes=[IsReviewer])
     def resolve(self, request: Request, pk: str) -> Response:
         question = self.get_object()
@@ -270,7 +270,7 @@ class QuestionViewSet(
 # --- Predictions and verdicts -------------------------------------------------------------
 
 
-@extend_schema_view(**openapi.PREDICTIONS)
+@extend_schema_view(**openapi_records.PREDICTIONS)
 class PredictionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, LedgerViewSet
 ):
@@ -300,7 +300,7 @@ class PredictionViewSet(
             prediction = services.record_prediction(**data, recorded_by=request.user)
         return self._detail(prediction, status.HTTP_201_CREATED)
 
-    @openapi.CORRECTIONS
+    @openapi_records.CORRECTIONS
     @action(detail=True, methods=["post"], permission_classes=[CanCorrectPredictions])
     def corrections(self, request: Request, pk: str) -> Response:
         prediction = self.get_object()
@@ -320,7 +320,7 @@ class PredictionViewSet(
         return Response(s.PredictionDetailSerializer(fresh).data, status=code)
 
 
-@extend_schema_view(**openapi.REVIEWS)
+@extend_schema_view(**openapi_records.REVIEWS)
 class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSet):
     """Every verdict ever given, each round kept."""
 
