@@ -9,6 +9,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Count, Q
 
@@ -99,6 +100,14 @@ def rebuild() -> dict:
     }
 
 
+def _admin() -> AbstractBaseUser:
+    """An admin of the bench database (the generator makes none): resolves, logs in."""
+    admin = get_user_model().objects.filter(is_superuser=True).first()
+    if admin is None:
+        admin = get_user_model().objects.create_superuser("bench-admin", "a@example.org", None)
+    return admin
+
+
 def _sample_experts(prolific: bool, count: int = 20, seed: int = 7) -> list[Expert]:
     experts = Expert.objects.annotate(n=Count("scores"))
     if prolific:
@@ -111,9 +120,7 @@ def incremental() -> dict:
     """(b) Resolve a question with 20 predictions; the track-record update runs inline (eager
     Celery), so the time is the resolution, its scoring and the 20 experts' record rebuilds."""
     celery_app.conf.task_always_eager = True
-    admin = get_user_model().objects.filter(is_superuser=True).first()
-    if admin is None:
-        admin = get_user_model().objects.create_superuser("bench-admin", "a@example.org", None)
+    admin = _admin()
     today = dt.date.today()
     results = {}
     # Untimed, first: one resolution warms the process (URLValidator's regex, Celery's eager
@@ -202,10 +209,7 @@ def pages() -> dict:
         "/admin/forecasts/expert/",
     ]
     client, timings = Client(), {}
-    editor = get_user_model().objects.filter(is_superuser=True).first()
-    if editor is None:
-        editor = get_user_model().objects.create_superuser("bench-admin", "a@example.org", None)
-    client.force_login(editor)  # the admin lists are an editor's pages; the others are public
+    client.force_login(_admin())  # the admin lists are an editor's pages; the others are public
     for path in paths:
         accept = "application/json" if path.startswith("/api/") else "text/html"
         runs = []

@@ -76,6 +76,7 @@ def _ledger_hash(kind: str) -> Subquery:
 
 
 SETTLED = (Question.Status.RESOLVED, Question.Status.ANNULLED)
+ON_SETTLED = Q(question__status__in=SETTLED)  # a prediction whose question is settled
 # At most this many points on the Brier-over-time chart: one per score up to here, beyond it
 # the running mean at the end of each day, thinned evenly (the last day always kept).
 BRIER_CHART_POINTS = 400
@@ -86,8 +87,7 @@ def expert_predictions(expert: Expert, *, settled: bool | None = None) -> QueryS
     joined in; only those on settled (resolved or annulled) questions, or only the others."""
     predictions = Prediction.objects.current().filter(expert=expert)
     if settled is not None:
-        on_settled = Q(question__status__in=SETTLED)
-        predictions = predictions.filter(on_settled if settled else ~on_settled)
+        predictions = predictions.filter(ON_SETTLED if settled else ~ON_SETTLED)
     return (
         predictions.annotate(ledger_hash=_ledger_hash(LedgerEntry.Kind.PREDICTION))
         .select_related("question", "source", "score")
@@ -97,11 +97,10 @@ def expert_predictions(expert: Expert, *, settled: bool | None = None) -> QueryS
 
 def expert_prediction_counts(expert: Expert) -> tuple[int, int]:
     """(settled, open) current predictions of the expert, counted in one query."""
-    on_settled = Q(question__status__in=SETTLED)
     counts = (
         Prediction.objects.current()
         .filter(expert=expert)
-        .aggregate(settled=Count("id", filter=on_settled), open=Count("id", filter=~on_settled))
+        .aggregate(settled=Count("id", filter=ON_SETTLED), open=Count("id", filter=~ON_SETTLED))
     )
     return counts["settled"], counts["open"]
 
