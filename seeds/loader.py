@@ -14,6 +14,7 @@ optional `correction`). Keys called `note` or ending in `_note` are documentatio
 import datetime as dt
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,12 @@ from forecasts.services.track_records import update_track_records
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # The real article first, then the invented demo data.
 SEED_FILES = ("megrabyan.json", "fictional.json")
+# Three inactive accounts, as a newsroom's would be three people: verdicts come from someone
+# who recorded nothing on the question, and a correction after the deadline from an admin who
+# did not record the prediction (services.reviews, services.records).
+SEED_EDITOR = "seed-editor"
 SEED_USERNAME = "seed-reviewer"
+SEED_ADMIN = "seed-admin"
 
 Row = Mapping[str, Any]
 
@@ -56,10 +62,14 @@ def _tallies() -> dict[str, int]:
 def load_seeds(data_dir: Path = DATA_DIR) -> dict[str, int]:
     """Load every seed file; returns how many objects of each kind this run created."""
     before = _tallies()
-    seed_user = get_or_create_seed_user()
+    accounts = SeedAccounts(
+        editor=get_or_create_seed_user(SEED_EDITOR),
+        reviewer=get_or_create_seed_user(SEED_USERNAME),
+        admin=get_or_create_seed_user(SEED_ADMIN, is_superuser=True),
+    )
     expert_ids: set[int] = set()
     for data in read_seed_files(data_dir):
-        expert_ids |= _load_file(data, seed_user)
+        expert_ids |= _load_file(data, accounts)
     after = _tallies()
     created = {name: after[name] - before[name] for name in before}
     if any(created.values()):
@@ -69,10 +79,17 @@ def load_seeds(data_dir: Path = DATA_DIR) -> dict[str, int]:
     return created
 
 
-def get_or_create_seed_user() -> AbstractBaseUser:
-    """The account seed data is recorded and resolved by: inactive, no usable password."""
+@dataclass(frozen=True)
+class SeedAccounts:
+    editor: AbstractBaseUser  # records questions and predictions
+    reviewer: AbstractBaseUser  # resolves
+    admin: AbstractBaseUser  # corrects
+
+
+def get_or_create_seed_user(username: str, *, is_superuser: bool = False) -> AbstractBaseUser:
+    """An account seed data is written by: inactive, no usable password."""
     user, created = get_user_model().objects.get_or_create(
-        username=SEED_USERNAME, defaults={"is_active": False}
+        username=username, defaults={"is_active": False, "is_superuser": is_superuser}
     )
     if created:
         user.set_unusable_password()
@@ -80,23 +97,23 @@ def get_or_create_seed_user() -> AbstractBaseUser:
     return user
 
 
-def _load_file(data: Row, seed_user: AbstractBaseUser) -> set[int]:
+def _load_file(data: Row, accounts: SeedAccounts) -> set[int]:
     """Load one seed file; returns the ids of its experts."""
     experts = {row["name"]: _expert(row) for row in data.get("experts", [])}
     sources = {row["key"]: _source(row) for row in data.get("sources", [])}
-    questions = {row["key"]: _question(row, seed_user) for row in data.get("questions", [])}
+    questions = {row["key"]: _question(row, accounts.editor) for row in data.get("questions", [])}
     for row in data.get("predictions", []):
         _prediction(
             row,
             expert=_lookup(experts, row["expert"], "expert"),
             question=_lookup(questions, row["question"], "question"),
             source=_lookup(sources, row["source"], "source") if row.get("source") else None,
-            seed_user=seed_user,
+            accounts=accounts,
         )
     # Resolved last, so that scoring sees every prediction (including corrections).
     for row in data.get("questions", []):
         if "resolution" in row:
-            _resolve(questions[row["key"]], row["resolution"], seed_user)
+            _resolve(questions[row["key"]], row["resolution"], accounts.reviewer)
     return {expert.pk for expert in experts.values()}
 
 
@@ -158,7 +175,7 @@ def _prediction(
     expert: Expert,
     question: Question,
     source: Source | None,
-    seed_user: AbstractBaseUser,
+    accounts: SeedAccounts,
 ) -> Prediction:
     made_on = _date(row["made_on"])
     prediction = (
@@ -175,7 +192,7 @@ def _prediction(
             made_on=made_on,
             source=source,
             quote=row.get("quote", ""),
-            recorded_by=seed_user,
+            recorded_by=accounts.editor,
         )
     correction = row.get("correction")
     # The first version carries version 1; once corrected, the current one is later.
@@ -183,7 +200,7 @@ def _prediction(
         prediction = services.correct_prediction(
             prediction=prediction,
             reason=correction["reason"],
-            corrected_by=seed_user,
+            corrected_by=accounts.admin,
             **{k: v for k, v in correction.items() if k != "reason"},
         )
     return prediction

@@ -5,15 +5,20 @@ from django.utils import timezone
 
 
 class LedgerEntry(models.Model):
-    """One published prediction or verdict in the tamper-evident hash chain.
+    """One published fact in the tamper-evident hash chain: a prediction version, a verdict,
+    a question's settlement (resolution, re-resolution or annulment) or a revision of a
+    question's terms and context.
 
     hash = SHA-256(prev_hash + payload), payload being the canonical JSON of the row as
     published. Rewriting a row, deleting one or re-chaining shows up in verify_ledger.
+    A resolution's object_id is the verdict that settled the question.
     """
 
     class Kind(models.TextChoices):
         PREDICTION = "prediction", "Prediction"
         REVIEW = "review", "Verdict"
+        RESOLUTION = "resolution", "Resolution"
+        QUESTION_REVISION = "question_revision", "Question revision"
 
     seq = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

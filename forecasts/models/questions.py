@@ -1,10 +1,14 @@
 """Questions, their revisions, the predictions made on them, the extraction assistant's drafts."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from forecasts import scoring
 from forecasts.models.catalogue import Expert, Source, Topic
 
 
@@ -30,6 +34,9 @@ class Question(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Set once, at the first resolution or annulment; a re-resolution keeps it. A forecast
+    # recorded at or after it is hindsight (SCORING.md, "When the record was made").
+    first_resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
     due_at = models.DateTimeField(null=True, blank=True, help_text="When it fell due for review.")
     # Each re-resolution opens a new round of verdicts; each later deadline a new reminder cycle.
     review_round = models.PositiveIntegerField(default=1)
@@ -75,6 +82,16 @@ class Question(models.Model):
     def is_settled(self) -> bool:
         return self.status in {self.Status.RESOLVED, self.Status.ANNULLED}
 
+    def is_prospective_at(self, moment: dt.datetime) -> bool:
+        """Whether something recorded at `moment` is before the deadline (a date: before
+        that day begins) and before the first resolution: scoring.is_prospective."""
+        return scoring.is_prospective(
+            recorded_on=timezone.localdate(moment),
+            recorded_at=moment,
+            deadline=self.deadline,
+            first_resolved_at=self.first_resolved_at,
+        )
+
 
 class QuestionRevision(models.Model):
     """One row per version of a question's checkable substance (title, criteria, deadline)."""
@@ -87,6 +104,11 @@ class QuestionRevision(models.Model):
     title = models.CharField(max_length=500)
     resolution_criteria = models.TextField()
     deadline = models.DateField()
+    # The context that feeds published figures too: per-topic records, consensus scores.
+    # Null in revisions written before they were kept (then only the terms were versioned).
+    topic_ids = models.JSONField(null=True, blank=True, help_text="Topic ids, ascending.")
+    consensus_probability = models.FloatField(null=True, blank=True)
+    consensus_source = models.CharField(max_length=500, blank=True)
     reason = models.TextField(blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -107,6 +129,17 @@ class PredictionQuerySet(models.QuerySet):
     def current(self) -> "PredictionQuerySet":
         """Versions not replaced by a correction."""
         return self.filter(superseded_at__isnull=True)
+
+    def with_hindsight(self) -> "PredictionQuerySet":
+        """Annotate `is_hindsight`: Prediction.hindsight in SQL, for bulk scoring."""
+        prospective = Q(recorded_on__lt=F("question__deadline")) & (
+            Q(question__first_resolved_at__isnull=True)
+            | Q(recorded_at__lt=F("question__first_resolved_at"))
+        )
+        return self.annotate(
+            recorded_on=TruncDate("recorded_at"),
+            is_hindsight=ExpressionWrapper(~prospective, output_field=models.BooleanField()),
+        )
 
 
 class Prediction(models.Model):
@@ -145,6 +178,15 @@ class Prediction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the forecast entered a public, timestamped record: this ledger's clock, never typed
+    # by anyone; for an import from a platform that timestamped it itself, that platform's
+    # time, named in recorded_via. A correction keeps the original's. SCORING.md: hindsight.
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_via = models.CharField(
+        max_length=40, blank=True, help_text="Empty: this ledger. Else the platform's name."
+    )
+    # A correction of substance made after the question's deadline or first resolution.
+    corrected_after_deadline = models.BooleanField(default=False, editable=False)
     # Versioning: a correction creates a new row that supersedes this one.
     version = models.PositiveIntegerField(default=1)
     supersedes = models.OneToOneField(
@@ -186,6 +228,11 @@ class Prediction(models.Model):
     def __str__(self) -> str:
         shown = "?" if self.probability is None else f"{self.probability:.0%}"
         return f"{self.expert} — {shown} — {self.question}"
+
+    @property
+    def hindsight(self) -> bool:
+        """Recorded at or after the question's deadline or first resolution (reads question)."""
+        return not self.question.is_prospective_at(self.recorded_at)
 
 
 class ExtractionDraft(models.Model):

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from forecasts import scoring
 from forecasts.models.catalogue import Expert, Topic
 from forecasts.models.questions import Prediction, Question
 
@@ -43,6 +44,8 @@ class PredictionScore(models.Model):
     hit = models.PositiveSmallIntegerField(null=True, blank=True)  # null when p = 0.5
     yield_term = models.FloatField(null=True, blank=True)  # hit / q_c for a called side
     resolved_on = models.DateField()
+    # Recorded at or after the deadline or the first resolution (scoring.is_prospective).
+    hindsight = models.BooleanField(default=False)
     scoring_version = models.CharField(max_length=20)
 
     class Meta:
@@ -56,7 +59,8 @@ class PredictionScore(models.Model):
 
 
 class TrackRecord(models.Model):
-    """Precomputed figures per expert, overall (topic null) and per topic. Derived data."""
+    """Precomputed figures per expert, overall (topic null) and per topic, over all scored
+    forecasts and over prospective ones only (prospective_only). Derived data."""
 
     # Indexed by trackrecord_topic_once and trackrecord_topic_rank, which lead with them.
     expert = models.ForeignKey(
@@ -75,7 +79,11 @@ class TrackRecord(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    # False: every scored forecast (the contract's record); True: prospective ones only.
+    prospective_only = models.BooleanField(default=False)
     resolved_count = models.PositiveIntegerField(default=0)
+    # Hindsight forecasts of the whole record (the same number in both of an expert's records).
+    hindsight_count = models.PositiveIntegerField(default=0)
     sum_brier = models.FloatField(default=0)
     brier = models.FloatField(null=True)
     log_score = models.FloatField(null=True)
@@ -100,17 +108,31 @@ class TrackRecord(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["topic", "ranking_score"], name="trackrecord_topic_rank"),
+            models.Index(
+                fields=["topic", "prospective_only", "ranking_score"],
+                name="trackrecord_topic_rank",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["expert"], condition=Q(topic__isnull=True), name="trackrecord_overall_once"
+                fields=["expert", "prospective_only"],
+                condition=Q(topic__isnull=True),
+                name="trackrecord_overall_once",
             ),
-            models.UniqueConstraint(fields=["expert", "topic"], name="trackrecord_topic_once"),
+            models.UniqueConstraint(
+                fields=["expert", "topic", "prospective_only"], name="trackrecord_topic_once"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"track record of expert {self.expert_id} (topic {self.topic_id})"
+        which = "prospective" if self.prospective_only else "all"
+        return f"{which} track record of expert {self.expert_id} (topic {self.topic_id})"
+
+    @property
+    def hindsight_share(self) -> float | None:
+        """Hindsight forecasts / all scored forecasts of the expert (whichever record this is)."""
+        total = self.resolved_count + (self.hindsight_count if self.prospective_only else 0)
+        return scoring.hindsight_share(self.hindsight_count, total)
 
 
 class ScoreSums(models.Model):
@@ -142,6 +164,9 @@ class ScoreSums(models.Model):
         db_constraint=False,
     )
     calibration_bin = models.PositiveSmallIntegerField()
+    # The sums of hindsight and of prospective scores are kept apart: a record over all
+    # forecasts adds both, the prospective record reads the second alone.
+    hindsight = models.BooleanField(default=False)
     n = models.IntegerField(default=0)
     sum_o = models.IntegerField(default=0)
     hits = models.IntegerField(default=0)
@@ -167,12 +192,13 @@ class ScoreSums(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["expert", "calibration_bin"],
+                fields=["expert", "calibration_bin", "hindsight"],
                 condition=Q(topic__isnull=True),
                 name="scoresums_overall_once",
             ),
             models.UniqueConstraint(
-                fields=["expert", "topic", "calibration_bin"], name="scoresums_topic_once"
+                fields=["expert", "topic", "calibration_bin", "hindsight"],
+                name="scoresums_topic_once",
             ),
         ]
 

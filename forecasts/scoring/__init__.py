@@ -18,6 +18,7 @@ from forecasts.scoring.calibration import (
     murphy_decomposition,
     wilson_interval,
 )
+from forecasts.scoring.hindsight import HINDSIGHT_POLICY, hindsight_share, is_prospective
 from forecasts.scoring.ranking import (
     TIE_DECIMALS,
     RankedExpert,
@@ -53,6 +54,9 @@ from forecasts.scoring.scores import (
 )
 
 __all__ = [
+    "HINDSIGHT_POLICY",
+    "hindsight_share",
+    "is_prospective",
     "BASIS_POINTS",
     "BinSums",
     "COIN_FLIP_BRIER",

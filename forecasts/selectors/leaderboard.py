@@ -11,9 +11,16 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Count
+
 from forecasts import scoring
 from forecasts.models import Expert, PredictionScore, Topic, TrackRecord
-from forecasts.services.track_records import aggregate_sums, ranking_policy
+from forecasts.services.track_records import (
+    aggregate_sums,
+    expert_sums,
+    ranking_policy,
+    track_record,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class LeaderboardRow:
     peer_mean: float | None
     consensus_relative_mean: float | None
     calibration: list[dict]
+    hindsight_share: float | None = None  # of the expert's whole record (SCORING.md)
 
     @property
     def provisional(self) -> bool:
@@ -46,6 +54,7 @@ class Leaderboard:
     topic: Topic | None
     min_resolved: int
     period: tuple[dt.date | None, dt.date | None] | None
+    prospective: bool = False  # ranked on prospective forecasts only
 
     @property
     def rows(self) -> list[LeaderboardRow]:
@@ -67,15 +76,16 @@ def _row_from_record(record: TrackRecord, rank: int | None) -> LeaderboardRow:
         peer_mean=record.peer_mean,
         consensus_relative_mean=record.consensus_relative_mean,
         calibration=record.calibration,
+        hindsight_share=record.hindsight_share,
     )
 
 
 def _records_for_period(
-    topic: Topic | None, start: dt.date | None, end: dt.date | None
+    topic: Topic | None, start: dt.date | None, end: dt.date | None, *, prospective: bool
 ) -> list[TrackRecord]:
-    """Unsaved TrackRecord-shaped figures over the scores resolved in a period (two queries)."""
-    from forecasts.services.track_records import _track_record
-
+    """Unsaved TrackRecord-shaped figures over the scores resolved in a period (three
+    queries), over every scored forecast or over prospective ones only; the hindsight counts
+    are the period's."""
     scores = PredictionScore.objects.all()
     if start:
         scores = scores.filter(resolved_on__gte=start)
@@ -83,11 +93,26 @@ def _records_for_period(
         scores = scores.filter(resolved_on__lte=end)
     if topic:
         scores = scores.filter(question__topics=topic)
-    sums = aggregate_sums(scores)
-    experts = Expert.objects.in_bulk([expert_id for expert_id, _ in sums])
+    hindsight = dict(
+        scores.filter(hindsight=True)
+        .values_list("expert_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("expert_id", "n")
+    )
+    sums = aggregate_sums(scores.filter(hindsight=False) if prospective else scores)
+    experts = Expert.objects.in_bulk([expert_id for expert_id, _ in sums] + list(hindsight))
     records = []
-    for (expert_id, _), expert_sums in sums.items():
-        record = _track_record(expert_id, topic.pk if topic else None, expert_sums, None)
+    empty = expert_sums(())
+    for expert_id in sorted(experts):
+        figures = sums.get((expert_id, None), empty)
+        record = track_record(
+            expert_id,
+            topic.pk if topic else None,
+            figures,
+            prospective_only=prospective,
+            hindsight_count=hindsight.get(expert_id, 0),
+        )
         record.expert = experts[expert_id]
         records.append(record)
     return records
@@ -98,16 +123,20 @@ def leaderboard(
     topic: Topic | None = None,
     min_resolved: int | None = None,
     period: tuple[dt.date | None, dt.date | None] | None = None,
+    prospective: bool = False,
 ) -> Leaderboard:
-    """SCORING.md's ranking: shrinkage score ascending, ties to larger n then lower Brier."""
+    """SCORING.md's ranking: shrinkage score ascending, ties to larger n then lower Brier;
+    over every scored forecast, or over prospective ones only."""
     policy = ranking_policy()
     if min_resolved is not None:
         policy = dataclasses.replace(policy, min_resolved=min_resolved)
     if period and any(period):
-        records = _records_for_period(topic, *period)
+        records = _records_for_period(topic, *period, prospective=prospective)
     else:
         records = list(
-            TrackRecord.objects.filter(topic=topic).select_related("expert").order_by("expert_id")
+            TrackRecord.objects.filter(topic=topic, prospective_only=prospective)
+            .select_related("expert")
+            .order_by("expert_id")
         )
     by_id = {r.expert_id: r for r in records}
     ranked_rows = scoring.rank_experts(
@@ -120,4 +149,5 @@ def leaderboard(
         topic=topic,
         min_resolved=policy.min_resolved,
         period=period,
+        prospective=prospective,
     )

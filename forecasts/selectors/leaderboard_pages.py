@@ -81,12 +81,15 @@ def _tie_key_sql(column: str, alias: str) -> tuple[str, str]:
     return inner, outer
 
 
-def _ranked_records_sql(topic_id: int | None, minimum: int) -> tuple[str, list]:
-    """Every record of the topic (or overall) with its exact tie key, rank and position."""
+def _ranked_records_sql(topic_id: int | None, minimum: int, prospective: bool) -> tuple[str, list]:
+    """Every record of the topic (or overall) over all forecasts or prospective ones, with its
+    exact tie key, rank and position."""
     table = TrackRecord._meta.db_table
     s_inner, s_outer = _tie_key_sql("ranking_score", "s_key")
     b_inner, b_outer = _tie_key_sql("brier", "b_key")
     where, params = ("topic_id IS NULL", []) if topic_id is None else ("topic_id = %s", [topic_id])
+    where += " AND prospective_only = %s"
+    params.append(prospective)
     sql = f"""
         SELECT k.*,
             CASE WHEN k.is_ranked = 1 THEN RANK() OVER (
@@ -129,7 +132,7 @@ def _stored_pages(
     "provisional" slices of those lists. Returns each slice's rows and, from the same query,
     each list's length (missing when its slice came back empty).
     """
-    ranked_sql, params = _ranked_records_sql(board.topic_id, board.minimum)
+    ranked_sql, params = _ranked_records_sql(board.topic_id, board.minimum, board.prospective)
     split = "all" not in windows
     conditions, window_params = [], []
     for which, (offset, limit) in windows.items():
@@ -253,12 +256,14 @@ class _Preloaded:
 
 @dataclass
 class BoardFilters:
-    """One leaderboard's filters (topic, period, min_resolved) and what is shared between
-    its lists: the ranked and provisional counts, the period filter's computed ranking."""
+    """One leaderboard's filters (topic, period, min_resolved, and whether it ranks the
+    record over prospective forecasts only) and what is shared between its lists: the ranked
+    and provisional counts, the period filter's computed ranking."""
 
     topic: Topic | None = None
     min_resolved: int | None = None
     period: tuple[dt.date | None, dt.date | None] | None = None
+    prospective: bool = False
 
     def __post_init__(self) -> None:
         if self.period and not any(self.period):
@@ -316,7 +321,9 @@ class BoardFilters:
                 board = self.period_board()
                 ranked, provisional = len(board.ranked), len(board.provisional)
             else:
-                records = TrackRecord.objects.filter(topic=self.topic)
+                records = TrackRecord.objects.filter(
+                    topic=self.topic, prospective_only=self.prospective
+                )
                 ranked_filter = Q(resolved_count__gte=self.minimum)
                 totals = records.aggregate(
                     total=Count("id"), ranked=Count("id", filter=ranked_filter)
@@ -335,11 +342,17 @@ class BoardFilters:
         if self._period_board is None:
             start, end = self.period
             version = leaderboard_version()
-            key = f"leaderboard:period:{version}:{self.topic_id}:{start}:{end}:{self.min_resolved}"
+            key = (
+                f"leaderboard:period:{version}:{self.topic_id}:{start}:{end}:"
+                f"{self.min_resolved}:{int(self.prospective)}"
+            )
             board = cache.get(key)
             if board is None:
                 board = leaderboard(
-                    topic=self.topic, min_resolved=self.min_resolved, period=self.period
+                    topic=self.topic,
+                    min_resolved=self.min_resolved,
+                    period=self.period,
+                    prospective=self.prospective,
                 )
                 cache.set(key, board, PERIOD_CACHE_SECONDS)
             self._period_board = board

@@ -36,8 +36,9 @@ from forecasts.models import (
 @dataclass(frozen=True)
 class ExpertRecord:
     expert: Expert
-    overall: TrackRecord | None
+    overall: TrackRecord | None  # over every scored forecast
     by_topic: list[TrackRecord]
+    prospective: TrackRecord | None = None  # over prospective forecasts only (SCORING.md)
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,19 @@ def expert_prediction_counts(expert: Expert) -> tuple[int, int]:
 
 
 def expert_record(expert: Expert) -> ExpertRecord:
-    """The expert's track records, overall and by topic (the predictions are paged apart)."""
-    records = list(TrackRecord.objects.filter(expert=expert).select_related("topic"))
-    overall = next((r for r in records if r.topic_id is None), None)
-    by_topic = sorted((r for r in records if r.topic_id), key=lambda r: r.topic.name)
-    return ExpertRecord(expert, overall, by_topic)
+    """The expert's track records, overall and by topic, and overall over prospective
+    forecasts only (the predictions are paged apart)."""
+    records = list(
+        TrackRecord.objects.filter(expert=expert)
+        .filter(Q(prospective_only=False) | Q(topic__isnull=True))
+        .select_related("topic")
+    )
+    overall = next((r for r in records if r.topic_id is None and not r.prospective_only), None)
+    prospective = next((r for r in records if r.topic_id is None and r.prospective_only), None)
+    by_topic = sorted(
+        (r for r in records if r.topic_id and not r.prospective_only), key=lambda r: r.topic.name
+    )
+    return ExpertRecord(expert, overall, by_topic, prospective)
 
 
 def brier_over_time(

@@ -23,10 +23,10 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from forecasts.models import Prediction, Question, ReviewAssignment
+from forecasts.models import Question, ReviewAssignment
 from forecasts.models.lookups import int_array
 from forecasts.services.bulk import commit_asynchronously
-from forecasts.services.reviews import REVIEWERS_GROUP
+from forecasts.services.reviews import REVIEWERS_GROUP, involved_user_ids
 
 log = logging.getLogger(__name__)
 PENDING, DONE, CANCELLED = (
@@ -166,7 +166,8 @@ def _assign_batch(
 ) -> tuple[int, set[int]]:
     """Assign reviewers to locked due questions (pk, review_round), in the given order.
 
-    Two reads (existing assignments, recorders) and at most two writes for the whole batch.
+    A few reads (existing assignments, who is involved in the questions) and at most two
+    writes for the whole batch.
     """
     if not rows:
         return 0, set()
@@ -184,16 +185,7 @@ def _assign_batch(
             cancelled[(question_id, reviewer_id)] = pk
         else:
             active[question_id].add(reviewer_id)
-    recorders: dict[int, set[int]] = defaultdict(set)
-    pairs = (
-        Prediction.objects.filter(question_id__any=ids)
-        .exclude(recorded_by=None)
-        .values_list("question_id", "recorded_by_id")
-        .order_by()  # else the default ordering's columns join the DISTINCT
-        .distinct()
-    )
-    for question_id, user_id in pairs:
-        recorders[question_id].add(user_id)
+    involved = involved_user_ids(ids)  # never their reviewers (services.reviews)
 
     required = settings.REVIEWS_REQUIRED
     reopen: list[int] = []
@@ -202,9 +194,7 @@ def _assign_batch(
     for question_id, round_ in rows:
         already = active.get(question_id, set())
         needed = required - len(already)
-        picks = balancer.pick(
-            needed=needed, recorders=recorders.get(question_id, set()), already=already
-        )
+        picks = balancer.pick(needed=needed, involved=involved[question_id], already=already)
         if len(picks) < needed:
             short.add(question_id)
         for reviewer_id in picks:
@@ -261,22 +251,19 @@ class _Balancer:
         self.heap = [(load, pk) for pk, load in loads.items()]
         heapq.heapify(self.heap)
 
-    def pick(self, *, needed: int, recorders: set[int], already: set[int]) -> list[int]:
+    def pick(self, *, needed: int, involved: set[int], already: set[int]) -> list[int]:
+        """The `needed` least-loaded reviewers not already on the question and not involved
+        in it (they recorded, corrected or revised something on it): never its judges."""
         if needed <= 0 or not self.heap:
             return []
         popped: list[tuple[int, int]] = []
-        others: list[int] = []  # non-recorders, least loaded first
-        recording: list[int] = []  # recorders, least loaded first (wanted only as a last resort)
-        while self.heap and len(others) < needed:
+        picks: list[int] = []
+        while self.heap and len(picks) < needed:
             entry = heapq.heappop(self.heap)
             popped.append(entry)
             pk = entry[1]
-            if pk in already:
-                continue
-            (recording if pk in recorders else others).append(pk)
-        picks = (others + recording)[:needed]
-        if picks and (already | set(picks)) <= recorders:
-            picks = []
+            if pk not in already and pk not in involved:
+                picks.append(pk)
         chosen = set(picks)
         for load, pk in popped:
             if pk in chosen:
@@ -314,17 +301,10 @@ def assign_reviewers(*, question_id: int, loads: dict[int, int], now: dt.datetim
 
 
 def pick_reviewers(
-    *, candidates: dict[int, int], needed: int, recorders: set[int], already: set[int]
+    *, candidates: dict[int, int], needed: int, involved: set[int], already: set[int]
 ) -> list[int]:
-    """The `needed` least-loaded candidates, preferring people who recorded no prediction.
-
-    Someone who recorded the question's predictions is never its only reviewer: a pick made
-    only of recorders (with nobody else already on the question) is no pick at all.
-    """
+    """The `needed` least-loaded candidates not involved in the question nor already on it."""
     if needed <= 0:
         return []
-    ranked = sorted(candidates, key=lambda pk: (pk in recorders, candidates[pk], pk))
-    picks = ranked[:needed]
-    if picks and (already | set(picks)) <= recorders:
-        return []
-    return picks
+    eligible = [pk for pk in candidates if pk not in involved and pk not in already]
+    return sorted(eligible, key=lambda pk: (candidates[pk], pk))[:needed]

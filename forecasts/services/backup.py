@@ -17,7 +17,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Model
 
-from forecasts.services.ledger import LedgerProblem, verify_ledger
+from forecasts.services.ledger_verify import LedgerProblem, verify_ledger
 from forecasts.services.track_records import suspend_sums_trigger
 
 

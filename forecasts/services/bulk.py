@@ -4,6 +4,7 @@ For derived data (scores) and generated data only: rows bypass model save() and 
 callers pass complete rows with every column the table needs (the id may be left out).
 """
 
+import json
 from collections.abc import Callable, Iterable
 
 from django.db import DatabaseError, connection, transaction
@@ -52,7 +53,8 @@ def write_rows(
         batch: list[tuple] = []
         for row in [*rows, None]:
             if row is not None:
-                batch.append(row)
+                # Lists and dicts (JSON columns) as the JSON text SQLite stores.
+                batch.append(tuple(_json_text(v) for v in row))
             if batch and (row is None or len(batch) == BATCH):
                 cursor.executemany(sql, batch)
                 count += len(batch)
@@ -90,17 +92,24 @@ def _read_column_types(cursor, table: str, columns: tuple[str, ...]) -> list[int
     return [types[column] for column in columns]
 
 
+def _json_text(value: object) -> object:
+    return json.dumps(value) if isinstance(value, list | dict) else value
+
+
 def _verbatim(text: str) -> str:
     return text
 
 
 def _json_verbatim(row: tuple, positions: list[int]) -> tuple:
     """Send str values of JSON columns as the JSON text they are (the binary JSON dumper
-    would encode a str as a JSON string); model-prepared values (Jsonb) pass as they are."""
+    would encode a str as a JSON string), lists and dicts as JSON (not as arrays); model-
+    prepared values (Jsonb) pass as they are."""
     values = list(row)
     for i in positions:
         if isinstance(values[i], str):
             values[i] = Jsonb(values[i], dumps=_verbatim)
+        elif isinstance(values[i], list | dict):
+            values[i] = Jsonb(values[i])
     return tuple(values)
 
 

@@ -1,35 +1,68 @@
-"""The tamper-evident record: every published prediction and verdict in one SHA-256 chain.
+"""The tamper-evident record: every published fact that a figure depends on, in one SHA-256 chain.
 
-Each entry stores the canonical JSON of its row as published and
-hash = SHA-256(prev_hash + payload). verify_ledger recomputes the payload from the live row,
-so an UPDATE made behind the service's back, a deleted row or a re-ordered chain is named.
+Chained: every prediction version (with when it was recorded and whether it was a late
+correction), every verdict, every settlement of a question (resolution, re-resolution,
+annulment: outcome, status, when, by which verdict) and every revision of a question's terms
+and context (title, criteria, deadline, topics, consensus). Each entry stores the canonical
+JSON of what was published and hash = SHA-256(prev_hash + payload).
+
+This module writes the chain (and the daily head line for outside timestamping);
+ledger_verify checks it.
 """
 
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from forecasts.models import LedgerEntry, LedgerHead, Prediction, Review
+from forecasts.models import (
+    LedgerEntry,
+    LedgerHead,
+    Prediction,
+    Question,
+    QuestionRevision,
+    Review,
+)
 
 GENESIS = "0" * 64
-_PREDICTION_FIELDS = (
+Kind = LedgerEntry.Kind
+# Predictions chained before recorded_at existed (payloads without it) verify against the
+# first field list; their recorded_at is then checked against its rule instead (see _Live).
+PREDICTION_FIELDS_V1 = (
     "id", "expert_id", "question_id", "probability", "basis", "phrase", "table_version",
     "made_on", "source_id", "quote", "recorded_by_id", "version", "supersedes_id",
     "correction_reason", "created_at",
+)  # fmt: skip
+_PREDICTION_FIELDS = (
+    *PREDICTION_FIELDS_V1, "recorded_at", "recorded_via", "corrected_after_deadline",
 )  # fmt: skip
 _REVIEW_FIELDS = (
     "id", "question_id", "reviewer_id", "round", "outcome", "evidence_url", "note", "reason",
     "created_at",
 )  # fmt: skip
-_FIELDS = {LedgerEntry.Kind.PREDICTION: _PREDICTION_FIELDS, LedgerEntry.Kind.REVIEW: _REVIEW_FIELDS}
-_MODELS = {LedgerEntry.Kind.PREDICTION: Prediction, LedgerEntry.Kind.REVIEW: Review}
+_REVISION_FIELDS = (
+    "id", "question_id", "version", "title", "resolution_criteria", "deadline", "topic_ids",
+    "consensus_probability", "consensus_source", "reason", "changed_by_id", "changed_at",
+)  # fmt: skip
+_RESOLUTION_FIELDS = (
+    "review_id", "question_id", "round", "status", "outcome", "resolved_at", "first_resolved_at",
+)  # fmt: skip
+_FIELDS = {
+    Kind.PREDICTION: _PREDICTION_FIELDS,
+    Kind.REVIEW: _REVIEW_FIELDS,
+    Kind.QUESTION_REVISION: _REVISION_FIELDS,
+}
+# The kinds whose entries chain a row of their own (a resolution chains a question's state).
+CHAINED_MODELS = {
+    Kind.PREDICTION: Prediction,
+    Kind.REVIEW: Review,
+    Kind.QUESTION_REVISION: QuestionRevision,
+}
 
 
 def _plain(value: object) -> object:
@@ -42,11 +75,23 @@ def _plain(value: object) -> object:
     return value
 
 
-def canonical_payload(kind: str, row: Prediction | Review) -> str:
-    """Sorted keys, no whitespace, UTF-8: the same row always gives the same bytes."""
-    data = {name: _plain(getattr(row, name)) for name in _FIELDS[kind]}
-    data["kind"] = kind
+def _dump(data: dict) -> str:
+    """Sorted keys, no whitespace, UTF-8: the same facts always give the same bytes."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical_payload(kind: str, row: object, fields: Sequence[str] | None = None) -> str:
+    data = {name: _plain(getattr(row, name)) for name in fields or _FIELDS[kind]}
+    data["kind"] = kind
+    return _dump(data)
+
+
+def resolution_facts(question: Question, review_id: int) -> tuple:
+    """A settlement as chained: the _RESOLUTION_FIELDS of a question just settled."""
+    return (
+        review_id, question.pk, question.review_round, question.status, question.outcome,
+        question.resolved_at, question.first_resolved_at,
+    )  # fmt: skip
 
 
 # --- canonical payloads of rows in column order ------------------------------------------
@@ -60,19 +105,20 @@ def _iso(value: dt.datetime | None) -> str | None:
     return None if value is None else value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def _dump(data: dict) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def _float(value: float | None) -> str | None:
+    return None if value is None else repr(float(value))
 
 
 def prediction_payload(row: tuple) -> str:
     (pid, expert, question, p, basis, phrase, version, made_on, source, quote, recorded_by,
-     created, number, supersedes, _superseded_at, reason) = row  # fmt: skip
+     created, number, supersedes, _superseded_at, reason, recorded_at, recorded_via,
+     late) = row  # fmt: skip
     return _dump(
         {
             "id": pid,
             "expert_id": expert,
             "question_id": question,
-            "probability": None if p is None else repr(float(p)),
+            "probability": _float(p),
             "basis": basis,
             "phrase": phrase,
             "table_version": version,
@@ -84,7 +130,10 @@ def prediction_payload(row: tuple) -> str:
             "supersedes_id": supersedes,
             "correction_reason": reason,
             "created_at": _iso(created),
-            "kind": LedgerEntry.Kind.PREDICTION,
+            "recorded_at": _iso(recorded_at),
+            "recorded_via": recorded_via,
+            "corrected_after_deadline": late,
+            "kind": Kind.PREDICTION,
         }  # fmt: skip
     )
 
@@ -102,15 +151,56 @@ def review_payload(row: tuple) -> str:
             "note": note,
             "reason": reason,
             "created_at": _iso(created),
-            "kind": LedgerEntry.Kind.REVIEW,
+            "kind": Kind.REVIEW,
         }  # fmt: skip
     )
 
 
-# By kind: the payload of a row (a tuple in the model's column order).
+def revision_payload(row: tuple) -> str:
+    (rid, question, version, title, criteria, deadline, topic_ids, consensus, consensus_source,
+     reason, changed_by, changed_at) = row  # fmt: skip
+    return _dump(
+        {
+            "id": rid,
+            "question_id": question,
+            "version": version,
+            "title": title,
+            "resolution_criteria": criteria,
+            "deadline": deadline.isoformat(),
+            "topic_ids": topic_ids,
+            "consensus_probability": _float(consensus),
+            "consensus_source": consensus_source,
+            "reason": reason,
+            "changed_by_id": changed_by,
+            "changed_at": _iso(changed_at),
+            "kind": Kind.QUESTION_REVISION,
+        }  # fmt: skip
+    )
+
+
+def resolution_payload(row: tuple) -> str:
+    review, question, round_, status, outcome, resolved_at, first_resolved_at = row
+    return _dump(
+        {
+            "review_id": review,
+            "question_id": question,
+            "round": round_,
+            "status": status,
+            "outcome": outcome,
+            "resolved_at": _iso(resolved_at),
+            "first_resolved_at": _iso(first_resolved_at),
+            "kind": Kind.RESOLUTION,
+        }  # fmt: skip
+    )
+
+
+# By kind: the payload of a row (a tuple in the model's column order; for a resolution,
+# resolution_facts' order).
 ROW_PAYLOADS = {
-    LedgerEntry.Kind.PREDICTION: prediction_payload,
-    LedgerEntry.Kind.REVIEW: review_payload,
+    Kind.PREDICTION: prediction_payload,
+    Kind.REVIEW: review_payload,
+    Kind.QUESTION_REVISION: revision_payload,
+    Kind.RESOLUTION: resolution_payload,
 }
 
 
@@ -124,20 +214,18 @@ def _head() -> LedgerHead:
 
 
 @transaction.atomic
-def append(kind: str, rows: Sequence[Prediction | Review]) -> list[LedgerEntry]:
-    """Chain these freshly published rows, in order, inside the caller's transaction."""
-    if not rows:
+def append_payloads(kind: str, items: Sequence[tuple[int, str]]) -> list[LedgerEntry]:
+    """Chain (object_id, payload) pairs, in order, inside the caller's transaction."""
+    if not items:
         return []
     head = _head()  # the lock that keeps two appends from chaining onto the same head
-    # Hash what the database holds, not the objects in memory (a date passed as a string,
-    # a float rounded by the column type), so verify_ledger reads back the same bytes.
-    stored = _MODELS[kind].objects.in_bulk([row.pk for row in rows])
     entries, prev = [], head.hash
-    for row in (stored[r.pk] for r in rows):
-        payload = canonical_payload(kind, row)
+    for object_id, payload in items:
         digest = chain_hash(prev, payload)
         entries.append(
-            LedgerEntry(kind=kind, object_id=row.pk, payload=payload, prev_hash=prev, hash=digest)
+            LedgerEntry(
+                kind=kind, object_id=object_id, payload=payload, prev_hash=prev, hash=digest
+            )
         )
         prev = digest
     LedgerEntry.objects.bulk_create(entries)
@@ -147,80 +235,31 @@ def append(kind: str, rows: Sequence[Prediction | Review]) -> list[LedgerEntry]:
     return entries
 
 
+def append(kind: str, rows: Sequence[object]) -> list[LedgerEntry]:
+    """Chain these freshly published rows, in order, inside the caller's transaction."""
+    # Hash what the database holds, not the objects in memory (a date passed as a string,
+    # a float rounded by the column type), so verify_ledger reads back the same bytes.
+    stored = CHAINED_MODELS[kind].objects.in_bulk([row.pk for row in rows])
+    return append_payloads(kind, [(r.pk, canonical_payload(kind, stored[r.pk])) for r in rows])
+
+
 def append_predictions(rows: Sequence[Prediction]) -> list[LedgerEntry]:
-    return append(LedgerEntry.Kind.PREDICTION, rows)
+    return append(Kind.PREDICTION, rows)
 
 
 def append_reviews(rows: Sequence[Review]) -> list[LedgerEntry]:
-    return append(LedgerEntry.Kind.REVIEW, rows)
+    return append(Kind.REVIEW, rows)
 
 
-@dataclass(frozen=True)
-class LedgerProblem:
-    seq: int | None
-    kind: str
-    object_id: int
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"entry #{self.seq}" if self.seq is not None else "no entry"
-        return f"{where}: {self.kind} {self.object_id}: {self.reason}"
+def append_revisions(rows: Sequence[QuestionRevision]) -> list[LedgerEntry]:
+    return append(Kind.QUESTION_REVISION, rows)
 
 
-def _entries_in_batches(size: int = 2000) -> Iterator[list[LedgerEntry]]:
-    last = 0
-    while True:
-        batch = list(LedgerEntry.objects.filter(seq__gt=last).order_by("seq")[:size])
-        if not batch:
-            return
-        yield batch
-        last = batch[-1].seq
-
-
-def verify_ledger() -> tuple[int, LedgerProblem | None]:
-    """Recompute the chain against the live rows; return (entries checked, first problem)."""
-    prev, checked, seen = GENESIS, 0, {kind: set() for kind in _MODELS}
-    for batch in _entries_in_batches():
-        rows = {
-            kind: _MODELS[kind].objects.in_bulk([e.object_id for e in batch if e.kind == kind])
-            for kind in _MODELS
-        }
-        for entry in batch:
-            problem = _check_entry(entry, prev, rows[entry.kind].get(entry.object_id))
-            if problem:
-                return checked, problem
-            prev = entry.hash
-            seen[entry.kind].add(entry.object_id)
-            checked += 1
-    head = LedgerHead.objects.filter(pk=1).first()
-    if head and head.hash != prev:
-        return checked, LedgerProblem(None, "head", 1, "the chain head does not match the chain")
-    return checked, _first_unchained(seen)
-
-
-def _check_entry(
-    entry: LedgerEntry, prev: str, row: Prediction | Review | None
-) -> LedgerProblem | None:
-    def problem(reason: str) -> LedgerProblem:
-        return LedgerProblem(entry.seq, entry.kind, entry.object_id, reason)
-
-    if entry.prev_hash != prev:
-        return problem("the chain is broken here: an entry before it was removed or reordered")
-    if chain_hash(prev, entry.payload) != entry.hash:
-        return problem("the entry itself was altered (its hash does not match its payload)")
-    if row is None:
-        return problem("the published row is missing from the database")
-    if canonical_payload(entry.kind, row) != entry.payload:
-        return problem("the row was changed after publication")
-    return None
-
-
-def _first_unchained(seen: dict[str, set[int]]) -> LedgerProblem | None:
-    for kind, model in _MODELS.items():
-        for pk in model.objects.order_by("pk").values_list("pk", flat=True).iterator():
-            if pk not in seen[kind]:
-                return LedgerProblem(None, kind, pk, "published but never entered in the ledger")
-    return None
+def append_resolution(*, question_id: int, review_id: int) -> LedgerEntry:
+    """Chain the settlement of a question (as stored now) that this verdict brought about."""
+    question = Question.objects.get(pk=question_id)
+    facts = resolution_facts(question, review_id)
+    return append_payloads(Kind.RESOLUTION, [(review_id, resolution_payload(facts))])[0]
 
 
 def write_head_file(now: dt.datetime | None = None) -> str:
@@ -239,12 +278,3 @@ def head_line(now: dt.datetime) -> str:
     """The line written daily for outside timestamping: date, sequence number, head hash."""
     head = LedgerHead.objects.filter(pk=1).first() or LedgerHead(seq=0, hash=GENESIS)
     return f"{now.date().isoformat()} {head.seq} {head.hash}\n"
-
-
-def hashes_for(kind: str, object_ids: Iterable[int]) -> dict[int, str]:
-    """The chain hash of each of these rows, for pages that show them."""
-    return dict(
-        LedgerEntry.objects.filter(kind=kind, object_id__in=list(object_ids)).values_list(
-            "object_id", "hash"
-        )
-    )

@@ -30,13 +30,13 @@ from forecasts.services.score_sums import (
     SCORES_TABLE,
     SKIP_SUMS_SETTING,
     SUMS_TABLE,
-    _rebuild_sums,
+    rebuild_sums,
 )
 from forecasts.services.track_records import (
     RECORDS_TABLE,
     SCORE_COLUMNS,
-    _write_all_records,
     score_values,
+    write_all_records,
 )
 
 
@@ -83,9 +83,9 @@ def _lock_for_rebuild() -> None:
 
 
 def _rebuild_from_scores() -> int:
-    _rebuild_sums()
+    rebuild_sums()
     TrackRecord.objects.all().delete()
-    written = _write_all_records()
+    written = write_all_records()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # Every row of these tables is new: without fresh statistics the planner guesses,
@@ -101,7 +101,7 @@ def _rebuild_from_scores() -> int:
 
 BULK_COLUMNS = (
     "prediction_id", "expert_id", "question_id", *SCORE_COLUMNS, "peer", "resolved_on",
-    "scoring_version",
+    "hindsight", "scoring_version",
 )  # fmt: skip
 FLUSH_ROWS = 20_000
 REBUILD_LOCK = 7_346_119  # any fixed number: the advisory lock of recompute_track_records
@@ -125,13 +125,15 @@ def rescore_all_questions() -> int:
 
 
 def _counting_rows_by_question() -> Iterator[list[tuple]]:
-    """Lists of (question_id, expert_id, prediction_id, p, outcome, consensus, resolved_on),
-    one list per resolved question: each expert's latest current prediction by the deadline.
+    """Lists of (question_id, expert_id, prediction_id, p, outcome, consensus, resolved_on,
+    hindsight), one list per resolved question: each expert's latest current prediction by
+    the deadline.
 
     resolved_on is the local date of resolved_at (timezone.localdate, in SQL): reading a
     timestamp per prediction and converting it in Python was 2-3 s of a million-row rebuild."""
     rows = (
         Prediction.objects.current()
+        .with_hindsight()
         .annotate(resolved_on=TruncDate("question__resolved_at"))
         .filter(
             question__status=Question.Status.RESOLVED,
@@ -147,6 +149,7 @@ def _counting_rows_by_question() -> Iterator[list[tuple]]:
             "question__outcome",
             "question__consensus_probability",
             "resolved_on",
+            "is_hindsight",
         )  # fmt: skip
     )
     if connection.vendor == "postgresql":
@@ -165,10 +168,15 @@ def _counting_rows_by_question() -> Iterator[list[tuple]]:
 
 def _bulk_score(rows: list[tuple]) -> Iterator[tuple]:
     """BULK_COLUMNS rows for one question's counting predictions (see score_rows)."""
-    _, _, _, _, outcome, c, resolved_on = rows[0]
+    _, _, _, _, outcome, c, resolved_on, _ = rows[0]
     o = 1 if outcome == Question.Outcome.YES else 0
     peers = scoring.peer_scores([row[3] for row in rows], o)
     version = settings.SCORING_VERSION
-    for (question_id, expert_id, prediction_id, p, *_), peer in zip(rows, peers, strict=True):
+    for (question_id, expert_id, prediction_id, p, *_, hindsight), peer in zip(
+        rows, peers, strict=True
+    ):
         values = score_values(p, o, c)
-        yield (prediction_id, expert_id, question_id, *values, peer, resolved_on, version)
+        yield (
+            prediction_id, expert_id, question_id, *values, peer, resolved_on, bool(hindsight),
+            version,
+        )  # fmt: skip

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -118,6 +118,29 @@ def _check_question_text(title: str, criteria: str) -> None:
         raise ValidationError(errors)
 
 
+def _revision(question: Question, *, reason: str, changed_by: User) -> QuestionRevision:
+    """Record and chain the question's terms and context as they now are, as its version."""
+    revision = QuestionRevision.objects.create(
+        question=question,
+        version=question.version,
+        title=question.title,
+        resolution_criteria=question.resolution_criteria,
+        deadline=question.deadline,
+        topic_ids=sorted(question.topics.values_list("pk", flat=True)),
+        consensus_probability=question.consensus_probability,
+        consensus_source=question.consensus_source,
+        reason=reason,
+        changed_by=changed_by,
+    )
+    ledger.append_revisions([revision])
+    return revision
+
+
+def _check_consensus(value: float | None) -> None:
+    if value is not None and not 0 <= value <= 1:
+        raise ValidationError({"consensus_probability": "Give a probability between 0 and 1."})
+
+
 @transaction.atomic
 def create_question(
     *,
@@ -130,8 +153,7 @@ def create_question(
     consensus_source: str = "",
 ) -> Question:
     _check_question_text(title, resolution_criteria)
-    if consensus_probability is not None and not 0 <= consensus_probability <= 1:
-        raise ValidationError({"consensus_probability": "Give a probability between 0 and 1."})
+    _check_consensus(consensus_probability)
     question = Question.objects.create(
         title=" ".join(title.split()),
         resolution_criteria=resolution_criteria.strip(),
@@ -141,45 +163,79 @@ def create_question(
         consensus_source=consensus_source,
     )
     question.topics.set(list(topics))
-    QuestionRevision.objects.create(
-        question=question,
-        version=1,
-        title=question.title,
-        resolution_criteria=question.resolution_criteria,
-        deadline=deadline,
-        reason="Created.",
-        changed_by=created_by,
-    )
+    _revision(question, reason="Created.", changed_by=created_by)
     return question
+
+
+UNCHANGED: Any = object()  # update_question: leave this part of the question as it is
 
 
 @transaction.atomic
 def update_question(
     *,
     question: Question,
-    title: str,
-    resolution_criteria: str,
-    deadline: dt.date,
     reason: str,
     changed_by: User = None,
+    title: str = UNCHANGED,
+    resolution_criteria: str = UNCHANGED,
+    deadline: dt.date = UNCHANGED,
+    topics: Iterable[Topic] = UNCHANGED,
+    consensus_probability: float | None = UNCHANGED,
+    consensus_source: str = UNCHANGED,
 ) -> Question:
-    """Change a question's checkable substance; every change is a numbered revision.
+    """Change a question's terms (title, criteria, deadline) or its context (topics, consensus);
+    every change is a numbered, chained revision with its reason.
 
-    A deadline moved later sends a due question back to open and restarts its reminder stages.
+    The terms of a settled question stay (re-resolve it instead); its context may change, and
+    its scores follow. A deadline moved later sends a due question back to open and restarts
+    its reminder stages.
     """
-    _check_question_text(title, resolution_criteria)
     question = Question.objects.select_for_update().get(pk=question.pk)
-    title = " ".join(title.split())
-    resolution_criteria = resolution_criteria.strip()
-    changed = (title, resolution_criteria, deadline) != (
-        question.title,
-        question.resolution_criteria,
-        question.deadline,
-    )
-    if not changed:
+    old_terms = (question.title, question.resolution_criteria, question.deadline)
+    title = old_terms[0] if title is UNCHANGED else " ".join(title.split())
+    criteria = old_terms[1] if resolution_criteria is UNCHANGED else resolution_criteria.strip()
+    deadline = old_terms[2] if deadline is UNCHANGED else deadline
+    _check_question_text(title, criteria)
+    old_topics = sorted(question.topics.values_list("pk", flat=True))
+    new_topics = old_topics if topics is UNCHANGED else sorted({t.pk for t in topics})
+    context = {
+        "consensus_probability": consensus_probability,
+        "consensus_source": consensus_source,
+    }
+    context = {k: v for k, v in context.items() if v is not UNCHANGED and v != getattr(question, k)}
+    terms_changed = (title, criteria, deadline) != old_terms
+    if not (terms_changed or context or new_topics != old_topics):
         return question
     if not reason.strip():
         raise ValidationError({"reason": "Say why the question changes; the reason is kept."})
+    if terms_changed:
+        _check_new_terms(question, deadline)
+    _check_consensus(context.get("consensus_probability"))
+    rescore = question.is_settled and (context or new_topics != old_topics)
+    if rescore:
+        # Out with the old scores while the old topics still hold: the per-topic sums subtract
+        # them under the topics they were added under.
+        expert_ids = list(question.scores.values_list("expert_id", flat=True))
+        question.scores.all().delete()
+    if terms_changed:
+        _apply_terms(question, title, criteria, deadline)
+    for field, value in context.items():
+        setattr(question, field, value)
+    question.version += 1
+    question.save()
+    if new_topics != old_topics:
+        question.topics.set(new_topics)
+    _revision(question, reason=reason.strip(), changed_by=changed_by)
+    _cancel_assignments_of(changed_by, question)
+    if rescore:
+        from forecasts.services.track_records import mark_stale, score_question
+
+        mark_stale(expert_ids)
+        score_question(question_id=question.pk)
+    return question
+
+
+def _check_new_terms(question: Question, deadline: dt.date) -> None:
     if question.is_settled:
         raise ValidationError(
             "This question is already resolved; re-resolve it instead of editing its terms."
@@ -194,27 +250,29 @@ def update_question(
                 "the deadline cannot be earlier than that."
             }
         )
+
+
+def _apply_terms(question: Question, title: str, criteria: str, deadline: dt.date) -> None:
     moved_later = deadline > question.deadline
-    question.title, question.resolution_criteria = title, resolution_criteria
+    question.title, question.resolution_criteria = title, criteria
     question.deadline = deadline
-    question.version += 1
     if moved_later:
         question.reminder_cycle += 1
         if question.status == Question.Status.DUE and deadline >= timezone.localdate():
             question.status = Question.Status.OPEN
             question.due_at = None
             question.assignments.filter(state="pending").update(state="cancelled")
-    question.save()
-    QuestionRevision.objects.create(
-        question=question,
-        version=question.version,
-        title=title,
-        resolution_criteria=resolution_criteria,
-        deadline=deadline,
-        reason=reason.strip(),
-        changed_by=changed_by,
-    )
-    return question
+
+
+def _cancel_assignments_of(user: User, question: Question) -> None:
+    """Whoever records, corrects or revises anything on a question can no longer judge it
+    (services.reviews.involvement): their pending review of it goes back to the sweep."""
+    if user is not None and user.pk is not None:
+        from forecasts.models import ReviewAssignment
+
+        ReviewAssignment.objects.filter(
+            question=question, reviewer=user, state=ReviewAssignment.State.PENDING
+        ).update(state=ReviewAssignment.State.CANCELLED)
 
 
 def parse_probability_input(value: str | float | None) -> verbal.ParsedProbability:
@@ -259,6 +317,7 @@ def record_prediction(
     """
     parsed = parse_probability_input(probability)
     _check_made_on(question, made_on)
+    now = timezone.now()
     prediction = Prediction.objects.create(
         expert=expert,
         question=question,
@@ -270,8 +329,11 @@ def record_prediction(
         source=source,
         quote=quote.strip(),
         recorded_by=recorded_by,
+        created_at=now,
+        recorded_at=now,  # the ledger's clock: added after the deadline, it is hindsight
     )
     ledger.append_predictions([prediction])
+    _cancel_assignments_of(recorded_by, question)
     _after_prediction_change(question)
     return prediction
 
@@ -312,6 +374,9 @@ def correct_prediction(
         raise ValidationError("Nothing changed: a correction must change something.")
     _check_made_on(values["question"], values["made_on"])
     now = timezone.now()
+    late = _is_late_correction(prediction, values["question"], now)
+    if late:
+        _check_late_corrector(prediction, corrected_by)
     claimed = Prediction.objects.filter(pk=prediction.pk, superseded_at__isnull=True).update(
         superseded_at=now
     )
@@ -329,12 +394,41 @@ def correct_prediction(
         supersedes=prediction,
         correction_reason=reason.strip(),
         created_at=now,
+        # The forecast entered the record when the original did (SCORING.md).
+        recorded_at=prediction.recorded_at,
+        recorded_via=prediction.recorded_via,
+        corrected_after_deadline=late or prediction.corrected_after_deadline,
     )
     ledger.append_predictions([corrected])
+    _cancel_assignments_of(corrected_by, prediction.question)
+    if corrected.question_id != prediction.question_id:
+        _cancel_assignments_of(corrected_by, corrected.question)
     _after_prediction_change(prediction.question)
     if corrected.question_id != prediction.question_id:
         _after_prediction_change(corrected.question)
     return corrected
+
+
+def _is_late_correction(prediction: Prediction, new_question: Question, now: dt.datetime) -> bool:
+    """A change of substance once its question's deadline or first resolution has passed,
+    on the question it leaves or the one it moves to (SCORING.md, "When the record was made")."""
+    return not (prediction.question.is_prospective_at(now) and new_question.is_prospective_at(now))
+
+
+def _check_late_corrector(prediction: Prediction, corrected_by: User) -> None:
+    """After the deadline, only an admin who recorded no version of it may correct it."""
+    if corrected_by is None or not getattr(corrected_by, "is_superuser", False):
+        raise PermissionDenied(
+            "This question's deadline (or its resolution) has passed: only an admin who did not "
+            "record this prediction can correct it now, with a reason, and the correction is "
+            "shown as made after the deadline."
+        )
+    recorders = {version.recorded_by_id for version in prediction_history(prediction)}
+    if corrected_by.pk in recorders:
+        raise PermissionDenied(
+            "You recorded this prediction, and its question's deadline (or its resolution) has "
+            "passed: another admin must make this correction."
+        )
 
 
 def prediction_history(prediction: Prediction) -> list[Prediction]:
@@ -357,8 +451,12 @@ def prediction_history(prediction: Prediction) -> list[Prediction]:
 
 
 def _after_prediction_change(question: Question) -> None:
-    """A settled question's scores follow any change to its predictions."""
-    if question.is_settled:
+    """A settled question's scores follow any change to its predictions. The status is read
+    again: the caller's copy of the question may predate its resolution."""
+    settled = Question.objects.filter(
+        pk=question.pk, status__in=[Question.Status.RESOLVED, Question.Status.ANNULLED]
+    ).exists()
+    if settled:
         from forecasts.services.track_records import score_question
 
         score_question(question_id=question.pk)

@@ -4,11 +4,19 @@ Every verdict path locks the question row first, so verdicts on one question are
 after another: two reviewers submitting at the same moment see each other's result, never a
 mix. The rules:
 
+- Verdicts are independent: nobody who recorded, corrected or revised anything on a question
+  (its predictions or the question itself) gives a verdict on it, admins included
+  (`involvement` says why not; PermissionDenied, a 403). The due sweep never assigns them.
+- A reviewer gives verdicts on the questions assigned to them. A due question that fewer
+  eligible reviewers hold than the quorum needs can be taken from the queue (`take_question`:
+  an assignment, recorded like the sweep's).
 - A reviewer's verdict counts toward the quorum (settings.REVIEWS_REQUIRED) of the question's
   current round. Agreeing verdicts reaching the quorum settle it; any disagreement marks it
   disputed and escalates to the admins.
 - An admin's verdict is authoritative: it settles a due or disputed question, and re-resolves a
   settled one when a reason is given (a new round; every earlier verdict is kept).
+- Every settlement (resolution, re-resolution, annulment) is chained in the ledger, keyed by
+  the verdict that brought it about.
 """
 
 import datetime as dt
@@ -18,9 +26,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from forecasts.models import Question, Review, ReviewAssignment
+from forecasts.models import Prediction, Question, QuestionRevision, Review, ReviewAssignment
 from forecasts.services import ledger, reminder_claims
 
 REVIEWERS_GROUP = "Reviewers"
@@ -35,6 +44,64 @@ def is_reviewer(user: AbstractBaseUser | None) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or user.groups.filter(name=REVIEWERS_GROUP).exists()
+
+
+def involved_user_ids(question_ids: list[int]) -> dict[int, set[int]]:
+    """Per question, the users who recorded, corrected or revised anything on it: its
+    predictions (a correction moving one away included), its creation, its revisions."""
+    involved: dict[int, set[int]] = {pk: set() for pk in question_ids}
+    predictions = Prediction.objects.exclude(recorded_by=None).order_by()
+    pairs = [
+        predictions.filter(question_id__any=question_ids).values_list("question_id", "recorded_by"),
+        predictions.filter(supersedes__question_id__any=question_ids).values_list(
+            "supersedes__question_id", "recorded_by"
+        ),
+        Question.objects.filter(pk__any=question_ids)
+        .exclude(created_by=None)
+        .values_list("pk", "created_by"),
+        QuestionRevision.objects.filter(question_id__any=question_ids)
+        .exclude(changed_by=None)
+        .values_list("question_id", "changed_by"),
+    ]
+    for query in pairs:
+        for question_id, user_id in query.distinct():
+            involved[question_id].add(user_id)
+    return involved
+
+
+def involvement(question: Question, user: AbstractBaseUser) -> str | None:
+    """Why this user may not judge this question, or None when they may."""
+    recorded = (
+        Prediction.objects.filter(recorded_by=user)
+        .filter(Q(question=question) | Q(supersedes__question=question))
+        .order_by("created_at")
+        .first()
+    )
+    if recorded is not None:
+        what = "corrected" if recorded.supersedes_id else "recorded"
+        return (
+            f"You {what} a prediction on this question (prediction {recorded.pk}, "
+            f"{recorded.created_at:%Y-%m-%d}); verdicts must come from someone who recorded, "
+            "corrected and revised nothing on it."
+        )
+    if question.created_by_id == user.pk:
+        return (
+            "You created this question; verdicts must come from someone who recorded, "
+            "corrected and revised nothing on it."
+        )
+    revision = question.revisions.filter(changed_by=user).order_by("version").first()
+    if revision is not None:
+        return (
+            f"You revised this question (version {revision.version}); verdicts must come from "
+            "someone who recorded, corrected and revised nothing on it."
+        )
+    return None
+
+
+def check_independent(question: Question, user: AbstractBaseUser) -> None:
+    reason = involvement(question, user)
+    if reason:
+        raise PermissionDenied(reason)
 
 
 def _check_verdict(outcome: str, evidence_url: str) -> None:
@@ -54,16 +121,19 @@ def _check_verdict(outcome: str, evidence_url: str) -> None:
         ) from None
 
 
-def _settle(question: Question, outcome: str, now: dt.datetime) -> None:
-    """Resolve (or annul) a locked question, close its open assignments and rescore it."""
-    question.outcome = outcome
+def _settle(question: Question, review: Review, now: dt.datetime) -> None:
+    """Resolve (or annul) a locked question as this verdict says, chain the settlement, close
+    its open assignments and rescore it."""
+    question.outcome = review.outcome
     question.status = (
         Question.Status.ANNULLED
-        if outcome == Question.Outcome.ANNULLED
+        if review.outcome == Question.Outcome.ANNULLED
         else Question.Status.RESOLVED
     )
     question.resolved_at = now
-    question.save(update_fields=["outcome", "status", "resolved_at"])
+    question.first_resolved_at = question.first_resolved_at or now
+    question.save(update_fields=["outcome", "status", "resolved_at", "first_resolved_at"])
+    ledger.append_resolution(question_id=question.pk, review_id=review.pk)
     question.assignments.filter(state=ReviewAssignment.State.PENDING).update(
         state=ReviewAssignment.State.CANCELLED
     )
@@ -123,6 +193,7 @@ def resolve_question(
     outcome, evidence_url = outcome.strip().lower(), evidence_url.strip()
     _check_verdict(outcome, evidence_url)
     question = Question.objects.select_for_update().get(pk=question.pk)
+    check_independent(question, resolved_by)
     if question.is_settled:
         if not reason.strip():
             raise ValidationError({"reason": "Re-resolving needs a reason; it is kept."})
@@ -130,7 +201,7 @@ def resolve_question(
         question.save(update_fields=["review_round"])
     now = timezone.now()
     review = _record_review(question, resolved_by, outcome, evidence_url, note, reason, now)
-    _settle(question, outcome, now)
+    _settle(question, review, now)
     return review
 
 
@@ -168,6 +239,7 @@ def _admin_verdict(
     reason: str,
 ) -> Review:
     locked = Question.objects.select_for_update().get(pk=question.pk)
+    check_independent(locked, admin)
     if locked.status == Question.Status.OPEN:
         raise VerdictConflict(_not_due_message(locked))
     return resolve_question(
@@ -190,7 +262,9 @@ def _reviewer_verdict(
 ) -> Review:
     # The lock is the first read, so a verdict that waited for another sees its result.
     question = Question.objects.select_for_update().get(pk=question.pk)
+    check_independent(question, reviewer)
     _check_takes_reviewer_verdict(question)
+    _check_assigned(question, reviewer)
     now = timezone.now()
     review = _record_review(question, reviewer, outcome, evidence_url, note, "", now)
     outcomes = list(
@@ -199,8 +273,73 @@ def _reviewer_verdict(
     if len(set(outcomes)) > 1:
         _mark_disputed(question, now)
     elif len(outcomes) >= settings.REVIEWS_REQUIRED:
-        _settle(question, outcome, now)
+        _settle(question, review, now)
     return review
+
+
+def _check_assigned(question: Question, reviewer: AbstractBaseUser) -> None:
+    # DONE too: a second verdict of the round is then the unique constraint's 409.
+    holds = question.assignments.filter(
+        reviewer=reviewer,
+        round=question.review_round,
+        state__in=[ReviewAssignment.State.PENDING, ReviewAssignment.State.DONE],
+    ).exists()
+    if holds:
+        return
+    if _open_places(question) > 0:
+        raise PermissionDenied(
+            "This question is not assigned to you. Nobody eligible holds it yet: take it from "
+            "the review queue (or POST /api/questions/{id}/take/), then give your verdict."
+        )
+    raise PermissionDenied(
+        "This question is assigned to other reviewers; verdicts come from the reviewers it "
+        "is assigned to."
+    )
+
+
+def _open_places(question: Question) -> int:
+    """How many more eligible reviewers the current round needs (locked question)."""
+    holders = set(
+        question.assignments.filter(
+            round=question.review_round,
+            state__in=[ReviewAssignment.State.PENDING, ReviewAssignment.State.DONE],
+        ).values_list("reviewer_id", flat=True)
+    )
+    eligible = holders - involved_user_ids([question.pk])[question.pk]
+    return settings.REVIEWS_REQUIRED - len(eligible)
+
+
+@transaction.atomic
+def take_question(*, question: Question, reviewer: AbstractBaseUser) -> ReviewAssignment:
+    """Assign a due question to this reviewer from the queue, when fewer eligible reviewers
+    hold it than the quorum needs (nobody eligible was found, or they were involved since).
+
+    PermissionDenied when the reviewer may not judge it; VerdictConflict when it is not due or
+    needs nobody more.
+    """
+    if not is_reviewer(reviewer):
+        raise PermissionDenied("Only reviewers can take questions to review.")
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status != Question.Status.DUE:
+        _check_takes_reviewer_verdict(question)  # says why (open, disputed, settled)
+    check_independent(question, reviewer)
+    mine = question.assignments.filter(reviewer=reviewer, round=question.review_round).first()
+    if mine and mine.state == ReviewAssignment.State.PENDING:
+        return mine
+    if _open_places(question) <= 0:
+        raise VerdictConflict(
+            "Enough eligible reviewers already hold this question; it is not yours to take."
+        )
+    now = timezone.now()
+    if mine:  # cancelled earlier (a deadline moved): reopen rather than add a second row
+        ReviewAssignment.objects.filter(pk=mine.pk).update(
+            state=ReviewAssignment.State.PENDING, assigned_at=now, completed_at=None
+        )
+        mine.refresh_from_db()
+        return mine
+    return ReviewAssignment.objects.create(
+        question=question, reviewer=reviewer, round=question.review_round, assigned_at=now
+    )
 
 
 def _check_takes_reviewer_verdict(question: Question) -> None:

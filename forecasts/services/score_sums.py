@@ -42,7 +42,11 @@ UNIT_COLUMNS = (
     "sum_relative", "sum_yield",
 )  # fmt: skip
 SUM_COLUMNS = COUNT_COLUMNS + UNIT_COLUMNS
-SUMS_INSERT_COLUMNS = ("expert_id", "topic_id", "calibration_bin", *SUM_COLUMNS, "dirty")
+# Each (expert, topic, bin) group's sums are kept in two rows: hindsight scores and
+# prospective ones (SCORING.md); the record over all forecasts adds them.
+SUMS_INSERT_COLUMNS = (
+    "expert_id", "topic_id", "calibration_bin", "hindsight", *SUM_COLUMNS, "dirty",
+)  # fmt: skip
 SCORES_TABLE = PredictionScore._meta.db_table
 SUMS_TABLE = ScoreSums._meta.db_table
 QUESTION_TOPICS_TABLE = Question.topics.through._meta.db_table
@@ -92,13 +96,13 @@ def _sums_select(
             else (f"JOIN {QUESTION_TOPICS_TABLE} qt ON qt.question_id = s.question_id")
         )
         return (
-            f"SELECT s.expert_id, qt.topic_id, s.calibration_bin, {sums}, {flag} "  # noqa: S608
+            f"SELECT s.expert_id, qt.topic_id, s.calibration_bin, s.hindsight, {sums}, {flag} "  # noqa: S608
             f"FROM {source} s {join} {where} "
-            "GROUP BY s.expert_id, qt.topic_id, s.calibration_bin"
+            "GROUP BY s.expert_id, qt.topic_id, s.calibration_bin, s.hindsight"
         )
     return (
-        f"SELECT s.expert_id, CAST(NULL AS BIGINT), s.calibration_bin, {sums}, {flag} "  # noqa: S608
-        f"FROM {source} s {where} GROUP BY s.expert_id, s.calibration_bin"
+        f"SELECT s.expert_id, CAST(NULL AS BIGINT), s.calibration_bin, s.hindsight, {sums}, "  # noqa: S608
+        f"{flag} FROM {source} s {where} GROUP BY s.expert_id, s.calibration_bin, s.hindsight"
     )
 
 
@@ -109,18 +113,20 @@ def _delta_sql(transition: str, sign: str) -> str:
     overall = _sums_select(transition, by_topic=False, dirty=True, sign=sign)
     topics = _sums_select(transition, by_topic=True, dirty=True, sign=sign, lateral=True)
     return (
-        f"INSERT INTO {SUMS_TABLE} AS t ({columns}) {overall} ORDER BY 1, 3\n"  # noqa: S608
-        "    ON CONFLICT (expert_id, calibration_bin) WHERE topic_id IS NULL\n"
+        f"INSERT INTO {SUMS_TABLE} AS t ({columns}) {overall} ORDER BY 1, 3, 4\n"  # noqa: S608
+        "    ON CONFLICT (expert_id, calibration_bin, hindsight) WHERE topic_id IS NULL\n"
         f"    DO UPDATE SET {add};\n"
-        f"INSERT INTO {SUMS_TABLE} AS t ({columns}) {topics} ORDER BY 1, 2, 3\n"
-        f"    ON CONFLICT (expert_id, topic_id, calibration_bin) DO UPDATE SET {add};"
+        f"INSERT INTO {SUMS_TABLE} AS t ({columns}) {topics} ORDER BY 1, 2, 3, 4\n"
+        "    ON CONFLICT (expert_id, topic_id, calibration_bin, hindsight)\n"
+        f"    DO UPDATE SET {add};"
     )
 
 
 def score_sums_trigger_sql() -> str:
     """The PostgreSQL function and statement triggers that keep ScoreSums in step with every
     write to the scores (score_question, the CSV import, admin deletes), in the writer's
-    transaction. Migration 0007 installs a copy of this text; a test checks they agree."""
+    transaction. Migrations install a copy of this text (the latest: 0017); a test checks that
+    the installed function agrees."""
     return f"""CREATE OR REPLACE FUNCTION forecasts_score_sums() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -158,16 +164,16 @@ def suspend_sums_trigger() -> None:
             cursor.execute("SELECT set_config(%s, 'on', true)", [SKIP_SUMS_SETTING])
 
 
-def _id_filter(column: str, ids: list[int]) -> tuple[str, list]:
+def id_filter(column: str, ids: list[int]) -> tuple[str, list]:
     if connection.vendor == "postgresql":
         return f"{column} = ANY(%s)", [ids]
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
-def _rebuild_sums(expert_ids: list[int] | None = None) -> None:
+def rebuild_sums(expert_ids: list[int] | None = None) -> None:
     """Recompute the sums (of these experts, or everyone) from the stored scores."""
     columns = ", ".join(SUMS_INSERT_COLUMNS)
-    where, params = ("", []) if expert_ids is None else _id_filter("expert_id", expert_ids)
+    where, params = ("", []) if expert_ids is None else id_filter("expert_id", expert_ids)
     with connection.cursor() as cursor:
         if expert_ids is None and connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {SUMS_TABLE}")  # only updates read it; they wait
@@ -182,8 +188,17 @@ def _rebuild_sums(expert_ids: list[int] | None = None) -> None:
 _EMPTY_BIN = scoring.BinSums()
 
 
-def _expert_sums(rows: Iterable[Sequence]) -> scoring.ExpertSums:
-    """ExpertSums from one group's rows (calibration_bin, *SUM_COLUMNS)."""
+def merged_bins(rows: Iterable[Sequence]) -> list[tuple]:
+    """Rows (calibration_bin, *SUM_COLUMNS) with each bin's rows added up (exactly)."""
+    by_bin: dict[int, list[int]] = {}
+    for k, *values in rows:
+        exact = [int(v or 0) for v in values]
+        by_bin[k] = exact if k not in by_bin else list(map(add, by_bin[k], exact))
+    return [(k, *by_bin[k]) for k in sorted(by_bin)]
+
+
+def expert_sums(rows: Iterable[Sequence]) -> scoring.ExpertSums:
+    """ExpertSums from one group's rows (calibration_bin, *SUM_COLUMNS), one row per bin."""
     bins = [_EMPTY_BIN] * 10
     totals: list[int] | None = None
     for k, *values in rows:
@@ -276,11 +291,11 @@ def aggregate_sums(scores: QuerySet, *, by_topic: bool = False) -> dict[tuple, s
         for row in grouped
         if not (by_topic and row["question__topics"] is None)  # no topic: counts overall only
     )
-    sums = {key: _expert_sums(r[2:] for r in group) for key, group in groupby(rows, _group_key)}
+    sums = {key: expert_sums(r[2:] for r in group) for key, group in groupby(rows, group_key)}
     return dict(sorted(sums.items(), key=_sort_key))
 
 
-def _group_key(row: Sequence) -> tuple:
+def group_key(row: Sequence) -> tuple:
     return (row[0], row[1])
 
 

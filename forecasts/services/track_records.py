@@ -42,11 +42,12 @@ from forecasts.services.score_sums import (
     SUMS_TABLE,
     UNIT_COLUMNS,
     UNITS_PER_ONE,
-    _expert_sums,
-    _group_key,
-    _id_filter,
-    _rebuild_sums,
     aggregate_sums,
+    expert_sums,
+    group_key,
+    id_filter,
+    merged_bins,
+    rebuild_sums,
     score_sums_trigger_sql,
     suspend_sums_trigger,
 )
@@ -115,6 +116,7 @@ def score_rows(question: Question, predictions: list[Prediction]) -> list[Predic
             question=question,
             peer=peer,
             resolved_on=resolved_on,
+            hindsight=not question.is_prospective_at(prediction.recorded_at),
             scoring_version=settings.SCORING_VERSION,
             **dict(zip(SCORE_COLUMNS, score_values(prediction.probability, o, c), strict=True)),
         )
@@ -186,18 +188,25 @@ def refresh_track_records(*, expert_ids: list[int] | None = None, batch: int = 5
     return len(ids)
 
 
-def _track_record(
-    expert_id: int, topic_id: int | None, sums: scoring.ExpertSums, now
+def track_record(
+    expert_id: int,
+    topic_id: int | None,
+    sums: scoring.ExpertSums,
+    *,
+    prospective_only: bool = False,
+    hindsight_count: int = 0,
 ) -> TrackRecord:
-    return TrackRecord(
-        **_record_values(expert_id, topic_id, sums, ranking_policy()), updated_at=now
-    )
+    """An unsaved record over these sums (a period's, say), as the stored ones are built."""
+    values = _record_values(expert_id, topic_id, sums, ranking_policy())
+    values.update(prospective_only=prospective_only, hindsight_count=hindsight_count)
+    return TrackRecord(**values, updated_at=None)
 
 
 def _record_values(
     expert_id: int, topic_id: int | None, sums: scoring.ExpertSums, policy: scoring.RankingPolicy
 ) -> dict:
-    """TrackRecord field values (all but id and updated_at) from one group's sums."""
+    """TrackRecord field values (all but id, the record's scope and updated_at) from one
+    group's sums."""
     figures = scoring.figures_from_sums(sums, policy)
     murphy = figures.murphy
     return {
@@ -275,11 +284,11 @@ def update_track_records(*, expert_ids: Iterable[int]) -> int:
     if not locked:
         return 0
     if connection.vendor != "postgresql":
-        _rebuild_sums(locked)
+        rebuild_sums(locked)
         with connection.cursor() as cursor:
-            where, params = _id_filter("expert_id", locked)
+            where, params = id_filter("expert_id", locked)
             cursor.execute(f"DELETE FROM {RECORDS_TABLE} WHERE {where}", params)  # noqa: S608
-        where, params = _id_filter("s.expert_id", locked)
+        where, params = id_filter("s.expert_id", locked)
         return _write_records([where], params)
     groups = _claim_dirty_groups(locked)
     if not groups:
@@ -329,12 +338,12 @@ def _write_records(conditions: list[str], params: list) -> int:
     """Build and append the records of the sums (aliased s) matching any of `conditions`."""
     columns = ", ".join(SUM_COLUMNS)
     select = (
-        f"SELECT s.expert_id, s.topic_id, s.calibration_bin, {columns} FROM {SUMS_TABLE} s "  # noqa: S608
-        "WHERE s.n > 0 AND "
+        f"SELECT s.expert_id, s.topic_id, s.hindsight, s.calibration_bin, {columns} "  # noqa: S608
+        f"FROM {SUMS_TABLE} s WHERE s.n > 0 AND "
     )
     sql = (
         " UNION ALL ".join(select + condition for condition in conditions)
-        + " ORDER BY 1, 2 NULLS FIRST, 3"
+        + " ORDER BY 1, 2 NULLS FIRST, 3, 4"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -347,7 +356,8 @@ RECORD_COLUMNS = tuple(f.column for f in RECORD_FIELDS)
 
 
 def _record_rows(rows: list[tuple]) -> Iterator[tuple]:
-    """RECORD_COLUMNS tuples, one per (expert, topic) group of sums rows (sorted by group).
+    """RECORD_COLUMNS tuples, two per (expert, topic) group of sums rows (sorted by group,
+    then hindsight): the record over all forecasts and the one over prospective ones.
 
     Plain values straight to the writer: model instances and per-field preparation cost more
     than the figures themselves for a full rebuild's 100,000+ records."""
@@ -356,15 +366,22 @@ def _record_rows(rows: list[tuple]) -> Iterator[tuple]:
         timezone.now(), connection
     )
     encode = json.JSONEncoder(allow_nan=True).encode  # as JSONField stores lists and dicts
-    for (expert_id, topic_id), group in groupby(rows, _group_key):
-        values = _record_values(expert_id, topic_id, _expert_sums(r[2:] for r in group), policy)
-        values["calibration"] = encode(values["calibration"])
-        values["murphy"] = encode(values["murphy"])
-        values["updated_at"] = updated_at
-        yield tuple(values[f.attname] for f in RECORD_FIELDS)
+    for (expert_id, topic_id), group in groupby(rows, group_key):
+        group = list(group)  # (expert, topic, hindsight, bin, *sums), prospective rows first
+        prospective = [r[3:] for r in group if not r[2]]
+        hindsight_count = sum(r[4] for r in group if r[2])  # n of the hindsight rows
+        every = merged_bins(r[3:] for r in group) if hindsight_count else prospective
+        for scope, bins in ((False, every), (True, prospective)):
+            values = _record_values(expert_id, topic_id, expert_sums(bins), policy)
+            values["prospective_only"] = scope
+            values["hindsight_count"] = hindsight_count
+            values["calibration"] = encode(values["calibration"])
+            values["murphy"] = encode(values["murphy"])
+            values["updated_at"] = updated_at
+            yield tuple(values[f.attname] for f in RECORD_FIELDS)
 
 
-def _write_all_records() -> int:
+def write_all_records() -> int:
     """Every record from the sums, a slice of experts at a time (memory stays bounded)."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT DISTINCT expert_id FROM {SUMS_TABLE} ORDER BY expert_id")  # noqa: S608
@@ -384,13 +401,16 @@ __all__ = [
     "SUMS_READ_EXPERTS",
     "counting_predictions",
     "enqueue_refresh",
+    "expert_sums",
     "mark_stale",
     "ranking_policy",
     "refresh_track_records",
     "score_question",
     "score_rows",
     "score_values",
+    "track_record",
     "update_track_records",
+    "write_all_records",
     # Moved to score_sums; still imported from here (backup, selectors, tests).
     "COUNT_COLUMNS",
     "OVERALL",
