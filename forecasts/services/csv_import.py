@@ -146,5 +146,8 @@ class _Importer(_QuestionStage, _MatchingStage, _SettlingStage):
             self._score({*(p.question_id for p in predictions), *settled})
             # Published, in file order: chained last, so that the ledger head (one row every
             # append locks) stays locked only from here to the commit.
+            chain(LedgerEntry.Kind.QUESTION_REVISION, self.new_revisions)
             chain(LedgerEntry.Kind.PREDICTION, predictions)
             chain(LedgerEntry.Kind.REVIEW, reviews)
+            chain(LedgerEntry.Kind.RESOLUTION, self.settlements)
+            self.new_revisions, self.settlements = [], []

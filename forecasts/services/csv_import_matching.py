@@ -171,4 +171,7 @@ class _MatchingStage(_ImportRun):
             None,
             None,
             "",
+            row.recorded_at or self.now,  # a platform's own time, else the ledger's
+            row.recorded_via,
+            False,
         )

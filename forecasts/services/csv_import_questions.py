@@ -14,7 +14,12 @@ from forecasts.services.csv_import_state import (
     _QuestionState,
     _Verdict,
 )
-from forecasts.services.csv_import_writing import QUESTION_COLUMNS, REVISION_COLUMNS, insert_rows
+from forecasts.services.csv_import_writing import (
+    QUESTION_COLUMNS,
+    REVISION_COLUMNS,
+    RevisionRecord,
+    insert_rows,
+)
 from forecasts.services.csv_io import LedgerRow, RowProblem
 from forecasts.services.records import get_or_create_topic
 
@@ -127,26 +132,41 @@ class _QuestionStage(_ImportRun):
                     1,
                     self.user.pk,
                     self.now,
+                    resolved_at,  # first_resolved_at
                 )  # fmt: skip
             )
         ids = insert_rows(Question, QUESTION_COLUMNS, values)
         links: dict[tuple[int, int], None] = {}
+        revisions = []
         for key, pk, value in zip(new_keys, ids, values, strict=True):
             state = self.questions[key]
             state.id = pk
-            for name in state.topics:
-                links[(pk, self._topic_id(name))] = None
+            topic_ids = sorted({self._topic_id(name) for name in state.topics})
+            links.update(((pk, topic_id), None) for topic_id in topic_ids)
+            title, criteria, deadline = value[:3]
+            consensus, consensus_source = value[9], value[10]
+            revisions.append(
+                (
+                    pk,
+                    1,
+                    title,
+                    criteria,
+                    deadline,
+                    topic_ids,
+                    consensus,
+                    consensus_source,
+                    "Created.",
+                    self.user.pk,
+                    self.now,
+                )  # fmt: skip
+            )
             state.topics, state.consensus = (), None  # only needed to create it
             if value[5] is not None:
                 self.born_settled.append((pk, key, value[5]))
-        insert_rows(
-            QuestionRevision,
-            REVISION_COLUMNS,
-            [
-                (pk, 1, v[0], v[1], v[2], "Created.", self.user.pk, self.now)
-                for pk, v in zip(ids, values, strict=True)
-            ],
-        )
+        revision_ids = insert_rows(QuestionRevision, REVISION_COLUMNS, revisions)
+        self.new_revisions += [
+            RevisionRecord(rid, *row) for rid, row in zip(revision_ids, revisions, strict=True)
+        ]
         insert_rows(Question.topics.through, ("question_id", "topic_id"), list(links))
         self.report.questions_created += len(values)
 

@@ -68,8 +68,12 @@ class _SettlingStage(_ImportRun):
                 groups.setdefault((outcome, status, resolved_at), []).append(pk)
                 settled.append((pk, keys[pk], resolved_at))
             for (outcome, status, resolved_at), ids in groups.items():
+                # Only open or due questions are settled here: never settled before.
                 Question.objects.filter(pk__in=ids).update(
-                    outcome=outcome, status=status, resolved_at=resolved_at
+                    outcome=outcome,
+                    status=status,
+                    resolved_at=resolved_at,
+                    first_resolved_at=resolved_at,
                 )
             if questions:
                 ReviewAssignment.objects.filter(
@@ -79,6 +83,11 @@ class _SettlingStage(_ImportRun):
         ids = insert_rows(Review, REVIEW_COLUMNS, reviews)
         self.report.questions_settled += len(settled)
         records = [ReviewRecord(pk, *values) for pk, values in zip(ids, reviews, strict=True)]
+        self.settlements = [
+            # ledger.resolution_facts of each settlement, keyed by the verdict that made it
+            (review.id, pk, review.round, self.questions[key].status, review.outcome, at, at)
+            for review, (pk, key, at) in zip(records, settled, strict=True)
+        ]
         return {pk for pk, _, _ in settled}, records
 
     def _review(self, question_id: int, key: QuestionKey, resolved_at: dt.datetime) -> tuple:
@@ -119,9 +128,9 @@ class _SettlingStage(_ImportRun):
         for question_id, counting in counting_predictions_of(resolved).items():
             outcome, c, resolved_at = questions[question_id]
             o = 1 if outcome == Question.Outcome.YES else 0
-            peers = scoring.peer_scores([p for _, _, p in counting], o)
+            peers = scoring.peer_scores([p for _, _, p, _ in counting], o)
             resolved_on = timezone.localdate(resolved_at)
-            for (expert_id, prediction_id, p), peer in zip(counting, peers, strict=True):
+            for (expert_id, prediction_id, p, hindsight), peer in zip(counting, peers, strict=True):
                 rows.append(
                     (
                         prediction_id,
@@ -130,6 +139,7 @@ class _SettlingStage(_ImportRun):
                         *score_values(p, o, c),
                         peer,
                         resolved_on,
+                        hindsight,
                         version,
                     )  # fmt: skip
                 )
@@ -139,13 +149,15 @@ class _SettlingStage(_ImportRun):
         self.report.questions_scored = len(self.scored)
 
 
-def counting_predictions_of(question_ids: list[int]) -> dict[int, list[tuple[int, int, float]]]:
+def counting_predictions_of(
+    question_ids: list[int],
+) -> dict[int, list[tuple[int, int, float, bool]]]:
     """track_records.counting_predictions for many questions in one query, in the same order:
     per question, each expert's latest current prediction made by the deadline, with a number,
-    as (expert_id, prediction_id, probability) in expert order."""
+    as (expert_id, prediction_id, probability, hindsight) in expert order."""
     if not question_ids:
         return {}
-    latest: dict[int, dict[int, tuple[int, int, float]]] = {pk: {} for pk in question_ids}
+    latest: dict[int, dict[int, tuple[int, int, float, bool]]] = {pk: {} for pk in question_ids}
     rows = (
         Prediction.objects.current()
         .filter(
@@ -153,9 +165,10 @@ def counting_predictions_of(question_ids: list[int]) -> dict[int, list[tuple[int
             made_on__lte=F("question__deadline"),
             probability__isnull=False,
         )
+        .with_hindsight()
         .order_by("question_id", "expert_id", "made_on", "id")
-        .values_list("question_id", "expert_id", "id", "probability")
+        .values_list("question_id", "expert_id", "id", "probability", "is_hindsight")
     )
-    for question_id, expert_id, prediction_id, p in rows.iterator(chunk_size=5000):
-        latest[question_id][expert_id] = (expert_id, prediction_id, p)
+    for question_id, expert_id, prediction_id, p, hindsight in rows.iterator(chunk_size=5000):
+        latest[question_id][expert_id] = (expert_id, prediction_id, p, bool(hindsight))
     return {pk: list(by_expert.values()) for pk, by_expert in latest.items() if by_expert}

@@ -127,6 +127,9 @@ class _ImportRun:
         self.now = timezone.now()
         self.born_settled: list[tuple[int, QuestionKey, dt.datetime]] = []
         self.scored: set[int] = set()
+        # This batch's new revisions and settlements, chained with its predictions and verdicts.
+        self.new_revisions: list[tuple] = []
+        self.settlements: list[tuple] = []
 
     def _error(self, number: int, reason: str, values) -> None:
         self.report.errors.append(RowError(number, reason, dict(values)))

@@ -21,7 +21,8 @@ from forecasts.services.track_records import SCORE_COLUMNS
 PREDICTION_COLUMNS = (
     "expert_id", "question_id", "probability", "basis", "phrase", "table_version", "made_on",
     "source_id", "quote", "recorded_by_id", "created_at", "version", "supersedes_id",
-    "superseded_at", "correction_reason",
+    "superseded_at", "correction_reason", "recorded_at", "recorded_via",
+    "corrected_after_deadline",
 )  # fmt: skip
 REVIEW_COLUMNS = (
     "question_id", "reviewer_id", "round", "outcome", "evidence_url", "note", "reason",
@@ -30,22 +31,23 @@ REVIEW_COLUMNS = (
 QUESTION_COLUMNS = (
     "title", "resolution_criteria", "deadline", "status", "outcome", "resolved_at", "due_at",
     "review_round", "reminder_cycle", "consensus_probability", "consensus_source", "version",
-    "created_by_id", "created_at",
+    "created_by_id", "created_at", "first_resolved_at",
 )  # fmt: skip
 REVISION_COLUMNS = (
-    "question_id", "version", "title", "resolution_criteria", "deadline", "reason",
-    "changed_by_id", "changed_at",
+    "question_id", "version", "title", "resolution_criteria", "deadline", "topic_ids",
+    "consensus_probability", "consensus_source", "reason", "changed_by_id", "changed_at",
 )  # fmt: skip
 SOURCE_COLUMNS = ("kind", "title", "outlet", "via", "url", "published_on", "text", "created_at")
 LEDGER_COLUMNS = ("kind", "object_id", "payload", "prev_hash", "hash", "created_at")
 SCORE_ROW_COLUMNS = (
     "prediction_id", "expert_id", "question_id", *SCORE_COLUMNS, "peer", "resolved_on",
-    "scoring_version",
+    "hindsight", "scoring_version",
 )  # fmt: skip
 
 # A written row as ledger.canonical_payload reads it: the same attribute names as the model.
 PredictionRecord = namedtuple("PredictionRecord", ("id", *PREDICTION_COLUMNS))
 ReviewRecord = namedtuple("ReviewRecord", ("id", *REVIEW_COLUMNS))
+RevisionRecord = namedtuple("RevisionRecord", ("id", *REVISION_COLUMNS))
 
 
 def _new_ids(model: type, count: int) -> list[int]:
@@ -78,10 +80,11 @@ def insert_rows(model: type, columns: tuple[str, ...], rows: list[tuple]) -> lis
     return [obj.pk for obj in objects]
 
 
-def chain(kind: str, records: list[PredictionRecord] | list[ReviewRecord]) -> None:
+def chain(kind: str, records: list[tuple]) -> None:
     """ledger.append for rows the import has just written, in order, inside the caller's
     transaction and under the same head lock: hashed from the values written (which are what
-    the database returns) instead of reading the rows back."""
+    the database returns) instead of reading the rows back. `records` are tuples in the
+    order ledger.ROW_PAYLOADS[kind] reads (for resolutions: ledger.resolution_facts')."""
     if not records:
         return
     head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
@@ -90,7 +93,7 @@ def chain(kind: str, records: list[PredictionRecord] | list[ReviewRecord]) -> No
     for record in records:
         payload = payload_of(record)
         digest = ledger.chain_hash(prev, payload)
-        entries.append((kind, record.id, payload, prev, digest, now))
+        entries.append((kind, record[0], payload, prev, digest, now))
         prev = digest
     if connection.vendor == "postgresql":
         write_rows(LedgerEntry._meta.db_table, LEDGER_COLUMNS, entries)  # seq: in COPY order

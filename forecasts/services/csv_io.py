@@ -57,6 +57,7 @@ PREDICTIONBOOK_COLUMNS = (
 )
 PREDICTIONBOOK_OUTCOMES = {"1.0": "yes", "1": "yes", "0.0": "no", "0": "no", "-1.0": "annulled"}
 PREDICTIONBOOK_URL = "https://predictionbook.com/predictions/{id}"
+PREDICTIONBOOK = "predictionbook"  # recorded_via of its forecasts: their time is the platform's
 
 
 class CsvFormatError(ValueError):
@@ -65,11 +66,17 @@ class CsvFormatError(ValueError):
 
 @dataclass(frozen=True)
 class SourceRow:
-    """One data row: `values` in our columns, or `skip` saying why the row is left out."""
+    """One data row: `values` in our columns, or `skip` saying why the row is left out.
+
+    `recorded_at` (ISO 8601) and `recorded_via` are set only by readers of platforms that
+    timestamped each forecast themselves (PredictionBook): never from a column of our format,
+    so nobody can type when a forecast entered the record (SCORING.md, hindsight)."""
 
     number: int
     values: Mapping[str, str]
     skip: str = ""
+    recorded_at: str = ""
+    recorded_via: str = ""
 
 
 def _reader(stream: TextIO, required: tuple[str, ...]) -> csv.DictReader:
@@ -145,7 +152,7 @@ def read_predictionbook_rows(
                 "sort the file by question_id, then timestamp"
             )
         last_seen[key] = max(pb["timestamp"], last_seen.get(key, ""))
-        yield SourceRow(number, values, skip)
+        yield SourceRow(number, values, skip, pb["timestamp"], PREDICTIONBOOK)
 
 
 def _predictionbook_skip(pb: Mapping[str, str], values: Mapping[str, str]) -> str:
@@ -224,6 +231,8 @@ class LedgerRow:
     evidence_url: str = ""
     resolved_on: dt.date | None = None
     consensus: float | None = None
+    recorded_at: dt.datetime | None = None  # None: when the import writes it
+    recorded_via: str = ""
 
     @property
     def question_key(self) -> tuple[str, dt.date]:
@@ -379,4 +388,17 @@ def parse_ledger_row(row: SourceRow) -> LedgerRow:
         evidence_url=_url(values, "evidence_url"),
         resolved_on=_date(values, "resolved_on", required=False),
         consensus=_consensus(values),
+        recorded_at=_platform_time(row.recorded_at),
+        recorded_via=row.recorded_via,
     )
+
+
+def _platform_time(text: str) -> dt.datetime | None:
+    """A platform's own timestamp of a forecast ('2008-06-20 03:46:16+00:00'), UTC if naive."""
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise RowProblem(f"the platform's timestamp {text!r} is not an ISO 8601 time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -61,8 +61,6 @@ from forecasts.services.demo_data_writing import (
     _users,
     _write,
     _write_published,
-    prediction_payload,
-    review_payload,
 )
 from forecasts.services.reminder_claims import admin_ids
 
@@ -82,9 +80,11 @@ __all__ = [
     "DemoSpec",
     "Progress",
     "generate_demo_data",
-    "prediction_payload",
-    "review_payload",
 ]
+
+
+# Predictions logged long after they were made (from an archive): hindsight (SCORING.md).
+HINDSIGHT_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,8 @@ class DemoGenerator:
     """One generation run; `run` writes everything inside one transaction."""
 
     def __init__(self, spec: DemoSpec, progress: Progress = _noop) -> None:
+        if spec.reviewers < 1:
+            raise ValueError("Settled demo questions need a reviewer: reviewers must be >= 1.")
         self.spec = spec
         self.rng = random.Random(spec.seed)
         self.progress = progress
@@ -238,10 +240,15 @@ class DemoGenerator:
                     due_at = dt.datetime.combine(deadline, dt.time(6), tzinfo=UTC)
                     self.due_ids.append((qid, due_at))
                 elif resolved_at:
-                    self.settled_ids.append((qid, outcome, resolved_at))
+                    self.settled_ids.append((qid, status, outcome, resolved_at))
                 consensus = round(rng.uniform(0.05, 0.95), 2) if rng.random() < 0.3 else None
-                for _ in range(rng.choice((0, 1, 1, 1, 2, 2, 3))):
-                    topic_links.append((qid, self.topic_ids[_pick(rng, topic_weights)]))
+                topics = sorted(
+                    {
+                        self.topic_ids[_pick(rng, topic_weights)]
+                        for _ in range(rng.choice((0, 1, 1, 1, 2, 2, 3)))
+                    }
+                )
+                topic_links.extend((qid, topic_id) for topic_id in topics)
                 title = (
                     f"Will {rng.choice(SUBJECTS)} {rng.choice(EVENTS)} by {deadline.isoformat()}"
                     f" (case {qid})?"
@@ -250,35 +257,47 @@ class DemoGenerator:
                 created = dt.datetime.combine(deadline, dt.time(8), tzinfo=UTC) - dt.timedelta(
                     days=450
                 )
+                source = "market" if consensus is not None else ""
+                revisions.append(
+                    (
+                        qid,
+                        1,
+                        title,
+                        criteria,
+                        deadline,
+                        topics,
+                        consensus,
+                        source,
+                        "Created.",
+                        self.editor,
+                        created,
+                    )  # fmt: skip
+                )
                 yield (
                     qid, title, criteria, deadline, status, outcome, resolved_at, due_at, 1, 1,
-                    consensus, "market" if consensus is not None else "", 1, self.editor, created,
+                    consensus, source, 1, self.editor, created, resolved_at,
                 )  # fmt: skip
 
+        revisions: list[tuple] = []  # the questions' first revisions, as revision_payload reads
         columns = (
             "id", "title", "resolution_criteria", "deadline", "status", "outcome", "resolved_at",
             "due_at", "review_round", "reminder_cycle", "consensus_probability",
-            "consensus_source", "version", "created_by_id", "created_at",
+            "consensus_source", "version", "created_by_id", "created_at", "first_resolved_at",
         )  # fmt: skip
         self._record("questions", _write("forecasts_question", columns, rows(), self.progress))
-        self._question_revisions(start)
-        links = sorted(set(topic_links))
-        columns = ("question_id", "topic_id")
-        table = Question.topics.through._meta.db_table
-        self._record("question topics", _write(table, columns, links, self.progress))
-
-    def _question_revisions(self, start: int) -> None:
-        # One statement on the server: the rows are the questions just written.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO forecasts_questionrevision (question_id, version, title, "
-                "resolution_criteria, deadline, reason, changed_by_id, changed_at) "
-                "SELECT id, 1, title, resolution_criteria, deadline, 'Created.', created_by_id, "
-                "created_at FROM forecasts_question WHERE id >= %s ORDER BY id",
-                [start],
-            )
-            self._record("question revisions", cursor.rowcount)
-            self.progress(cursor.rowcount)
+        table, columns = Question.topics.through._meta.db_table, ("question_id", "topic_id")
+        self._record("question topics", _write(table, columns, topic_links, self.progress))
+        first = _next_id(QuestionRevision)
+        columns = (
+            "id", "question_id", "version", "title", "resolution_criteria", "deadline",
+            "topic_ids", "consensus_probability", "consensus_source", "reason", "changed_by_id",
+            "changed_at",
+        )  # fmt: skip
+        _write_published(
+            "question revisions", LedgerEntry.Kind.QUESTION_REVISION, columns,
+            ((first + n, *row) for n, row in enumerate(revisions)),
+            created_at=self.noon, progress=self.progress, record=self._record,
+        )  # fmt: skip
 
     # --- predictions and the ledger -------------------------------------------------------
 
@@ -297,29 +316,37 @@ class DemoGenerator:
                 created = dt.datetime.combine(made_on, dt.time(9), tzinfo=UTC) + dt.timedelta(
                     seconds=n % 3600
                 )
+                if deadline < spec.anchor and rng.random() < HINDSIGHT_SHARE:
+                    # Logged after its deadline, from an archive: hindsight (SCORING.md).
+                    late = dt.datetime.combine(deadline, dt.time(10), tzinfo=UTC)
+                    created = min(late + dt.timedelta(days=rng.randint(1, 400)), self.noon)
                 source = self.source_first + rng.randrange(self.source_count)
                 source = None if rng.random() < 0.2 else source
                 quote = f"{phrase.capitalize()}, the expert said on air."
                 yield (
                     pid, self.expert_first + ei, q.first_id + qi, p, basis, phrase, version,
-                    made_on, source, quote, self.editor, created, 1, None, None, "",
+                    made_on, source, quote, self.editor, created, 1, None, None, "", created,
+                    "", False,
                 )  # fmt: skip
 
         columns = (
             "id", "expert_id", "question_id", "probability", "basis", "phrase", "table_version",
             "made_on", "source_id", "quote", "recorded_by_id", "created_at", "version",
-            "supersedes_id", "superseded_at", "correction_reason",
+            "supersedes_id", "superseded_at", "correction_reason", "recorded_at", "recorded_via",
+            "corrected_after_deadline",
         )  # fmt: skip
         _write_published(
-            "predictions", Prediction, columns, rows(), prediction_payload,
+            "predictions", LedgerEntry.Kind.PREDICTION, columns, rows(),
             created_at=self.noon, progress=self.progress, record=self._record,
         )  # fmt: skip
 
     def _reviews(self) -> None:
+        """A verdict for each settled question, by one of the reviewers (who recorded nothing
+        on it: the demo editor records everything), and its settlement chained after it."""
         start, rng = _next_id(Review), self.rng
 
         def rows() -> Iterator[tuple]:
-            for n, (qid, outcome, resolved_at) in enumerate(self.settled_ids):
+            for n, (qid, _, outcome, resolved_at) in enumerate(self.settled_ids):
                 reviewer = rng.choice(self.reviewers)
                 evidence = "" if outcome == "annulled" else f"https://evidence.example.org/{qid}"
                 yield (start + n, qid, reviewer, 1, outcome, evidence, "Checked.", "", resolved_at)
@@ -328,12 +355,19 @@ class DemoGenerator:
             "id", "question_id", "reviewer_id", "round", "outcome", "evidence_url", "note",
             "reason", "created_at",
         )  # fmt: skip
-        if self.reviewers:
-            _write_published(
-                "reviews", Review, columns, rows(), review_payload,
-                created_at=self.noon, progress=self.progress, record=self._record,
-            )  # fmt: skip
-            self._assignments(rng)
+        _write_published(
+            "reviews", LedgerEntry.Kind.REVIEW, columns, rows(),
+            created_at=self.noon, progress=self.progress, record=self._record,
+        )  # fmt: skip
+        settlements = (
+            (start + n, qid, 1, status, outcome, resolved_at, resolved_at)
+            for n, (qid, status, outcome, resolved_at) in enumerate(self.settled_ids)
+        )
+        _write_published(
+            "resolutions", LedgerEntry.Kind.RESOLUTION, (), settlements,
+            created_at=self.noon, progress=self.progress, record=self._record,
+        )  # fmt: skip
+        self._assignments(rng)
 
     def _assignments(self, rng: random.Random) -> None:
         """Questions already due wait on one reviewer each (pending assignments)."""

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import Max
 
-from forecasts.models import LedgerEntry, LedgerHead, Prediction, Topic
+from forecasts.models import LedgerEntry, LedgerHead, Topic
 from forecasts.services import ledger
 from forecasts.services.bulk import write_rows
 from forecasts.services.demo_data_shape import REGIONS, THEMES
@@ -80,10 +80,9 @@ def _topics(count: int) -> list[int]:
 
 def _write_published(
     name: str,
-    model: type,
+    kind: str,
     columns: tuple[str, ...],
     rows: Iterable[tuple],
-    payload: Callable[[tuple], str],
     *,
     created_at: dt.datetime,
     progress: Progress,
@@ -91,16 +90,20 @@ def _write_published(
 ) -> None:
     """Write published rows and chain each into the ledger, in chunks (bounded memory).
 
-    Entries are stamped `created_at`; `record(name, count)` adds written rows to the report."""
-    kind = LedgerEntry.Kind.PREDICTION if model is Prediction else LedgerEntry.Kind.REVIEW
+    `kind` is the ledger's; its row model is written too, except for resolutions (whose
+    facts are the questions', written before). Entries are stamped `created_at`;
+    `record(name, count)` adds written rows to the report."""
+    payload = ledger.ROW_PAYLOADS[kind]
+    model = ledger.CHAINED_MODELS.get(kind)
     head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
     prev, seq = head.hash or GENESIS, _next_id(LedgerEntry)
-    table, entry_columns = model._meta.db_table, (
+    entry_columns = (
         "seq", "kind", "object_id", "payload", "prev_hash", "hash", "created_at",
     )  # fmt: skip
     iterator = iter(rows)
     while chunk := list(islice(iterator, CHUNK)):
-        record(name, _write(table, columns, chunk, progress))
+        if model is not None:
+            record(name, _write(model._meta.db_table, columns, chunk, progress))
         entries = []
         for row in chunk:
             text = payload(row)
@@ -112,9 +115,3 @@ def _write_published(
         head.seq += written
     head.hash = prev
     head.save(update_fields=["seq", "hash"])
-
-
-# The ledger payloads of rows in column order live in services/ledger.py (the CSV import
-# chains its rows with them too).
-prediction_payload = ledger.prediction_payload
-review_payload = ledger.review_payload
