@@ -41,16 +41,25 @@ class LatestPredictionsFeed(Feed):
         return Prediction.objects.current().select_related("expert", "question", "source")
 
     def item_title(self, item: Prediction) -> str:
-        return f"{item.expert.name}: {_shown(item.probability)} on “{item.question.title}”"
+        late = " (corrected after the deadline)" if item.corrected_after_deadline else ""
+        shown = _shown(item.probability)
+        return f"{item.expert.name}: {shown} on “{item.question.title}”{late}"
 
     def item_description(self, item: Prediction) -> str:
         words = f" (“{item.phrase}”)" if item.phrase else ""
         quote = f" Quote: “{item.quote}”" if item.quote else ""
         where = f" Source: {item.source}." if item.source else ""
+        when = f" Recorded {item.recorded_at:%Y-%m-%d}" + (
+            f" (the time {item.recorded_via} gave it)." if item.recorded_via else "."
+        )
+        if item.hindsight:
+            when += " Hindsight: recorded on or after the deadline or the resolution."
+        if item.corrected_after_deadline:
+            when += " Corrected after the deadline by an admin, with a reason in its history."
         # Atom summaries are HTML that readers render: user text goes in escaped.
         return escape(
             f"Made on {item.made_on:%Y-%m-%d}{words}; the question's deadline is "
-            f"{item.question.deadline:%Y-%m-%d}.{where}{quote}"
+            f"{item.question.deadline:%Y-%m-%d}.{when}{where}{quote}"
         )
 
     def item_link(self, item: Prediction) -> str:

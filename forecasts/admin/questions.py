@@ -58,8 +58,8 @@ class QuestionChangeForm(ServiceModelForm):
         label="Reason for change",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
-        help_text="Needed to change the title, resolution criteria or deadline: each change is "
-        "a numbered revision, kept with this reason and your name.",
+        help_text="Needed for any change (terms, topics or consensus): each change is a "
+        "numbered revision, chained in the ledger with this reason and your name.",
     )
 
     class Meta:
@@ -73,19 +73,13 @@ class QuestionChangeForm(ServiceModelForm):
         return value
 
     def submit(self, cleaned_data: dict[str, Any]) -> Question:
-        question = services.update_question(
+        # Terms and context (topics, consensus) alike: each change is a chained revision.
+        return services.update_question(
             question=self.instance,
             reason=cleaned_data["reason"],
             changed_by=self.user,
-            **{name: cleaned_data[name] for name in SUBSTANCE},
+            **{name: cleaned_data[name] for name in (*SUBSTANCE, *DETAILS)},
         )
-        # Topics and the consensus figure are context, not the checkable terms: no revision.
-        # No service covers them yet, and no rule applies, so they are plain field writes.
-        question.topics.set(cleaned_data["topics"])
-        question.consensus_probability = cleaned_data["consensus_probability"]
-        question.consensus_source = cleaned_data["consensus_source"]
-        question.save(update_fields=["consensus_probability", "consensus_source"])
-        return question
 
 
 class PredictionInline(DisplayInline):

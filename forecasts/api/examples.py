@@ -84,9 +84,14 @@ PREDICTION_BASE = {
     "supersedes": None,
     "superseded_at": None,
     "correction_reason": "",
+    "corrected_after_deadline": False,
     "score": None,
     "created_at": "2026-03-02T11:24:00Z",
+    "recorded_at": "2026-03-02T11:24:00Z",
+    "recorded_via": "",
+    "hindsight": False,
 }
+NOW = "2028-01-04T09:40:00Z"
 PREDICTION = {**PREDICTION_BASE, "question": QUESTION_REF}
 PREDICTION_DETAIL = {
     **PREDICTION,
@@ -156,6 +161,7 @@ RESOLVED_QUESTION = QUESTION_DETAIL | {
                 "peer": -0.11,
                 "consensus_relative": -0.38,
                 "resolved_on": "2028-01-05",
+                "hindsight": False,
                 "scoring_version": "scoring-v1",
             }
         }
@@ -164,6 +170,7 @@ RESOLVED_QUESTION = QUESTION_DETAIL | {
 }
 TRACK_RECORD = {
     "resolved_count": 14,
+    "hindsight_share": 0.0714,
     "brier": 0.142,
     "log_score": -0.451,
     "brier_skill": 0.43,
@@ -201,6 +208,16 @@ TRACK_RECORD = {
     "last_resolved_on": "2028-01-05",
     "scoring_version": "scoring-v1",
 }
+PROSPECTIVE_TRACK_RECORD = TRACK_RECORD | {
+    "resolved_count": 13,
+    "brier": 0.139,
+    "log_score": -0.447,
+    "brier_skill": 0.444,
+    "hit_rate": 0.769,
+    "hit_count": 10,
+    "hit_n": 13,
+    "ranking_score": 0.156,
+}
 EMPTY_TRACK_RECORD = {key: None for key in TRACK_RECORD if key not in ("calibration", "murphy")} | {
     "resolved_count": 0,
     "hit_count": 0,
@@ -227,6 +244,7 @@ LEADERBOARD_ROW = {
     "peer_mean": -0.03,
     "consensus_relative_mean": -0.05,
     "provisional": False,
+    "hindsight_share": 0.0714,
 }
 ARTICLE_TEXT = (
     "Harbour Notes\n"

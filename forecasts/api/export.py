@@ -18,7 +18,6 @@ from forecasts.api.permissions import MethodCheckedFirst
 from forecasts.api.schema import LedgerAutoSchema
 from forecasts.api.serializers import PredictionSerializer
 from forecasts.services import csv_export
-from forecasts.services.csv_io import COLUMNS, OPTIONAL_COLUMNS
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -38,7 +37,7 @@ class Echo:
 
 
 def csv_lines(predictions) -> Iterator[str]:
-    writer = csv.DictWriter(Echo(), fieldnames=[*COLUMNS, *OPTIONAL_COLUMNS])
+    writer = csv.DictWriter(Echo(), fieldnames=csv_export.EXPORT_COLUMNS)
     yield writer.writeheader()
     for row in csv_export.export_rows(predictions):
         yield writer.writerow(row)
@@ -50,7 +49,8 @@ EXAMPLE_ROW = (
     "according to the city's official notices; NO otherwise.\","
     "https://harbour-gazette.example/2026/03/bridge-toll,"
     "Bridge toll on borrowed time,Transport,"
-    "I put it at 70% that the toll goes before the end of 2027.,,,,0.35\r\n"
+    "I put it at 70% that the toll goes before the end of 2027.,,,,0.35,"
+    "2026-03-02T11:24:00+00:00,,,\r\n"
 )
 
 
@@ -69,11 +69,11 @@ class PredictionExportView(MethodCheckedFirst, GenericAPIView):
         responses={
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.STR,
-                description="Columns: " + ", ".join([*COLUMNS, *OPTIONAL_COLUMNS]) + ".",
+                description="Columns: " + ", ".join(csv_export.EXPORT_COLUMNS) + ".",
                 examples=[
                     OpenApiExample(
                         "One prediction",
-                        value=",".join([*COLUMNS, *OPTIONAL_COLUMNS]) + "\r\n" + EXAMPLE_ROW,
+                        value=",".join(csv_export.EXPORT_COLUMNS) + "\r\n" + EXAMPLE_ROW,
                         summary="The header line, then one line per prediction",
                     )
                 ],

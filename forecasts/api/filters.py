@@ -125,10 +125,25 @@ class TrackRecordFilter(filters.FilterSet):
     topic = filters.CharFilter(
         method="filter_topic", label="Topic slug; `overall` for the records over all topics."
     )
+    record = filters.ChoiceFilter(
+        choices=[("all", "all"), ("prospective", "prospective")],
+        method="filter_record",
+        empty_label=None,
+        label="`all` (default): records over every scored forecast; `prospective`: over "
+        "prospective forecasts only.",
+    )
 
     class Meta:
         model = TrackRecord
-        fields = ["expert", "topic"]
+        fields = ["expert", "topic", "record"]
+
+    def filter_record(self, queryset, name: str, value: str):
+        return queryset  # applied in filter_queryset so the default holds without the param
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        prospective = self.form.cleaned_data.get("record") == "prospective"
+        return queryset.filter(prospective_only=prospective)
 
     def filter_topic(self, queryset, name: str, value: str):
         if value == "overall":

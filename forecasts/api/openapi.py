@@ -46,6 +46,7 @@ EXPERTS = {
                 {
                     **ex.EXPERT,
                     "track_record": ex.TRACK_RECORD,
+                    "prospective_track_record": ex.PROSPECTIVE_TRACK_RECORD,
                     "track_record_by_topic": [{"topic": ex.TOPIC, **ex.TRACK_RECORD}],
                     "revisions": ex.EXPERT_REVISIONS,
                 },
@@ -55,6 +56,7 @@ EXPERTS = {
                 {
                     **ex.EXPERT,
                     "track_record": ex.EMPTY_TRACK_RECORD,
+                    "prospective_track_record": ex.EMPTY_TRACK_RECORD,
                     "track_record_by_topic": [],
                     "revisions": [],
                 },

@@ -126,7 +126,10 @@ RESOLVE = extend_schema(
     responses={201: s.QuestionDetailSerializer},
     description="A reviewer's verdict (admins: a re-resolution with `reason`). The question "
     "resolves when enough reviewers agree; answers with the question's new state. "
-    "Reviewers only: anyone else gets a 403. A 400 means a bad outcome or no evidence URL "
+    "Reviewers only, on questions assigned to them (admins on any), and only from someone "
+    "who recorded, corrected and revised nothing on the question: anyone else gets a 403 "
+    "that says why. A due question that nobody eligible holds is taken first with "
+    "POST /api/questions/{id}/take/. A 400 means a bad outcome or no evidence URL "
     "for yes/no; a 409 that the question is not due yet, is already settled, or that you "
     "already gave a verdict in this round.",
     examples=[
@@ -151,6 +154,18 @@ RESOLVE = extend_schema(
         ),
         ex.NOT_LOGGED_IN,
         ex.NOT_A_REVIEWER,
+        ex.error(
+            "403",
+            "Not independent",
+            "You recorded a prediction on this question (prediction 41, 2027-06-02); verdicts "
+            "must come from someone who recorded, corrected and revised nothing on it.",
+        ),
+        ex.error(
+            "403",
+            "Not assigned",
+            "This question is assigned to other reviewers; verdicts come from the reviewers "
+            "it is assigned to.",
+        ),
         ex.error(
             "409",
             "Not due",
@@ -241,13 +256,39 @@ PREDICTIONS = {
     ),
 }
 
+TAKE = extend_schema(
+    request=None,
+    responses={201: s.AssignmentSerializer},
+    description="Takes a due question from the queue: assigns it to you, when fewer "
+    "eligible reviewers hold it than its verdicts need (nobody eligible was found, or they "
+    "became involved). Reviewers only, and only if you recorded, corrected and revised "
+    "nothing on it (else 403, saying why); a 409 means it is not due, or enough reviewers "
+    "already hold it. Taking it again is harmless: the same assignment comes back.",
+    examples=[
+        ex.response(
+            "Taken",
+            {"question": 12, "reviewer": "bob", "round": 1, "assigned_at": ex.NOW},
+            code="201",
+        ),
+        ex.NOT_LOGGED_IN,
+        ex.NOT_A_REVIEWER,
+        ex.error(
+            "409",
+            "Held",
+            "Enough eligible reviewers already hold this question; it is not yours to take.",
+        ),
+    ],
+)
+
 CORRECTIONS = extend_schema(
     request=inputs.CorrectionSerializer,
     responses={201: s.PredictionDetailSerializer},
     description="Corrects a published prediction: a new version with the fields that "
     "change and a `reason`; the old version stays in the history. Editors only: anyone "
-    "else gets a 403. A 400 names the fields to fix (a reason is required); a 404 means no "
-    "prediction has this id.",
+    "else gets a 403. After the question's deadline or resolution only an admin who "
+    "recorded no version of it may correct it (else 403), and the version is marked "
+    "`corrected_after_deadline`. A 400 names the fields to fix (a reason is required); a "
+    "404 means no prediction has this id.",
     examples=[
         ex.request(
             "Probability corrected",

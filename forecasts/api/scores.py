@@ -50,11 +50,18 @@ class TrackRecordSerializer(serializers.ModelSerializer):
     provisional = serializers.SerializerMethodField(
         help_text="Fewer resolved forecasts than the leaderboard's minimum: listed, not ranked."
     )
+    hindsight_share = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="Share of the expert's scored forecasts that are hindsight: recorded on or "
+        "after the question's deadline or first resolution (SCORING.md). null before any.",
+    )
 
     class Meta:
         model = TrackRecord
         fields = [
             "resolved_count",
+            "hindsight_share",
             "brier",
             "log_score",
             "brier_skill",
@@ -91,14 +98,24 @@ class TopicTrackRecordSerializer(TrackRecordSerializer):
 class TrackRecordListSerializer(TrackRecordSerializer):
     expert = ExpertRefSerializer(read_only=True)
     topic = TopicSerializer(read_only=True, allow_null=True, help_text="null: over all topics.")
+    record = serializers.SerializerMethodField(
+        help_text="`all`: over every scored forecast; `prospective`: over prospective ones only."
+    )
 
     class Meta(TrackRecordSerializer.Meta):
-        fields = ["expert", "topic", *TrackRecordSerializer.Meta.fields]
+        fields = ["expert", "topic", "record", *TrackRecordSerializer.Meta.fields]
+
+    def get_record(self, record: TrackRecord) -> str:
+        return "prospective" if record.prospective_only else "all"
 
 
-def empty_track_record() -> TrackRecord:
+def empty_track_record(*, prospective_only: bool = False, hindsight_count: int = 0) -> TrackRecord:
     """The figures of an expert with nothing resolved yet: n = 0 and nulls (SCORING.md E11)."""
-    return TrackRecord(scoring_version=settings.SCORING_VERSION)
+    return TrackRecord(
+        scoring_version=settings.SCORING_VERSION,
+        prospective_only=prospective_only,
+        hindsight_count=hindsight_count,
+    )
 
 
 @extend_schema_view(
@@ -110,7 +127,7 @@ def empty_track_record() -> TrackRecord:
         examples=[
             ex.response(
                 "Overall",
-                {"expert": ex.EXPERT_REF, "topic": None, **ex.TRACK_RECORD},
+                {"expert": ex.EXPERT_REF, "topic": None, "record": "all", **ex.TRACK_RECORD},
                 summary="Vera Ostrova over all topics",
             ),
             ex.error(
@@ -161,6 +178,12 @@ class LeaderboardQuerySerializer(serializers.Serializer):
     period = serializers.CharField(
         required=False,
         help_text="Resolved within the last 30d, 12m, 2y… (by resolution date); or from/to.",
+    )
+    record = serializers.ChoiceField(
+        choices=["all", "prospective"],
+        default="all",
+        help_text="`all` (default): rank on every scored forecast; `prospective`: only on "
+        "forecasts recorded before their question's deadline and first resolution.",
     )
     start = serializers.DateField(
         required=False, help_text="Resolved on or after this date (YYYY-MM-DD)."
@@ -221,6 +244,11 @@ class LeaderboardRowSerializer(serializers.Serializer):
     peer_mean = serializers.FloatField(allow_null=True)
     consensus_relative_mean = serializers.FloatField(allow_null=True)
     provisional = serializers.BooleanField()
+    hindsight_share = serializers.FloatField(
+        allow_null=True,
+        help_text="Share of the expert's scored forecasts (all of them, whichever record is "
+        "ranked) that are hindsight (SCORING.md). null when the expert has none scored.",
+    )
 
 
 class LeaderboardView(MethodCheckedFirst, GenericAPIView):
@@ -240,7 +268,8 @@ class LeaderboardView(MethodCheckedFirst, GenericAPIView):
         description="Experts ranked by ranking_score (lower is better), 50 a page; experts "
         "with fewer resolved forecasts than `min_resolved` follow as provisional, rank null. "
         "Narrow it to a `topic` and to questions resolved in a `period` (30d, 12m, 2y) or "
-        "between `from` and `to`. Open to everyone. A 400 means a parameter is not valid "
+        "between `from` and `to`; `record=prospective` ranks on prospective forecasts only "
+        "(SCORING.md: hindsight). Open to everyone. A 400 means a parameter is not valid "
         "(an unknown topic, a period like 3w, `to` before the start).",
         examples=[
             ex.response("Ranked", ex.LEADERBOARD_ROW, summary="Vera Ostrova, first"),
@@ -273,6 +302,7 @@ class LeaderboardView(MethodCheckedFirst, GenericAPIView):
             topic=query.validated_data.get("topic"),
             min_resolved=query.validated_data.get("min_resolved"),
             period=query.validated_data["range"],
+            prospective=query.validated_data["record"] == "prospective",
         )
         # Ranked in SQL; only the requested page of 50 is read (`?page=N`).
         page = self.paginate_queryset(board.rows("all"))

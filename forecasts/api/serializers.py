@@ -17,6 +17,7 @@ from forecasts.models import (
     Question,
     QuestionRevision,
     Review,
+    ReviewAssignment,
     Source,
     Topic,
 )
@@ -135,6 +136,16 @@ class ReviewSerializer(serializers.ModelSerializer):
         ]
 
 
+class AssignmentSerializer(serializers.ModelSerializer):
+    """A question assigned to a reviewer for the current round of verdicts."""
+
+    reviewer = serializers.CharField(source="reviewer.username", read_only=True)
+
+    class Meta:
+        model = ReviewAssignment
+        fields = ["question", "reviewer", "round", "assigned_at"]
+
+
 class QuestionRevisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = QuestionRevision
@@ -155,6 +166,7 @@ class ScoreSerializer(serializers.ModelSerializer):
             "peer",
             "consensus_relative",
             "resolved_on",
+            "hindsight",
             "scoring_version",
         ]
 
@@ -170,6 +182,25 @@ class PredictionSerializer(serializers.ModelSerializer):
         allow_null=True,
         read_only=True,
         help_text="Probability of YES in [0, 1]; null when the words map to no number.",
+    )
+    recorded_at = serializers.DateTimeField(
+        read_only=True,
+        help_text="When the forecast entered a public, timestamped record: this ledger's "
+        "clock (never typed), or the platform's named in recorded_via. A correction keeps the "
+        "original's.",
+    )
+    recorded_via = serializers.CharField(
+        read_only=True, help_text="Empty: this ledger. Else the platform whose time it is."
+    )
+    hindsight = serializers.BooleanField(
+        read_only=True,
+        help_text="Recorded on or after the question's deadline or first resolution: scored, "
+        "but left out of the prospective record (SCORING.md).",
+    )
+    corrected_after_deadline = serializers.BooleanField(
+        read_only=True,
+        help_text="This version corrected the forecast after its question's deadline or "
+        "resolution (by an admin who did not record it, with a reason).",
     )
 
     class Meta:
@@ -189,8 +220,12 @@ class PredictionSerializer(serializers.ModelSerializer):
             "supersedes",
             "superseded_at",
             "correction_reason",
+            "corrected_after_deadline",
             "score",
             "created_at",
+            "recorded_at",
+            "recorded_via",
+            "hindsight",
         ]
 
     @extend_schema_field(ScoreSerializer(allow_null=True))

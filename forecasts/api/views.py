@@ -64,7 +64,14 @@ class LedgerViewSet(MethodCheckedFirst, viewsets.GenericViewSet):
 
 class ExpertDetailSerializer(s.ExpertSerializer):
     track_record = TrackRecordSerializer(
-        read_only=True, help_text="Over all topics; resolved_count 0 and nulls before any."
+        read_only=True,
+        help_text="Over all topics and every scored forecast; resolved_count 0 and nulls "
+        "before any.",
+    )
+    prospective_track_record = TrackRecordSerializer(
+        read_only=True,
+        help_text="The same figures over prospective forecasts only: recorded before the "
+        "question's deadline and first resolution (SCORING.md, hindsight).",
     )
     track_record_by_topic = TopicTrackRecordSerializer(many=True, read_only=True)
     revisions = s.DetailsRevisionSerializer(
@@ -77,6 +84,7 @@ class ExpertDetailSerializer(s.ExpertSerializer):
         fields = [
             *s.ExpertSerializer.Meta.fields,
             "track_record",
+            "prospective_track_record",
             "track_record_by_topic",
             "revisions",
         ]
@@ -104,6 +112,9 @@ class ExpertViewSet(
         record = selectors.expert_record(self.get_object())
         expert = record.expert
         expert.track_record = record.overall or empty_track_record()
+        expert.prospective_track_record = record.prospective or empty_track_record(
+            prospective_only=True, hindsight_count=expert.track_record.hindsight_count
+        )
         expert.track_record_by_topic = record.by_topic
         return Response(ExpertDetailSerializer(expert).data)
 
@@ -237,24 +248,13 @@ class QuestionViewSet(
         writer = inputs.QuestionUpdateSerializer(data=request.data)
         writer.is_valid(raise_exception=True)
         data = writer.validated_data
+        changes = {k: v for k, v in data.items() if k != "reason"}
         with transaction.atomic():
+            if "topics" in changes:
+                changes["topics"] = topics_from(changes["topics"])
             question = services.update_question(
-                question=question,
-                title=data.get("title", question.title),
-                resolution_criteria=data.get("resolution_criteria", question.resolution_criteria),
-                deadline=data.get("deadline", question.deadline),
-                reason=data["reason"],
-                changed_by=request.user,
+                question=question, reason=data["reason"], changed_by=request.user, **changes
             )
-            # Topics and the consensus figure are context, not the checkable terms: no
-            # revision, as in the admin (there is no service for them yet).
-            if "topics" in data:
-                question.topics.set(topics_from(data["topics"]))
-            context = [f for f in ("consensus_probability", "consensus_source") if f in data]
-            for field in context:
-                setattr(question, field, data[field])
-            if context:
-                question.save(update_fields=context)
         return self._detail(question)
 
     @openapi_records.RESOLVE
@@ -265,6 +265,12 @@ class QuestionViewSet(
         verdict.is_valid(raise_exception=True)
         reviews.submit_verdict(question=question, reviewer=request.user, **verdict.validated_data)
         return self._detail(question, status.HTTP_201_CREATED)
+
+    @openapi_records.TAKE
+    @action(detail=True, methods=["post"], permission_classes=[IsReviewer])
+    def take(self, request: Request, pk: str) -> Response:
+        assignment = reviews.take_question(question=self.get_object(), reviewer=request.user)
+        return Response(s.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
 
 # --- Predictions and verdicts -------------------------------------------------------------

@@ -24,6 +24,9 @@ from forecasts.services.csv_io import (
 )
 
 SETTLED_STATES = (Question.Status.RESOLVED, Question.Status.ANNULLED)
+# Written for readers, ignored by the import: when the record was made cannot be typed in.
+EXPORT_ONLY_COLUMNS = ("recorded_at", "recorded_via", "hindsight", "corrected_after_deadline")
+EXPORT_COLUMNS = (*COLUMNS, *OPTIONAL_COLUMNS, *EXPORT_ONLY_COLUMNS)
 
 
 def probability_cell(prediction: Prediction) -> str:
@@ -107,12 +110,17 @@ def _row(prediction: Prediction, verdicts: dict[int, Review]) -> dict[str, str]:
         "evidence_url": verdict.evidence_url if verdict else "",
         "resolved_on": timezone.localdate(question.resolved_at).isoformat() if settled else "",
         "consensus_probability": "" if consensus is None else repr(consensus),
+        # For readers only; an import never reads them (SCORING.md: nobody types these).
+        "recorded_at": prediction.recorded_at.isoformat(),
+        "recorded_via": prediction.recorded_via,
+        "hindsight": "yes" if prediction.hindsight else "",
+        "corrected_after_deadline": "yes" if prediction.corrected_after_deadline else "",
     }
 
 
 def write_predictions_csv(stream: TextIO) -> int:
     """Write the header and every current prediction; returns the number of rows."""
-    writer = csv.DictWriter(stream, fieldnames=[*COLUMNS, *OPTIONAL_COLUMNS])
+    writer = csv.DictWriter(stream, fieldnames=EXPORT_COLUMNS)
     writer.writeheader()
     count = 0
     for row in export_rows():

@@ -25,6 +25,7 @@ EXPERT_PAGE_SIZE = 50  # settled calls, and open ones, per page of an expert's r
 QUESTION_PAGE_SIZE = 50  # predictions per page of a question
 
 PERIODS = {"all": None, "12m": 365, "24m": 730}
+RECORD_CHOICES = [("all", "All scored"), ("prospective", "Prospective only")]
 PERIOD_CHOICES = [
     ("all", "All time"),
     ("12m", "Last 12 months"),
@@ -65,6 +66,13 @@ class LeaderboardFilters(forms.Form):
         label="Ranked from",
         help_text="resolved predictions",
     )
+    record = forms.ChoiceField(
+        required=False,
+        choices=RECORD_CHOICES,
+        label="Forecasts",
+        initial="all",
+        help_text="prospective: recorded before the deadline and the resolution",
+    )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data, *, topics: list[Topic]) -> None:
@@ -89,6 +97,9 @@ class LeaderboardFilters(forms.Form):
         """The cleaned value of one field, or None when it was missing or invalid."""
         self.is_valid()  # cached after the first call
         return self.cleaned_data.get(name)
+
+    def prospective(self) -> bool:
+        return self.value("record") == "prospective"
 
     def selected_topic(self) -> Topic | None:
         return self.topics.get(self.value("topic") or "")
@@ -151,7 +162,9 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
     period = filters.selected_period(timezone.localdate())
     min_resolved = filters.value("min_resolved")
     sort_key, descending = filters.selected_sort()
-    board = selectors.BoardFilters(topic=topic, min_resolved=min_resolved, period=period)
+    board = selectors.BoardFilters(
+        topic=topic, min_resolved=min_resolved, period=period, prospective=filters.prospective()
+    )
     ranked, provisional = board.pages(
         sort_key, descending, request.GET.get("page"), request.GET.get("provisional_page")
     )
@@ -167,7 +180,7 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
             "ranked_pages": page_links(request, "page", ranked),
             "provisional_pages": page_links(request, "provisional_page", provisional),
             "filters": filters,
-            "filtered": bool(topic or period or min_resolved),
+            "filtered": bool(topic or period or min_resolved or board.prospective),
             "sort_key": sort_key,
             "sort_label": SORTS[sort_key].label,
             "sort_headers": _sort_headers(request, sort_key, descending),

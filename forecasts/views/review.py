@@ -26,12 +26,20 @@ from django.views.decorators.http import require_http_methods
 
 from forecasts.models import Prediction, Question, Review, ReviewAssignment
 from forecasts.services import digests, reminders
-from forecasts.services.reviews import VerdictConflict, is_reviewer, submit_verdict
+from forecasts.services.reviews import (
+    VerdictConflict,
+    involved_user_ids,
+    involvement,
+    is_reviewer,
+    submit_verdict,
+    take_question,
+)
 from forecasts.views.pagination import page_links
 
 FIELDS = ("outcome", "evidence_url", "note", "reason")
 QUEUE_PAGE_SIZE = 20  # each item carries its predictions and a verdict form
 ESCALATED_PAGE_SIZE = 50
+UNCLAIMED_PAGE_SIZE = 20
 
 
 def _render(
@@ -73,6 +81,22 @@ def _my_queue(user) -> QuerySet:  # noqa: ANN001
     )
 
 
+def _unclaimed() -> QuerySet:
+    """Due questions that fewer reviewers hold than their verdicts need: anyone eligible may
+    take one (services.reviews.take_question). The sweep never assigns anyone involved in a
+    question, and involvement cancels an assignment, so holders are eligible reviewers."""
+    held = Q(
+        assignments__state__in=[ReviewAssignment.State.PENDING, ReviewAssignment.State.DONE],
+        assignments__round=F("review_round"),
+    )
+    return (
+        Question.objects.filter(status=Question.Status.DUE)
+        .annotate(held=Count("assignments", filter=held))
+        .filter(held__lt=settings.REVIEWS_REQUIRED)
+        .order_by(F("due_at").asc(nulls_last=True), "pk")
+    )
+
+
 def _admin_queue() -> QuerySet:
     """Disputed questions, and due ones overdue past the escalation delay or unassigned."""
     cutoff = timezone.now() - dt.timedelta(days=settings.ESCALATION_AFTER_DAYS)
@@ -95,10 +119,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     questions = Paginator(_my_queue(request.user), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    unclaimed = Paginator(_unclaimed(), UNCLAIMED_PAGE_SIZE).get_page(
+        request.GET.get("unclaimed_page")
+    )
+    involved = involved_user_ids([q.pk for q in unclaimed])
     context = {
         "questions": questions,
         "pages": page_links(request, "page", questions),
         "is_admin": request.user.is_superuser,
+        "unclaimed": unclaimed,
+        "unclaimed_pages": page_links(request, "unclaimed_page", unclaimed),
+        "takeable": {q.pk for q in unclaimed if request.user.pk not in involved[q.pk]},
     }
     if request.user.is_superuser:
         escalated = Paginator(_admin_queue(), ESCALATED_PAGE_SIZE).get_page(
@@ -135,6 +166,27 @@ def question_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("review:queue")
 
 
+@reviewers_only
+@require_http_methods(["POST"])
+def take(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a due question nobody eligible holds: it becomes yours to judge."""
+    question = Question.objects.filter(pk=pk).first()
+    if question is None:
+        raise Http404("No such question.")
+    try:
+        take_question(question=question, reviewer=request.user)
+    except PermissionDenied as exc:
+        return _item_page(request, _detailed(pk), errors={"__all__": [str(exc)]}, status=403)
+    except VerdictConflict as exc:
+        return _item_page(request, _detailed(pk), errors={"__all__": [str(exc)]}, status=409)
+    messages.success(request, f"“{question.title}” is yours to review now.")
+    return redirect("review:question", pk=pk)
+
+
+def _detailed(pk: int) -> Question:
+    return _with_details(Question.objects.filter(pk=pk)).get()
+
+
 def _outcome_message(question: Question) -> str:
     if question.is_settled:
         return f"Thank you. “{question.title}” is now {question.get_status_display().lower()}."
@@ -154,13 +206,23 @@ def _item_page(
     assigned = question.assignments.filter(
         reviewer=user, round=question.review_round, state=ReviewAssignment.State.PENDING
     ).exists()
+    not_independent = involvement(question, user)
+    due = question.status == Question.Status.DUE
+    takeable = (
+        due and not assigned and not user.is_superuser and not not_independent
+    ) and _unclaimed().filter(pk=question.pk).exists()
     context = {
         "question": question,
         "values": values or {},
         "errors": errors or {},
         "assigned": assigned,
-        "can_give_verdict": question.status == Question.Status.DUE
-        or (user.is_superuser and question.status != Question.Status.OPEN),
+        "not_independent": not_independent,
+        "takeable": takeable,
+        "can_give_verdict": not not_independent
+        and (
+            (due and (assigned or user.is_superuser))
+            or (user.is_superuser and question.status != Question.Status.OPEN)
+        ),
         "re_resolving": user.is_superuser and question.is_settled,
         "is_admin": user.is_superuser,
     }
