@@ -116,6 +116,13 @@ def carol(db) -> User:
 
 
 @pytest.fixture
+def oscar(db) -> User:
+    """A second admin: corrects after a deadline what carol will judge, or judges what
+    carol recorded (nobody judges a question they recorded anything on)."""
+    return _user("oscar", None, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
 def expert(db):
     from forecasts.services import create_expert
 

@@ -296,12 +296,13 @@ def running_rig(*, before_close: Callable[[], object] | None = None) -> Iterator
 
 
 def track_record_figures() -> dict[tuple, tuple]:
-    """Every track record's stored figures, by (expert, topic); not its id or timestamp."""
+    """Every track record's stored figures, by (expert, topic, scope); not its id or
+    timestamp."""
     from forecasts.models import TrackRecord
 
     names = [f.attname for f in TrackRecord._meta.concrete_fields if f.name != "id"]
     names.remove("updated_at")
-    return {(r[0], r[1]): r for r in TrackRecord.objects.values_list(*names)}
+    return {(r[0], r[1], r[2]): r for r in TrackRecord.objects.values_list(*names)}
 
 
 @contextmanager

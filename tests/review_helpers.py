@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from forecasts.models import Question
+from forecasts.models import Question, ReviewAssignment
 from forecasts.services import create_expert, create_question, record_prediction
 
 
@@ -27,14 +27,23 @@ def predict(question: Question, *, recorded_by=None, p: float = 0.7, expert=None
     )
 
 
-def due_question(title: str, *, now: dt.datetime | None = None) -> Question:
-    """A question that fell due `now` (no reviewers assigned: the sweep does that)."""
+def due_question(title: str, *, now: dt.datetime | None = None, reviewers=()) -> Question:
+    """A question that fell due `now`, assigned to `reviewers` (none: the sweep assigns)."""
     question = past_question(title)
     Question.objects.filter(pk=question.pk).update(
         status=Question.Status.DUE, due_at=now or timezone.now()
     )
     question.refresh_from_db()
+    assign(question, *reviewers)
     return question
+
+
+def assign(question: Question, *reviewers) -> None:
+    """Assign the question's current round to these reviewers, as the sweep or a take does."""
+    for reviewer in reviewers:
+        ReviewAssignment.objects.get_or_create(
+            question=question, reviewer=reviewer, round=question.review_round
+        )
 
 
 def ensure_groups() -> None:

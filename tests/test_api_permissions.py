@@ -87,7 +87,13 @@ WRITES = [
             "deadline": "2099-01-01",
         },
     ),
-    Case("patch", "/api/questions/{question}/", EDITORS, 200, {"consensus_source": "Market"}),
+    Case(
+        "patch",
+        "/api/questions/{question}/",
+        EDITORS,
+        200,
+        {"consensus_source": "Market", "reason": "Named the market."},
+    ),
     Case("delete", "/api/questions/{question}/", NOBODY),
     Case(
         "post",
@@ -158,7 +164,7 @@ def world(alice, bob, carol, today) -> dict[str, object]:
         "question": question.pk,
         "prediction": prediction.pk,
         "review": review.pk,
-        "due": due_question("Did the ferry start?").pk,
+        "due": due_question("Did the ferry start?", reviewers=[bob]).pk,
         "today": today.isoformat(),
     }
 

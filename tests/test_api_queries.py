@@ -16,6 +16,7 @@ from forecasts.services import (
 )
 from forecasts.services.reviews import resolve_question
 from forecasts.services.track_records import update_track_records
+from tests.builders import late_corrector
 
 PATHS = [
     "/api/experts/",
@@ -53,7 +54,9 @@ def _add_rows(start: int, count: int, admin, today: dt.date) -> None:
             made_on=today - dt.timedelta(days=30),
             source=source,
         )
-        correct_prediction(prediction=first, reason="Typo", probability=0.65)
+        correct_prediction(
+            prediction=first, reason="Typo", probability=0.65, corrected_by=late_corrector()
+        )
         resolve_question(
             question=question, outcome="yes", resolved_by=admin, evidence_url="https://e.org/ev"
         )

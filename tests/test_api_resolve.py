@@ -22,7 +22,7 @@ def _resolve(client: APIClient, question: Question, **body):
 
 
 def test_a_reviewer_resolves_a_due_question_and_the_track_record_follows(bob):
-    question = due_question("Will the toll go?")
+    question = due_question("Will the toll go?", reviewers=[bob])
     prediction = predict(question, p=0.8)
     response = _resolve(_as(bob), question, outcome="yes", evidence_url=EVIDENCE, note="Voted.")
     assert response.status_code == 201, response.json()
@@ -31,7 +31,7 @@ def test_a_reviewer_resolves_a_due_question_and_the_track_record_follows(bob):
     assert [(r["outcome"], r["reviewer"], r["evidence_url"]) for r in body["reviews"]] == [
         ("yes", "bob", EVIDENCE)
     ]
-    record = TrackRecord.objects.get(expert=prediction.expert, topic=None)
+    record = TrackRecord.objects.get(prospective_only=False, expert=prediction.expert, topic=None)
     assert record.brier == pytest.approx(0.04)
     detail = APIClient().get(f"/api/experts/{prediction.expert.slug}/").json()
     assert detail["track_record"]["resolved_count"] == 1
@@ -66,14 +66,14 @@ def test_a_bad_verdict_is_a_400_naming_the_field(bob, body, field):
 
 
 def test_annulled_needs_no_evidence(bob):
-    question = due_question("Will the toll go?")
+    question = due_question("Will the toll go?", reviewers=[bob])
     response = _resolve(_as(bob), question, outcome="annulled", note="The council dissolved.")
     assert response.status_code == 201, response.json()
     assert response.json()["status"] == "annulled"
 
 
 def test_a_verdict_on_a_settled_question_is_a_409_with_a_message(bob, dave):
-    question = due_question("Will the toll go?")
+    question = due_question("Will the toll go?", reviewers=[bob, dave])
     assert _resolve(_as(bob), question, outcome="yes", evidence_url=EVIDENCE).status_code == 201
     late = _resolve(_as(dave), question, outcome="no", evidence_url=EVIDENCE)
     assert late.status_code == 409
@@ -87,7 +87,7 @@ def test_a_question_not_due_yet_is_a_409(bob, question):
 
 
 def test_an_admin_re_resolves_with_a_reason(bob, carol):
-    question = due_question("Will the toll go?")
+    question = due_question("Will the toll go?", reviewers=[bob])
     _resolve(_as(bob), question, outcome="yes", evidence_url=EVIDENCE)
     without = _resolve(_as(carol), question, outcome="no", evidence_url=EVIDENCE)
     assert without.status_code == 400

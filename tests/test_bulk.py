@@ -24,14 +24,14 @@ def test_json_columns_take_json_text_or_python_values(expert):
     columns = tuple(f.column for f in RECORD_FIELDS)
     assert write_rows(TrackRecord._meta.db_table, columns, [tuple(values.values())]) == 1
 
-    stored = TrackRecord.objects.get(expert=expert, topic=None)
+    stored = TrackRecord.objects.get(prospective_only=False, expert=expert, topic=None)
     assert stored.calibration == calibration  # the list, not a JSON string holding it
     assert stored.murphy == murphy
 
     stored.delete()
     record.calibration, record.murphy = calibration, {"reliability": 0.5}
     assert write_models(TrackRecord, [record]) == 1
-    assert TrackRecord.objects.get(expert=expert).calibration == calibration
+    assert TrackRecord.objects.get(prospective_only=False, expert=expert).calibration == calibration
 
 
 def test_numbers_dates_and_nulls_keep_their_values(expert):
@@ -53,6 +53,7 @@ def test_numbers_dates_and_nulls_keep_their_values(expert):
         "hit": 1,
         "yield_term": None,
         "resolved_on": dt.date(2026, 3, 1),
+        "hindsight": True,
         "scoring_version": "scoring-v1",
     }
     write_rows(PredictionScore._meta.db_table, tuple(row), [tuple(row.values())])

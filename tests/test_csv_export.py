@@ -32,9 +32,9 @@ from forecasts.services import (
     record_prediction,
 )
 from forecasts.services.csv_io import COLUMNS, FORMULA_START, guard_cell, unguard_cell
-from forecasts.services.ledger import verify_ledger
+from forecasts.services.ledger_verify import verify_ledger
 from seeds.loader import load_seeds
-from tests.builders import forecast, make_question, resolve
+from tests.builders import forecast, late_corrector, make_question, resolve
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,7 +47,9 @@ def _extra_record(carol) -> None:
     forecast(a, question, 0.3, days_before=3)
     forecast(a, question, 0.8, days_before=3)
     first = forecast(b, question, "unlikely")
-    correct_prediction(prediction=first, reason="Misheard", probability="0.35")
+    correct_prediction(
+        prediction=first, reason="Misheard", probability="0.35", corrected_by=late_corrector()
+    )
     forecast(b, make_question("Never settled"), "we must be prepared for")
     resolve(question, "yes", carol)
     annulled = make_question("Called off")

@@ -23,7 +23,7 @@ from forecasts.models import (
 from forecasts.services import create_expert
 from forecasts.services.csv_import import IMPORT_USERNAME, allocate_slugs
 from forecasts.services.csv_io import COLUMNS
-from forecasts.services.ledger import verify_ledger
+from forecasts.services.ledger_verify import verify_ledger
 from forecasts.services.rebuild import recompute_track_records
 from tests.builders import forecast, make_question, resolve
 
@@ -125,7 +125,8 @@ def test_rerunning_the_same_file_changes_nothing(tmp_path):
     assert "0 created, 4 unchanged, 1 errors" in second
     assert table_counts() == counts
     assert sorted(Prediction.objects.values_list("id", flat=True)) == ids
-    assert verify_ledger() == (5, None)  # 4 predictions and 1 verdict, chained once
+    # A question's revision, 4 predictions, a verdict and its resolution, chained once.
+    assert verify_ledger() == (8, None)
 
 
 def test_a_row_repeated_in_the_file_is_two_predictions_and_the_later_one_counts(tmp_path, carol):
@@ -228,7 +229,7 @@ def test_settled_questions_get_a_review_scores_and_track_records(tmp_path):
     assert reviews[row()["question"]].evidence_url == "https://example.org/news"
     assert reviews["Q2"].evidence_url == "https://forecast-ledger.invalid/csv-import/in.csv#row-3"
     assert PredictionScore.objects.count() == 2
-    record = TrackRecord.objects.get(topic__isnull=True)
+    record = TrackRecord.objects.get(prospective_only=False, topic__isnull=True)
     assert record.resolved_count == 2
     assert record.brier == pytest.approx((0.01 + 0.04) / 2)
 
@@ -272,8 +273,11 @@ def test_worked_example_e1_through_import_and_recompute(tmp_path):
     run_import(write_csv(tmp_path / "e1.csv", rows))
     out = io.StringIO()
     call_command("recompute_track_records", stdout=out)
-    assert "Rebuilt 1 track records from 5 scores on 5 resolved questions" in out.getvalue()
-    record = TrackRecord.objects.get(expert__name="Ivo Example", topic__isnull=True)
+    # One expert: the record over all forecasts and the one over prospective ones.
+    assert "Rebuilt 2 track records from 5 scores on 5 resolved questions" in out.getvalue()
+    record = TrackRecord.objects.get(
+        prospective_only=False, expert__name="Ivo Example", topic__isnull=True
+    )
     assert record.resolved_count == 5
     assert record.brier == pytest.approx(0.158, abs=1e-9)
     assert -record.log_score == pytest.approx(0.479995, abs=1e-6)
@@ -302,9 +306,12 @@ def test_bulk_scores_match_the_scoring_service(tmp_path, carol):
     forecast(Expert.objects.get(name="A"), question, 0.4)
     resolve(question, "no", carol)
     imported = _scores()
-    records = sorted(TrackRecord.objects.values_list("expert_id", "topic_id", "brier", "peer_mean"))
+    fields = ("expert_id", "topic_id", "prospective_only", "brier", "peer_mean")
+
+    def by_group(row: tuple) -> tuple:
+        return row[:3]
+
+    records = sorted(TrackRecord.objects.values_list(*fields), key=by_group)
     recompute_track_records()
     assert _scores() == imported
-    assert records == sorted(
-        TrackRecord.objects.values_list("expert_id", "topic_id", "brier", "peer_mean")
-    )
+    assert records == sorted(TrackRecord.objects.values_list(*fields), key=by_group)

@@ -28,7 +28,7 @@ from forecasts.models import (
 from forecasts.services import ledger
 from forecasts.services.csv_import import _IdRanges, import_rows
 from forecasts.services.csv_io import COLUMNS, SourceRow, parse_probability_text
-from forecasts.services.ledger import verify_ledger
+from forecasts.services.ledger_verify import verify_ledger
 from tests.builders import forecast, make_question
 from tests.test_csv_import import row, write_csv
 
@@ -87,9 +87,13 @@ def test_ledger_payloads_are_those_of_the_stored_rows(tmp_path, batch_size):
     output = run_import(varied_csv(tmp_path / "in.csv"), "--batch-size", batch_size)
     assert "30 created, 0 unchanged, 0 errors" in output
     entries = list(LedgerEntry.objects.order_by("seq"))
-    models = {LedgerEntry.Kind.PREDICTION: Prediction, LedgerEntry.Kind.REVIEW: Review}
     for entry in entries:
-        stored = models[entry.kind].objects.get(pk=entry.object_id)
+        if entry.kind == LedgerEntry.Kind.RESOLUTION:
+            review = Review.objects.get(pk=entry.object_id)
+            facts = ledger.resolution_facts(review.question, review.pk)
+            assert entry.payload == ledger.resolution_payload(facts), entry.seq
+            continue
+        stored = ledger.CHAINED_MODELS[entry.kind].objects.get(pk=entry.object_id)
         assert entry.payload == ledger.canonical_payload(entry.kind, stored), entry.seq
     assert Prediction.objects.filter(probability__isnull=True).exists()  # unknown basis too
     assert Review.objects.count() == 4  # Questions 1, 2, 3 and 6
@@ -137,7 +141,7 @@ def test_repeated_rows_match_across_batches_and_runs(tmp_path):
     assert "1 created, 3 unchanged" in run_import(more, "--batch-size", "2")
     assert "0 created, 4 unchanged" in run_import(more, "--batch-size", "3")
     assert Prediction.objects.filter(probability=0.6).count() == 3
-    assert verify_ledger() == (4, None)
+    assert verify_ledger() == (5, None)  # the question's revision and 4 predictions
 
 
 def test_an_existing_open_question_is_settled_in_its_round_and_its_assignments_cancelled(

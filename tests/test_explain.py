@@ -66,7 +66,9 @@ def test_leaderboard_reads_track_records_through_an_index(board):
     # selectors' leaderboard ranks one topic's records (or the overall ones) with a window
     # function, so what must be indexed is reaching those records, not their order.
     for wanted in (topic, None):
-        records = TrackRecord.objects.filter(topic=wanted).select_related("expert")
+        records = TrackRecord.objects.filter(prospective_only=False, topic=wanted).select_related(
+            "expert"
+        )
         plan = _plan(records.order_by("expert_id"))
         assert "Seq Scan on forecasts_trackrecord" not in plan, plan
         assert any(

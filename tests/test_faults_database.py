@@ -58,7 +58,7 @@ def rig(transactional_db: None) -> Iterator[FaultRig]:
 def test_a_task_caught_by_a_postgresql_restart_retries_and_completes(rig):
     bob = _user("bob", "Reviewers")
     vera, oleg = create_expert(name="Vera Ostrova"), create_expert(name="Oleg Marr")
-    question = due_question("Will the harbour toll be abolished?")
+    question = due_question("Will the harbour toll be abolished?", reviewers=[bob])
     predict(question, expert=vera, p=0.8)
     predict(question, expert=oleg, p=0.3)
     worker = rig.worker()

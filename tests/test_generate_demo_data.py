@@ -22,7 +22,7 @@ from forecasts.models import (
     TrackRecord,
 )
 from forecasts.services.demo_data import DemoSpec, generate_demo_data
-from forecasts.services.ledger import verify_ledger
+from forecasts.services.ledger_verify import verify_ledger
 from forecasts.services.reminders import send_review_reminders
 from tests.conftest import _user
 
@@ -86,7 +86,9 @@ def test_generated_rows_are_chained_exactly_as_the_ledger_would_chain_them():
     generate_demo_data(DemoSpec(seed=2, anchor=ANCHOR, **TINY))
     checked, problem = verify_ledger()
     assert problem is None, str(problem)
-    assert checked == Prediction.objects.count() + Review.objects.count()
+    # Each question's first revision, each prediction, each verdict and its settlement.
+    published = Question.objects.count() + Prediction.objects.count() + 2 * Review.objects.count()
+    assert checked == published
 
 
 def test_shape_many_occasional_experts_popular_questions_mostly_resolved():
@@ -119,7 +121,7 @@ def test_command_generates_scores_and_track_records():
     )  # fmt: skip
     assert "150 predictions" in out.getvalue()
     assert PredictionScore.objects.exists()
-    assert TrackRecord.objects.filter(topic__isnull=True).exists()
+    assert TrackRecord.objects.filter(prospective_only=False, topic__isnull=True).exists()
 
 
 def test_questions_already_due_come_with_the_reminders_a_live_service_sent(settings):

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 
 from forecasts.models import LedgerEntry, Prediction
 from forecasts.services import correct_prediction, record_prediction
-from forecasts.services.ledger import verify_ledger
+from forecasts.services.ledger_verify import verify_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -23,18 +23,21 @@ def published(expert, question, alice, today):
     return [first, second, third]
 
 
-def test_every_published_prediction_is_chained_and_verifies(published):
+def test_every_published_prediction_is_chained_and_verifies(published, question):
     entries = list(LedgerEntry.objects.order_by("seq"))
-    assert [e.object_id for e in entries] == [p.pk for p in published]
+    assert [(e.kind, e.object_id) for e in entries] == [
+        ("question_revision", question.revisions.get().pk),
+        *(("prediction", p.pk) for p in published),
+    ]
     assert entries[1].prev_hash == entries[0].hash
-    assert verify_ledger() == (3, None)
+    assert verify_ledger() == (4, None)
     call_command("verify_ledger")
 
 
 def test_editing_a_row_in_the_database_is_named(published):
     Prediction.objects.filter(pk=published[1].pk).update(probability=0.99)
     checked, problem = verify_ledger()
-    assert checked == 1
+    assert checked == 2  # the question's revision and the first prediction
     assert problem.object_id == published[1].pk
     assert "changed after publication" in problem.reason
     with pytest.raises(CommandError, match=f"prediction {published[1].pk}"):
@@ -42,7 +45,7 @@ def test_editing_a_row_in_the_database_is_named(published):
 
 
 def test_a_removed_entry_breaks_the_chain_where_it_was(published):
-    LedgerEntry.objects.filter(object_id=published[1].pk).delete()
+    LedgerEntry.objects.filter(kind="prediction", object_id=published[1].pk).delete()
     _, problem = verify_ledger()
     assert problem.object_id == published[2].pk
     assert "chain is broken" in problem.reason
@@ -58,7 +61,7 @@ def test_a_row_slipped_in_without_the_service_is_reported(published, expert, que
 
 
 def test_a_rewritten_entry_is_detected(published):
-    entry = LedgerEntry.objects.get(object_id=published[0].pk)
+    entry = LedgerEntry.objects.get(kind="prediction", object_id=published[0].pk)
     LedgerEntry.objects.filter(pk=entry.pk).update(payload=entry.payload.replace("0.75", "0.95"))
     _, problem = verify_ledger()
     assert problem.seq == entry.seq

@@ -131,7 +131,9 @@ def test_predictionbook_brier_per_user_matches_numpy(tmp_path):
     expected = numpy_brier_by_user(public)
     ours = {
         r.expert.name: (r.resolved_count, r.brier)
-        for r in TrackRecord.objects.filter(topic__isnull=True).select_related("expert")
+        for r in TrackRecord.objects.filter(
+            prospective_only=False, topic__isnull=True
+        ).select_related("expert")
     }
     assert set(ours) == set(expected)
     for user, (n, brier) in expected.items():
@@ -155,3 +157,34 @@ def test_predictionbook_import_twice_changes_nothing(tmp_path):
         "resolved",
         "annulled",
     }
+
+
+def test_predictionbook_forecasts_keep_the_platforms_time_and_say_so(tmp_path):
+    """PredictionBook timestamped each forecast itself: that time, named as its provenance, is
+    when it entered a public record (SCORING.md), so most of them are prospective here."""
+    public, titles = write_predictionbook_files(tmp_path)
+    _import(public, titles)
+    with public.open(newline="") as stream:
+        stamps = {r["timestamp"] for r in csv.DictReader(stream)}
+    predictions = list(Prediction.objects.select_related("question"))
+    assert {p.recorded_via for p in predictions} == {"predictionbook"}
+    assert {_stamp(p.recorded_at.replace(tzinfo=None)) for p in predictions} <= stamps
+    assert any(not p.hindsight for p in predictions)
+    from forecasts.services.ledger_verify import verify_ledger
+
+    assert verify_ledger()[1] is None
+
+
+def test_an_import_of_our_format_is_recorded_at_the_import(tmp_path):
+    before = dt.datetime.now(dt.UTC)
+    path = tmp_path / "ours.csv"
+    path.write_text(
+        "expert,question,deadline,probability,made_on,outcome,resolution_criteria,source_url,"
+        "source_title,topic,quote\n"
+        "Ivo Example,Did the dam open?,2020-05-01,0.7,2020-01-01,yes,YES if it opened.,,,,\n"
+    )
+    call_command("import_predictions", str(path), "--quiet", stdout=io.StringIO())
+    prediction = Prediction.objects.select_related("question").get()
+    assert prediction.recorded_at >= before
+    assert prediction.recorded_via == ""
+    assert prediction.hindsight  # logged years after the deadline: never prospective

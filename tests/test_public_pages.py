@@ -17,7 +17,7 @@ from forecasts.services import (
 )
 from forecasts.services.reviews import resolve_question
 from forecasts.templatetags import ledger_format
-from tests.builders import forecast, make_question, resolve
+from tests.builders import forecast, late_corrector, make_question, resolve
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -204,7 +204,12 @@ def test_question_page_shows_predictions_sources_and_verdicts(client, carol):
         source=source,
         quote="The toll is on its last legs.",
     )
-    correct_prediction(prediction=prediction, reason="Quote was cut short.", quote="Toll's done.")
+    correct_prediction(
+        prediction=prediction,
+        reason="Quote was cut short.",
+        quote="Toll's done.",
+        corrected_by=late_corrector(),
+    )
     resolve_question(
         question=question,
         outcome="yes",

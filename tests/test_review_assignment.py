@@ -71,7 +71,7 @@ def test_two_reviews_required_assigns_two_distinct_reviewers(settings, bob, dave
     assert _assigned(question) == {"bob", "dave"}
 
 
-def test_recorder_of_the_predictions_is_not_preferred(bob, dave):
+def test_the_recorder_of_the_predictions_is_not_assigned(bob, dave):
     question = past_question("Recorded by bob")
     predict(question, recorded_by=bob)
     mark_due_questions()
@@ -86,12 +86,13 @@ def test_recorder_is_never_the_only_reviewer(bob):
     assert sweep.short_of_reviewers == [question.pk]
 
 
-def test_recorder_may_review_beside_someone_else(settings, bob, dave):
+def test_a_recorder_is_not_even_a_second_reviewer(settings, bob, dave):
     settings.REVIEWS_REQUIRED = 2
     question = past_question("Recorded by bob, two needed")
     predict(question, recorded_by=bob)
-    mark_due_questions()
-    assert _assigned(question) == {"bob", "dave"}
+    sweep = mark_due_questions()
+    assert _assigned(question) == {"dave"}
+    assert sweep.short_of_reviewers == [question.pk]
 
 
 def test_reviewer_added_later_is_assigned_to_a_question_left_short(bob):
@@ -112,19 +113,21 @@ def test_non_reviewers_are_never_assigned(alice, carol):
 
 
 @pytest.mark.parametrize(
-    ("candidates", "needed", "recorders", "already", "expected"),
+    ("candidates", "needed", "involved", "already", "expected"),
     [
         ({1: 0, 2: 0}, 1, set(), set(), [1]),
         ({1: 3, 2: 1}, 1, set(), set(), [2]),
         ({1: 0, 2: 5}, 1, {1}, set(), [2]),
         ({1: 0}, 1, {1}, set(), []),
-        ({1: 0}, 1, {1}, {2}, [1]),
-        ({1: 0, 2: 0}, 2, {1}, set(), [2, 1]),
+        # Someone involved in the question is never its reviewer, not even a second one.
+        ({1: 0}, 1, {1}, {2}, []),
+        ({1: 0, 2: 0}, 2, {1}, set(), [2]),
+        ({1: 0, 2: 0, 3: 0}, 1, set(), {1}, [2]),
         ({1: 0, 2: 0}, 0, set(), set(), []),
     ],
 )
-def test_pick_reviewers(candidates, needed, recorders, already, expected):
+def test_pick_reviewers(candidates, needed, involved, already, expected):
     picked = pick_reviewers(
-        candidates=candidates, needed=needed, recorders=recorders, already=already
+        candidates=candidates, needed=needed, involved=involved, already=already
     )
     assert picked == expected

@@ -9,7 +9,7 @@ from forecasts.models import PredictionScore, Question, Review, TrackRecord
 from forecasts.services.assignments import mark_due_questions
 from forecasts.services.rebuild import recompute_track_records
 from forecasts.services.reviews import VerdictConflict, submit_verdict
-from tests.review_helpers import ensure_groups, past_question, predict
+from tests.review_helpers import assign, ensure_groups, past_question, predict
 
 pytestmark = [
     pytest.mark.postgres,
@@ -70,6 +70,7 @@ def _track_records_match_a_rebuild() -> None:
 
 def test_one_required_first_wins_and_the_second_gets_a_conflict(settings, bob, dave):
     question = _due_with_prediction(1, settings)
+    assign(question, bob, dave)  # both hold it (one taken before the sweep's pick, say)
     results = _race(question, [(bob, "yes"), (dave, "no")])
     reviews = [r for r in results if isinstance(r, Review)]
     conflicts = [r for r in results if isinstance(r, VerdictConflict)]
@@ -80,7 +81,7 @@ def test_one_required_first_wins_and_the_second_gets_a_conflict(settings, bob, d
     assert Review.objects.count() == 1
     expected = 1 if question.outcome == "yes" else 0
     assert PredictionScore.objects.get(question=question).outcome == expected
-    assert TrackRecord.objects.filter(topic=None).get().resolved_count == 1
+    assert TrackRecord.objects.filter(prospective_only=False, topic=None).get().resolved_count == 1
     _track_records_match_a_rebuild()
 
 

@@ -51,7 +51,7 @@ def assert_escaped(text: str, *fields: str) -> None:
 
 
 @pytest.fixture
-def ledger(carol, today, django_capture_on_commit_callbacks) -> dict:
+def ledger(carol, oscar, today, django_capture_on_commit_callbacks) -> dict:
     """One of everything, every free-text field carrying the payloads."""
     topic = get_or_create_topic(name=payload("xss-topic"))
     expert = create_expert(
@@ -90,9 +90,10 @@ def ledger(carol, today, django_capture_on_commit_callbacks) -> dict:
         source=source,
         quote=payload("xss-quote-old"),
     )
-    correct_prediction(
+    correct_prediction(  # after the deadline: by an admin who did not record it
         prediction=prediction,
         reason=payload("xss-correction"),
+        corrected_by=oscar,
         quote=payload("xss-quote"),
     )
     evidence = "https://example.org/evidence"

@@ -58,12 +58,12 @@ def test_the_heap_picks_what_pick_reviewers_picks_one_question_at_a_time(seed):
         expected = pick_reviewers(
             candidates={pk: load for pk, load in reference.items() if pk not in already},
             needed=needed,
-            recorders=recorders,
+            involved=recorders,
             already=already,
         )
         for pk in expected:
             reference[pk] += 1
-        assert balancer.pick(needed=needed, recorders=recorders, already=already) == expected
+        assert balancer.pick(needed=needed, involved=recorders, already=already) == expected
         assert balancer.loads == reference
 
 

@@ -15,7 +15,7 @@ E1_O = ["yes", "yes", "no", "yes", "no"]
 
 
 def _overall(expert) -> TrackRecord:
-    return TrackRecord.objects.get(expert=expert, topic__isnull=True)
+    return TrackRecord.objects.get(prospective_only=False, expert=expert, topic__isnull=True)
 
 
 def test_worked_example_e1_through_resolution(carol):
@@ -37,12 +37,14 @@ def test_worked_example_e1_through_resolution(carol):
     assert record.murphy["uncertainty"] == pytest.approx(0.24, abs=1e-9)
 
 
-def test_only_the_latest_prediction_before_the_deadline_counts(carol):
+def test_only_the_latest_prediction_before_the_deadline_counts(carol, oscar):
     expert = create_expert(name="Ivo Example")
     question = make_question("Latest counts")
     forecast(expert, question, 0.2, days_before=30)
     latest = forecast(expert, question, 0.9, days_before=5)
-    corrected = correct_prediction(prediction=latest, reason="Misread the number", probability=0.8)
+    corrected = correct_prediction(
+        prediction=latest, reason="Misread the number", probability=0.8, corrected_by=oscar
+    )
     resolve(question, "yes", carol)
     score = PredictionScore.objects.get(question=question)
     assert score.prediction == corrected
@@ -60,7 +62,7 @@ def test_annulled_questions_are_not_scored_and_re_resolution_rescores(carol):
     assert _overall(expert).brier == pytest.approx(0.81)
     resolve(question, "annulled", carol, reason="The event was cancelled outright.")
     assert not PredictionScore.objects.exists()
-    assert not TrackRecord.objects.filter(expert=expert).exists()
+    assert not TrackRecord.objects.filter(prospective_only=False, expert=expert).exists()
 
 
 def test_peer_scores_and_topic_records(carol):
@@ -72,7 +74,7 @@ def test_peer_scores_and_topic_records(carol):
     resolve(question, "yes", carol)
     peers = [PredictionScore.objects.get(expert=e).peer for e in experts]
     assert peers == pytest.approx([95.477125, 34.657359, -130.134484], abs=1e-6)
-    topic_record = TrackRecord.objects.get(expert=experts[0], topic=topic)
+    topic_record = TrackRecord.objects.get(prospective_only=False, expert=experts[0], topic=topic)
     assert topic_record.peer_mean == pytest.approx(95.477125, abs=1e-6)
     assert topic_record.consensus_count == 1
 
@@ -86,13 +88,15 @@ def test_deleting_a_topic_or_an_expert_takes_their_derived_rows_with_them(carol)
     for expert in (keep, drop):
         forecast(expert, question, 0.7)
     resolve(question, "yes", carol)
-    assert TrackRecord.objects.filter(topic=topic).count() == 2
+    assert TrackRecord.objects.filter(prospective_only=False, topic=topic).count() == 2
     assert ScoreSums.objects.filter(topic=topic).exists()
     topic_id = topic.pk
     topic.delete()
-    assert not TrackRecord.objects.filter(topic_id=topic_id).exists()
+    assert not TrackRecord.objects.filter(prospective_only=False, topic_id=topic_id).exists()
     assert not ScoreSums.objects.filter(topic_id=topic_id).exists()
-    assert TrackRecord.objects.filter(expert=keep, topic__isnull=True).exists()
+    assert TrackRecord.objects.filter(
+        prospective_only=False, expert=keep, topic__isnull=True
+    ).exists()
 
     Prediction.objects.filter(expert=drop).delete()
     drop_id = drop.pk
@@ -106,6 +110,7 @@ def _snapshot() -> list[tuple]:
     fields = [
         "expert_id",
         "topic_id",
+        "prospective_only",
         "resolved_count",
         "brier",
         "log_score",
@@ -117,7 +122,7 @@ def _snapshot() -> list[tuple]:
         "calibration",
         "murphy",
     ]
-    return sorted(TrackRecord.objects.values_list(*fields), key=lambda r: (r[0], r[1] or 0))
+    return sorted(TrackRecord.objects.values_list(*fields), key=lambda r: (r[0], r[1] or 0, r[2]))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -9,6 +9,7 @@ from forecasts import scoring
 from forecasts.models import PredictionScore, ScoreSums, TrackRecord
 from forecasts.services import create_expert, get_or_create_topic, rebuild
 from forecasts.services import track_records as tr
+from forecasts.services.score_sums import merged_bins
 from tests.builders import forecast, make_question, random_history, resolve
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,14 +20,15 @@ postgres_only = pytest.mark.skipif(
 
 def _sums() -> list[tuple]:
     rows = ScoreSums.objects.filter(n__gt=0).values_list(
-        "expert_id", "topic_id", "calibration_bin", *tr.SUM_COLUMNS
+        "expert_id", "topic_id", "calibration_bin", "hindsight", *tr.SUM_COLUMNS
     )
     return sorted((tuple(int(v) if v is not None else v for v in r) for r in rows), key=str)
 
 
 def _records() -> list[tuple]:
     fields = [f.attname for f in tr.RECORD_FIELDS if f.attname != "updated_at"]
-    return sorted(TrackRecord.objects.values_list(*fields), key=lambda r: (r[0], r[1] or 0))
+    # RECORD_FIELDS start with the expert, the topic and the record's scope.
+    return sorted(TrackRecord.objects.values_list(*fields), key=lambda r: (r[0], r[1] or 0, r[2]))
 
 
 @pytest.mark.parametrize("seed", [11, 12])
@@ -49,7 +51,8 @@ def test_aggregate_sums_matches_the_stored_sums(seed, carol):
     random_history(seed, carol, questions=72)
     stored = {}
     for (expert_id, topic_id), group in _grouped(_sums()):
-        stored[(expert_id, topic_id)] = tr._expert_sums(r[2:] for r in group)
+        # Hindsight and prospective rows of a bin add up to the bin.
+        stored[(expert_id, topic_id)] = tr.expert_sums(merged_bins((r[2], *r[4:]) for r in group))
     computed = tr.aggregate_sums(PredictionScore.objects.all())
     computed.update(tr.aggregate_sums(PredictionScore.objects.all(), by_topic=True))
     assert computed == stored
@@ -94,14 +97,25 @@ def test_an_update_rebuilds_only_the_changed_groups(carol):
         question = make_question(f"Weather {i}", topics=[weather])
         forecast(expert, question, 0.7)
         resolve(question, "yes", carol)
-    before = TrackRecord.objects.get(expert=expert, topic=weather)
+    before = TrackRecord.objects.get(prospective_only=False, expert=expert, topic=weather)
     question = make_question("Politics 1", topics=[politics])
     forecast(expert, question, 0.2)
     resolve(question, "no", carol)
     # The weather record did not change, so it was not rewritten; the others were.
-    assert TrackRecord.objects.get(expert=expert, topic=weather).pk == before.pk
-    assert TrackRecord.objects.get(expert=expert, topic=politics).resolved_count == 1
-    assert TrackRecord.objects.get(expert=expert, topic=None).resolved_count == 7
+    assert (
+        TrackRecord.objects.get(prospective_only=False, expert=expert, topic=weather).pk
+        == before.pk
+    )
+    assert (
+        TrackRecord.objects.get(
+            prospective_only=False, expert=expert, topic=politics
+        ).resolved_count
+        == 1
+    )
+    assert (
+        TrackRecord.objects.get(prospective_only=False, expert=expert, topic=None).resolved_count
+        == 7
+    )
     assert not ScoreSums.objects.filter(dirty=True).exists()
 
 
@@ -118,4 +132,4 @@ def test_any_score_writer_keeps_the_sums_in_step(carol):
     assert set(ScoreSums.objects.filter(expert=expert).values_list("n", "dirty")) == {(0, True)}
     tr.update_track_records(expert_ids=[expert.pk])
     assert not ScoreSums.objects.filter(expert=expert).exists()
-    assert not TrackRecord.objects.filter(expert=expert).exists()
+    assert not TrackRecord.objects.filter(prospective_only=False, expert=expert).exists()
