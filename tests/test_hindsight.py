@@ -112,6 +112,8 @@ def test_e12_through_the_api(e12):
         assert record["hindsight_share"] == share
         assert prospective["resolved_count"] == prospective_n
         assert prospective["hindsight_share"] == share
+        assert record["last_resolved_on"] == "2026-07-03"
+        assert prospective["last_resolved_on"] == ("2026-07-03" if prospective_n else None)
         if prospective_n:
             assert prospective["brier"] == pytest.approx(brier, abs=1e-9)
         else:

@@ -10,6 +10,7 @@ computes the same integer sums from scratch (services/rebuild.py), so both paths
 identical figures.
 """
 
+import datetime as dt
 import functools
 import json
 import logging
@@ -251,7 +252,7 @@ def _record_values(
             "within_bin_covariance": murphy.within_bin_covariance,
         },
         "scoring_version": settings.SCORING_VERSION,
-        "last_resolved_on": None,
+        "last_resolved_on": None,  # a maximum, not a sum: filled in by the caller
     }
 
 
@@ -348,14 +349,40 @@ def _write_records(conditions: list[str], params: list) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return write_rows(RECORDS_TABLE, RECORD_COLUMNS, _record_rows(rows))
+    last = _last_resolved([r[0] for r in rows]) if rows else {}
+    return write_rows(RECORDS_TABLE, RECORD_COLUMNS, _record_rows(rows, last))
+
+
+def _last_resolved(expert_ids: list[int]) -> dict[tuple, dt.date]:
+    """{(expert, topic or None, hindsight): the latest resolved_on} of these experts' scores:
+    what `last_resolved_on` shows (a maximum, which running sums cannot keep). Two grouped
+    reads through the scores' (expert, resolved_on) index."""
+    where, params = id_filter("s.expert_id", sorted(set(expert_ids)))
+    overall = (
+        f"SELECT s.expert_id, NULL, s.hindsight, MAX(s.resolved_on) FROM {SCORES_TABLE} s "  # noqa: S608
+        f"WHERE {where} GROUP BY s.expert_id, s.hindsight"
+    )
+    by_topic = (
+        f"SELECT s.expert_id, qt.topic_id, s.hindsight, MAX(s.resolved_on) "  # noqa: S608
+        f"FROM {SCORES_TABLE} s JOIN {QUESTION_TOPICS_TABLE} qt ON qt.question_id = s.question_id "
+        f"WHERE {where} GROUP BY s.expert_id, qt.topic_id, s.hindsight"
+    )
+    last: dict[tuple, dt.date] = {}
+    with connection.cursor() as cursor:
+        for sql in (overall, by_topic):
+            cursor.execute(sql, params)
+            for expert_id, topic_id, hindsight, day in cursor.fetchall():
+                if isinstance(day, str):  # SQLite returns MAX() of a date column as text
+                    day = dt.date.fromisoformat(day)
+                last[(expert_id, topic_id, bool(hindsight))] = day
+    return last
 
 
 RECORD_FIELDS = [f for f in TrackRecord._meta.concrete_fields if not f.primary_key]
 RECORD_COLUMNS = tuple(f.column for f in RECORD_FIELDS)
 
 
-def _record_rows(rows: list[tuple]) -> Iterator[tuple]:
+def _record_rows(rows: list[tuple], last: dict[tuple, dt.date]) -> Iterator[tuple]:
     """RECORD_COLUMNS tuples, two per (expert, topic) group of sums rows (sorted by group,
     then hindsight): the record over all forecasts and the one over prospective ones.
 
@@ -371,10 +398,17 @@ def _record_rows(rows: list[tuple]) -> Iterator[tuple]:
         prospective = [r[3:] for r in group if not r[2]]
         hindsight_count = sum(r[4] for r in group if r[2])  # n of the hindsight rows
         every = merged_bins(r[3:] for r in group) if hindsight_count else prospective
-        for scope, bins in ((False, every), (True, prospective)):
+        prospective_last = last.get((expert_id, topic_id, False))
+        hindsight_last = last.get((expert_id, topic_id, True))
+        every_last = max(filter(None, (prospective_last, hindsight_last)), default=None)
+        for scope, bins, last_day in (
+            (False, every, every_last),
+            (True, prospective, prospective_last),
+        ):
             values = _record_values(expert_id, topic_id, expert_sums(bins), policy)
             values["prospective_only"] = scope
             values["hindsight_count"] = hindsight_count
+            values["last_resolved_on"] = last_day
             values["calibration"] = encode(values["calibration"])
             values["murphy"] = encode(values["murphy"])
             values["updated_at"] = updated_at
