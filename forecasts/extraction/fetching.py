@@ -3,8 +3,16 @@
 Only http(s); every address the host resolves to must be public (an attacker's DNS may
 return one public and one private address); the connection goes to the checked address, not
 to a second lookup (DNS rebinding); each redirect hop is checked again; size and time capped.
+
+The time cap is a deadline for the whole fetch, redirects included: every wait for the
+server (connecting, the TLS handshake, each read of the status line, headers and body) gets
+what is left of TOTAL_TIMEOUT at most. A per-read timeout alone restarts with each byte, so a
+server trickling one byte every few seconds would hold a worker for as long as it liked.
 """
 
+import functools
+import http.client
+import io
 import ipaddress
 import re
 import socket
@@ -78,23 +86,58 @@ def resolve_public(url: str) -> tuple[urllib.parse.SplitResult, str]:
     return parts, addresses[0]
 
 
-def _pool(parts: urllib.parse.SplitResult, address: str) -> urllib3.HTTPConnectionPool:
-    timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT)
+class _DeadlineReader(io.RawIOBase):
+    """The socket as http.client reads it, every wait cut short at the fetch's deadline."""
+
+    def __init__(self, sock: socket.socket, deadline: float, opened: io.BufferedReader) -> None:
+        # `opened` is the sock.makefile() reader http.client made: while it is open, closing
+        # the connection (as http.client does on "Connection: close") keeps the socket.
+        self._sock, self._deadline, self._opened = sock, deadline, opened
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the fetch's total time is up")
+        self._sock.settimeout(min(READ_TIMEOUT, left))
+        return self._sock.recv_into(buffer)
+
+    def close(self) -> None:
+        self._opened.close()
+        super().close()
+
+
+class _DeadlineResponse(http.client.HTTPResponse):
+    """http.client's response, reading through _DeadlineReader instead of sock.makefile()."""
+
+    def __init__(self, sock: socket.socket, *args: object, deadline: float, **kwargs: object):
+        super().__init__(sock, *args, **kwargs)  # type: ignore[arg-type]
+        self.fp = io.BufferedReader(_DeadlineReader(sock, deadline, self.fp))
+
+
+def _connection(
+    parts: urllib.parse.SplitResult, address: str, deadline: float
+) -> urllib3.connection.HTTPConnection:
+    timeout = min(CONNECT_TIMEOUT, max(deadline - time.monotonic(), 0.001))
     port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
     if parts.scheme.lower() == "https":
-        return urllib3.HTTPSConnectionPool(
+        conn: urllib3.connection.HTTPConnection = urllib3.connection.HTTPSConnection(
             address,
             port,
             timeout=timeout,
-            retries=False,
             server_hostname=parts.hostname,
             assert_hostname=parts.hostname,
             cert_reqs="CERT_REQUIRED",
         )
-    return urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False)
+    else:
+        conn = urllib3.connection.HTTPConnection(address, port, timeout=timeout)
+    conn.response_class = functools.partial(_DeadlineResponse, deadline=deadline)  # type: ignore[attr-defined]
+    return conn
 
 
-def _read_capped(response: urllib3.BaseHTTPResponse, started: float) -> bytes:
+def _read_capped(response: urllib3.BaseHTTPResponse) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > MAX_BYTES:
         raise InputTooLarge(f"The page is larger than {MAX_BYTES // (1024 * 1024)} MB.")
@@ -103,9 +146,11 @@ def _read_capped(response: urllib3.BaseHTTPResponse, started: float) -> bytes:
         body.extend(chunk)
         if len(body) > MAX_BYTES:
             raise InputTooLarge(f"The page is larger than {MAX_BYTES // (1024 * 1024)} MB.")
-        if time.monotonic() - started > TOTAL_TIMEOUT:
-            raise FetchFailed(f"The page took longer than {TOTAL_TIMEOUT:.0f} s to download.")
     return bytes(body)
+
+
+def _too_slow() -> FetchFailed:
+    return FetchFailed(f"The page took longer than {TOTAL_TIMEOUT:g} s to download.")
 
 
 def _decode(body: bytes, content_type: str) -> str:
@@ -120,24 +165,33 @@ def _decode(body: bytes, content_type: str) -> str:
         raise UnsupportedInput(f"The page is not readable as {charset} text.") from None
 
 
-def _get(url: str) -> urllib3.BaseHTTPResponse:
+def _get(
+    url: str, deadline: float
+) -> tuple[urllib3.connection.HTTPConnection, urllib3.BaseHTTPResponse]:
+    """(the connection, for the caller to close; the response, its body not read yet)."""
     parts, address = resolve_public(url)
+    if time.monotonic() >= deadline:
+        raise _too_slow()
     path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
     headers = {"Host": parts.netloc.rsplit("@", 1)[-1], "User-Agent": USER_AGENT}
     headers["Accept"] = "text/html,application/xhtml+xml,text/plain;q=0.9"
+    conn = _connection(parts, address, deadline)
     try:
-        return _pool(parts, address).urlopen(
-            "GET", path, headers=headers, redirect=False, preload_content=False
-        )
-    except urllib3.exceptions.HTTPError as exc:
+        conn.request("GET", path, headers=headers, preload_content=False)
+        return conn, conn.getresponse()
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        conn.close()
+        if time.monotonic() >= deadline:
+            raise _too_slow() from None
         raise FetchFailed(f"The page could not be fetched: {type(exc).__name__}.") from None
 
 
 def fetch_url(url: str) -> FetchedPage:
-    """GET a public page, following at most MAX_REDIRECTS redirects, each hop checked."""
-    started = time.monotonic()
+    """GET a public page, following at most MAX_REDIRECTS redirects, each hop checked, all
+    within TOTAL_TIMEOUT."""
+    deadline = time.monotonic() + TOTAL_TIMEOUT
     for _hop in range(MAX_REDIRECTS + 1):
-        response = _get(url)
+        conn, response = _get(url, deadline)
         try:
             if response.status in {301, 302, 303, 307, 308}:
                 location = response.headers.get("Location", "")
@@ -154,11 +208,14 @@ def fetch_url(url: str) -> FetchedPage:
                     f"The URL is not a web page (Content-Type {content_type or 'missing'})."
                 )
             try:
-                body = _read_capped(response, started)
+                body = _read_capped(response)
             except urllib3.exceptions.HTTPError as exc:
+                if time.monotonic() >= deadline:
+                    raise _too_slow() from None
                 raise FetchFailed(f"The download failed: {type(exc).__name__}.") from None
             plain = "text/plain" if kind == "text/plain" else "text/html"
             return FetchedPage(url, plain, _decode(body, content_type))
         finally:
-            response.release_conn()
+            response.close()
+            conn.close()
     raise FetchFailed(f"The page redirects more than {MAX_REDIRECTS} times.")
