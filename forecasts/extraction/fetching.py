@@ -46,11 +46,41 @@ class FetchedPage:
     text: str
 
 
+# IPv6 prefixes whose addresses are delivered to an IPv4 address carried inside them.
+NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052
+NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address reaches through: IPv4-mapped (::ffff:0:0/96), 6to4
+    (2002::/16), Teredo (2001::/32: its server and client) or NAT64; [] for none of these.
+
+    A local-use NAT64 prefix (64:ff9b:1::/48) may be 48 to 96 bits long, which decides where
+    the IPv4 address sits (RFC 6052, 2.2); we cannot know which, so every place counts.
+    """
+    if address.ipv4_mapped:
+        return [address.ipv4_mapped]
+    if address.sixtofour:
+        return [address.sixtofour]
+    if address.teredo:
+        return list(address.teredo)
+    packed = address.packed
+    if address in NAT64_WELL_KNOWN:
+        return [ipaddress.IPv4Address(packed[12:])]
+    if address in NAT64_LOCAL_USE:
+        without_u = packed[:8] + packed[9:]  # bits 64-71 are never part of the address
+        return [ipaddress.IPv4Address(without_u[start : start + 4]) for start in (6, 7, 8, 11)]
+    return []
+
+
 def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """Whether the address is on the public internet (not private, loopback, link-local,
-    reserved, multicast or unspecified, including IPv4 mapped into IPv6)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    reserved, multicast or unspecified). An IPv6 address that carries an IPv4 address
+    (embedded_ipv4) is judged by what it carries: every one must be public."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = embedded_ipv4(address)
+        if embedded:
+            return all(is_public_address(inner) for inner in embedded)
     return address.is_global and not (
         address.is_private
         or address.is_loopback
