@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminURLFieldWidget
 from django.core.validators import URLValidator
+from django.forms.fields import InvalidJSONInput
 from django.http import HttpRequest
 
 from forecasts import services
@@ -17,6 +18,22 @@ from forecasts.admin.base import (
 )
 from forecasts.admin.extraction import SourceExtractionMixin
 from forecasts.models import DetailsRevision, Expert, Source, Topic
+
+
+class LinksJSONField(forms.JSONField):
+    """JSON nested too deeply for Python's parser is a form error, not a 500."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except RecursionError:
+            raise forms.ValidationError("This JSON is nested too deeply to read.") from None
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return InvalidJSONInput(data)
 
 
 class ExpertLinksMixin(forms.ModelForm):
@@ -38,6 +55,7 @@ class ExpertCreateForm(ExpertLinksMixin, ServiceModelForm):
     class Meta:
         model = Expert
         fields = ["name", "affiliation", "bio", "links"]
+        field_classes = {"links": LinksJSONField}
 
     def submit(self, cleaned_data: dict[str, Any]) -> Expert:
         return services.create_expert(
@@ -64,6 +82,7 @@ class ExpertChangeForm(ExpertLinksMixin, forms.ModelForm):
     class Meta:
         model = Expert
         fields = ["name", "affiliation", "bio", "links"]
+        field_classes = {"links": LinksJSONField}
 
 
 class DetailsRevisionInline(DisplayInline):
