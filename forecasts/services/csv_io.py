@@ -16,7 +16,6 @@ injection") are exported behind an apostrophe, which spreadsheets hide; import r
 (guard_cell / unguard_cell), so export → import still gives back the same text.
 """
 
-import csv
 import datetime as dt
 import functools
 import re
@@ -28,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from forecasts import verbal
+from forecasts.services.csv_rows import CsvFormatError, read_rows
 
 COLUMNS = (
     "expert",
@@ -58,69 +58,32 @@ PREDICTIONBOOK_COLUMNS = (
 PREDICTIONBOOK_OUTCOMES = {"1.0": "yes", "1": "yes", "0.0": "no", "0": "no", "-1.0": "annulled"}
 PREDICTIONBOOK_URL = "https://predictionbook.com/predictions/{id}"
 
-
-class CsvFormatError(ValueError):
-    """The file as a whole cannot be read (not CSV, missing columns): nothing is imported."""
+__all__ = ["CsvFormatError"]  # raised by the readers here, defined with them in csv_rows
 
 
 @dataclass(frozen=True)
 class SourceRow:
-    """One data row: `values` in our columns, or `skip` saying why the row is left out."""
+    """One data row: `values` in our columns, or `skip` saying why the row is left out, or
+    `problem` saying why it could not be read (a row error, as a bad cell would be)."""
 
     number: int
     values: Mapping[str, str]
     skip: str = ""
-
-
-def _reader(stream: TextIO, required: tuple[str, ...]) -> csv.DictReader:
-    reader = csv.DictReader(stream)
-    try:
-        header = reader.fieldnames
-    except csv.Error as exc:
-        raise CsvFormatError(f"not a readable CSV file: {exc}") from None
-    if not header:
-        raise CsvFormatError("the file is empty: expected a header row")
-    found = {name.strip().lower() for name in header if name}
-    missing = [name for name in required if name not in found]
-    if missing:
-        raise CsvFormatError(
-            f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
-            f"(the header has: {', '.join(h for h in header if h)})"
-        )
-    reader.fieldnames = [(name or "").strip().lower() for name in header]
-    return reader
-
-
-def _rows(reader: csv.DictReader) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, {column: stripped value}) as DictReader gives them (missing cells are "",
-    cells beyond the header and unnamed columns are dropped), without its per-row overhead."""
-    number = 1
-    names = list(reader.fieldnames or ())
-    keep = [(i, name) for i, name in enumerate(names) if name]
-    width = len(names)
-    try:
-        for raw in reader.reader:
-            if not raw:
-                continue  # DictReader skips blank lines too (and counts them as no row)
-            number += 1
-            if len(raw) < width:
-                raw = [*raw, *[""] * (width - len(raw))]
-            yield number, {name: raw[i].strip() for i, name in keep}
-    except csv.Error as exc:
-        raise CsvFormatError(f"row {number + 1}: the CSV is malformed: {exc}") from None
+    problem: str = ""
 
 
 def read_ledger_rows(stream: TextIO) -> Iterator[SourceRow]:
     """Rows of our own format (the module docstring lists the columns)."""
-    for number, values in _rows(_reader(stream, COLUMNS)):
-        yield SourceRow(number, values)
+    for number, values, problem in read_rows(stream, COLUMNS):
+        yield SourceRow(number, values, problem=problem)
 
 
 def read_predictionbook_titles(stream: TextIO) -> dict[str, str]:
     """question_id → q_title from PredictionBook's questions.csv (some 18,000 short titles)."""
     return {
         values["question_id"]: values["q_title"]
-        for _number, values in _rows(_reader(stream, ("question_id", "q_title")))
+        for _number, values, problem in read_rows(stream, ("question_id", "q_title"))
+        if not problem  # its question keeps the placeholder title
     }
 
 
@@ -135,7 +98,10 @@ def read_predictionbook_rows(
     """
     titles = titles or {}
     last_seen: dict[tuple[str, str], str] = {}
-    for number, pb in _rows(_reader(stream, PREDICTIONBOOK_COLUMNS)):
+    for number, pb, problem in read_rows(stream, PREDICTIONBOOK_COLUMNS):
+        if problem:
+            yield SourceRow(number, {}, problem=problem)
+            continue
         values = predictionbook_row(pb, titles)
         skip = _predictionbook_skip(pb, values)
         key = (pb["question_id"], pb["user_id"])
