@@ -1,10 +1,12 @@
 """Experts, sources and topics: the reference rows predictions point to."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminURLFieldWidget
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.forms.fields import InvalidJSONInput
 from django.http import HttpRequest
@@ -18,6 +20,7 @@ from forecasts.admin.base import (
 )
 from forecasts.admin.extraction import SourceExtractionMixin
 from forecasts.models import DetailsRevision, Expert, Source, Topic
+from forecasts.services import plausibility
 
 
 class LinksJSONField(forms.JSONField):
@@ -76,8 +79,21 @@ def reason_field() -> forms.CharField:
     )
 
 
+def _plausible(check: Callable[[str], None], value: str) -> str:
+    """Run a plausibility check on a form's field: for pages that save without a service
+    call (edits call one only after the form is valid, adds of sources and topics none)."""
+    try:
+        check(value)
+    except ValidationError as exc:
+        raise forms.ValidationError(" ".join(exc.messages)) from None
+    return value
+
+
 class ExpertChangeForm(ExpertLinksMixin, forms.ModelForm):
     reason = reason_field()
+
+    def clean_name(self) -> str:
+        return _plausible(plausibility.check_expert_name, self.cleaned_data["name"])
 
     class Meta:
         model = Expert
@@ -143,6 +159,9 @@ class SourceForm(forms.ModelForm):
         model = Source
         fields = ["kind", "title", "outlet", "via", "url", "published_on", "text"]
 
+    def clean_title(self) -> str:
+        return _plausible(plausibility.check_source_title, self.cleaned_data["title"])
+
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
         same = Source.objects.filter(url=url).exclude(pk=self.instance.pk).first()
@@ -171,8 +190,18 @@ class SourceAdmin(SourceExtractionMixin, VersionedDetailsAdmin):
         return super().get_form(request, obj, change=change, **kwargs)
 
 
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "slug"]
+
+    def clean_name(self) -> str:
+        return _plausible(plausibility.check_topic_name, self.cleaned_data["name"])
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
+    form = TopicForm
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from forecasts import verbal
+from forecasts.services import plausibility
 from forecasts.services.csv_rows import CsvFormatError, read_rows
 
 COLUMNS = (
@@ -315,6 +316,29 @@ def _topics(cell: str) -> tuple[str, ...]:
     return tuple(topic for topic in topics if topic)
 
 
+def _check_plausible(
+    expert: str,
+    title: str,
+    deadline: dt.date,
+    made_on: dt.date,
+    source_title: str,
+    topics: tuple[str, ...],
+) -> None:
+    """The write services' plausibility rules (services/plausibility.py), as row errors."""
+    problems = [
+        ("made_on", plausibility.made_on_problem(made_on)),
+        ("deadline", plausibility.deadline_problem(deadline)),
+        ("expert", plausibility.name_problem(expert, what="An expert's name")),
+        ("question", plausibility.name_problem(title, what="A question's title")),
+        *[("topic", plausibility.name_problem(t, what="A topic's name")) for t in topics],
+    ]
+    if source_title:
+        problems.append(("source_title", plausibility.name_problem(source_title, what="A title")))
+    column, problem = next(((c, p) for c, p in problems if p), ("", None))
+    if problem:
+        raise RowProblem(f"{column}: {problem}")
+
+
 def parse_ledger_row(row: SourceRow) -> LedgerRow:
     """Validate one row; RowProblem names the first thing wrong with it."""
     values = row.values
@@ -328,6 +352,8 @@ def parse_ledger_row(row: SourceRow) -> LedgerRow:
     if outcome not in ("", "yes", "no", "annulled"):
         raise RowProblem(f"outcome {values['outcome']!r} is not yes, no, annulled or empty")
     topics = _topics(unguard_cell(values.get("topic", "").strip()))
+    source_title = _text(values, "source_title", 500)
+    _check_plausible(expert, title, deadline, made_on, source_title, topics)
     return LedgerRow(
         number=row.number,
         expert=expert,
@@ -339,7 +365,7 @@ def parse_ledger_row(row: SourceRow) -> LedgerRow:
         outcome=outcome,
         criteria=unguard_cell(values.get("resolution_criteria", "").strip()),
         source_url=_url(values, "source_url"),
-        source_title=_text(values, "source_title", 500),
+        source_title=source_title,
         topics=topics,
         quote=unguard_cell(values.get("quote", "").strip()),
         evidence_url=_url(values, "evidence_url"),

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from forecasts import verbal
 from forecasts.models import Expert, Prediction, Question, QuestionRevision, Source, Topic
-from forecasts.services import ledger
+from forecasts.services import ledger, plausibility
 
 User = AbstractBaseUser | None
 
@@ -41,6 +41,7 @@ def create_expert(
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "An expert needs a name."})
+    plausibility.check_expert_name(name)
     # Two editors adding the same name at once: the unique slug decides, the loser retries.
     for _attempt in range(5):
         try:
@@ -61,6 +62,7 @@ def get_or_create_topic(*, name: str) -> Topic:
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"topic": "A topic needs a name."})
+    plausibility.check_topic_name(name)
     existing = Topic.objects.filter(name__iexact=name).first()
     if existing:
         return existing
@@ -90,6 +92,7 @@ def get_or_create_source(
         return existing
     if not title and not url:
         raise ValidationError({"source": "A source needs a title or a URL."})
+    plausibility.check_source_title(title or url)
     source = Source(
         kind=kind,
         title=title or url,
@@ -130,6 +133,7 @@ def create_question(
     consensus_source: str = "",
 ) -> Question:
     _check_question_text(title, resolution_criteria)
+    plausibility.check_question(title=title, deadline=deadline)
     if consensus_probability is not None and not 0 <= consensus_probability <= 1:
         raise ValidationError({"consensus_probability": "Give a probability between 0 and 1."})
     question = Question.objects.create(
@@ -168,6 +172,7 @@ def update_question(
     A deadline moved later sends a due question back to open and restarts its reminder stages.
     """
     _check_question_text(title, resolution_criteria)
+    plausibility.check_question(title=title, deadline=deadline)
     question = Question.objects.select_for_update().get(pk=question.pk)
     title = " ".join(title.split())
     resolution_criteria = resolution_criteria.strip()
@@ -239,6 +244,7 @@ def _check_made_on(question: Question, made_on: dt.date) -> None:
                 f"({question.deadline}): a forecast must be made before the deadline."
             }
         )
+    plausibility.check_made_on(made_on)
 
 
 @transaction.atomic
