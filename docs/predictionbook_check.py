@@ -8,11 +8,14 @@ Usage (after the import described in docs/predictionbook.md, same DATABASE_URL):
 Prints n and Brier for the named users, ours next to numpy's, then how many of all users agree.
 numpy reads the CSV itself and knows nothing of the importer: per (user, question) it takes the
 latest forecast (by timestamp) made on or before the close date, on questions resolved 1.0/0.0.
+Like the importer it leaves out rows the record refuses as implausible (a close date outside
+1900-2200, a user name without a letter); the rule is written out again here, not imported.
 """
 
 import csv
 import os
 import sys
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +24,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
+def _plausible(user: str, close_time: str) -> bool:
+    has_letter = any(unicodedata.category(char).startswith("L") for char in user)
+    return has_letter and "1900" <= close_time[:4] <= "2200"
+
+
 def numpy_brier_by_user(public: Path) -> dict[str, tuple[int, float]]:
     with public.open(newline="", encoding="utf-8") as stream:
-        rows = [r for r in csv.DictReader(stream) if r["outcome"] in ("0.0", "1.0")]
+        rows = [
+            r
+            for r in csv.DictReader(stream)
+            if r["outcome"] in ("0.0", "1.0") and _plausible(r["user_id"], r["close_time"])
+        ]
     keep = np.array([r["timestamp"][:10] <= r["close_time"][:10] for r in rows])
     users = np.array([r["user_id"] for r in rows])[keep]
     questions = np.array([int(r["question_id"]) for r in rows])[keep]

@@ -19,12 +19,21 @@ def make_question(title: str, *, deadline: dt.date = DAY0, topics=(), consensus=
     )
 
 
-def forecast(expert: Expert, question: Question, p: float | str, *, days_before: int = 10):
+def forecast(
+    expert: Expert,
+    question: Question,
+    p: float | str,
+    *,
+    days_before: int = 10,
+    made_on: dt.date | None = None,
+):
+    """A forecast made `days_before` the deadline, or on `made_on` (never in the future:
+    services refuse that, so a question far ahead needs a `made_on`)."""
     return record_prediction(
         expert=expert,
         question=question,
         probability=p,
-        made_on=question.deadline - dt.timedelta(days=days_before),
+        made_on=made_on or question.deadline - dt.timedelta(days=days_before),
     )
 
 

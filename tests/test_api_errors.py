@@ -140,7 +140,7 @@ def test_every_read_answers_a_browser_with_the_browsable_page(
     a view with no queryset for one."""
     from tests.builders import forecast, resolve
 
-    prediction = forecast(expert, question, 0.7)
+    prediction = forecast(expert, question, 0.7, days_before=30)  # made today
     resolve(question, "yes", carol)
     paths = [
         "/api/leaderboard/",

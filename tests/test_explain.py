@@ -117,7 +117,7 @@ def listed(today):
     expert = create_expert(name="Listed Expert")
     for i in range(4):
         question = make_question(f"Listed {i}?", deadline=today + dt.timedelta(days=30 + i))
-        forecast(expert, question, 0.4)
+        forecast(expert, question, 0.4, days_before=30 + i)  # made today
     return expert
 
 

@@ -36,7 +36,8 @@ def test_an_experts_settled_and_open_calls_are_paged_apart(client, carol, monkey
         forecast(expert, question, 0.7)
         resolve(question, "yes", carol)
     for i in range(5):
-        forecast(expert, make_question(f"Open call {i}?", deadline=dt.date(2031, 1, 1 + i)), 0.4)
+        open_call = make_question(f"Open call {i}?", deadline=dt.date(2031, 1, 1 + i))
+        forecast(expert, open_call, 0.4, made_on=DAY0)
 
     first = client.get(f"/experts/{expert.slug}/").content.decode()
     assert 'Resolved predictions <span class="count">(4)</span>' in first
@@ -79,7 +80,10 @@ def test_brier_chart_keeps_every_score_until_it_must_thin_them(carol):
 def test_a_questions_predictions_are_paged_and_corrections_all_listed(client, monkeypatch, alice):
     monkeypatch.setattr(public, "QUESTION_PAGE_SIZE", 2)
     question = make_question("Will the crowded question resolve?", deadline=dt.date(2031, 1, 1))
-    made = [forecast(create_expert(name=f"Crowd member {i}"), question, 0.5) for i in range(3)]
+    made = [
+        forecast(create_expert(name=f"Crowd member {i}"), question, 0.5, made_on=DAY0)
+        for i in range(3)
+    ]
     correct_prediction(prediction=made[2], reason="Misread the interview.", probability=0.3)
 
     first = client.get(f"/questions/{question.pk}/").content.decode()
@@ -96,7 +100,7 @@ def test_question_api_detail_nests_a_bounded_number_and_links_to_all(client, mon
     monkeypatch.setattr(records, "QUESTION_DETAIL_PREDICTIONS", 2)
     question = make_question("Will the API stay small?", deadline=dt.date(2031, 1, 1))
     for i in range(3):
-        forecast(create_expert(name=f"Caller {i}"), question, 0.2 + 0.1 * i)
+        forecast(create_expert(name=f"Caller {i}"), question, 0.2 + 0.1 * i, made_on=DAY0)
 
     detail = client.get(f"/api/questions/{question.pk}/").json()
     assert detail["prediction_count"] == 3

@@ -180,7 +180,7 @@ def test_calibration_chart_has_one_circle_per_non_empty_bin(client, carol):
 def test_expert_without_resolved_predictions_reads_well(client, today):
     expert = create_expert(name="Fresh Voice")
     question = make_question("Will it rain gold?", deadline=today + dt.timedelta(days=3))
-    forecast(expert, question, 0.1, days_before=1)
+    forecast(expert, question, 0.1, days_before=3)  # made today
     html = client.get(f"/experts/{expert.slug}/").content.decode()
     assert "No resolved predictions yet — this expert's calls are still open." in html
     assert "Will it rain gold?" in html

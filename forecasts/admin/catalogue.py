@@ -1,11 +1,14 @@
 """Experts, sources and topics: the reference rows predictions point to."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminURLFieldWidget
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.forms.fields import InvalidJSONInput
 from django.http import HttpRequest
 
 from forecasts import services
@@ -17,6 +20,23 @@ from forecasts.admin.base import (
 )
 from forecasts.admin.extraction import SourceExtractionMixin
 from forecasts.models import DetailsRevision, Expert, Source, Topic
+from forecasts.services import plausibility
+
+
+class LinksJSONField(forms.JSONField):
+    """JSON nested too deeply for Python's parser is a form error, not a 500."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except RecursionError:
+            raise forms.ValidationError("This JSON is nested too deeply to read.") from None
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return InvalidJSONInput(data)
 
 
 class ExpertLinksMixin(forms.ModelForm):
@@ -38,6 +58,7 @@ class ExpertCreateForm(ExpertLinksMixin, ServiceModelForm):
     class Meta:
         model = Expert
         fields = ["name", "affiliation", "bio", "links"]
+        field_classes = {"links": LinksJSONField}
 
     def submit(self, cleaned_data: dict[str, Any]) -> Expert:
         return services.create_expert(
@@ -58,12 +79,26 @@ def reason_field() -> forms.CharField:
     )
 
 
+def _plausible(check: Callable[[str], None], value: str) -> str:
+    """Run a plausibility check on a form's field: for pages that save without a service
+    call (edits call one only after the form is valid, adds of sources and topics none)."""
+    try:
+        check(value)
+    except ValidationError as exc:
+        raise forms.ValidationError(" ".join(exc.messages)) from None
+    return value
+
+
 class ExpertChangeForm(ExpertLinksMixin, forms.ModelForm):
     reason = reason_field()
+
+    def clean_name(self) -> str:
+        return _plausible(plausibility.check_expert_name, self.cleaned_data["name"])
 
     class Meta:
         model = Expert
         fields = ["name", "affiliation", "bio", "links"]
+        field_classes = {"links": LinksJSONField}
 
 
 class DetailsRevisionInline(DisplayInline):
@@ -124,6 +159,9 @@ class SourceForm(forms.ModelForm):
         model = Source
         fields = ["kind", "title", "outlet", "via", "url", "published_on", "text"]
 
+    def clean_title(self) -> str:
+        return _plausible(plausibility.check_source_title, self.cleaned_data["title"])
+
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
         same = Source.objects.filter(url=url).exclude(pk=self.instance.pk).first()
@@ -152,8 +190,18 @@ class SourceAdmin(SourceExtractionMixin, VersionedDetailsAdmin):
         return super().get_form(request, obj, change=change, **kwargs)
 
 
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "slug"]
+
+    def clean_name(self) -> str:
+        return _plausible(plausibility.check_topic_name, self.cleaned_data["name"])
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
+    form = TopicForm
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

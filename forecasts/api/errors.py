@@ -8,6 +8,7 @@ become 400s, a verdict that lost a race a 409, so no rule broken in a service su
 import logging
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError
@@ -38,7 +39,9 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
     if response is None:
         return None
     if isinstance(response.data, dict) and "detail" in response.data and len(response.data) == 1:
-        response.data = {"detail": str(response.data["detail"])}
+        # A list of messages under "detail" (a service's ValidationError without a field)
+        # is read out, never str()-ed: that would show Python's [ErrorDetail(string=...)].
+        response.data = {"detail": _summary(response.data["detail"])}
     elif isinstance(response.data, dict | list):
         response.data = {"detail": _summary(response.data), "errors": response.data}
     return response
@@ -74,15 +77,25 @@ def _as_api_exception(exc: Exception) -> Exception:
     return exc
 
 
+# Keys whose messages are about the request as a whole: shown without a label.
+UNLABELLED = {"non_field_errors", "detail", NON_FIELD_ERRORS}
+
+
 def _summary(errors: Any) -> str:
+    """One readable sentence from DRF's error structure, however nested: dicts by field (or
+    list index, for list fields), lists of messages, lists with one dict per item (many=True,
+    {} for an item without errors). Messages are str()-ed one by one, never the containers."""
     if isinstance(errors, dict):
         parts = []
         for field, messages in errors.items():
-            text = _summary(messages) if isinstance(messages, dict | list) else str(messages)
-            parts.append(text if field in {"non_field_errors", "detail"} else f"{field}: {text}")
+            text = _summary(messages)
+            if text:
+                parts.append(text if field in UNLABELLED else f"{field}: {text}")
         return "; ".join(parts)
     if isinstance(errors, list):
-        return " ".join(_summary(e) if isinstance(e, dict | list) else str(e) for e in errors)
+        if any(isinstance(e, dict) for e in errors):
+            return "; ".join(f"{i}: {_summary(e)}" for i, e in enumerate(errors) if e)
+        return " ".join(_summary(e) for e in errors)
     return str(errors)
 
 

@@ -4,14 +4,21 @@ Row ids are kept (users included), so the ledger's payloads, which name ids, ver
 round trip. Datetimes keep their microseconds: Django's own JSON fixtures round them to
 milliseconds, which would make every ledger entry look altered. Groups and permissions come
 from migrations on the receiving side; memberships travel by group name.
+
+Secrets stay out unless asked for: API tokens are left out and password hashes replaced by
+Django's unusable-password marker, so a copy of the file gives nobody a login. After a
+restore from such a file nobody can log in until a password is set (manage.py
+changepassword), and every API client needs a new token. The file is written mode 0600.
 """
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.apps import apps
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.core import serializers
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -21,12 +28,13 @@ from forecasts.services.ledger_verify import LedgerProblem, verify_ledger
 from forecasts.services.track_records import suspend_sums_trigger
 
 
-def backup_models() -> list[type[Model]]:
+def backup_models(*, include_secrets: bool = True) -> list[type[Model]]:
     """Users and tokens first, then the record in dependency order (the order models
-    register in: see forecasts/models/__init__.py)."""
+    register in: see forecasts/models/__init__.py). Tokens only with `include_secrets`."""
+    token = [apps.get_model("authtoken", "Token")] if include_secrets else []
     return [
         apps.get_model("auth", "User"),
-        apps.get_model("authtoken", "Token"),
+        *token,
         *apps.get_app_config("forecasts").get_models(),
     ]
 
@@ -37,23 +45,43 @@ def _encode(value: object) -> str:
     return str(value)
 
 
-def _objects() -> Iterator[dict]:
-    for model in backup_models():
+def _objects(include_secrets: bool) -> Iterator[dict]:
+    for model in backup_models(include_secrets=include_secrets):
         rows = model._default_manager.order_by("pk").iterator(chunk_size=2000)
-        yield from serializers.serialize("python", rows, use_natural_foreign_keys=True)
+        for obj in serializers.serialize("python", rows, use_natural_foreign_keys=True):
+            if not include_secrets and obj["model"] == "auth.user":
+                obj["fields"]["password"] = make_password(None)  # unusable: set one to log in
+            yield obj
 
 
-def export_all(path: Path) -> int:
-    """Stream every object to `path` as a JSON list; returns how many were written."""
+def _private_file(path: Path) -> int:
+    """A file descriptor for writing `path` from scratch, readable by its owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
+    return fd
+
+
+def export_all(path: Path, *, include_secrets: bool = False) -> int:
+    """Stream every object to `path` as a JSON list, mode 0600; returns how many were
+    written. Without `include_secrets`, no API token and no password hash (module docstring)."""
     count = 0
-    with path.open("w", encoding="utf-8") as out:
+    with open(_private_file(path), "w", encoding="utf-8") as out:
         out.write("[\n")
-        for obj in _objects():
+        for obj in _objects(include_secrets):
             out.write(",\n" if count else "")
             out.write(json.dumps(obj, default=_encode, ensure_ascii=False))
             count += 1
         out.write("\n]\n")
     return count
+
+
+def users_without_password() -> int:
+    """Active users who cannot log in until a password is set, as after a restore from a
+    backup made without secrets."""
+    User = apps.get_model("auth", "User")
+    return User.objects.filter(
+        is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX
+    ).count()
 
 
 def record_is_empty() -> bool:

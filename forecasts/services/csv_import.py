@@ -127,6 +127,9 @@ class _Importer(_QuestionStage, _MatchingStage, _SettlingStage):
             if row.skip:
                 self.report.skipped.append(RowError(row.number, row.skip, dict(row.values)))
                 continue
+            if row.problem:
+                self._error(row.number, row.problem, row.values)
+                continue
             try:
                 rows.append((parse_ledger_row(row), row))
             except RowProblem as exc:

@@ -16,7 +16,6 @@ injection") are exported behind an apostrophe, which spreadsheets hide; import r
 (guard_cell / unguard_cell), so export → import still gives back the same text.
 """
 
-import csv
 import datetime as dt
 import functools
 import re
@@ -28,6 +27,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from forecasts import verbal
+from forecasts.services import plausibility
+from forecasts.services.csv_rows import CsvFormatError, read_rows
 
 COLUMNS = (
     "expert",
@@ -59,14 +60,13 @@ PREDICTIONBOOK_OUTCOMES = {"1.0": "yes", "1": "yes", "0.0": "no", "0": "no", "-1
 PREDICTIONBOOK_URL = "https://predictionbook.com/predictions/{id}"
 PREDICTIONBOOK = "predictionbook"  # recorded_via of its forecasts: their time is the platform's
 
-
-class CsvFormatError(ValueError):
-    """The file as a whole cannot be read (not CSV, missing columns): nothing is imported."""
+__all__ = ["CsvFormatError"]  # raised by the readers here, defined with them in csv_rows
 
 
 @dataclass(frozen=True)
 class SourceRow:
-    """One data row: `values` in our columns, or `skip` saying why the row is left out.
+    """One data row: `values` in our columns, or `skip` saying why the row is left out, or
+    `problem` saying why it could not be read (a row error, as a bad cell would be).
 
     `recorded_at` (ISO 8601) and `recorded_via` are set only by readers of platforms that
     timestamped each forecast themselves (PredictionBook): never from a column of our format,
@@ -75,59 +75,23 @@ class SourceRow:
     number: int
     values: Mapping[str, str]
     skip: str = ""
+    problem: str = ""
     recorded_at: str = ""
     recorded_via: str = ""
 
 
-def _reader(stream: TextIO, required: tuple[str, ...]) -> csv.DictReader:
-    reader = csv.DictReader(stream)
-    try:
-        header = reader.fieldnames
-    except csv.Error as exc:
-        raise CsvFormatError(f"not a readable CSV file: {exc}") from None
-    if not header:
-        raise CsvFormatError("the file is empty: expected a header row")
-    found = {name.strip().lower() for name in header if name}
-    missing = [name for name in required if name not in found]
-    if missing:
-        raise CsvFormatError(
-            f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
-            f"(the header has: {', '.join(h for h in header if h)})"
-        )
-    reader.fieldnames = [(name or "").strip().lower() for name in header]
-    return reader
-
-
-def _rows(reader: csv.DictReader) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, {column: stripped value}) as DictReader gives them (missing cells are "",
-    cells beyond the header and unnamed columns are dropped), without its per-row overhead."""
-    number = 1
-    names = list(reader.fieldnames or ())
-    keep = [(i, name) for i, name in enumerate(names) if name]
-    width = len(names)
-    try:
-        for raw in reader.reader:
-            if not raw:
-                continue  # DictReader skips blank lines too (and counts them as no row)
-            number += 1
-            if len(raw) < width:
-                raw = [*raw, *[""] * (width - len(raw))]
-            yield number, {name: raw[i].strip() for i, name in keep}
-    except csv.Error as exc:
-        raise CsvFormatError(f"row {number + 1}: the CSV is malformed: {exc}") from None
-
-
 def read_ledger_rows(stream: TextIO) -> Iterator[SourceRow]:
     """Rows of our own format (the module docstring lists the columns)."""
-    for number, values in _rows(_reader(stream, COLUMNS)):
-        yield SourceRow(number, values)
+    for number, values, problem in read_rows(stream, COLUMNS):
+        yield SourceRow(number, values, problem=problem)
 
 
 def read_predictionbook_titles(stream: TextIO) -> dict[str, str]:
     """question_id → q_title from PredictionBook's questions.csv (some 18,000 short titles)."""
     return {
         values["question_id"]: values["q_title"]
-        for _number, values in _rows(_reader(stream, ("question_id", "q_title")))
+        for _number, values, problem in read_rows(stream, ("question_id", "q_title"))
+        if not problem  # its question keeps the placeholder title
     }
 
 
@@ -142,7 +106,10 @@ def read_predictionbook_rows(
     """
     titles = titles or {}
     last_seen: dict[tuple[str, str], str] = {}
-    for number, pb in _rows(_reader(stream, PREDICTIONBOOK_COLUMNS)):
+    for number, pb, problem in read_rows(stream, PREDICTIONBOOK_COLUMNS):
+        if problem:
+            yield SourceRow(number, {}, problem=problem)
+            continue
         values = predictionbook_row(pb, titles)
         skip = _predictionbook_skip(pb, values)
         key = (pb["question_id"], pb["user_id"])
@@ -152,7 +119,9 @@ def read_predictionbook_rows(
                 "sort the file by question_id, then timestamp"
             )
         last_seen[key] = max(pb["timestamp"], last_seen.get(key, ""))
-        yield SourceRow(number, values, skip, pb["timestamp"], PREDICTIONBOOK)
+        yield SourceRow(
+            number, values, skip, recorded_at=pb["timestamp"], recorded_via=PREDICTIONBOOK
+        )
 
 
 def _predictionbook_skip(pb: Mapping[str, str], values: Mapping[str, str]) -> str:
@@ -358,6 +327,29 @@ def _topics(cell: str) -> tuple[str, ...]:
     return tuple(topic for topic in topics if topic)
 
 
+def _check_plausible(
+    expert: str,
+    title: str,
+    deadline: dt.date,
+    made_on: dt.date,
+    source_title: str,
+    topics: tuple[str, ...],
+) -> None:
+    """The write services' plausibility rules (services/plausibility.py), as row errors."""
+    problems = [
+        ("made_on", plausibility.made_on_problem(made_on)),
+        ("deadline", plausibility.deadline_problem(deadline)),
+        ("expert", plausibility.name_problem(expert, what="An expert's name")),
+        ("question", plausibility.name_problem(title, what="A question's title")),
+        *[("topic", plausibility.name_problem(t, what="A topic's name")) for t in topics],
+    ]
+    if source_title:
+        problems.append(("source_title", plausibility.name_problem(source_title, what="A title")))
+    column, problem = next(((c, p) for c, p in problems if p), ("", None))
+    if problem:
+        raise RowProblem(f"{column}: {problem}")
+
+
 def parse_ledger_row(row: SourceRow) -> LedgerRow:
     """Validate one row; RowProblem names the first thing wrong with it."""
     values = row.values
@@ -371,6 +363,8 @@ def parse_ledger_row(row: SourceRow) -> LedgerRow:
     if outcome not in ("", "yes", "no", "annulled"):
         raise RowProblem(f"outcome {values['outcome']!r} is not yes, no, annulled or empty")
     topics = _topics(unguard_cell(values.get("topic", "").strip()))
+    source_title = _text(values, "source_title", 500)
+    _check_plausible(expert, title, deadline, made_on, source_title, topics)
     return LedgerRow(
         number=row.number,
         expert=expert,
@@ -382,7 +376,7 @@ def parse_ledger_row(row: SourceRow) -> LedgerRow:
         outcome=outcome,
         criteria=unguard_cell(values.get("resolution_criteria", "").strip()),
         source_url=_url(values, "source_url"),
-        source_title=_text(values, "source_title", 500),
+        source_title=source_title,
         topics=topics,
         quote=unguard_cell(values.get("quote", "").strip()),
         evidence_url=_url(values, "evidence_url"),

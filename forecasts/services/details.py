@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from forecasts.models import DetailsRevision, Expert, Source
+from forecasts.services import plausibility
 
 EXPERT_FIELDS = ("name", "affiliation", "bio", "links")
 SOURCE_FIELDS = ("kind", "title", "outlet", "via", "url", "published_on", "text")
@@ -41,6 +42,7 @@ def edit_expert(
     """Apply `changes` (name, affiliation, bio, links); the slug stays, it is a public URL."""
     if "name" in changes:
         changes["name"] = " ".join(str(changes["name"]).split())
+        plausibility.check_expert_name(changes["name"])
     return _edit(expert, EXPERT_FIELDS, expert_details, changes, changed_by, reason)
 
 
@@ -48,6 +50,8 @@ def edit_source(
     source: Source, *, changed_by: AbstractBaseUser | None, reason: str = "", **changes: Any
 ) -> Source:
     """Apply `changes` (kind, title, outlet, via, url, published_on, text)."""
+    if "title" in changes:
+        plausibility.check_source_title(changes["title"])
     return _edit(source, SOURCE_FIELDS, source_details, changes, changed_by, reason)
 
 

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from forecasts import verbal
 from forecasts.models import Expert, Prediction, Question, QuestionRevision, Source, Topic
-from forecasts.services import ledger
+from forecasts.services import ledger, plausibility
 
 User = AbstractBaseUser | None
 
@@ -41,6 +41,7 @@ def create_expert(
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "An expert needs a name."})
+    plausibility.check_expert_name(name)
     # Two editors adding the same name at once: the unique slug decides, the loser retries.
     for _attempt in range(5):
         try:
@@ -61,6 +62,7 @@ def get_or_create_topic(*, name: str) -> Topic:
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"topic": "A topic needs a name."})
+    plausibility.check_topic_name(name)
     existing = Topic.objects.filter(name__iexact=name).first()
     if existing:
         return existing
@@ -90,6 +92,7 @@ def get_or_create_source(
         return existing
     if not title and not url:
         raise ValidationError({"source": "A source needs a title or a URL."})
+    plausibility.check_source_title(title or url)
     source = Source(
         kind=kind,
         title=title or url,
@@ -153,6 +156,7 @@ def create_question(
     consensus_source: str = "",
 ) -> Question:
     _check_question_text(title, resolution_criteria)
+    plausibility.check_question(title=title, deadline=deadline)
     _check_consensus(consensus_probability)
     question = Question.objects.create(
         title=" ".join(title.split()),
@@ -196,6 +200,8 @@ def update_question(
     criteria = old_terms[1] if resolution_criteria is UNCHANGED else resolution_criteria.strip()
     deadline = old_terms[2] if deadline is UNCHANGED else deadline
     _check_question_text(title, criteria)
+    if (title, deadline) != old_terms[::2]:
+        plausibility.check_question(title=title, deadline=deadline)
     old_topics = sorted(question.topics.values_list("pk", flat=True))
     new_topics = old_topics if topics is UNCHANGED else sorted({t.pk for t in topics})
     context = {
@@ -297,6 +303,7 @@ def _check_made_on(question: Question, made_on: dt.date) -> None:
                 f"({question.deadline}): a forecast must be made before the deadline."
             }
         )
+    plausibility.check_made_on(made_on)
 
 
 @transaction.atomic

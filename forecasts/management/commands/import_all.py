@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from forecasts.services.backup import NotEmpty, import_all
+from forecasts.services.backup import NotEmpty, import_all, users_without_password
 
 
 class Command(BaseCommand):
@@ -23,3 +23,13 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Imported {file}; ledger intact ({checked} entries).")
         )
+        locked_out = users_without_password()
+        if locked_out:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{locked_out} active users have no password (the backup was made without "
+                    "secrets): nobody can log in until one is set. Run manage.py "
+                    "changepassword USER for an admin, who can then set the others' in the "
+                    "admin. API clients need new tokens (/api/auth/token/ or drf_create_token)."
+                )
+            )
