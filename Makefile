@@ -22,12 +22,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 venv: $(VENV)/.installed
 venv-dev: $(VENV)/.installed-dev
 
-# Web + Celery worker + Celery beat in the foreground; Ctrl-C stops all three.
+# Web + Celery worker + Celery beat in the foreground; Ctrl-C stops all three. The one worker
+# consumes every queue (CELERY_WORKER_QUEUES unset), with two processes unless told otherwise.
 run: venv
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_seeds
 	$(BIN)/python manage.py create_demo_accounts
-	SITE_URL=http://127.0.0.1:$(PORT) WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile start
+	SITE_URL=http://127.0.0.1:$(PORT) WEB_PORT=$(PORT) \
+	  CELERY_WORKER_CONCURRENCY=$${CELERY_WORKER_CONCURRENCY:-2} $(BIN)/honcho -f Procfile start
 
 # axe-core for the accessibility check (package-lock.json pins it), where npm exists; without
 # it those tests skip saying so (in CI they fail).

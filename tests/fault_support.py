@@ -4,12 +4,8 @@ reminder worker test and the browser journey all take them from here.
 
 Each fault test gets a redis-server of its own on a free port (so it can stop and start it,
 and no message leaks to or from another test), and workers that are the project's own app
-pointed at that Redis and at the pytest test database. Every wait polls a condition with a
-deadline.
-
-Run as a module (`python -m tests.fault_support worker ...`) this file is the worker's entry:
-the project's Celery app, with only the Redis transport's restore sweep made fast, so an
-unacknowledged message comes back within a second of its visibility timeout, not 100 s later.
+(`celery -A config worker`) pointed at that Redis and at the pytest test database. Every wait
+polls a condition with a deadline.
 """
 
 import asyncio
@@ -98,11 +94,11 @@ def worker_database_url() -> str:
 
 
 class Worker:
-    """`celery worker` in its own process group, logging to a file (appending: several workers
-    may share one). `fast_restore`: started through this module's entry (below), whose restore
-    sweep brings an unacknowledged message back within a second of its visibility timeout;
-    otherwise the project's app exactly as `celery -A config worker` runs it. `queue`: consume
-    only that queue."""
+    """`celery -A config worker` in its own process group, logging to a file (appending:
+    several workers may share one). `fast_restore`: its restore sweep runs every second
+    (CELERY_UNACKED_RESTORE_SECONDS=1), so an unacknowledged message comes back within a second
+    of its visibility timeout; otherwise the setting's default. `queue`: consume only that
+    queue (`-Q`); without it, what CELERY_WORKER_QUEUES says, every queue by default."""
 
     def __init__(
         self,
@@ -122,10 +118,11 @@ class Worker:
             "DATABASE_URL": worker_database_url(),
             "REDIS_URL": broker_url,
             "CELERY_TASK_ALWAYS_EAGER": "false",
+            **({"CELERY_UNACKED_RESTORE_SECONDS": "1"} if fast_restore else {}),
             **(env or {}),
         }
-        entry = ["tests.fault_support"] if fast_restore else ["celery", "-A", "config"]
-        command = [sys.executable, "-m", *entry, "worker", f"--pool={pool}", "--concurrency=1"]
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", f"--pool={pool}"]
+        command += ["--concurrency=1"]
         command += ["-Q", queue] if queue else []
         command += ["-n", f"fault-{uuid.uuid4().hex[:8]}@%h"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]
@@ -412,17 +409,3 @@ def allow_connections(allowed: bool) -> None:
     name = connection.ops.quote_name(connection.settings_dict["NAME"])
     with connect_to_test_server("postgres", autocommit=True) as maintenance:
         maintenance.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS {str(allowed).lower()}")
-
-
-def _worker_main(argv: list[str]) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    from config.celery import app
-
-    options = dict(app.conf.broker_transport_options or {})
-    options.update(unacked_restore_interval=1, unacked_restore_throttle=1)
-    app.conf.broker_transport_options = options
-    app.worker_main(argv)
-
-
-if __name__ == "__main__":
-    _worker_main(sys.argv[1:])
