@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test bench lint format check security venv venv-dev clean
+.PHONY: run test bench lint format check security deploy-check venv venv-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ lint: venv-dev
 security: venv-dev
 	$(BIN)/bandit -q -r config forecasts -lll
 	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.txt
+
+# On a host after configuring it: its worker's queues, every task's route, whether beat runs
+# here, and whether SITE_URL, SMTP, the broker and the database are set and answer.
+deploy-check: venv
+	$(BIN)/python manage.py deploy_check
 
 format: venv-dev
 	$(BIN)/ruff check --fix .
