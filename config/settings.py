@@ -105,6 +105,18 @@ else:
         # long ones (full rebuild, benchmarks' floor) gain nothing from it either.
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # A worker host that vanishes leaves its sessions open, with their row locks (the stale
+    # marks it claimed, the reminders it was sending), until PostgreSQL notices: over two hours
+    # with the kernel's keepalive defaults. Probe a silent client, and end its session within
+    # DATABASE_DEAD_PEER_SECONDS; the sweeps then redo its work (docs/deploy.md).
+    dead_peer = env_int("DATABASE_DEAD_PEER_SECONDS", 60, minimum=12)
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    probes = (
+        f"-c tcp_keepalives_idle={dead_peer // 2} -c tcp_keepalives_interval={dead_peer // 6}"
+        f" -c tcp_keepalives_count=3 -c tcp_user_timeout={dead_peer * 1000}"
+        f" -c client_connection_check_interval={dead_peer // 6 * 1000}"
+    )
+    options["options"] = f"{options.get('options', '')} {probes}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery results; the broker ----------------------------------------------
