@@ -78,7 +78,10 @@ class Command(BaseCommand):
         return password if settings.DEBUG else "(DEMO_PASSWORD)"
 
     def _print_table(self, rows: list[tuple[DemoAccount, str]]) -> None:
-        self.stdout.write("Demo accounts (local use only; the passwords are public):")
+        if settings.DEBUG:
+            self.stdout.write("Demo accounts (local use only; the passwords are public):")
+        else:
+            self.stdout.write("Demo accounts (a staging instance; the password is DEMO_PASSWORD):")
         self.stdout.write(f"  {'username':<11} {'role':<20} password")
         for account, password in rows:
             role = "admin (superuser)" if account.superuser else f"staff, {account.group}"
