@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test bench lint format check security venv venv-dev clean
+.PHONY: run test bench lint format check security deploy-check venv venv-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,12 +22,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 venv: $(VENV)/.installed
 venv-dev: $(VENV)/.installed-dev
 
-# Web + Celery worker + Celery beat in the foreground; Ctrl-C stops all three.
+# Web + Celery worker + Celery beat in the foreground; Ctrl-C stops all three. The one worker
+# consumes every queue (CELERY_WORKER_QUEUES unset), with two processes unless told otherwise.
 run: venv
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_seeds
 	$(BIN)/python manage.py create_demo_accounts
-	SITE_URL=http://127.0.0.1:$(PORT) WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile start
+	SITE_URL=http://127.0.0.1:$(PORT) WEB_PORT=$(PORT) \
+	  CELERY_WORKER_CONCURRENCY=$${CELERY_WORKER_CONCURRENCY:-2} $(BIN)/honcho -f Procfile start
 
 # axe-core for the accessibility check (package-lock.json pins it), where npm exists; without
 # it those tests skip saying so (in CI they fail).
@@ -55,6 +57,11 @@ lint: venv-dev
 security: venv-dev
 	$(BIN)/bandit -q -r config forecasts -lll
 	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.txt
+
+# On a host after configuring it: its worker's queues, every task's route, whether beat runs
+# here, and whether SITE_URL, SMTP, the broker and the database are set and answer.
+deploy-check: venv
+	$(BIN)/python manage.py deploy_check
 
 format: venv-dev
 	$(BIN)/ruff check --fix .

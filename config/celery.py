@@ -1,4 +1,5 @@
-"""The Celery app and the whole beat schedule, in one place.
+"""The Celery app and the whole beat schedule, in one place; each task's queue is in settings
+(CELERY_TASK_ROUTES).
 
 Every task is safe to run twice and to overlap itself (see forecasts/tasks.py), so the
 schedule below can be generous: a late or doubled run costs nothing but a few queries.
@@ -8,6 +9,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import beat_init, celeryd_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -26,15 +28,17 @@ def _beat_schedule() -> dict:
             "schedule": settings.DUE_SWEEP_MINUTES * 60,
         },
         # Every REMINDER_PASS_MINUTES: at most one digest per reviewer, each stage sent once.
+        # The pass runs the due sweep first, so what fell due this tick is in its digests.
         "send-review-reminders": {
             "task": "forecasts.tasks.send_review_reminders",
             "schedule": settings.REMINDER_PASS_MINUTES * 60,
         },
-        # Every minute: track records marked stale and not yet rebuilt (the broker was down
-        # when their question resolved, or a worker died). Usually finds nothing.
+        # Every STALE_SWEEP_SECONDS (60): track records marked stale and not yet rebuilt (the
+        # broker was down when their question resolved, or the worker updating them died).
+        # Usually finds nothing.
         "refresh-stale-track-records": {
             "task": "forecasts.tasks.refresh_stale_track_records",
-            "schedule": 60,
+            "schedule": settings.STALE_SWEEP_SECONDS,
         },
         # Daily at 00:05 UTC: the ledger's chain head, appended to LEDGER_HEAD_FILE.
         "write-ledger-head": {
@@ -53,3 +57,23 @@ def _beat_schedule() -> dict:
 @app.on_after_configure.connect
 def _install_beat_schedule(sender: Celery, **kwargs: object) -> None:
     sender.conf.beat_schedule = _beat_schedule()
+
+
+@celeryd_init.connect
+def _consume_configured_queues(
+    sender: str, instance: object, options: dict, **kwargs: object
+) -> None:
+    """A worker started without -Q consumes CELERY_WORKER_QUEUES (default: every queue)."""
+    from django.conf import settings
+
+    if not options.get("queues"):
+        instance.app.amqp.queues.select(settings.WORKER_QUEUES)
+
+
+@beat_init.connect
+def _refuse_beat_unless_allowed(sender: object, **kwargs: object) -> None:
+    """Exactly one beat per deployment: the host that says RUN_BEAT=true."""
+    from django.conf import settings
+
+    if not settings.RUN_BEAT:
+        raise SystemExit("celery beat: RUN_BEAT is false on this host; beat runs elsewhere.")

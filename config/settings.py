@@ -6,7 +6,6 @@ With nothing set, the service runs embedded: SQLite and a filesystem Celery brok
 """
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import dj_database_url
@@ -14,54 +13,9 @@ from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config.env import env_bool, env_int, env_list, env_rate, env_str
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    value = raw.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use true/false, 1/0, yes/no.")
-
-
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
-    if minimum is not None and value < minimum:
-        raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}.")
-    return value
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
-
-def env_rate(name: str, default: str) -> str | None:
-    """A DRF throttle rate such as `120/min`; `off` disables throttling."""
-    raw = os.environ.get(name, default).strip()
-    if raw.lower() == "off":
-        return None
-    count, _, period = raw.partition("/")
-    if not count.isdigit() or period[:1] not in {"s", "m", "h", "d"}:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate: use e.g. 120/min, or off.")
-    return raw
 
 
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -153,13 +107,24 @@ else:
         # long ones (full rebuild, benchmarks' floor) gain nothing from it either.
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # A worker host that vanishes leaves its sessions open, with their row locks (the stale
+    # marks it claimed, the reminders it was sending), until PostgreSQL notices: over two hours
+    # with the kernel's keepalive defaults. Probe a silent client, and end its session within
+    # DATABASE_DEAD_PEER_SECONDS; the sweeps then redo its work (docs/deploy.md).
+    dead_peer = env_int("DATABASE_DEAD_PEER_SECONDS", 60, minimum=12)
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    probes = (
+        f"-c tcp_keepalives_idle={dead_peer // 2} -c tcp_keepalives_interval={dead_peer // 6}"
+        f" -c tcp_keepalives_count=3 -c tcp_user_timeout={dead_peer * 1000}"
+        f" -c client_connection_check_interval={dead_peer // 6 * 1000}"
+    )
+    options["options"] = f"{options.get('options', '')} {probes}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: Celery broker and results, cache ----------------------------------------------------
+# --- Redis: cache and Celery results; the broker ----------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss://.")
-
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -170,24 +135,47 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_RESULT_BACKEND = REDIS_URL or None
+
+# The broker: CELERY_BROKER_URL (amqp://... for RabbitMQ) if set, else Redis at REDIS_URL, else
+# the filesystem broker under var/. docs/deploy.md compares Redis and RabbitMQ.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
+BROKER_KINDS = {"redis": "redis", "rediss": "redis", "unix": "redis", "amqp": "rabbitmq"}
+BROKER_KINDS |= {"amqps": "rabbitmq", "pyamqp": "rabbitmq", "filesystem": "filesystem"}
+BROKER_KIND = BROKER_KINDS.get(CELERY_BROKER_URL.partition("://")[0], "")
+if not BROKER_KIND:
+    raise ImproperlyConfigured(
+        f"CELERY_BROKER_URL={CELERY_BROKER_URL!r}: use redis://, rediss:// or amqp://."
+    )
+# Seconds a message a worker took and never acknowledged (its host died) waits on Redis before
+# a worker's restore sweep, run every CELERY_UNACKED_RESTORE_SECONDS, queues it again. It must
+# exceed the longest task's time limit plus its longest retry countdown, or a task still
+# running is delivered a second time (`manage.py deploy_check` compares them).
+VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+UNACKED_RESTORE_SECONDS = env_int("CELERY_UNACKED_RESTORE_SECONDS", 10, minimum=1)
+if BROKER_KIND == "redis":
     # A broker outage must not hang a request: fail fast, the stale marks keep the work.
-    # visibility_timeout: a message a worker took and never acknowledged (the worker died)
-    # goes back to the queue after this many seconds. It must exceed the longest task's time
-    # limit plus its retry countdown, or a task still running is delivered a second time.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+        "visibility_timeout": VISIBILITY_TIMEOUT,
+        # kombu sweeps only every 10th interval by default (100 s); every interval instead.
+        "unacked_restore_interval": UNACKED_RESTORE_SECONDS,
+        "unacked_restore_throttle": 1,
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
         "max_retries": 1,
     }
+elif BROKER_KIND == "rabbitmq":
+    # A publish returns once RabbitMQ has the message. A consumer's unacknowledged messages go
+    # back to their queue the moment its connection closes, or when heartbeats stop (a host
+    # lost): CELERY_BROKER_HEARTBEAT seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True, "max_retries": 1}
+    CELERY_BROKER_HEARTBEAT = env_int("CELERY_BROKER_HEARTBEAT", 60, minimum=0)
+    CELERY_BROKER_CONNECTION_TIMEOUT = 4
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_QUEUE_DIR = VAR_DIR / "celery" / "queue"
     CELERY_QUEUE_DIR.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_RESULT_BACKEND = None
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR),
         "data_folder_out": str(CELERY_QUEUE_DIR),
@@ -195,6 +183,41 @@ else:
         "control_folder": str(VAR_DIR / "celery" / "control"),
     }
     (VAR_DIR / "celery" / "control").mkdir(parents=True, exist_ok=True)
+
+# --- Celery: queues, routes, workers ------------------------------------------------------------
+# Whoever sends a task routes it (web hosts, beat, workers), so every host reads this one table.
+# Queue names per kind of work, renamable (e.g. to share a broker); docs/deploy.md has the layout.
+TASK_QUEUES = {
+    "scoring": env_str("SCORING_QUEUE", "scoring"),
+    "email": env_str("EMAIL_QUEUE", "email"),
+    "sweeps": env_str("SWEEPS_QUEUE", "sweeps"),
+}
+# The chain-head file is written on the host that runs write_ledger_head: its own queue name
+# (default: the sweeps queue) lets one host take it.
+TASK_QUEUES["ledger"] = env_str("LEDGER_QUEUE", TASK_QUEUES["sweeps"])
+for _kind, _queue in TASK_QUEUES.items():
+    if not _queue or any(c in _queue for c in ", "):
+        raise ImproperlyConfigured(f"{_kind.upper()}_QUEUE={_queue!r} is not a queue name.")
+TASK_KINDS = {
+    "forecasts.tasks.update_track_records": "scoring",
+    "forecasts.tasks.recompute_track_records": "scoring",
+    "forecasts.tasks.send_review_reminders": "email",
+    "forecasts.tasks.deliver_review_reminders": "email",
+    "forecasts.tasks.mark_due_questions": "sweeps",
+    "forecasts.tasks.refresh_stale_track_records": "sweeps",
+    "forecasts.tasks.write_ledger_head": "ledger",
+}
+CELERY_TASK_ROUTES = {task: {"queue": TASK_QUEUES[kind]} for task, kind in TASK_KINDS.items()}
+# A task added without a route still runs: on the sweeps queue, which every layout consumes.
+CELERY_TASK_DEFAULT_QUEUE = TASK_QUEUES["sweeps"]
+# What this host's worker consumes (`-Q` on the command line wins) and how many processes it
+# runs (unset: one per core). Celery's own CLI reads the same two variables.
+WORKER_QUEUES = env_list("CELERY_WORKER_QUEUES", list(dict.fromkeys(TASK_QUEUES.values())))
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 0, minimum=0) or None
+# Whether `celery beat` may start on this host: exactly one host in a deployment says true.
+RUN_BEAT = env_bool("RUN_BEAT", True)
+# Beat's cadence for the stale-record sweep, which also finishes the work of a lost worker.
+STALE_SWEEP_SECONDS = env_int("STALE_SWEEP_SECONDS", 60, minimum=1)
 
 CELERY_TASK_IGNORE_RESULT = True
 # Celery 6 changes this default; keep today's behaviour, which the fault tests cover.
@@ -205,6 +228,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# Acknowledge after the task, so a worker that dies mid-task leaves its message to be delivered
+# again; every task is idempotent, so a second delivery costs only the work. A pool process that
+# dies (OOM killer) has its message requeued at once. One message per process at a time, so a
+# dead worker strands no more than it was running. docs/deploy.md: "When a worker host is lost".
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

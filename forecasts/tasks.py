@@ -73,14 +73,17 @@ def mark_due_questions(self) -> dict:
     bind=True, autoretry_for=_TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8
 )
 def send_review_reminders(self) -> dict:
-    """One reminder pass: at most one digest per recipient. Past REMINDER_DELIVERY_CHUNK
-    recipients, the other chunks go to deliver_review_reminders tasks on this task's queue,
-    enqueued before this one starts sending so that other email workers start at once.
+    """One reminder pass: at most one digest per recipient. It runs the due sweep first, so
+    questions that fell due since the last sweep are in this pass's digests, not the next's.
+    Past REMINDER_DELIVERY_CHUNK recipients, the other chunks go to deliver_review_reminders
+    tasks on this task's queue, enqueued before this one starts sending so that other email
+    workers start at once.
 
     Only the first attempt hands chunks off: a retry (the first chunk's mail server refused)
     redelivers the first chunk, and the handed-off tasks retry on their own; handing off
     again on every retry queued up to one more copy of each chunk per retry."""
     now = timezone.now()
+    assignments.mark_due_questions(now=now)
     chunks = reminders.plan_reminder_pass(now=now, chunk=settings.REMINDER_DELIVERY_CHUNK)
     queue = (self.request.delivery_info or {}).get("routing_key")
     handed_off = chunks[1:] if not self.request.retries else []

@@ -3,6 +3,7 @@
 import datetime as dt
 import importlib
 import os
+import socket
 
 import pytest
 from django.apps import apps as django_apps
@@ -14,15 +15,36 @@ from config.celery import app as celery_app
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = "/usr/bin/chromium"
+# RabbitMQ for the broker-choice tests: the development and CI machines run it on loopback.
+RABBITMQ_URL = os.environ.get("RABBITMQ_URL") or "amqp://guest:guest@127.0.0.1:5672//"
+
+
+def _rabbitmq_answers() -> bool:
+    from urllib.parse import urlsplit
+
+    address = urlsplit(RABBITMQ_URL)
+    try:
+        socket.create_connection((address.hostname, address.port or 5672), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that need PostgreSQL or Redis run in CI; elsewhere they say how to run them."""
+    """Tests that need PostgreSQL, Redis, RabbitMQ or a browser run in CI; elsewhere they say
+    how to run them."""
     engine = django_settings.DATABASES["default"]["ENGINE"]
     has_postgres = "postgresql" in engine
     has_redis = bool(django_settings.REDIS_URL)
     has_browser = os.path.exists(CHROMIUM)
+    has_rabbitmq = any("rabbitmq" in item.keywords for item in items) and _rabbitmq_answers()
     for item in items:
+        if "rabbitmq" in item.keywords and not has_rabbitmq:
+            if IN_CI:
+                raise pytest.UsageError(f"CI must run RabbitMQ at {RABBITMQ_URL} (see .ci/run)")
+            item.add_marker(
+                pytest.mark.skip(reason=f"needs RabbitMQ at {RABBITMQ_URL} (or set RABBITMQ_URL)")
+            )
         if "postgres" in item.keywords and not has_postgres:
             if IN_CI:
                 raise pytest.UsageError("CI must set DATABASE_URL=postgres://... (see .ci/run)")

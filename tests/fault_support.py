@@ -4,12 +4,8 @@ reminder worker test and the browser journey all take them from here.
 
 Each fault test gets a redis-server of its own on a free port (so it can stop and start it,
 and no message leaks to or from another test), and workers that are the project's own app
-pointed at that Redis and at the pytest test database. Every wait polls a condition with a
-deadline.
-
-Run as a module (`python -m tests.fault_support worker ...`) this file is the worker's entry:
-the project's Celery app, with only the Redis transport's restore sweep made fast, so an
-unacknowledged message comes back within a second of its visibility timeout, not 100 s later.
+(`celery -A config worker`) pointed at that Redis and at the pytest test database. Every wait
+polls a condition with a deadline.
 """
 
 import asyncio
@@ -97,12 +93,59 @@ def worker_database_url() -> str:
     )
 
 
-class Worker:
-    """`celery worker` in its own process group, logging to a file (appending: several workers
-    may share one). `fast_restore`: started through this module's entry (below), whose restore
-    sweep brings an unacknowledged message back within a second of its visibility timeout;
-    otherwise the project's app exactly as `celery -A config worker` runs it. `queue`: consume
-    only that queue."""
+def project_environment(broker_url: str, **env: str) -> dict[str, str]:
+    """The environment of one of the project's processes (a worker, beat, a web process):
+    this one's, pointed at the pytest test database and at `broker_url` (as REDIS_URL)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": worker_database_url(),
+        "REDIS_URL": broker_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        **env,
+    }
+
+
+class Service:
+    """A process in its own process group, logging to a file (appending: several may share
+    one), started from the repository root."""
+
+    def __init__(self, command: list[str], *, env: dict[str, str], log: Path) -> None:
+        self.log = log
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL to the whole process group: no cleanup, no ack, no rollback but the
+        database's own. The host losing power looks the same from outside."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=WAIT)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class Worker(Service):
+    """`celery -A config worker` (one process). `fast_restore`: its restore sweep runs every
+    second (CELERY_UNACKED_RESTORE_SECONDS=1), so an unacknowledged message comes back within a
+    second of its visibility timeout; otherwise the setting's default. `queue`: consume only
+    that queue (`-Q`); without it, what CELERY_WORKER_QUEUES says, every queue by default."""
 
     def __init__(
         self,
@@ -114,33 +157,15 @@ class Worker:
         queue: str | None = None,
         fast_restore: bool = True,
     ) -> None:
-        self.log = log
         self.queue = queue
-        environment = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": worker_database_url(),
-            "REDIS_URL": broker_url,
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            **(env or {}),
-        }
-        entry = ["tests.fault_support"] if fast_restore else ["celery", "-A", "config"]
-        command = [sys.executable, "-m", *entry, "worker", f"--pool={pool}", "--concurrency=1"]
+        fast = {"CELERY_UNACKED_RESTORE_SECONDS": "1"} if fast_restore else {}
+        environment = project_environment(broker_url, **{**fast, **(env or {})})
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", f"--pool={pool}"]
+        command += ["--concurrency=1"]
         command += ["-Q", queue] if queue else []
         command += ["-n", f"fault-{uuid.uuid4().hex[:8]}@%h"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]
-        with log.open("ab") as out:
-            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-                command,
-                cwd=ROOT,
-                env=environment,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
+        super().__init__(command, env=environment, log=log)
 
     def wait_ready(self) -> "Worker":
         wait_for(lambda: " ready." in self.text() or self.process.poll() is not None, "worker")
@@ -162,21 +187,6 @@ class Worker:
     def pool_children(self) -> list[int]:
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in path.read_text().split()] if path.exists() else []
-
-    def kill(self) -> None:
-        """SIGKILL to the whole process group: no cleanup, no ack, no rollback but the
-        database's own. The host losing power looks the same from outside."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=WAIT)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 class SmtpSink:
@@ -242,6 +252,7 @@ class FaultRig:
         self.dir = Path(tempfile.mkdtemp(prefix="fl-faults-"))
         self.redis = RedisServer(self.dir)
         self.workers: list[Worker] = []
+        self.services: list[Service] = []
         self.smtp: SmtpServer | None = None
 
     def smtp_sink(self, **options: object) -> tuple[SmtpSink, dict[str, str]]:
@@ -249,20 +260,33 @@ class FaultRig:
         self.smtp = SmtpServer(**options)
         return self.smtp.sink, self.smtp.env()
 
-    def worker(self, *, pool: str = "solo", **env: str) -> Worker:
+    def worker(self, *, pool: str = "solo", ready: bool = True, **env: str) -> Worker:
+        """A worker on this rig's Redis; `ready=False`: started, not waited for."""
         log = self.dir / f"worker-{len(self.workers) + 1}.log"
         env = {"VAR_DIR": str(self.dir / "var"), **env}
         worker = Worker(broker_url=self.redis.url, log=log, pool=pool, env=env)
         self.workers.append(worker)
-        return worker.wait_ready()
+        return worker.wait_ready() if ready else worker
+
+    def service(self, name: str, command: list[str], **env: str) -> Service:
+        """Another of the project's processes (beat, a web process), with a VAR_DIR of its own,
+        logging to `name`.log; started, not waited for."""
+        env = {"VAR_DIR": str(self.dir / name), **env}
+        service = Service(
+            command, env=project_environment(self.redis.url, **env), log=self.dir / f"{name}.log"
+        )
+        self.services.append(service)
+        return service
 
     def logs(self) -> str:
-        return "\n".join(f"--- {w.log.name}\n{w.text()[-3000:]}" for w in self.workers)
+        processes = [*self.workers, *self.services]
+        return "\n".join(f"--- {p.log.name}\n{p.text()[-3000:]}" for p in processes)
 
     def close(self) -> None:
-        """Stop everything, each step even when an earlier one failed; print the workers' logs
-        (pytest shows them when the test failed) and remove them."""
-        steps = [*(worker.stop for worker in self.workers), self.redis.stop, self._stop_smtp]
+        """Stop everything, each step even when an earlier one failed; print the processes'
+        logs (pytest shows them when the test failed) and remove them."""
+        steps = [*(process.stop for process in [*self.workers, *self.services])]
+        steps += [self.redis.stop, self._stop_smtp]
         steps += [lambda: print(self.logs()), lambda: shutil.rmtree(self.dir, ignore_errors=True)]
         errors = []
         for step in steps:
@@ -413,17 +437,3 @@ def allow_connections(allowed: bool) -> None:
     name = connection.ops.quote_name(connection.settings_dict["NAME"])
     with connect_to_test_server("postgres", autocommit=True) as maintenance:
         maintenance.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS {str(allowed).lower()}")
-
-
-def _worker_main(argv: list[str]) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    from config.celery import app
-
-    options = dict(app.conf.broker_transport_options or {})
-    options.update(unacked_restore_interval=1, unacked_restore_throttle=1)
-    app.conf.broker_transport_options = options
-    app.worker_main(argv)
-
-
-if __name__ == "__main__":
-    _worker_main(sys.argv[1:])

@@ -124,3 +124,28 @@ def test_the_first_request_after_a_postgresql_restart_is_answered(caplog):
     _get("/api/experts/")  # reconnected, with the setting, by the failed request's cleanup
     _drop_this_process_connection()
     assert _get("/api/experts/") == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_every_session_asks_postgresql_to_end_it_when_its_client_host_vanishes():
+    # A lost worker host cannot close its connections; these make the server find out within
+    # DATABASE_DEAD_PEER_SECONDS (60), so the rows it held locked go back to the sweeps.
+    with connection.cursor() as cursor:
+        seen = {}
+        for name in (
+            "tcp_keepalives_idle",
+            "tcp_keepalives_interval",
+            "tcp_keepalives_count",
+            "tcp_user_timeout",
+            "client_connection_check_interval",
+        ):
+            cursor.execute(f"SHOW {name}")
+            seen[name] = cursor.fetchone()[0]
+    assert seen == {
+        "tcp_keepalives_idle": "30",
+        "tcp_keepalives_interval": "10",
+        "tcp_keepalives_count": "3",
+        "tcp_user_timeout": "60000",
+        "client_connection_check_interval": "10s",
+    }

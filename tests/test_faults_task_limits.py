@@ -6,22 +6,13 @@ from django.conf import settings
 
 import forecasts.tasks  # noqa: F401 - registers the tasks
 from config.celery import app
+from config.deploy_check import task_hold_seconds
 
 TASKS = sorted(name for name in app.tasks if name.startswith("forecasts."))
 
 
 def _hard_limit(name: str) -> float:
     return app.tasks[name].time_limit or app.conf.task_time_limit
-
-
-def _longest_retry_countdown(name: str) -> float:
-    """The longest a retry waits, held unacknowledged by the worker, before it runs again."""
-    task = app.tasks[name]
-    if not task.retry_backoff:
-        return task.default_retry_delay
-    factor = 1 if task.retry_backoff is True else task.retry_backoff
-    last_retry = max((task.max_retries or 1) - 1, 0)
-    return min(getattr(task, "retry_backoff_max", 600), factor * 2**last_retry)
 
 
 def test_every_task_is_registered():
@@ -60,4 +51,4 @@ def test_no_task_outlives_the_visibility_timeout(name):
     """Redis hands a message nobody acknowledged to another worker after visibility_timeout:
     a task (and the retry countdown it waits out) must end before that, or it runs twice."""
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
-    assert _hard_limit(name) + _longest_retry_countdown(name) < visibility
+    assert task_hold_seconds(app, name) < visibility

@@ -217,3 +217,17 @@ def test_reviewer_with_many_stages_at_once_gets_one_digest(bob, carol, now):
     body = mail.outbox[0].body
     assert old[0].title in body
     assert fresh.title in body
+
+
+def test_the_reminder_task_sweeps_first_so_a_question_due_this_tick_is_in_its_digest(bob):
+    # Beat fires the due sweep and the pass in the same tick; whichever runs first, the
+    # question that fell due since the last sweep must not wait a whole interval.
+    from forecasts import tasks
+
+    question = past_question("Will the ferry timetable change?")
+    assert question.status == Question.Status.OPEN
+    result = tasks.send_review_reminders.delay().get()
+    assert result == {"digests": 1, "rows": 1, "handed_off": 0}
+    assert _recipients() == ["bob@example.org"]
+    question.refresh_from_db()
+    assert question.status == Question.Status.DUE

@@ -244,7 +244,8 @@ def test_demo_password_can_come_from_the_environment(db, settings, monkeypatch):
     assert User.objects.get(username="admin").check_password("correct-horse-battery")
 
 
-def test_demo_accounts_are_refused_when_debug_is_off(db, settings):
+def test_demo_accounts_are_refused_when_debug_is_off(db, settings, monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("create_demo_accounts")
@@ -255,3 +256,23 @@ def test_force_creates_demo_accounts_even_when_debug_is_off(db, settings):
     settings.DEBUG = False
     call_command("create_demo_accounts", force=True)
     assert User.objects.filter(username="admin", is_superuser=True).exists()
+
+
+def test_with_debug_off_a_strong_demo_password_of_ones_own_needs_no_force(
+    db, settings, monkeypatch, capsys
+):
+    settings.DEBUG = False
+    monkeypatch.setenv("DEMO_PASSWORD", "staging-ferry-lantern-4417")
+    call_command("create_demo_accounts")
+    assert User.objects.get(username="admin").check_password("staging-ferry-lantern-4417")
+    out = capsys.readouterr().out
+    assert "staging-ferry-lantern-4417" not in out  # not echoed into a production log
+    assert "(DEMO_PASSWORD)" in out
+
+
+def test_with_debug_off_a_weak_demo_password_is_refused(db, settings, monkeypatch):
+    settings.DEBUG = False
+    monkeypatch.setenv("DEMO_PASSWORD", "password")
+    with pytest.raises(CommandError, match="DEMO_PASSWORD is too weak"):
+        call_command("create_demo_accounts")
+    assert not User.objects.filter(username="admin").exists()

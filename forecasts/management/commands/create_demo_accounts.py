@@ -1,7 +1,8 @@
 """Demo logins for a local run: an editor, two reviewers and an admin, with known passwords.
 
-The passwords are public (username + "-demo", or DEMO_PASSWORD), so the command refuses to run
-with DEBUG off unless --force is given. Re-running changes nothing: existing accounts keep
+The default passwords are public (username + "-demo"), so with DEBUG off the command needs a
+password of the operator's own in DEMO_PASSWORD that Django's validators accept (a staging
+instance), or --force (a throwaway one). Re-running changes nothing: existing accounts keep
 their password and only get their role (staff flag, superuser flag, group) put back.
 """
 
@@ -11,6 +12,8 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.urls import reverse
@@ -46,10 +49,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not force:
-            raise CommandError(
-                "Refusing to create demo accounts: DEBUG is off, and demo passwords are public. "
-                "Use --force only on a throwaway instance, never in production."
-            )
+            _require_private_password()
         with transaction.atomic():
             rows = [(account, self._ensure(account)) for account in DEMO_ACCOUNTS]
         self._print_table(rows)
@@ -73,18 +73,35 @@ class Command(BaseCommand):
             _restore_role(user, account)
         if group and not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)
-        if created or user.check_password(password):
-            return password
-        return "(changed; left as is)"
+        if not (created or user.check_password(password)):
+            return "(changed; left as is)"
+        return password if settings.DEBUG else "(DEMO_PASSWORD)"
 
     def _print_table(self, rows: list[tuple[DemoAccount, str]]) -> None:
-        self.stdout.write("Demo accounts (local use only; the passwords are public):")
+        if settings.DEBUG:
+            self.stdout.write("Demo accounts (local use only; the passwords are public):")
+        else:
+            self.stdout.write("Demo accounts (a staging instance; the password is DEMO_PASSWORD):")
         self.stdout.write(f"  {'username':<11} {'role':<20} password")
         for account, password in rows:
             role = "admin (superuser)" if account.superuser else f"staff, {account.group}"
             self.stdout.write(f"  {account.username:<11} {role:<20} {password}")
         self.stdout.write(f"Log in at {settings.SITE_URL}{reverse('admin:index')}")
         self.stdout.write(f"Public site: {settings.SITE_URL}/")
+
+
+def _require_private_password() -> None:
+    password = os.environ.get("DEMO_PASSWORD")
+    if not password:
+        raise CommandError(
+            "Refusing to create demo accounts: DEBUG is off, and the default demo passwords are "
+            "public. Set DEMO_PASSWORD to a password of your own (a staging instance), or use "
+            "--force on a throwaway instance; never in production."
+        )
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise CommandError(f"DEMO_PASSWORD is too weak: {' '.join(exc.messages)}") from None
 
 
 def _group(name: str | None) -> Group | None:
