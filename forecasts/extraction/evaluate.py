@@ -155,7 +155,11 @@ def _dev_detail(results: list) -> list[str]:
 
 
 def corpus_report(
-    path: Path, *, dev_detail: bool = False, annotations: Path = corpus.ANNOTATIONS
+    path: Path,
+    *,
+    dev_detail: bool = False,
+    annotations: Path = corpus.ANNOTATIONS,
+    splits: tuple[str, ...] = corpus.SPLITS,
 ) -> str:
     """Both splits' totals (and, on request, the development split's detail), and the time
     per article over the whole corpus. Held-out results are never shown per article."""
@@ -168,7 +172,7 @@ def corpus_report(
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     detail: list[str] = []
-    for split in corpus.SPLITS:
+    for split in splits:
         total, results = corpus.score_split(split, articles, _extractor, annotations)
         lines.append(_split_row(split, total))
         if split == "dev" and dev_detail:
@@ -231,7 +235,8 @@ def main(argv: list[str]) -> int:
     elif args.heldout_titles:
         print(heldout_titles(path))
     else:
-        print(corpus_report(path, dev_detail=args.dev_detail))
+        splits = ("dev",) if args.dev_only else corpus.SPLITS
+        print(corpus_report(path, dev_detail=args.dev_detail, splits=splits))
     return 0
 
 
