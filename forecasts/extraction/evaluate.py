@@ -214,6 +214,11 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         help="also list each development article's misses and wrong candidates",
     )
     parser.add_argument(
+        "--dev-only",
+        action="store_true",
+        help="score the development split alone (while tuning: the held-out one stays unseen)",
+    )
+    parser.add_argument(
         "--heldout-titles",
         action="store_true",
         help="only the titles of matched held-out candidates (final judgement)",
