@@ -73,20 +73,57 @@ def _quote_attribution(paragraph: Paragraph, quote: Quote, state: SpeakerState) 
     return None, ""
 
 
+_OPEN_QUOTE_RE = re.compile(r"^[^“‘\"]{0,80}?[,:]?\s*[“‘\"](?P<content>.+?)[”’\"]?[.,]?$")
+_OBJECT_THAT_RE = re.compile(r"^(?:[^,.;:“‘\"]+?\s+){0,10}?that\s+")
+_ACCORDING_TAIL_RE = re.compile(r"^(?P<rest>.+?),?\s+according to (?P<who>[^,;]{2,80}?)[.!?]?$")
+_SPEECH_VERBS_WITH_OBJECT = frozenset({"told", "tells", "reported", "said", "says", "warned"})
+
+
+def _reported_clause(verb: str, rest: str) -> str:
+    """What follows a reporting verb, without the frame: "Radio X on 3 March that …",
+    "reporters: “…”", "that …"."""
+    rest = rest.strip()
+    if match := _OPEN_QUOTE_RE.match(rest):
+        before = rest[: match.start("content")]
+        if len(before.split()) <= 8:  # told Bloomberg Television, "…"
+            return match["content"].strip()
+    if verb in _SPEECH_VERBS_WITH_OBJECT or verb.endswith("saying"):
+        rest = _OBJECT_THAT_RE.sub("", rest, count=1)
+    return re.sub(r"^(?:that|,|:)\s+", "", rest)
+
+
+def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
+    """The speaker phrase just before a reporting verb: the whole prefix ("Ali Abdu,
+    Eritrea's information minister"), else what follows its last comma or "and"
+    ("Following the storm, the bureau")."""
+    if prefix.rstrip().endswith(","):
+        return None  # "…, said X": the speaker follows the verb (a tail frame)
+    tries = [prefix, re.split(r",\s+", prefix)[-1]]
+    if match := re.search(r"\s+and\s+(?=the\s|[A-Z])(?!.*\sand\s)", prefix):
+        tries.append(prefix[match.end() :])
+    for text in dict.fromkeys(t.strip() for t in tries if t.strip()):
+        agent = parse_agent(text, state)
+        if agent is not None and agent.kind != "first_person":
+            return agent
+    return None
+
+
 def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]:
-    """ "X is confident that …": (agent, verb, reported clause). The subject must be the whole
-    of what precedes the verb, so "Baku will …, said X" is not read as spoken by Baku."""
+    """ "X is confident that …": (agent, verb, reported clause). The subject is the phrase just
+    before the verb, so "Baku will …, said X" is not read as spoken by Baku."""
     if match := _ACCORDING_RE.match(text):
         return parse_agent(match["who"], state), "said", match["rest"]
+    match = _ACCORDING_TAIL_RE.match(text)
+    if match and (agent := parse_agent(match["who"], state)):
+        return agent, "said", match["rest"]
     body = _LEADING_RE.sub("", text)
     for match in _VERB_RE.finditer(body):
-        agent = parse_agent(body[: match.start()], state)
-        if agent is not None and agent.kind != "first_person":
-            rest = body[match.end() :].strip()
-            if match["verb"] in {"told", "tells"}:  # "told reporters that …"
-                rest = re.sub(r"^(?:\S+\s+){1,3}?that\s+", "", rest)
-            rest = re.sub(r"^(?:that|,)\s+", "", rest)
-            return agent, match["verb"], rest
+        prefix = body[: match.start()]
+        if re.search(r"[“‘\"]", prefix) or len(prefix.split()) > 16:
+            break  # the verb belongs to a quotation or a clause deep in the sentence
+        agent = _agent_before(prefix, state)
+        if agent is not None:
+            return agent, match["verb"], _reported_clause(match["verb"], body[match.end() :])
     return None, "", ""
 
 

@@ -190,6 +190,11 @@ _ORG_POSSESSIVE_RE = re.compile(
     re.IGNORECASE,
 )
 PLURAL_PRONOUNS = frozenset({"they", "it"})
+# Words that make a phrase a clause rather than a description of a speaker.
+_CLAUSE_WORDS = frozenset(
+    """to will would has have had is are was were that which who when if as could
+    may""".split()  # noqa: SIM905 (a word list reads better as text)
+)
 
 
 def _apposition(parts: list[str], state: SpeakerState) -> Agent | None:
@@ -260,7 +265,7 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
         return None
     if any(w in ORG_WORDS for w in descriptor[-1:]) or names[-1].lower() in ORG_WORDS:
         return Agent(" ".join(words), "org", " ".join(names))
-    if len(descriptor) > 4 or names[0] in {"The", "A", "An"}:
+    if len(descriptor) > 4 or names[0] in {"The", "A", "An"} or _CLAUSE_WORDS & set(descriptor):
         return None
     name = " ".join(names).removesuffix("’s").removesuffix("'s")
     titled = any(w.strip(".") in TITLE_WORDS | EXPERT_WORDS for w in descriptor)
