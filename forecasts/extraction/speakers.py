@@ -40,19 +40,7 @@ NON_FORECAST_VERBS = frozenset(
 # The speaker rejects the claim that follows: the forecast is its negation.
 DISMISSING_VERBS = frozenset({"dismissed claims", "dismissed suggestions", "rejected claims"})
 # Announcing one's own action: what follows is a plan, not a forecast.
-PLAN_VERBS = frozenset(
-    {
-        "vowed",
-        "promised",
-        "promises",
-        "pledged",
-        "pledges",
-        "plans",
-        "intends",
-        "announced",
-        "announces",
-    }
-)
+PLAN_VERBS = frozenset({"vowed", "promised", "promises", "pledged", "pledges", "plans", "intends"})
 TITLE_WORDS = frozenset(
     """president minister prime foreign economy finance defence defense interior deputy chief
     executive ceo cfo chairman chairwoman chair director governor mayor senator general
