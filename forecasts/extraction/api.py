@@ -240,6 +240,12 @@ class ConfirmDraftsView(APIView):
                 },
             ),
             ex.error("400", "Unedited", "Candidate 2 (Lotte Brenner): question_title: ..."),
+            ex.error("403", "Not an editor", NOT_AN_EXTRACTOR),
+            ex.response(
+                "Recorded",
+                {"predictions": [{"draft_id": 7, "prediction": 31, "question": 12, "expert": 4}]},
+                code="201",
+            ),
         ],
     )
     def post(self, request: Request, pk: int) -> Response:
