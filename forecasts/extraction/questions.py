@@ -92,11 +92,22 @@ def _frame_title(clause: str, speaker: str, article: str) -> str:
     return ""
 
 
+_LEADING_TIME_RE = re.compile(
+    r"^(?P<lead>(?:by|in|before|until|within)\s+(?:the\s+end\s+of\s+)?(?:\w+\s+)?\d{4}),?\s+"
+    r"(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+
+
 def question_title(clause: str, verb: str, speaker: str, article: str = "") -> str:
     """A YES/NO question in the claim's words: "Moscow will continue to X" → "Will Moscow
     continue to X?". Negation is left out: the probability carries it ("won't" → 0.05)."""
     clause = proposition(clause)
+    lead = ""
+    if match := _LEADING_TIME_RE.match(clause):  # "By 2030 the town will …"
+        clause, lead = match["rest"], " " + match["lead"][:1].lower() + match["lead"][1:]
     title = _frame_title(clause, speaker, article)
+    title = title + lead if title else title
     if not title:
         forecast_verb = verb in {"expects", "expected", "predicts", "expect", "predicted"}
         match = _INFINITIVE_RE.match(clause) if forecast_verb else None
