@@ -74,7 +74,7 @@ def _quote_attribution(paragraph: Paragraph, quote: Quote, state: SpeakerState) 
 
 
 _OPEN_QUOTE_RE = re.compile(r"^[^“‘\"]{0,80}?[,:]?\s*[“‘\"](?P<content>.+?)[”’\"]?[.,]?$")
-_OBJECT_THAT_RE = re.compile(r"^(?:[^,.;:“‘\"]+?\s+){0,10}?that\s+")
+_OBJECT_THAT_RE = re.compile(r"^(?:[^\s,.;:“‘\"]+\s+){0,10}?that\s+")
 _ACCORDING_TAIL_RE = re.compile(r"^(?P<rest>.+?),?\s+according to (?P<who>[^,;]{2,80}?)[.!?]?$")
 _SPEECH_VERBS_WITH_OBJECT = frozenset({"told", "tells", "reported", "said", "says", "warned"})
 

@@ -178,6 +178,12 @@ _ORG_POSSESSIVE_RE = re.compile(
     re.IGNORECASE,
 )
 PLURAL_PRONOUNS = frozenset({"they", "it"})
+# "Nugoroho today", "Obama in a statement this morning": when and where, not who.
+_TRAILING_CONTEXT_RE = re.compile(
+    r"(?<=\w)\s+(?:today|yesterday|tonight|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday)|in\s+(?:a|an|his|her|its|their|the)\s+(?!\w+\s+of\b)|during|earlier|"
+    r"later|last|this\s+(?:morning|week|afternoon|evening)|when|while|after|before)\b.*$",
+)
 # Words that make a phrase a clause rather than a description of a speaker.
 _CLAUSE_WORDS = frozenset(
     """to will would has have had is are was were that which who when if as could
@@ -201,9 +207,9 @@ def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
     parts = [p.strip() for p in _PARENTHESIS_RE.sub("", phrase).strip(" ,.;:—–-").split(",")]
     if appositive := _apposition(parts, state):
         return appositive
-    text = parts[0]
+    text = _TRAILING_CONTEXT_RE.sub("", parts[0])
     if match := _ORG_POSSESSIVE_RE.match(text):
-        owner = (match["org"] or match["owner"]).strip()
+        owner = re.sub(r"['’]s\s+\w+$", "", (match["org"] or match["owner"]).strip())
         return _named_agent(owner.split(), state, org=True) if owner.split() else None
     # "Economist Tomas Reyl of Kestrel Capital": the person, not the firm.
     head = re.split(r"\s+(?:of|at|from)\s+", text)[0]
