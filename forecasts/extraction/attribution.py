@@ -68,7 +68,7 @@ def _quote_attribution(paragraph: Paragraph, quote: Quote, state: SpeakerState) 
             return agent, match["verb"]
     before = paragraph.text[: quote.start]
     match = _HEAD_RE.search(re.split(r"(?<=[.!?])\s+", before)[-1]) if before.strip() else None
-    if match and (agent := _suffix_agent(match["who"], state)):
+    if match and (agent := _suffix_agent(match["who"], state) or parse_agent(match["who"], state)):
         return agent, match["verb"]
     return None, ""
 

@@ -39,7 +39,7 @@ _POSSIBILITY_RE = re.compile(
 # "the regulator approves the tariff": a present-tense claim after a hedge frame.
 _PRESENT_RE = re.compile(
     r"^(?P<subj>(?:the|a|an|[A-Z][\w’'-]*)(?:\s+[\w’'-]+){0,5}?)\s+"
-    r"(?P<verb>(?!is\b|was\b|has\b|this\b|its\b|us\b)[a-z]+(?:es|s))\s+(?P<pred>.+)$"
+    r"(?P<verb>(?!is\b|was\b|has\b|this\b|its\b)[a-z]+(?<![su]s|is)(?:es|s))\s+(?P<pred>.+)$"
 )
 _NOMINATIVE = {"them": "they", "him": "he", "her": "she", "us": "we", "me": "I"}
 _INFINITIVE_RE = re.compile(r"^(?:(?P<subj>.+?)\s+)?to\s+(?P<pred>.+)$")
@@ -111,7 +111,9 @@ def question_title(clause: str, verb: str, speaker: str, article: str = "") -> s
     if not title:
         forecast_verb = verb in {"expects", "expected", "predicts", "expect", "predicted"}
         match = _INFINITIVE_RE.match(clause) if forecast_verb else None
-        if match:
+        if re.match(r"^(?:a|an)\s", clause) and not match:  # foresees "a loss of 30m jobs"
+            title = f"Will there be {clause}"
+        elif match:
             subj = _subject(match["subj"], speaker, article) if match["subj"] else speaker
             title = f"Will {subj} {match['pred']}"
         else:

@@ -72,6 +72,11 @@ _NAME_IN_TEXT_RE = re.compile(
     r"\b(?P<title>(?i:(?:[a-z]+\s+)?(?:" + "|".join(sorted(TITLE_WORDS | EXPERT_WORDS)) + r")))"
     r",?\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2})\b"
 )
+_ORG_IN_TEXT_RE = re.compile(
+    r"\b(?:[A-Z][\w&’'.-]+\s+){1,5}(?:"
+    + "|".join(w.capitalize() for w in sorted(ORG_WORDS) if len(w) > 3)
+    + r")\b"
+)
 _SUBJECT_RE = re.compile(
     r"^(?:(?:The|Her|His|Their|Its|Our)\s+[\w\s]{1,30}?,?\s+)?(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})(?:,|\s+[a-z])"
 )
@@ -168,6 +173,11 @@ class SpeakerState:
             name = match["name"]
             if all(_CAP_TOKEN.match(t) for t in name.split()) and len(name.split()) >= 2:
                 self.register_person(name, match["title"])
+        # "The International Labor Organization (ILO) issued a report": what "the report"
+        # and "the organisation" later mean, until another organisation is named.
+        orgs = [m.group() for m in _ORG_IN_TEXT_RE.finditer(text)]
+        if orgs and not self.last_org:
+            self.last_org = orgs[0]
 
 
 _PARENTHESIS_RE = re.compile(r"\s*\([^)]*\)")
