@@ -85,6 +85,8 @@ def build_candidates(
     speaker) and contingency language."""
     if not utterance.speaker or is_contingency(utterance.text):
         return []
+    if utterance.text.rstrip(" ”’\"')").endswith("?"):
+        return []  # a question asks; it does not forecast
     candidates = []
     for clause in claim_clauses(utterance.text):
         cue = future_cue(clause, verb=utterance.verb, reported=utterance.reported)

@@ -35,8 +35,8 @@ _REFUSAL_RE = re.compile(
 )
 # "it could be a once-in-a-lifetime event": a judgement of the present, not a forecast.
 _PRESENT_JUDGEMENT_RE = re.compile(
-    r"^(?:it|this|that|these|those)\s+(?:could|may|might|would)\s+(?:well\s+|also\s+)?be\s+"
-    r"(?:a|an|the|one|very|quite|so|too|more|less|[a-z]+er\b)",
+    r"^(?:it|this|that|these|those)\s+(?:could|may|might|would)\s+(?:well\s+|also\s+|\w+ly\s+)?"
+    r"be\s+(?:a|an|the|one|very|quite|so|too|more|less|that|[a-z]+er\b)",
     re.IGNORECASE,
 )
 # "the will of the people", "political will", "the will to fight": the noun, not the modal.
@@ -71,9 +71,14 @@ _HEDGE_RE = re.compile(
     r"(?:is|are)\s+expected|expected\s+(?:to|in|on|by|within))\b",
     re.IGNORECASE,
 )
+# "residents should be allowed to return so rebuilding may begin": a call, not a forecast.
+_CALL_RE = re.compile(
+    r"^[^,;]*?\b(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to)\b", re.IGNORECASE
+)
 _PAST_RE = re.compile(r"\b(?:was|were|had|did)\b", re.IGNORECASE)
 _GENERIC_SUBJECT_RE = re.compile(
-    r"^(?:no|any|every|nobody|no\s+one|anyone|everyone|everybody|whoever|those\s+who)\b",
+    r"^(?:no|any|every|nobody|no\s+one|anyone|everyone|everybody|whoever|those\s+who|"
+    r"if\s+you|you)\b",
     re.IGNORECASE,
 )
 # Discourse openers carry no content: "And", "Naturally,", "In my view,", "Plainly,".
@@ -136,7 +141,7 @@ def _modal(clause: str) -> str:
 
 
 _COORDINATION_RE = re.compile(
-    r"(?:,\s+(?:and|but|otherwise)|;)\s+|\s+and\s+(?=(?:also\s+)?(?:said|predicted|warned|added)\s)|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
+    r"(?:,\s+(?:and|but|otherwise)|;)\s+|\s+and\s+that\s+|\s+and\s+(?=(?:also\s+)?(?:said|predicted|warned|added)\s)|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
     r"(?:will|would|may|might|could)\b)"
 )
 
@@ -152,8 +157,21 @@ _SECOND_VERB_RE = re.compile(
 def claim_clauses(text: str) -> list[str]:
     """The propositions of a sentence: coordinated main clauses ("fares will rise, and the bus
     network will be cut") are separate claims, each its own question."""
-    parts = (claim_clause(part) for part in _COORDINATION_RE.split(_strip_quotes(text)))
-    return [_SECOND_VERB_RE.sub("", part, count=1) for part in parts if part]
+    parts = [claim_clause(part) for part in _COORDINATION_RE.split(_strip_quotes(text))]
+    clauses: list[str] = []
+    for part in (_SECOND_VERB_RE.sub("", p, count=1) for p in parts if p):
+        part = re.sub(r"\bnot\s+only\s+", "", part)
+        # "It will worsen, but will become a war": the second clause shares the subject.
+        subject = (
+            re.match(r"^(.{1,60}?)\s+(?:will|would|may|might|could)\b", clauses[-1])
+            if (clauses and _MODAL_START_RE.match(part))
+            else None
+        )
+        clauses.append(f"{subject[1]} {part}" if subject else part)
+    return clauses
+
+
+_MODAL_START_RE = re.compile(r"^(?:will|would|may|might|could|won['’]t)\s", re.IGNORECASE)
 
 
 PAST_REPORTING_VERBS_RE = re.compile(r"(?:ed|said|told|wrote|thought|forecast|foresaw)$")
@@ -184,7 +202,7 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
     """
     if clause.endswith("?") or not clause:
         return ""
-    if verb in NON_FORECAST_VERBS or _REFUSAL_RE.search(clause):
+    if verb in NON_FORECAST_VERBS or _REFUSAL_RE.search(clause) or _CALL_RE.match(clause):
         return ""
     if _GENERIC_SUBJECT_RE.match(clause) or _PRESENT_JUDGEMENT_RE.match(clause):
         return ""
@@ -196,7 +214,7 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
         return match.group()
     if verb in STRONG_FORECAST_VERBS:
         return verb
-    if match := FUTURE_TIME_RE.search(clause):
+    if (match := FUTURE_TIME_RE.search(clause)) and not _PAST_RE.search(clause):
         return match.group()
     if (match := _HEDGE_RE.search(clause)) and not _PAST_RE.search(clause):
         return match.group()

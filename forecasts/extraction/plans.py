@@ -62,7 +62,8 @@ def _is_self(subject: str, speaker: str, reported: bool) -> bool:
         return True
     if speaker and any(w in subject.lower() for w in speaker.lower().split() if len(w) > 3):
         return True
-    return words[-1] in INSTITUTIONS and first in {"the", "government", "officials", "police"}
+    heads = [w.removesuffix("s") for w in words[:3]]
+    return any(h in INSTITUTIONS for h in heads) and first in {"the", "government", "police"}
 
 
 def is_plan(clause: str, *, speaker: str, verb: str = "", reported: bool = False) -> bool:
@@ -73,6 +74,7 @@ def is_plan(clause: str, *, speaker: str, verb: str = "", reported: bool = False
     if match is None:
         return False
     action = match["verb"].lower()
-    if match["be"]:
+    subject = match["subject"].split(", ")[-1]  # "In working with X, we are going to …"
+    if match["be"] and not action.endswith("ing"):
         return action in ADMINISTERED
-    return action not in OUTCOME_VERBS and _is_self(match["subject"], speaker, reported)
+    return action not in OUTCOME_VERBS and _is_self(subject, speaker, reported)

@@ -73,7 +73,7 @@ _NAME_IN_TEXT_RE = re.compile(
     r",?\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2})\b"
 )
 _ORG_IN_TEXT_RE = re.compile(
-    r"\b(?:[A-Z][\w&’'.-]+\s+){1,5}(?:"
+    r"\b(?:(?!The\b)[A-Z][\w&’'.-]+\s+){1,5}(?:"
     + "|".join(w.capitalize() for w in sorted(ORG_WORDS) if len(w) > 3)
     + r")\b"
 )
@@ -86,7 +86,10 @@ _NOT_NAMES = frozenset(
     although the a an this that it we i he she they there here our its instead however
     meanwhile also today yesterday tomorrow tropical cyclone hurricane typhoon storm
     monday tuesday wednesday thursday friday saturday sunday january february march april
-    june july august september october november december""".split()  # noqa: SIM905
+    june july august september october november december officials experts analysts
+    authorities sources critics observers economists scientists researchers witnesses
+    residents forecasters meteorologists some many several two three four five six seven
+    eight nine ten""".split()  # noqa: SIM905
 )
 
 
@@ -143,8 +146,10 @@ class SpeakerState:
     def last_org_like(self, phrase: str) -> str:
         """ "the report" is the last organisation's; "the government weather service", when
         no organisation was named, is itself the speaker."""
-        if phrase.split()[-1] in {"report", "statement", "study", "survey", "advisory"}:
+        if phrase.split()[-1] in {"report", "statement", "advisory"}:
             return self.last_org
+        if phrase.split()[-1] in {"poll", "survey", "study"}:
+            return ""  # an unnamed poll speaks for nobody we could track
         return phrase if len(phrase.split()) >= 2 else self.last_org
 
     def spoke(self, agent: Agent, name: str) -> None:
@@ -202,13 +207,19 @@ _CLAUSE_WORDS = frozenset(
 
 
 def _apposition(parts: list[str], state: SpeakerState) -> Agent | None:
-    """ "Reserve Bank Governor, Dr. Ada Brook": the person after a title, not the title."""
+    """ "Reserve Bank Governor, Dr. Ada Brook" or "chief medical officer with the agency,
+    Doctor Ada Brook": the titled person after a description, not the description."""
     if len(parts) < 2 or not parts[0].split():
         return None
-    if parts[0].split()[-1].lower().strip(".") not in TITLE_WORDS | EXPERT_WORDS:
+    first = _named_agent(parts[0].split(), state) if len(parts[0].split()) <= 8 else None
+    if first is not None and first.kind == "person":
         return None
-    agent = _named_agent(parts[1].split(), state) if 0 < len(parts[1].split()) <= 5 else None
-    return agent if agent is not None and agent.kind == "person" else None
+    for part in parts[1:3]:
+        words = part.split()
+        agent = _named_agent(words, state) if 0 < len(words) <= 5 else None
+        if agent is not None and agent.kind == "person" and len(agent.name.split()) >= 2:
+            return agent
+    return None
 
 
 def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
@@ -238,6 +249,8 @@ def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
     if words[0].lower() in {"the", "this", "our", "its"}:
         rest = words[1:]
         if rest and all(_CAP_TOKEN.match(w) for w in rest) and not _all_titles(rest):
+            if len(rest) == 1 and not rest[0].isupper():  # "The Times", not "Times"
+                return Agent(text, "org", f"{words[0].capitalize()} {rest[0]}")
             return _named_agent(rest, state, org=True)
         if rest and rest[-1].lower() in TITLE_WORDS | EXPERT_WORDS | ORG_WORDS:
             return Agent(text, "role", rest[-1].lower(), " ".join(rest).lower())
