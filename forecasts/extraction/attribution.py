@@ -73,7 +73,11 @@ def _quote_attribution(paragraph: Paragraph, quote: Quote, state: SpeakerState) 
     return None, ""
 
 
-_OPEN_QUOTE_RE = re.compile(r"^[^“‘\"]{0,80}?[,:]?\s*[“‘\"](?P<content>.+?)[”’\"]?[.,]?$")
+# The reported part is a quotation only when the quotation runs to the end ("told Bloomberg
+# Television, “…”"), not when a quoted phrase sits inside the reported clause.
+_OPEN_QUOTE_RE = re.compile(
+    r"^(?:[^“‘\"]{0,80}?[,:]\s*|that\s+|)[“‘\"](?P<content>[^”\"]+?)[”’\"]?[.,]?$"
+)
 _OBJECT_THAT_RE = re.compile(r"^(?:[^\s,.;:“‘\"]+\s+){0,10}?that\s+")
 _ACCORDING_TAIL_RE = re.compile(r"^(?P<rest>.+?),?\s+according to (?P<who>[^,;]{2,80}?)[.!?]?$")
 _SPEECH_VERBS_WITH_OBJECT = frozenset({"told", "tells", "reported", "said", "says", "warned"})
@@ -83,10 +87,9 @@ def _reported_clause(verb: str, rest: str) -> str:
     """What follows a reporting verb, without the frame: "Radio X on 3 March that …",
     "reporters: “…”", "that …"."""
     rest = rest.strip()
-    if match := _OPEN_QUOTE_RE.match(rest):
-        before = rest[: match.start("content")]
-        if len(before.split()) <= 8:  # told Bloomberg Television, "…"
-            return match["content"].strip()
+    match = _OPEN_QUOTE_RE.match(rest)
+    if match and len(rest[: match.start("content")].split()) <= 8:
+        return match["content"].strip()
     if verb in _SPEECH_VERBS_WITH_OBJECT or verb.endswith("saying"):
         rest = _OBJECT_THAT_RE.sub("", rest, count=1)
     return re.sub(r"^(?:that|,|:)\s+", "", rest)
@@ -108,6 +111,19 @@ def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
     return None
 
 
+_PARTICIPLE_RE = re.compile(r",\s+(?:noting|warning|saying|adding|predicting|claiming)\s+")
+
+
+def _subject_agent(prefix: str, state: SpeakerState) -> Agent | None:
+    """The subject opening a sentence: its first words, before its verb."""
+    words = prefix.split(",")[0].split()
+    for size in range(min(len(words) - 1, 6), 0, -1):
+        agent = parse_agent(" ".join(words[:size]), state)
+        if agent is not None and agent.kind not in {"first_person"}:
+            return agent
+    return None
+
+
 def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]:
     """ "X is confident that …": (agent, verb, reported clause). The subject is the phrase just
     before the verb, so "Baku will …, said X" is not read as spoken by Baku."""
@@ -117,6 +133,10 @@ def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
     if match and (agent := parse_agent(match["who"], state)):
         return agent, "said", match["rest"]
     body = _LEADING_RE.sub("", text)
+    if match := _PARTICIPLE_RE.search(body):  # "Police closed the road, warning that …"
+        agent = _subject_agent(body[: match.start()], state)
+        if agent is not None:
+            return agent, "said", _reported_clause("said", body[match.end() :])
     for match in _VERB_RE.finditer(body):
         prefix = body[: match.start()]
         if re.search(r"[“‘\"]", prefix) or len(prefix.split()) > 16:

@@ -18,7 +18,8 @@ STRONG_FORECAST_VERBS = frozenset(
     is expecting are expecting was expecting were expecting""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 _MODAL_RE = re.compile(
-    r"\b(?P<modal>will|won['’]t|shall|(?:is|are|am)\s+(?:not\s+)?(?:going|set|poised|bound|"
+    r"\b(?P<modal>will|won['’]t|shall|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
+    r"(?:going|set|poised|bound|"
     r"expected|likely|unlikely|about)\s+to|may|might|could|would)\b",
     re.IGNORECASE,
 )
@@ -49,7 +50,7 @@ _MONTH_MAY_RE = re.compile(
     r"this)\s+)May\b|\bMay\s+\d"
 )
 _FIRST_PERSON_FORECAST_RE = re.compile(
-    r"\b(?:I|[Ww]e|[Tt]hey)\s+(?:do\s+|fully\s+|now\s+|still\s+|also\s+)*"
+    r"\b(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he)\s+(?:do\s+|fully\s+|now\s+|still\s+|also\s+)*"
     r"(?:expect|predict|forecast|anticipate)\b"
 )
 _INABILITY_RE = re.compile(
@@ -60,7 +61,8 @@ _INABILITY_RE = re.compile(
 FUTURE_TIME_RE = re.compile(
     r"\b(?:next\s+(?:year|month|week|spring|summer|autumn|fall|winter|decade)|"
     r"in\s+the\s+(?:coming|next)\s+(?:\w+\s+)?(?:days|weeks|months|years|decade)|"
-    r"(?:by|before)\s+(?:the\s+end\s+of\s+)?(?:\w+\s+)?20\d\d|within\s+\w+\s+(?:weeks|months|years))\b",
+    r"(?:by|before)\s+(?:the\s+end\s+of\s+)?(?:\w+\s+)?20\d\d|"
+    r"within\s+(?:the\s+next\s+)?(?:\w+\s+)?(?:days|weeks|months|years))\b",
     re.IGNORECASE,
 )
 # Table words that make a present-tense clause a forecast ("a snap election is a real
@@ -92,6 +94,8 @@ _OPENERS_RE = re.compile(
 _FRAME_RE = re.compile(
     r"^(?:it\s+is\s+(?:\w+\s+)?\w+\s+that|[^,]{1,40}?\s+is\s+that|"
     r"(?:I|we|they)\s+(?:do\s+)?(?:think|believe|doubt|suspect|fear)(?:\s+that)?|"
+    r"(?:I|we|he|she|they)(?:\s+(?:am|are|is|was|were)|['’]re|['’]m)\s+(?:\w+\s+)?"
+    r"(?:worried|concerned|afraid)(?:\s+that)?|"
     # "she is almost certain", "we are confident that", "he was sure"
     r"(?:I|we|he|she|they|it)\s+(?:is|am|are|was|were)\s+(?:\w+\s+){0,2}?(?:certain|confident|"
     r"sure|convinced|optimistic|pessimistic|doubtful|hopeful)(?:\s+that)?|"
@@ -104,8 +108,8 @@ _FRAME_RE = re.compile(
     re.IGNORECASE,
 )
 _CUT_RE = re.compile(
-    r"\s*(?:,\s*[‘“\"']|,\s+(?:just\s+as|because|although|though|while|whereas|which|since)\b|"
-    r"\s+because\b|\s+[—–]\s).*$",
+    r"\s*(?:,\s*[‘“\"']|,\s+(?:just\s+as|although|though|while|whereas|which|since)\b|"
+    r"\s+[—–]\s).*$",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -141,7 +145,7 @@ def _modal(clause: str) -> str:
 
 
 _COORDINATION_RE = re.compile(
-    r"(?:,\s+(?:and|but|otherwise)|;)\s+|\s+and\s+that\s+|\s+and\s+(?=(?:also\s+)?(?:said|predicted|warned|added)\s)|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
+    r"(?:,\s+(?:and|but|otherwise)|;)\s+|\s+and\s+that\s+|,?\s+because\s+|\s+and\s+(?=(?:also\s+)?(?:said|predicted|warned|added)\s)|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
     r"(?:will|would|may|might|could)\b)"
 )
 
@@ -178,12 +182,22 @@ PAST_REPORTING_VERBS_RE = re.compile(r"(?:ed|said|told|wrote|thought|forecast|fo
 
 
 def _forward_modal(clause: str, verb: str, reported: bool) -> str:
-    modal = _modal(clause)
-    if not modal:
+    """The first modal that looks forward: "may have disrupted and may destroy" → the second."""
+    for match in _MODAL_RE.finditer(clause):
+        if cue := _forward_modal_at(clause, match, verb, reported):
+            return cue
+    return ""
+
+
+def _forward_modal_at(clause: str, match: re.Match, verb: str, reported: bool) -> str:
+    modal = match["modal"]
+    start = match.start()
+    if modal.lower() == "will" and _NOUN_WILL_RE.search(clause[max(0, start - 12) :]):
         return ""
-    at = clause.lower().find(modal.lower())
-    after = clause[at:]
-    if re.search(rf"\b{re.escape(modal)}\s*$", clause) or _PAST_MODAL_RE.match(after):
+    if modal == "May" and _MONTH_MAY_RE.search(clause[max(0, start - 12) :]):
+        return ""
+    after = clause[start:]
+    if re.fullmatch(rf"{re.escape(modal)}\W*", after) or _PAST_MODAL_RE.match(after):
         return ""  # an elliptical answer ("Some will.") or a past speculation
     lowered = modal.lower()
     if lowered == "would":

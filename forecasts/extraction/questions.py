@@ -26,7 +26,7 @@ _INABILITY_CLAUSE_RE = re.compile(
     r"^(?P<subj>.+?)\s+(?:is|are)\s+(?:still\s+)?(?:unable|not\s+able)\s+to\s+(?P<pred>.+)$", re.I
 )
 _EXPECT_CLAUSE_RE = re.compile(
-    r"^(?:I|[Ww]e|[Tt]hey)\s+(?:do\s+|fully\s+|now\s+|still\s+)*(?:expect|predict|forecast|"
+    r"^(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he)\s+(?:do\s+|fully\s+|now\s+|still\s+)*(?:expect|predict|forecast|"
     r"anticipate)\s+(?:that\s+)?(?P<subj>.+?)\s+(?:to|will)\s+(?P<pred>.+)$"
 )
 _EXPECT_BACK_RE = re.compile(
@@ -84,6 +84,8 @@ def _frame_title(clause: str, speaker: str, article: str) -> str:
         if match := pattern.match(clause):
             # A leading phrase ("Without it, wind power …") moves to the end of the question.
             lead, _, subject = match["subj"].rpartition(", ")
+            # "the pylons are unstable and could collapse": the subject is "the pylons".
+            subject = re.sub(r"\s+(?:is|are|was|were)\s+\w+(?:\s+\w+)?\s+and$", "", subject)
             pred = f"{match['pred']}, {lead[:1].lower()}{lead[1:]}" if lead else match["pred"]
             return frame.format(subj=_subject(subject, speaker, article), pred=pred)
     if match := _PRESENT_RE.match(clause):
