@@ -93,7 +93,8 @@ _OPENERS_RE = re.compile(
 # They are dropped from the question but kept for the probability ("I doubt" → 0.25).
 _FRAME_RE = re.compile(
     r"^(?:it\s+is\s+(?:\w+\s+)?\w+\s+that|[^,]{1,40}?\s+is\s+that|"
-    r"(?:I|we|they)\s+(?:do\s+)?(?:think|believe|doubt|suspect|fear)(?:\s+that)?|"
+    r"(?:I|we|they|he|she)\s+(?:do\s+)?(?:think|thought|believe|believed|doubt|doubted|suspect|"
+    r"fear|feared)(?:\s+that)?|"
     r"(?:I|we|he|she|they)(?:\s+(?:am|are|is|was|were)|['’]re|['’]m)\s+(?:\w+\s+)?"
     r"(?:worried|concerned|afraid)(?:\s+that)?|"
     # "she is almost certain", "we are confident that", "he was sure"
@@ -203,8 +204,10 @@ def _forward_modal_at(clause: str, match: re.Match, verb: str, reported: bool) -
     if lowered == "would":
         # A backshifted "will" only after a past reporting verb ("said it would").
         return modal if reported and PAST_REPORTING_VERBS_RE.search(verb) else ""
-    if lowered == "could" and re.match(r"could\s+not\b|couldn", after, re.IGNORECASE):
-        return ""  # "I could not figure out where I was": past ability
+    if lowered == "could" and (
+        re.match(r"could\s+not\b|couldn", after, re.IGNORECASE) or _PAST_RE.search(clause[:start])
+    ):
+        return ""  # "I could not figure out where I was", "it had shown it could": past ability
     return modal
 
 

@@ -19,7 +19,7 @@ _AUX = (
 )
 _ADVERBS = r"(?:(?:also|still|soon|now|then|only|not|never|likely|probably|definitely)\s+)*"
 _CLAUSE_RE = re.compile(
-    rf"^(?P<subject>.{{1,60}}?)\s+{_ADVERBS}{_AUX}\s+{_ADVERBS}(?P<be>be\s+)?(?:\w+ly\s+)?"
+    rf"^(?P<subject>.{{1,60}}?)\s+{_ADVERBS}{_AUX}\s+{_ADVERBS}(?P<be>be\s+)?[“\"‘]?(?:\w+ly\s+)?"
     rf"(?P<verb>[a-z]+)",
     re.IGNORECASE,
 )

@@ -15,7 +15,8 @@ MAX_TITLE_CHARS = 200
 MAX_TITLE_WORDS = 32
 _MODALS = (
     r"will\s+not|will\s+never|won['’]t|will|shall|would\s+not|would|may\s+not|may|might|could|"
-    r"(?:is|are|am)\s+(?:not\s+)?(?:going|set|poised|bound|expected|likely|unlikely|about)\s+to"
+    r"(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:going|set|poised|bound|expected|likely|unlikely|"
+    r"about)\s+to"
 )
 _ADVERBS = r"(?:(?:also|still|probably|likely|certainly|definitely|surely|soon|eventually|"
 _ADVERBS += r"inevitably|undoubtedly|almost\s+certainly|very\s+likely|only|not|never)\s+)*"
@@ -39,7 +40,8 @@ _POSSIBILITY_RE = re.compile(
 # "the regulator approves the tariff": a present-tense claim after a hedge frame.
 _PRESENT_RE = re.compile(
     r"^(?P<subj>(?:the|a|an|[A-Z][\w’'-]*)(?:\s+[\w’'-]+){0,5}?)\s+"
-    r"(?P<verb>(?!is\b|was\b|has\b|this\b|its\b)[a-z]+(?<![su]s|is)(?:es|s))\s+(?P<pred>.+)$"
+    r"(?P<verb>(?!is\b|was\b|has\b|this\b|its\b)[a-z]+(?:es|s)(?<!ss)(?<!us)(?<!is))\s+"
+    r"(?P<pred>.+)$"
 )
 _NOMINATIVE = {"them": "they", "him": "he", "her": "she", "us": "we", "me": "I"}
 _INFINITIVE_RE = re.compile(r"^(?:(?P<subj>.+?)\s+)?to\s+(?P<pred>.+)$")
@@ -47,6 +49,10 @@ _COMMON_STARTS = frozenset(
     """the this that these those it its a an our their his her such there some many most all
     he she they you each every any no both either neither another other
     prices inflation rates growth demand""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+FORECAST_VERBS = frozenset(
+    """expects expected expect predicts predicted predict foresees foresaw forecast forecasts
+    anticipates anticipated warned warns envisioned envisages""".split()  # noqa: SIM905
 )
 _IRREGULAR = {"has": "have", "does": "do", "goes": "go", "is": "be"}
 
@@ -73,7 +79,7 @@ def _subject(subject: str, speaker: str, article: str) -> str:
     return subject
 
 
-def _frame_title(clause: str, speaker: str, article: str) -> str:
+def _frame_title(clause: str, speaker: str, article: str, *, present: bool = True) -> str:
     for pattern, frame in (
         (_INABILITY_CLAUSE_RE, "Will {subj} be able to {pred}"),
         (_EXPECT_CLAUSE_RE, "Will {subj} {pred}"),
@@ -83,12 +89,16 @@ def _frame_title(clause: str, speaker: str, article: str) -> str:
     ):
         if match := pattern.match(clause):
             # A leading phrase ("Without it, wind power …") moves to the end of the question.
-            lead, _, subject = match["subj"].rpartition(", ")
+            lead, _, subject = (
+                ("", "", match["subj"])
+                if pattern is _POSSIBILITY_RE
+                else match["subj"].rpartition(", ")
+            )
             # "the pylons are unstable and could collapse": the subject is "the pylons".
             subject = re.sub(r"\s+(?:is|are|was|were)\s+\w+(?:\s+\w+)?\s+and$", "", subject)
             pred = f"{match['pred']}, {lead[:1].lower()}{lead[1:]}" if lead else match["pred"]
             return frame.format(subj=_subject(subject, speaker, article), pred=pred)
-    if match := _PRESENT_RE.match(clause):
+    if present and (match := _PRESENT_RE.match(clause)):
         subj = _subject(match["subj"], speaker, article)
         return f"Will {subj} {_base_form(match['verb'])} {match['pred']}"
     return ""
@@ -105,17 +115,21 @@ def question_title(clause: str, verb: str, speaker: str, article: str = "") -> s
     """A YES/NO question in the claim's words: "Moscow will continue to X" → "Will Moscow
     continue to X?". Negation is left out: the probability carries it ("won't" → 0.05)."""
     clause = proposition(clause)
+    # "may have disrupted and may possibly destroy": the question is about the second.
+    clause = re.sub(r"\b(?:may|might|could)\s+have\s+\w+\s+and\s+", "", clause)
+    clause = re.sub(r"\b(it|that|there|he|she)['’]s\b", r"\1 is", clause, flags=re.IGNORECASE)
     lead = ""
     if match := _LEADING_TIME_RE.match(clause):  # "By 2030 the town will …"
         clause, lead = match["rest"], " " + match["lead"][:1].lower() + match["lead"][1:]
-    title = _frame_title(clause, speaker, article)
+    forecast_verb = verb in FORECAST_VERBS
+    title = _frame_title(clause, speaker, article, present=False)
+    if not title and forecast_verb and re.match(r"^(?:a|an)\s", clause):
+        title = f"Will there be {clause}"  # foresees "a loss of 30 million jobs"
+    title = title or _frame_title(clause, speaker, article)
     title = title + lead if title else title
     if not title:
-        forecast_verb = verb in {"expects", "expected", "predicts", "expect", "predicted"}
         match = _INFINITIVE_RE.match(clause) if forecast_verb else None
-        if re.match(r"^(?:a|an)\s", clause) and not match:  # foresees "a loss of 30m jobs"
-            title = f"Will there be {clause}"
-        elif match:
+        if match:
             subj = _subject(match["subj"], speaker, article) if match["subj"] else speaker
             title = f"Will {subj} {match['pred']}"
         else:

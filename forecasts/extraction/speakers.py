@@ -89,7 +89,7 @@ _NOT_NAMES = frozenset(
     june july august september october november december officials experts analysts
     authorities sources critics observers economists scientists researchers witnesses
     residents forecasters meteorologists some many several two three four five six seven
-    eight nine ten""".split()  # noqa: SIM905
+    eight nine ten summer standard daylight utc gmt est cest""".split()  # noqa: SIM905
 )
 
 
