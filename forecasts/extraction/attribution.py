@@ -59,9 +59,12 @@ def _suffix_agent(text: str, state: SpeakerState) -> Agent | None:
     return None
 
 
+_TITLE_DOT_RE = re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof|Gen|Sen|Rep|Lt|Col|Capt|Sgt|Gov|St)\.")
+
+
 def _quote_attribution(paragraph: Paragraph, quote: Quote, state: SpeakerState) -> tuple:
     """(agent, verb) for a quotation: the words after its closing mark, else before it."""
-    after = paragraph.text[quote.end :]
+    after = _TITLE_DOT_RE.sub(r"\1", paragraph.text[quote.end :])  # "Dr. Brook said"
     for pattern in (_TAIL_VERB_FIRST_RE, _TAIL_WHO_FIRST_RE):
         match = pattern.match(after)
         if match and (agent := parse_agent(match["who"], state)):

@@ -14,9 +14,8 @@ from forecasts.extraction.speakers import NON_FORECAST_VERBS
 
 STRONG_FORECAST_VERBS = frozenset(
     """predicted predicts forecast forecasts expects expected anticipates anticipated
-    projected projects foresees foresaw envisages envisioned predict expect anticipate
-    is expecting are expecting was expecting were expecting""".split()  # noqa: SIM905 (a word list reads better as text)
-)
+    projected projects foresees foresaw envisages envisioned predict expect anticipate""".split()  # noqa: SIM905
+) | {"is expecting", "are expecting", "was expecting", "were expecting"}
 _MODAL_RE = re.compile(
     r"\b(?P<modal>will|won['’]t|shall|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
     r"(?:going|set|poised|bound|"
@@ -50,7 +49,7 @@ _MONTH_MAY_RE = re.compile(
     r"this)\s+)May\b|\bMay\s+\d"
 )
 _FIRST_PERSON_FORECAST_RE = re.compile(
-    r"\b(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he)\s+(?:do\s+|fully\s+|now\s+|still\s+|also\s+)*"
+    r"\b(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[a-z]+(?<!ss)s)\s+(?:do\s+|fully\s+|now\s+|still\s+|also\s+)*"
     r"(?:expect|predict|forecast|anticipate)\b"
 )
 _INABILITY_RE = re.compile(
@@ -127,8 +126,15 @@ def claim_clause(text: str) -> str:
     return _strip_quotes(clause.rstrip(" .!?;:,")).rstrip(" .!?;:,")
 
 
+_CONDITION_RE = re.compile(r"^(?P<cond>(?:if|unless|once)\s+[^,]{1,80}),\s+(?P<rest>.+)$", re.I)
+
+
 def proposition(clause: str) -> str:
-    """The clause without its frames: what the question asks about."""
+    """The clause without its frames: what the question asks about. A leading condition
+    ("If that happens, I believe …") moves to the end, where a question carries it."""
+    if match := _CONDITION_RE.match(clause):
+        cond = match["cond"]
+        clause = f"{proposition(match['rest'])}, {cond[:1].lower()}{cond[1:]}"
     for _ in range(3):  # frames stack: "I think it is very likely that …"
         clause = _OPENERS_RE.sub("", _FRAME_RE.sub("", clause))
     return clause

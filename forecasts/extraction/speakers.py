@@ -77,6 +77,10 @@ _ORG_IN_TEXT_RE = re.compile(
     + "|".join(w.capitalize() for w in sorted(ORG_WORDS) if len(w) > 3)
     + r")\b"
 )
+_APPOSED_NAME_RE = re.compile(
+    r"\b(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'.-]*){1,3}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?P<title>" + "|".join(sorted(TITLE_WORDS | EXPERT_WORDS)) + r")\b"
+)
 _SUBJECT_RE = re.compile(
     r"^(?:(?:The|Her|His|Their|Its|Our)\s+[\w\s]{1,30}?,?\s+)?(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})(?:,|\s+[a-z])"
 )
@@ -180,6 +184,8 @@ class SpeakerState:
                 self.register_person(name, match["title"])
         # "The International Labor Organization (ILO) issued a report": what "the report"
         # and "the organisation" later mean, until another organisation is named.
+        for match in _APPOSED_NAME_RE.finditer(text):  # "Ada Brook, a professor of …"
+            self.register_person(match["name"], match["title"])
         orgs = [m.group() for m in _ORG_IN_TEXT_RE.finditer(text)]
         if orgs and not self.last_org:
             self.last_org = orgs[0]
@@ -263,7 +269,16 @@ def _all_titles(names: list[str]) -> bool:
 
 def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Agent | None:
     start = len(words)
-    while start > 0 and _CAP_TOKEN.match(words[start - 1]):
+    while start > 0 and (
+        _CAP_TOKEN.match(words[start - 1])
+        # "Voice of America", "Bureau of Meteorology": one name across "of"
+        or (
+            words[start - 1] in {"of", "for", "de"}
+            and start >= 2
+            and _CAP_TOKEN.match(words[start - 2])
+            and start < len(words)
+        )
+    ):
         start -= 1
     if start == len(words):
         return None
