@@ -17,6 +17,7 @@ from forecasts.extraction.speakers import (
     Agent,
     SpeakerState,
     agent_name,
+    apposed_person,
     parse_agent,
 )
 
@@ -103,7 +104,10 @@ def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
     Eritrea's information minister"), else what follows its last comma or "and"
     ("Following the storm, the bureau")."""
     if prefix.rstrip().endswith(","):
-        return None  # "…, said X": the speaker follows the verb (a tail frame)
+        # "…, said X": the speaker follows the verb (a tail frame), unless the prefix is a
+        # description and a name in apposition ("The bank's economist, Ada Brook, said").
+        parts = [p.strip() for p in prefix.split(",") if p.strip()]
+        return apposed_person(parts, state) if len(parts) == 2 else None
     tries = [prefix, re.split(r",\s+", prefix)[-1]]
     if match := re.search(r"\s+and\s+(?=the\s|[A-Z])(?!.*\sand\s)", prefix):
         tries.append(prefix[match.end() :])

@@ -33,6 +33,11 @@ _REFUSAL_RE = re.compile(
     r"reveal|discuss|be\s+reached)|\b(?:declined|refused)\s+to\s+(?:comment|say|confirm)",
     re.IGNORECASE,
 )
+# "the fact that … could explain why", "this may mean that": a reading of present evidence.
+_EPISTEMIC_RE = re.compile(
+    r"\b(?:could|may|might)\s+(?:well\s+|also\s+)?(?:explain|mean|suggest|indicate|reflect)\b",
+    re.IGNORECASE,
+)
 # "it could be a once-in-a-lifetime event": a judgement of the present, not a forecast.
 _PRESENT_JUDGEMENT_RE = re.compile(
     r"^(?:it|this|that|these|those)\s+(?:could|may|might|would)\s+(?:well\s+|also\s+|\w+ly\s+)?"
@@ -228,6 +233,8 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
     if verb in NON_FORECAST_VERBS or _REFUSAL_RE.search(clause) or _CALL_RE.match(clause):
         return ""
     if _GENERIC_SUBJECT_RE.match(clause) or _PRESENT_JUDGEMENT_RE.match(clause):
+        return ""
+    if _EPISTEMIC_RE.search(clause):
         return ""
     if modal := _forward_modal(clause, verb, reported):
         return modal

@@ -57,7 +57,8 @@ def _is_self(subject: str, speaker: str, reported: bool) -> bool:
     if subject.lower() in SELF_SUBJECTS or first in {"our", "my"}:
         return True
     if subject.lower() in PERSON_SUBJECTS | ORG_SUBJECTS:
-        return reported or subject.lower() in ORG_SUBJECTS
+        # "she said she would …", "Russia says they will …"; in a quotation "they" are others.
+        return reported
     if first in {"his", "her", "its", "their"} and words[-1] in INSTITUTIONS:
         return True
     if speaker and any(w in subject.lower() for w in speaker.lower().split() if len(w) > 3):

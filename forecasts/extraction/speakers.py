@@ -212,7 +212,7 @@ _CLAUSE_WORDS = frozenset(
 )
 
 
-def _apposition(parts: list[str], state: SpeakerState) -> Agent | None:
+def apposed_person(parts: list[str], state: SpeakerState) -> Agent | None:
     """ "Reserve Bank Governor, Dr. Ada Brook" or "chief medical officer with the agency,
     Doctor Ada Brook": the titled person after a description, not the description."""
     if len(parts) < 2 or not parts[0].split():
@@ -232,7 +232,7 @@ def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
     """Read a speaker phrase: "political expert Ruben Megrabyan", "Jane Roe, chief executive
     of Northwind", "the speaker", "he", "the ILO's report". None when it names nobody."""
     parts = [p.strip() for p in _PARENTHESIS_RE.sub("", phrase).strip(" ,.;:—–-").split(",")]
-    if appositive := _apposition(parts, state):
+    if appositive := apposed_person(parts, state):
         return appositive
     text = _TRAILING_CONTEXT_RE.sub("", parts[0])
     if match := _ORG_POSSESSIVE_RE.match(text):
