@@ -1,7 +1,10 @@
 """Verbal probability: turn "70%", "3:1" or "is likely to" into a number, per the versioned table.
 
-The table (SCORING.md, policy v1) lives in data/verbal_v1.json so a new version can be added and
-everything re-scored. No Django here. Composition rules for stacked markers:
+The tables (SCORING.md) live in data/verbal_<version>.json. New parses use TABLE_VERSION (v2,
+which adds the first-person and plural verb forms: "I expect", "we think", "am confident");
+a prediction keeps the probability and version it was stored with, and `table(version)` loads
+the older tables so a stored phrase can be read again under its own version. No Django here.
+Composition rules for stacked markers:
 
 - Explicit numbers always win; attribution verbs (says, warns, predicts ...) are not in the table
   and so carry no probability.
@@ -24,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-TABLE_VERSION = "v1"
-TABLE_PATH = Path(__file__).resolve().parent / "data" / f"verbal_{TABLE_VERSION}.json"
+TABLE_VERSION = "v2"
+TABLE_DIR = Path(__file__).resolve().parent / "data"
+TABLE_PATH = TABLE_DIR / f"verbal_{TABLE_VERSION}.json"
 
 STATED = "stated"
 VERBAL = "verbal"
@@ -148,6 +152,17 @@ if VERBAL_TABLE.version != TABLE_VERSION:
 KNOWN_PHRASES: Mapping[str, float] = MappingProxyType(
     {phrase: m.probability for phrase, m in VERBAL_TABLE.markers.items()}
 )
+_TABLES: dict[str, VerbalTable] = {TABLE_VERSION: VERBAL_TABLE}
+
+
+def table(version: str) -> VerbalTable:
+    """The table of a version ("v1", "v2"), loaded once; ValueError for an unknown one."""
+    if version not in _TABLES:
+        path = TABLE_DIR / f"verbal_{version}.json"
+        if not re.fullmatch(r"v\d+", version) or not path.exists():
+            raise ValueError(f"no verbal table version {version!r}")
+        _TABLES[version] = load_verbal_table(path)
+    return _TABLES[version]
 
 
 def _checked(p: float, text: str) -> float:

@@ -78,7 +78,7 @@ def test_editor_records_prediction_from_a_phrase(editor, alice, expert, question
     assert prediction.probability == 0.8
     assert prediction.basis == "verbal"
     assert prediction.phrase == "is confident that"
-    assert prediction.table_version == "v1"
+    assert prediction.table_version == "v2"
     assert prediction.recorded_by == alice
     assert prediction.quote == "The toll will go, I am confident of it."
 
@@ -416,7 +416,7 @@ def test_preview_gives_the_number_a_phrase_maps_to(editor):
         "probability": 0.8,
         "basis": "verbal",
         "phrase": "is confident that",
-        "table_version": "v1",
+        "table_version": "v2",
         "shown": "80%",
     }
 

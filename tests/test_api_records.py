@@ -73,7 +73,7 @@ def test_an_editor_logs_a_prediction_end_to_end_with_a_token(editor, today):
     assert body["probability"] == 0.8
     assert body["basis"] == "verbal"
     assert body["phrase"] == "is confident that"
-    assert body["table_version"] == "v1"
+    assert body["table_version"] == "v2"
     assert body["expert"]["slug"] == "ruben-megrabyan"
     assert Prediction.objects.get().recorded_by.username == "alice"
 

@@ -159,11 +159,11 @@ def test_phrases_and_percentages_are_stored_with_basis_and_table_version(tmp_pat
         for p in Prediction.objects.select_related("expert")
     }
     assert stored == {
-        "A": (0.8, "verbal", "is confident that", "v1"),
+        "A": (0.8, "verbal", "is confident that", "v2"),
         "B": (0.7, "stated", "70%", ""),
         "C": (0.35, "stated", "", ""),
-        "D": (0.95, "bare_assertion", "will", "v1"),
-        "E": (None, "unknown", "we must be prepared for", "v1"),
+        "D": (0.95, "bare_assertion", "will", "v2"),
+        "E": (None, "unknown", "we must be prepared for", "v2"),
     }
 
 

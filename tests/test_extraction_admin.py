@@ -145,3 +145,22 @@ def test_bad_pasted_text_shows_the_reason(editor: Client) -> None:
 def test_reviewers_cannot_open_the_page(client: Client, bob: User, source: Source) -> None:
     client.force_login(bob)
     assert client.get(extract_url(source)).status_code == 403
+
+
+def test_a_candidate_that_needs_editing_says_why_and_is_refused_unedited(
+    editor: Client,
+) -> None:
+    text = ARTICLE + "\n“This will change everything for the island,” Brenner added."
+    source = Source.objects.create(title="Notes", published_on=dt.date(2026, 3, 1), text=text)
+    page = editor.get(extract_url(source))
+    assert b"Needs editing:" in page.content
+    assert b"its subject needs the article to be understood" in page.content
+    flagged = len(page.context["formset"].forms) - 1
+    response = editor.post(extract_url(source), posted(page, **{str(flagged): {"selected": "on"}}))
+    assert response.status_code == 200
+    assert b"needs editing" in response.content
+    assert Prediction.objects.count() == 0
+    title = "Will ferry traffic to the island double by 1 March 2027?"
+    rewritten = {str(flagged): {"selected": "on", "question_title": title}}
+    assert editor.post(extract_url(source), posted(page, **rewritten)).status_code == 302
+    assert Prediction.objects.get().question.title == title

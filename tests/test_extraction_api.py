@@ -149,3 +149,71 @@ def test_source_extraction_without_text_or_url_says_what_to_send(editor: APIClie
 
 def test_source_extraction_of_an_unknown_source_is_404(editor: APIClient) -> None:
     assert editor.post("/api/sources/999999/extract/", {}, format="json").status_code == 404
+
+
+FLAGGED = ARTICLE + "\n“This will change everything for the island,” Brenner added."
+
+
+def drafts_of(editor: APIClient, text: str) -> tuple[Source, list[dict]]:
+    source = source_with_text()
+    response = editor.post(f"/api/sources/{source.pk}/extract/", {"text": text}, format="json")
+    assert response.status_code == 201, response.content
+    return source, response.json()["candidates"]
+
+
+def confirm(editor: APIClient, source: Source, rows: list[dict]):
+    url = f"/api/sources/{source.pk}/extract/confirm/"
+    return editor.post(url, {"drafts": rows}, format="json")
+
+
+def test_plans_come_apart_from_candidates(editor: APIClient) -> None:
+    text = ARTICLE + "\n“We will open a second ticket office in May,” said harbour master Ida Lund."
+    body = editor.post(EXTRACT, {"text": text, "published_on": "2026-03-01"}, format="json").json()
+    assert [p["claim"] for p in body["plans"]] == ["We will open a second ticket office in May"]
+    assert "ticket office" not in " ".join(c["claim"] for c in body["candidates"])
+
+
+def test_published_on_resolves_relative_dates(editor: APIClient) -> None:
+    body = editor.post(EXTRACT, {"text": ARTICLE, "published_on": "2030-06-01"}, format="json")
+    assert body.json()["candidates"][1]["suggested_deadline"] == "2031-12-31"  # "next year"
+
+
+def test_confirmed_drafts_become_predictions_once(editor: APIClient) -> None:
+    source, candidates = drafts_of(editor, ARTICLE)
+    rows = [{"draft_id": c["draft_id"]} for c in candidates]
+    response = confirm(editor, source, rows)
+    assert response.status_code == 201, response.content
+    assert Prediction.objects.count() == 2
+    assert set(ExtractionDraft.objects.values_list("status", flat=True)) == {"confirmed"}
+    again = confirm(editor, source, rows)
+    assert again.status_code == 400
+    assert "not pending" in again.json()["detail"]
+    assert Prediction.objects.count() == 2
+
+
+def test_a_draft_that_needs_editing_is_refused_until_its_title_is_rewritten(
+    editor: APIClient,
+) -> None:
+    source, candidates = drafts_of(editor, FLAGGED)
+    flagged = [c for c in candidates if c["needs_editing"]]
+    assert [c["question_title"] for c in flagged] == [
+        "Will this change everything for the island by 1 March 2027?"
+    ]
+    assert flagged[0]["editing_reasons"] == ["its subject needs the article to be understood"]
+    first = {"draft_id": candidates[0]["draft_id"]}
+    refused = confirm(editor, source, [first, {"draft_id": flagged[0]["draft_id"]}])
+    assert refused.status_code == 400
+    assert "needs editing" in refused.json()["detail"]
+    assert Prediction.objects.count() == 0  # all or nothing
+    title = "Will the new pier double ferry traffic to the island by 1 March 2027?"
+    edited = {"draft_id": flagged[0]["draft_id"], "question_title": title}
+    accepted = confirm(editor, source, [first, edited])
+    assert accepted.status_code == 201, accepted.content
+    assert Question.objects.filter(title=title).exists()
+
+
+def test_confirming_needs_a_list_of_drafts(editor: APIClient) -> None:
+    source = source_with_text()
+    response = confirm(editor, source, [])
+    assert response.status_code == 400
+    assert "drafts" in response.json()["detail"]

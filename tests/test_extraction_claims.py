@@ -187,3 +187,17 @@ def test_no_text_makes_the_extractor_crash(text: str) -> None:
     for candidate in extract_candidates(text, published_on=dt.date(2026, 1, 1), horizon_days=30):
         assert candidate.speaker
         assert candidate.question_title.endswith("?")
+
+
+PLANNED = [p for p in ANNOTATED if json.loads(p.with_suffix(".json").read_text()).get("plans")]
+
+
+@pytest.mark.parametrize("path", PLANNED, ids=lambda p: p.stem)
+def test_fixture_plans_are_kept_apart_with_their_speakers(path: Path) -> None:
+    from forecasts.extraction.service import extract
+
+    meta = json.loads(path.with_suffix(".json").read_text())
+    found = extract(text=path.read_text(), published_on=dt.date.fromisoformat(meta["published_on"]))
+    for plan in meta["plans"]:
+        assert [p.speaker for p in found.plans if plan["key"] in p.claim] == [plan["speaker"]]
+        assert not [c for c in found.candidates if plan["key"] in c.claim]

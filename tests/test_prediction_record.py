@@ -30,7 +30,7 @@ def test_phrase_is_stored_with_its_number_basis_and_table_version(expert, questi
     assert prediction.probability == pytest.approx(0.80)
     assert prediction.basis == "verbal"
     assert prediction.phrase == "is confident that"
-    assert prediction.table_version == "v1"
+    assert prediction.table_version == "v2"
     assert prediction.recorded_by == alice
 
 

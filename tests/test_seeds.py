@@ -97,7 +97,7 @@ def test_megrabyan_forecasts_keep_the_confidence_he_expressed(megrabyan):
     predictions = list(megrabyan.predictions.current())
     readings = sorted((p.phrase, p.probability, p.basis) for p in predictions)
     assert readings == sorted(MEGRABYAN_READINGS)
-    assert {p.table_version for p in predictions} == {"v1"}
+    assert {p.table_version for p in predictions} == {"v2"}
     assert {p.made_on for p in predictions} == {dt.date(2025, 6, 1)}
 
 

@@ -1,4 +1,5 @@
-"""Verbal probability parsing: the v1 table of SCORING.md, numbers, and composition rules."""
+"""Verbal probability parsing: the tables of SCORING.md (v1, and v2 for new parses), numbers, and
+composition rules."""
 
 import json
 from pathlib import Path
@@ -7,6 +8,7 @@ import pytest
 
 from forecasts.verbal import (
     KNOWN_PHRASES,
+    TABLE_DIR,
     TABLE_PATH,
     TABLE_VERSION,
     ParsedProbability,
@@ -15,6 +17,7 @@ from forecasts.verbal import (
     is_contingency,
     load_verbal_table,
     parse_probability,
+    table,
 )
 
 # SCORING.md's table transcribed; "is confident (that)" is both phrases.
@@ -40,23 +43,72 @@ SPEC_TABLE = {
     0.02: "almost no chance, almost certainly not",
     0.01: "impossible, no chance, will never, certainly not",
 }
+# Table v2 adds the verb forms first-person and plural speakers use, at their v1 values.
+SPEC_V2_ADDED = {
+    0.99: "am certain, are certain",
+    0.80: "am confident, are confident",
+    0.75: "expect, we expect, I expect",
+    0.70: "believe, I believe, think, we think",
+    0.25: "doubt, I doubt",
+}
+SPEC_V2_TABLE = {
+    p: phrases + (", " + SPEC_V2_ADDED[p] if p in SPEC_V2_ADDED else "")
+    for p, phrases in SPEC_TABLE.items()
+}
 SPEC_PHRASES = [(phrase, p) for p, phrases in SPEC_TABLE.items() for phrase in phrases.split(", ")]
+SPEC_V2_PHRASES = [(ph, p) for p, phrases in SPEC_V2_ADDED.items() for ph in phrases.split(", ")]
 SPEC_BARE = [("will", 0.95), ("is going to", 0.95), ("will not", 0.05), ("won't", 0.05)]
 
 
-def test_data_file_holds_exactly_the_spec_table() -> None:
-    data = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
-    assert data["version"] == TABLE_VERSION == "v1"
+@pytest.mark.parametrize(
+    ("version", "spec"), [("v1", SPEC_TABLE), ("v2", SPEC_V2_TABLE)], ids=["v1", "v2"]
+)
+def test_each_data_file_holds_exactly_its_spec_table(version: str, spec: dict) -> None:
+    data = json.loads((TABLE_DIR / f"verbal_{version}.json").read_text(encoding="utf-8"))
+    assert data["version"] == version
     levels = {level["p"]: ", ".join(level["phrases"]) for level in data["levels"]}
-    assert levels == SPEC_TABLE
+    assert levels == spec
     bare = [(phrase, level["p"]) for level in data["bare_assertion"] for phrase in level["phrases"]]
     assert bare == SPEC_BARE
 
 
-@pytest.mark.parametrize(("phrase", "p"), SPEC_PHRASES)
+def test_new_parses_use_table_v2() -> None:
+    assert TABLE_VERSION == "v2"
+    assert TABLE_PATH.name == "verbal_v2.json"
+
+
+@pytest.mark.parametrize(("phrase", "p"), SPEC_PHRASES + SPEC_V2_PHRASES)
 def test_table_phrase_maps_to_its_level(phrase: str, p: float) -> None:
     parsed = parse_probability(phrase)
+    assert parsed == ParsedProbability(p, "verbal", phrase.lower(), "v2", (phrase.lower(),))
+
+
+@pytest.mark.parametrize(("phrase", "p"), SPEC_PHRASES)
+def test_the_v1_table_still_loads_and_reads_its_own_phrases(phrase: str, p: float) -> None:
+    parsed = parse_probability(phrase, table("v1"))
     assert parsed == ParsedProbability(p, "verbal", phrase.lower(), "v1", (phrase.lower(),))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "v1", "v2"),
+    [
+        ("We expect the dam to hold", None, 0.75),
+        ("I believe the dam will hold", 0.95, 0.70),
+        ("We think the dam will hold", 0.95, 0.70),
+        ("I doubt the dam will hold", 0.95, 0.25),
+        ("We are confident the dam will hold", 0.95, 0.80),
+        ("I am certain the dam will hold", 0.95, 0.99),
+    ],
+)
+def test_verb_forms_read_only_under_v2(sentence: str, v1: float | None, v2: float) -> None:
+    old = find_markers(sentence, table("v1"))
+    assert (old.probability if old else None) == v1
+    assert find_markers(sentence).probability == v2
+
+
+def test_an_unknown_table_version_is_refused() -> None:
+    with pytest.raises(ValueError, match="no verbal table"):
+        table("v9")
 
 
 @pytest.mark.parametrize(("phrase", "p"), SPEC_BARE)
@@ -66,7 +118,7 @@ def test_bare_assertion(phrase: str, p: float) -> None:
 
 
 def test_known_phrases_cover_the_table_for_autocomplete() -> None:
-    assert len(KNOWN_PHRASES) == len(SPEC_PHRASES) + len(SPEC_BARE)
+    assert len(KNOWN_PHRASES) == len(SPEC_PHRASES) + len(SPEC_V2_PHRASES) + len(SPEC_BARE)
     assert KNOWN_PHRASES["is confident that"] == 0.80
     assert KNOWN_PHRASES["i think"] == 0.70
 
@@ -262,8 +314,8 @@ def test_negation_in_an_earlier_sentence_does_not_count() -> None:
 
 
 def test_parsed_probability_records_the_table_version() -> None:
-    assert parse_probability("likely").table_version == "v1"
-    assert parse_probability("70%").table_version == "v1"
+    assert parse_probability("likely").table_version == "v2"
+    assert parse_probability("70%").table_version == "v2"
 
 
 def test_a_table_with_a_duplicate_phrase_is_rejected(tmp_path: Path) -> None:

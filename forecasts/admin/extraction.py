@@ -58,9 +58,13 @@ class CandidateForm(forms.Form):
                 self.add_error("probability", "Set a probability: the words map to no number.")
         return data
 
-    def confirmed(self) -> drafts.ConfirmedCandidate:
+    def confirmed(self, proposed: Candidate | None = None) -> drafts.ConfirmedCandidate:
+        """The row as edited; a title the assistant flagged stays refused until rewritten."""
         data = self.cleaned_data
+        flagged = proposed is not None and proposed.needs_editing
         return drafts.ConfirmedCandidate(
+            flagged_title=proposed.question_title if flagged else "",
+            editing_reasons=proposed.editing_reasons if flagged else (),
             speaker=data["speaker"],
             question_title=data["question_title"],
             resolution_criteria=data["resolution_criteria"],
@@ -146,7 +150,13 @@ class SourceExtractionMixin:
         return True
 
     def _confirm(self, request: HttpRequest, source: Source, formset: Any) -> bool:
-        rows = [f.confirmed() for f in formset.forms if f.cleaned_data.get("selected")]
+        # Extraction is deterministic: the forms line up with the candidates as proposed.
+        proposed = _candidates(source)
+        rows = [
+            f.confirmed(proposed[i] if i < len(proposed) else None)
+            for i, f in enumerate(formset.forms)
+            if f.cleaned_data.get("selected")
+        ]
         if not rows:
             messages.warning(request, "No candidate was ticked; nothing was recorded.")
             return False

@@ -4,7 +4,7 @@ text on the source and the candidates as drafts). Editors only; every refusal is
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -43,13 +43,13 @@ def _upload(value: Any) -> bytes | str | None:
     return value
 
 
-def _date(value: Any) -> dt.date | None:
+def _date(value: Any, name: str = "published_on") -> dt.date | None:
     if not value:
         return None
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ExtractionInputError("`published_on` must be a date like 2025-05-28.") from None
+        raise ExtractionInputError(f"`{name}` must be a date like 2025-05-28.") from None
 
 
 def _inputs(request: Request) -> dict[str, Any]:
@@ -142,7 +142,8 @@ class ExtractView(APIView):
         except ExtractionInputError as exc:
             return _error(exc)
         candidates = [c.as_dict() for c in extraction.candidates]
-        return Response({"candidates": candidates, "article": _article(extraction)})
+        plans = [c.as_dict() for c in extraction.plans]
+        return Response({"candidates": candidates, "plans": plans, "article": _article(extraction)})
 
 
 class SourceExtractView(APIView):
@@ -187,4 +188,77 @@ class SourceExtractView(APIView):
             source=source, candidates=extraction.candidates, user=request.user
         )
         body = [{"draft_id": d.pk, **d.candidate} for d in saved]
-        return Response({"candidates": body, "article": _article(extraction)}, status=201)
+        plans = [c.as_dict() for c in extraction.plans]
+        return Response(
+            {"candidates": body, "plans": plans, "article": _article(extraction)}, status=201
+        )
+
+
+_CHANGEABLE = ("speaker", "question_title", "resolution_criteria", "probability", "quote")
+
+
+def _draft_changes(data: Any) -> list[tuple[int, dict]]:
+    rows = data.get("drafts") if hasattr(data, "get") else None
+    if not isinstance(rows, list) or not rows:
+        raise ExtractionInputError(
+            'Send {"drafts": [{"draft_id": 7, ...}]}: the drafts to confirm.'
+        )
+    changes = []
+    for row in rows:
+        if not isinstance(row, dict) or not isinstance(row.get("draft_id"), int):
+            raise ExtractionInputError("Each item of `drafts` needs an integer `draft_id`.")
+        edited = {k: str(row[k]) for k in _CHANGEABLE if row.get(k) not in (None, "")}
+        if row.get("deadline"):
+            edited["deadline"] = _date(row["deadline"], "deadline")
+        changes.append((row["draft_id"], edited))
+    return changes
+
+
+class ConfirmDraftsView(APIView):
+    """Confirm a source's drafts, each possibly edited, into predictions: all or nothing."""
+
+    permission_classes = [CanExtract]
+    schema = LedgerAutoSchema()
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
+        description="Records the chosen drafts of a source as predictions, in one transaction: "
+        '`{"drafts": [{"draft_id": 7, "question_title": "...", "probability": "70%"}]}`; '
+        "`speaker`, `question_title`, `resolution_criteria`, `deadline`, `probability` and "
+        "`quote` may be changed, the rest is taken from the draft. A draft marked "
+        "`needs_editing` is refused (400) until its `question_title` is rewritten. Editors "
+        "only.",
+        examples=[
+            ex.request(
+                "Two drafts, one retitled",
+                {
+                    "drafts": [
+                        {"draft_id": 7},
+                        {"draft_id": 8, "question_title": "Will the new pier open by 2028?"},
+                    ]
+                },
+            ),
+            ex.error("400", "Unedited", "Candidate 2 (Lotte Brenner): question_title: ..."),
+            ex.error("403", "Not an editor", NOT_AN_EXTRACTOR),
+            ex.response(
+                "Recorded",
+                {"predictions": [{"draft_id": 7, "prediction": 31, "question": 12, "expert": 4}]},
+                code="201",
+            ),
+        ],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        source = get_object_or_404(Source, pk=pk)
+        try:
+            changes = _draft_changes(request.data)
+            predictions = drafts.confirm_drafts(source=source, changes=changes, user=request.user)
+        except ExtractionInputError as exc:
+            return _error(exc)
+        except ValidationError as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=400)
+        body = [
+            {"draft_id": pk, "prediction": p.pk, "question": p.question_id, "expert": p.expert_id}
+            for (pk, _), p in zip(changes, predictions, strict=True)
+        ]
+        return Response({"predictions": body}, status=201)

@@ -17,6 +17,7 @@ from forecasts.extraction.speakers import (
     Agent,
     SpeakerState,
     agent_name,
+    apposed_person,
     parse_agent,
 )
 
@@ -59,34 +60,97 @@ def _suffix_agent(text: str, state: SpeakerState) -> Agent | None:
     return None
 
 
+_TITLE_DOT_RE = re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof|Gen|Sen|Rep|Lt|Col|Capt|Sgt|Gov|St)\.")
+
+
 def _quote_attribution(paragraph: Paragraph, quote: Quote, state: SpeakerState) -> tuple:
     """(agent, verb) for a quotation: the words after its closing mark, else before it."""
-    after = paragraph.text[quote.end :]
+    after = _TITLE_DOT_RE.sub(r"\1", paragraph.text[quote.end :])  # "Dr. Brook said"
     for pattern in (_TAIL_VERB_FIRST_RE, _TAIL_WHO_FIRST_RE):
         match = pattern.match(after)
         if match and (agent := parse_agent(match["who"], state)):
             return agent, match["verb"]
     before = paragraph.text[: quote.start]
     match = _HEAD_RE.search(re.split(r"(?<=[.!?])\s+", before)[-1]) if before.strip() else None
-    if match and (agent := _suffix_agent(match["who"], state)):
+    if match and (agent := _suffix_agent(match["who"], state) or parse_agent(match["who"], state)):
         return agent, match["verb"]
     return None, ""
 
 
+# The reported part is a quotation only when the quotation runs to the end ("told Bloomberg
+# Television, “…”"), not when a quoted phrase sits inside the reported clause.
+_OPEN_QUOTE_RE = re.compile(
+    r"^(?:[^“‘\"]{0,80}?[,:]\s*|that\s+|)[“‘\"](?P<content>[^”\"]+?)[”’\"]?[.,]?$"
+)
+_OBJECT_THAT_RE = re.compile(r"^(?:[^\s,.;:“‘\"]+\s+){0,10}?that\s+")
+_ACCORDING_TAIL_RE = re.compile(r"^(?P<rest>.+?),?\s+according to (?P<who>[^,;]{2,80}?)[.!?]?$")
+_SPEECH_VERBS_WITH_OBJECT = frozenset({"told", "tells", "reported", "said", "says", "warned"})
+
+
+def _reported_clause(verb: str, rest: str) -> str:
+    """What follows a reporting verb, without the frame: "Radio X on 3 March that …",
+    "reporters: “…”", "that …"."""
+    rest = rest.strip()
+    match = _OPEN_QUOTE_RE.match(rest)
+    if match and len(rest[: match.start("content")].split()) <= 8:
+        return match["content"].strip()
+    if verb in _SPEECH_VERBS_WITH_OBJECT or verb.endswith("saying"):
+        rest = _OBJECT_THAT_RE.sub("", rest, count=1)
+    return re.sub(r"^(?:that|,|:)\s+", "", rest)
+
+
+def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
+    """The speaker phrase just before a reporting verb: the whole prefix ("Ali Abdu,
+    Eritrea's information minister"), else what follows its last comma or "and"
+    ("Following the storm, the bureau")."""
+    if prefix.rstrip().endswith(","):
+        # "…, said X": the speaker follows the verb (a tail frame), unless the prefix is a
+        # description and a name in apposition ("The bank's economist, Ada Brook, said").
+        parts = [p.strip() for p in prefix.split(",") if p.strip()]
+        return apposed_person(parts, state) if len(parts) == 2 else None
+    tries = [prefix, re.split(r",\s+", prefix)[-1]]
+    if match := re.search(r"\s+and\s+(?=the\s|[A-Z])(?!.*\sand\s)", prefix):
+        tries.append(prefix[match.end() :])
+    for text in dict.fromkeys(t.strip() for t in tries if t.strip()):
+        agent = parse_agent(text, state)
+        if agent is not None and agent.kind != "first_person":
+            return agent
+    return None
+
+
+_PARTICIPLE_RE = re.compile(r",\s+(?:noting|warning|saying|adding|predicting|claiming)\s+")
+
+
+def _subject_agent(prefix: str, state: SpeakerState) -> Agent | None:
+    """The subject opening a sentence: its first words, before its verb."""
+    words = prefix.split(",")[0].split()
+    for size in range(min(len(words) - 1, 6), 0, -1):
+        agent = parse_agent(" ".join(words[:size]), state)
+        if agent is not None and agent.kind not in {"first_person"}:
+            return agent
+    return None
+
+
 def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]:
-    """ "X is confident that …": (agent, verb, reported clause). The subject must be the whole
-    of what precedes the verb, so "Baku will …, said X" is not read as spoken by Baku."""
+    """ "X is confident that …": (agent, verb, reported clause). The subject is the phrase just
+    before the verb, so "Baku will …, said X" is not read as spoken by Baku."""
     if match := _ACCORDING_RE.match(text):
         return parse_agent(match["who"], state), "said", match["rest"]
+    match = _ACCORDING_TAIL_RE.match(text)
+    if match and (agent := parse_agent(match["who"], state)):
+        return agent, "said", match["rest"]
     body = _LEADING_RE.sub("", text)
+    if match := _PARTICIPLE_RE.search(body):  # "Police closed the road, warning that …"
+        agent = _subject_agent(body[: match.start()], state)
+        if agent is not None:
+            return agent, "said", _reported_clause("said", body[match.end() :])
     for match in _VERB_RE.finditer(body):
-        agent = parse_agent(body[: match.start()], state)
-        if agent is not None and agent.kind != "first_person":
-            rest = body[match.end() :].strip()
-            if match["verb"] in {"told", "tells"}:  # "told reporters that …"
-                rest = re.sub(r"^(?:\S+\s+){1,3}?that\s+", "", rest)
-            rest = re.sub(r"^(?:that|,)\s+", "", rest)
-            return agent, match["verb"], rest
+        prefix = body[: match.start()]
+        if re.search(r"[“‘\"]", prefix) or len(prefix.split()) > 16:
+            break  # the verb belongs to a quotation or a clause deep in the sentence
+        agent = _agent_before(prefix, state)
+        if agent is not None:
+            return agent, match["verb"], _reported_clause(match["verb"], body[match.end() :])
     return None, "", ""
 
 

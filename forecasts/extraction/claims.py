@@ -14,11 +14,34 @@ from forecasts.extraction.speakers import NON_FORECAST_VERBS
 
 STRONG_FORECAST_VERBS = frozenset(
     """predicted predicts forecast forecasts expects expected anticipates anticipated
-    projected projects estimated estimates""".split()  # noqa: SIM905 (a word list reads better as text)
-)
+    projected projects foresees foresaw envisages envisioned predict expect anticipate""".split()  # noqa: SIM905
+) | {"is expecting", "are expecting", "was expecting", "were expecting"}
 _MODAL_RE = re.compile(
-    r"\b(?P<modal>will|won['’]t|shall|(?:is|are|am)\s+(?:not\s+)?(?:going|set|poised|bound|"
-    r"expected|likely|unlikely|about)\s+to|may|might|could|would)\b(?!\s+have\b)",
+    r"\b(?P<modal>will|won['’]t|shall|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
+    r"(?:going|set|poised|bound|"
+    r"expected|likely|unlikely|about)\s+to|may|might|could|would)\b",
+    re.IGNORECASE,
+)
+# "could have been", "would have done": past speculation or counterfactual, not a forecast;
+# "will have" (future perfect) is one.
+_PAST_MODAL_RE = re.compile(
+    r"^(?:may|might|could|would|should)\s+(?:not\s+)?have\s+(?!to\b)\w+", re.IGNORECASE
+)
+# "he would not comment", "could not be reached": refusals and unavailability.
+_REFUSAL_RE = re.compile(
+    r"\b(?:would|will|could|did)\s+not\s+(?:comment|confirm|say|disclose|elaborate|speculate|"
+    r"reveal|discuss|be\s+reached)|\b(?:declined|refused)\s+to\s+(?:comment|say|confirm)",
+    re.IGNORECASE,
+)
+# "the fact that … could explain why", "this may mean that": a reading of present evidence.
+_EPISTEMIC_RE = re.compile(
+    r"\b(?:could|may|might)\s+(?:well\s+|also\s+)?(?:explain|mean|suggest|indicate|reflect)\b",
+    re.IGNORECASE,
+)
+# "it could be a once-in-a-lifetime event": a judgement of the present, not a forecast.
+_PRESENT_JUDGEMENT_RE = re.compile(
+    r"^(?:it|this|that|these|those)\s+(?:could|may|might|would)\s+(?:well\s+|also\s+|\w+ly\s+)?"
+    r"be\s+(?:a|an|the|one|very|quite|so|too|more|less|that|[a-z]+er\b)",
     re.IGNORECASE,
 )
 # "the will of the people", "political will", "the will to fight": the noun, not the modal.
@@ -31,7 +54,8 @@ _MONTH_MAY_RE = re.compile(
     r"this)\s+)May\b|\bMay\s+\d"
 )
 _FIRST_PERSON_FORECAST_RE = re.compile(
-    r"\b(?:I|[Ww]e)\s+(?:fully\s+|now\s+|still\s+)?(?:expect|predict|forecast|anticipate)\b"
+    r"\b(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[a-z]+(?<!ss)s)\s+(?:do\s+|fully\s+|now\s+|still\s+|also\s+)*"
+    r"(?:expect|predict|forecast|anticipate)\b"
 )
 _INABILITY_RE = re.compile(
     r"\b(?P<be>is|are)\s+(?:still\s+)?(?:unable|not able)\s+to\s+(?!comment|confirm|say|"
@@ -41,19 +65,26 @@ _INABILITY_RE = re.compile(
 FUTURE_TIME_RE = re.compile(
     r"\b(?:next\s+(?:year|month|week|spring|summer|autumn|fall|winter|decade)|"
     r"in\s+the\s+(?:coming|next)\s+(?:\w+\s+)?(?:days|weeks|months|years|decade)|"
-    r"(?:by|before)\s+(?:the\s+end\s+of\s+)?(?:\w+\s+)?20\d\d|within\s+\w+\s+(?:weeks|months|years))\b",
+    r"(?:by|before)\s+(?:the\s+end\s+of\s+)?(?:\w+\s+)?20\d\d|"
+    r"within\s+(?:the\s+next\s+)?(?:\w+\s+)?(?:days|weeks|months|years))\b",
     re.IGNORECASE,
 )
 # Table words that make a present-tense clause a forecast ("a snap election is a real
 # possibility"), unless a past auxiliary makes it a report ("the likely cause was …").
 _HEDGE_RE = re.compile(
-    r"\b(?:likely|unlikely|probabl[ey]|possib(?:le|ility)|chance|certain(?:ly)?|doubtful|"
-    r"improbable|fifty-fifty|toss-up|rule\s+out)\b",
+    r"\b(?:(?:un)?likely\s+to|possib(?:le|ility)|chance\s+(?:of|that)|doubtful|improbable|"
+    r"fifty-fifty|toss-up|rule\s+out|potential\s+(?:to|for|of)|imminent(?:ly)?|"
+    r"(?:is|are)\s+expected|expected\s+(?:to|in|on|by|within))\b",
     re.IGNORECASE,
+)
+# "residents should be allowed to return so rebuilding may begin": a call, not a forecast.
+_CALL_RE = re.compile(
+    r"^[^,;]*?\b(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to)\b", re.IGNORECASE
 )
 _PAST_RE = re.compile(r"\b(?:was|were|had|did)\b", re.IGNORECASE)
 _GENERIC_SUBJECT_RE = re.compile(
-    r"^(?:no|any|every|nobody|no\s+one|anyone|everyone|everybody|whoever|those\s+who)\b",
+    r"^(?:no|any|every|nobody|no\s+one|anyone|everyone|everybody|whoever|those\s+who|"
+    r"if\s+you|you)\b",
     re.IGNORECASE,
 )
 # Discourse openers carry no content: "And", "Naturally,", "In my view,", "Plainly,".
@@ -66,12 +97,24 @@ _OPENERS_RE = re.compile(
 # They are dropped from the question but kept for the probability ("I doubt" → 0.25).
 _FRAME_RE = re.compile(
     r"^(?:it\s+is\s+(?:\w+\s+)?\w+\s+that|[^,]{1,40}?\s+is\s+that|"
-    r"I\s+(?:think|believe|doubt|suspect|fear|am\s+(?:sure|convinced|confident))(?:\s+that)?)\s+",
+    r"(?:I|we|they|he|she)\s+(?:do\s+)?(?:think|thought|believe|believed|doubt|doubted|suspect|"
+    r"fear|feared)(?:\s+that)?|"
+    r"(?:I|we|he|she|they)(?:\s+(?:am|are|is|was|were)|['’]re|['’]m)\s+(?:\w+\s+)?"
+    r"(?:worried|concerned|afraid)(?:\s+that)?|"
+    # "she is almost certain", "we are confident that", "he was sure"
+    r"(?:I|we|he|she|they|it)\s+(?:is|am|are|was|were)\s+(?:\w+\s+){0,2}?(?:certain|confident|"
+    r"sure|convinced|optimistic|pessimistic|doubtful|hopeful)(?:\s+that)?|"
+    # "there is maybe a 30% chance that", "there is a real possibility that"
+    r"there\s+(?:is|was)\s+(?:\S+\s+){0,4}?(?:chance|possibility|probability|likelihood|risk)"
+    r"(?:\s+that)?|"
+    # a second reporting verb of the same speaker: "… and said (that)", "predicted that"
+    r"(?:also\s+)?(?:said|says|predicted|predicts|warned|warns|added|stated|told\s+\w+)"
+    r"(?:\s+that)?)\s+",
     re.IGNORECASE,
 )
 _CUT_RE = re.compile(
-    r"\s*(?:,\s*[‘“\"']|,\s+(?:just\s+as|because|although|though|while|whereas|which|since)\b|"
-    r"\s+because\b|\s+[—–]\s).*$",
+    r"\s*(?:,\s*[‘“\"']|,\s+(?:just\s+as|although|though|while|whereas|which|since)\b|"
+    r"\s+[—–]\s).*$",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -88,8 +131,15 @@ def claim_clause(text: str) -> str:
     return _strip_quotes(clause.rstrip(" .!?;:,")).rstrip(" .!?;:,")
 
 
+_CONDITION_RE = re.compile(r"^(?P<cond>(?:if|unless|once)\s+[^,]{1,80}),\s+(?P<rest>.+)$", re.I)
+
+
 def proposition(clause: str) -> str:
-    """The clause without its frames: what the question asks about."""
+    """The clause without its frames: what the question asks about. A leading condition
+    ("If that happens, I believe …") moves to the end, where a question carries it."""
+    if match := _CONDITION_RE.match(clause):
+        cond = match["cond"]
+        clause = f"{proposition(match['rest'])}, {cond[:1].lower()}{cond[1:]}"
     for _ in range(3):  # frames stack: "I think it is very likely that …"
         clause = _OPENERS_RE.sub("", _FRAME_RE.sub("", clause))
     return clause
@@ -107,34 +157,86 @@ def _modal(clause: str) -> str:
 
 
 _COORDINATION_RE = re.compile(
-    r"(?:,\s+(?:and|but)|;)\s+|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
+    r"(?:,\s+(?:and|but|otherwise)|;)\s+|\s+and\s+that\s+|,?\s+because\s+|\s+and\s+(?=(?:also\s+)?(?:said|predicted|warned|added)\s)|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
     r"(?:will|would|may|might|could)\b)"
+)
+
+
+# "… and said there is a 30% chance that …": the same speaker's second reporting verb.
+_SECOND_VERB_RE = re.compile(
+    r"^(?:(?:he|she|it|they)\s+)?(?:also\s+)?(?:said|says|predicted|predicts|warned|warns|added|"
+    r"stated|noted|argued|told\s+[^,]{1,40}?)(?:\s+that)?\s+(?=\S)",
+    re.IGNORECASE,
 )
 
 
 def claim_clauses(text: str) -> list[str]:
     """The propositions of a sentence: coordinated main clauses ("fares will rise, and the bus
     network will be cut") are separate claims, each its own question."""
-    parts = (claim_clause(part) for part in _COORDINATION_RE.split(_strip_quotes(text)))
-    return [part for part in parts if part]
+    parts = [claim_clause(part) for part in _COORDINATION_RE.split(_strip_quotes(text))]
+    clauses: list[str] = []
+    for part in (_SECOND_VERB_RE.sub("", p, count=1) for p in parts if p):
+        part = re.sub(r"\bnot\s+only\s+", "", part)
+        # "It will worsen, but will become a war": the second clause shares the subject.
+        subject = (
+            re.match(r"^(.{1,60}?)\s+(?:will|would|may|might|could)\b", clauses[-1])
+            if (clauses and _MODAL_START_RE.match(part))
+            else None
+        )
+        clauses.append(f"{subject[1]} {part}" if subject else part)
+    return clauses
+
+
+_MODAL_START_RE = re.compile(r"^(?:will|would|may|might|could|won['’]t)\s", re.IGNORECASE)
+
+
+PAST_REPORTING_VERBS_RE = re.compile(r"(?:ed|said|told|wrote|thought|forecast|foresaw)$")
+
+
+def _forward_modal(clause: str, verb: str, reported: bool) -> str:
+    """The first modal that looks forward: "may have disrupted and may destroy" → the second."""
+    for match in _MODAL_RE.finditer(clause):
+        if cue := _forward_modal_at(clause, match, verb, reported):
+            return cue
+    return ""
+
+
+def _forward_modal_at(clause: str, match: re.Match, verb: str, reported: bool) -> str:
+    modal = match["modal"]
+    start = match.start()
+    if modal.lower() == "will" and _NOUN_WILL_RE.search(clause[max(0, start - 12) :]):
+        return ""
+    if modal == "May" and _MONTH_MAY_RE.search(clause[max(0, start - 12) :]):
+        return ""
+    after = clause[start:]
+    if re.fullmatch(rf"{re.escape(modal)}\W*", after) or _PAST_MODAL_RE.match(after):
+        return ""  # an elliptical answer ("Some will.") or a past speculation
+    lowered = modal.lower()
+    if lowered == "would":
+        # A backshifted "will" only after a past reporting verb ("said it would").
+        return modal if reported and PAST_REPORTING_VERBS_RE.search(verb) else ""
+    if lowered == "could" and (
+        re.match(r"could\s+not\b|couldn", after, re.IGNORECASE) or _PAST_RE.search(clause[:start])
+    ):
+        return ""  # "I could not figure out where I was", "it had shown it could": past ability
+    return modal
 
 
 def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
     """The words that make `clause` a forecast, or "" when it is not one.
 
     `verb` is the attribution verb ("expects", "said"); `reported` means indirect speech, where
-    "would" is a backshifted "will" rather than a conditional.
+    "would" after a past reporting verb is a backshifted "will" rather than a conditional.
     """
     if clause.endswith("?") or not clause:
         return ""
-    if verb in NON_FORECAST_VERBS:
+    if verb in NON_FORECAST_VERBS or _REFUSAL_RE.search(clause) or _CALL_RE.match(clause):
         return ""
-    if _GENERIC_SUBJECT_RE.match(clause):
+    if _GENERIC_SUBJECT_RE.match(clause) or _PRESENT_JUDGEMENT_RE.match(clause):
         return ""
-    modal = _modal(clause)
-    if modal and re.search(rf"\b{re.escape(modal)}\s*$", clause):
-        return ""  # an elliptical answer ("Some will.") states no event
-    if modal and (modal.lower() != "would" or reported):
+    if _EPISTEMIC_RE.search(clause):
+        return ""
+    if modal := _forward_modal(clause, verb, reported):
         return modal
     if match := _INABILITY_RE.search(clause):
         return match.group().strip()
@@ -142,7 +244,7 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
         return match.group()
     if verb in STRONG_FORECAST_VERBS:
         return verb
-    if match := FUTURE_TIME_RE.search(clause):
+    if (match := FUTURE_TIME_RE.search(clause)) and not _PAST_RE.search(clause):
         return match.group()
     if (match := _HEDGE_RE.search(clause)) and not _PAST_RE.search(clause):
         return match.group()
@@ -165,9 +267,7 @@ def marker_text(clause: str, verb: str) -> str:
     }.get(verb, verb)
     text = _INABILITY_RE.sub("will not be able to ", clause)
     text = re.sub(r"\bwould\b", "will", text)
-    text = re.sub(r"\b(?:I|[Ww]e)\s+expect\b", "expects", text)
-    # The table has "doubts"/"believes" and "we doubt"/"we believe", not the first person.
-    text = re.sub(r"\bI\s+(doubt|believe)\b", r"\1s", text)
+    verb = "" if verb in {"says", "said", "told", "tells", "say"} else verb
     return f"{verb} {text}".strip()
 
 

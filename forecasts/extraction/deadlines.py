@@ -36,6 +36,10 @@ _PATTERNS = [
     ("this_year", r"\b(?:by\s+the\s+end\s+of\s+(?:this|the)\s+year|this\s+year)\b"),
     ("next", r"\bnext\s+(?P<unit>year|month|week)\b"),
     (
+        "next_season",
+        r"\b(?:next|this\s+coming|by)\s+(?P<season>spring|summer|autumn|fall|winter)\b",
+    ),
+    (
         "within",
         r"\b(?:within|in)\s+(?:the\s+next\s+)?(?P<n>\d+|an?|one|two|three|four|five|six|ten)"
         r"\s+(?P<unit>years?|months?|weeks?)\b",
@@ -43,6 +47,8 @@ _PATTERNS = [
     ("coming", r"\bin\s+the\s+(?:coming|next)\s+(?:few\s+)?(?P<unit>days|weeks|months|years)\b"),
 ]
 _COMPILED = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _PATTERNS]
+# The last month of each season; winter ends in the February after its year (14 → 2).
+_SEASON_END = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11, "winter": 14}
 _COMING_DAYS = {"days": 30, "weeks": 90, "months": 180, "years": 3 * 365}
 
 
@@ -73,10 +79,14 @@ def _from_match(kind: str, m: re.Match, published: dt.date) -> dt.date | None:
         end = _month_end(year, month)
         return end.replace(day=1) - dt.timedelta(days=1) if before else end
     if kind == "season":  # the season's last day; winter runs into the next year
-        month = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11, "winter": 14}[
-            m["season"].lower()
-        ]
+        month = _SEASON_END[m["season"].lower()]
         return _month_end(int(m["year"]) + month // 13, (month - 1) % 12 + 1)
+    if kind == "next_season":  # the first end of that season after publication
+        month = _SEASON_END[m["season"].lower()]
+        for year in (published.year, published.year + 1):
+            end = _month_end(year + month // 13, (month - 1) % 12 + 1)
+            if end > published:
+                return end
     if kind == "christmas":
         christmas = dt.date(published.year, 12, 25)
         return christmas if christmas > published else christmas.replace(year=published.year + 1)

@@ -29,6 +29,21 @@ class ConfirmedCandidate:
     deadline: dt.date
     probability: str
     quote: str
+    # The proposed title when the assistant marked it "needs editing": confirming it unchanged
+    # is refused, so a broken question never reaches the record.
+    flagged_title: str = ""
+    editing_reasons: tuple[str, ...] = ()
+
+    def check_title(self) -> None:
+        if self.flagged_title and _same(self.question_title, self.flagged_title):
+            reasons = "; ".join(self.editing_reasons) or "it fails the title checks"
+            raise ValidationError(
+                {
+                    "question_title": f"The proposed question needs editing before it is "
+                    f"recorded ({reasons}): rewrite it so that someone who never read the "
+                    f"article can resolve it."
+                }
+            )
 
 
 def store_source_text(*, source: Source, text: str) -> Source:
@@ -49,6 +64,10 @@ def save_drafts(*, source: Source, candidates: Sequence[Candidate], user: User =
         )
         for candidate in candidates
     ]
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def _expert(name: str) -> Expert:
@@ -83,6 +102,7 @@ def confirm_candidates(
     predictions = []
     for number, row in enumerate(rows, start=1):
         try:
+            row.check_title()
             predictions.append(
                 services.record_prediction(
                     expert=_expert(row.speaker),
@@ -103,3 +123,46 @@ def _flat(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
         return " ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
     return " ".join(exc.messages)
+
+
+def confirmed_from_draft(draft: ExtractionDraft, changes: dict) -> ConfirmedCandidate:
+    """A draft as proposed, with the editor's `changes` (speaker, question_title,
+    resolution_criteria, deadline, probability, quote) applied."""
+    proposed = draft.candidate
+    phrase = proposed.get("phrase", "") if proposed.get("probability") is not None else ""
+    deadline = changes.get("deadline") or dt.date.fromisoformat(proposed["suggested_deadline"])
+    flagged = proposed.get("needs_editing", False)
+    return ConfirmedCandidate(
+        speaker=changes.get("speaker") or proposed["speaker"],
+        question_title=changes.get("question_title") or proposed["question_title"],
+        resolution_criteria=changes.get("resolution_criteria") or proposed["resolution_criteria"],
+        deadline=deadline,
+        probability=str(changes.get("probability") or phrase),
+        quote=changes.get("quote") or proposed.get("quote", ""),
+        flagged_title=proposed["question_title"] if flagged else "",
+        editing_reasons=tuple(proposed.get("editing_reasons", ())),
+    )
+
+
+@transaction.atomic
+def confirm_drafts(
+    *, source: Source, changes: Sequence[tuple[int, dict]], user: User = None
+) -> list[Prediction]:
+    """Confirm pending drafts of a source (id, editor's changes), all or nothing; each draft
+    is claimed pending → confirmed once, so confirming twice records nothing twice."""
+    drafts = {
+        d.pk: d
+        for d in ExtractionDraft.objects.select_for_update().filter(
+            source=source, pk__in=[pk for pk, _ in changes]
+        )
+    }
+    for number, (pk, _) in enumerate(changes, start=1):
+        if pk not in drafts or drafts[pk].status != ExtractionDraft.Status.PENDING:
+            raise ValidationError(f"Candidate {number}: draft {pk} is not pending on this source.")
+    rows = [confirmed_from_draft(drafts[pk], data) for pk, data in changes]
+    predictions = confirm_candidates(source=source, rows=rows, user=user)
+    for (pk, _), prediction in zip(changes, predictions, strict=True):
+        ExtractionDraft.objects.filter(pk=pk, status=ExtractionDraft.Status.PENDING).update(
+            status=ExtractionDraft.Status.CONFIRMED, prediction=prediction
+        )
+    return predictions

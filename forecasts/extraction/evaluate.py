@@ -1,13 +1,18 @@
 """Precision and recall of claim detection and speaker attribution on annotated articles.
 
+    python -m forecasts.extraction.evaluate             # the news corpus, else the fixtures
+    python -m forecasts.extraction.evaluate --dev-detail
     python -m forecasts.extraction.evaluate tests/fixtures/articles
 
-Each NAME.txt has a NAME.json: {"published_on", "claims": [{"speaker", "key"}], "absent":
-[phrases no candidate's claim may contain], "error": 422 when the text must be refused}. A candidate
+The news corpus (forecasts/extraction/corpus.py) is scored on both splits whenever its texts
+are found, the held-out split as totals only. The fixtures are our own articles: each NAME.txt
+has a NAME.json: {"published_on", "claims": [{"speaker", "key"}], "absent": [phrases no
+candidate's claim may contain], "error": 422 when the text must be refused}. A candidate
 detects an expected claim when the expected key phrase occurs in the candidate's claim; the
 speaker counts when it equals the expected name (case-insensitive).
 """
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -15,8 +20,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from forecasts.extraction import corpus
 from forecasts.extraction.candidates import Candidate
 from forecasts.extraction.errors import ExtractionInputError
+
+FIXTURES = corpus.REPO / "tests" / "fixtures" / "articles"
 
 
 @dataclass
@@ -117,13 +125,123 @@ def report(directory: Path) -> str:
     return "\n".join(lines + [""] + notes)
 
 
+def _extractor(text: str, published: dt.date) -> list[Candidate]:
+    from forecasts.extraction.service import extract_candidates
+
+    return extract_candidates(text, published_on=published, horizon_days=365)
+
+
+def _split_row(name: str, s: "corpus.SplitScore") -> str:
+    return (
+        f"| {name} | {s.articles} | {s.forecasts} | {s.found} | {s.candidates} | {s.matched} "
+        f"| {s.attributed} | {s.on_plans} | {s.recall:.2f} | {s.precision:.2f} "
+        f"| {s.attribution:.2f} |"
+    )
+
+
+def _dev_detail(results: list) -> list[str]:
+    """What went wrong on each development article: misses, wrong candidates, speakers."""
+    lines = []
+    for r in results:
+        problems = [f"  missed [{i['speakers'][:1]}] {i['key']!r}" for i in r.missed]
+        problems += [f"  wrong ({why}) [{c.speaker}] {c.claim!r}" for c, why in r.wrong]
+        problems += [
+            f"  speaker {c.speaker!r}, annotated {i['speakers']} for {i['key']!r}"
+            for c, i in r.misattributed
+        ]
+        if problems:
+            lines += [f"- {r.id}"] + problems
+    return lines
+
+
+def corpus_report(
+    path: Path,
+    *,
+    dev_detail: bool = False,
+    annotations: Path = corpus.ANNOTATIONS,
+    splits: tuple[str, ...] = corpus.SPLITS,
+) -> str:
+    """Both splits' totals (and, on request, the development split's detail), and the time
+    per article over the whole corpus. Held-out results are never shown per article."""
+    articles = corpus.load_articles(path)
+    lines = [
+        f"Corpus: {path} ({len(articles)} articles)",
+        "",
+        "| split | articles | forecasts | found | candidates | matched | right speaker "
+        "| on plans | recall | precision | attribution |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    detail: list[str] = []
+    for split in splits:
+        total, results = corpus.score_split(split, articles, _extractor, annotations)
+        lines.append(_split_row(split, total))
+        if split == "dev" and dev_detail:
+            detail = _dev_detail(results)
+        del results  # held-out detail goes no further than its totals
+    seconds = corpus.time_all(articles, _extractor)
+    lines += [
+        "",
+        f"Time per article over all {len(seconds)}: mean {1000 * sum(seconds) / len(seconds):.1f}"
+        f" ms, max {1000 * max(seconds):.1f} ms",
+    ]
+    return "\n".join(lines + ([""] + detail if detail else []))
+
+
+def heldout_titles(path: Path, annotations: Path = corpus.ANNOTATIONS) -> str:
+    """The question titles of the held-out candidates that match a forecast, and nothing else
+    from that split: for the final hand judgement of whether a reviewer could resolve them."""
+    articles = corpus.load_articles(path)
+    _, results = corpus.score_split("heldout", articles, _extractor, annotations)
+    titles = [c.question_title for r in results for c in r.matched]
+    return "\n".join(f"{n}. {t}" for n, t in enumerate(titles, start=1))
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m forecasts.extraction.evaluate",
+        description="Score the extraction assistant: on the annotated news corpus when its "
+        "texts are present (both splits; held-out as totals only), else on the fixtures.",
+    )
+    parser.add_argument("fixtures", nargs="?", help="a fixture directory: score it instead")
+    parser.add_argument(
+        "--articles",
+        help="articles.jsonl (default: EXTRACTION_CORPUS, else "
+        "../shared/data/news-dev/articles.jsonl beside the repository)",
+    )
+    parser.add_argument(
+        "--dev-detail",
+        action="store_true",
+        help="also list each development article's misses and wrong candidates",
+    )
+    parser.add_argument(
+        "--dev-only",
+        action="store_true",
+        help="score the development split alone (while tuning: the held-out one stays unseen)",
+    )
+    parser.add_argument(
+        "--heldout-titles",
+        action="store_true",
+        help="only the titles of matched held-out candidates (final judgement)",
+    )
+    return parser.parse_args(argv)
+
+
 def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
-    directory = Path(argv[0] if argv else "tests/fixtures/articles")
-    print(report(directory))
+    args = _arguments(argv)
+    path = corpus.articles_path(args.articles)
+    if args.fixtures or not path.exists():
+        if not args.fixtures:
+            print(f"No corpus at {path}: the fixture check instead.\n")
+        print(report(Path(args.fixtures or FIXTURES)))
+    elif args.heldout_titles:
+        print(heldout_titles(path))
+    else:
+        splits = ("dev",) if args.dev_only else corpus.SPLITS
+        print(corpus_report(path, dev_detail=args.dev_detail, splits=splits))
     return 0
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 # Words whose trailing full stop does not end a sentence.
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st jr sr gen gov sen rep col lt capt sgt inc ltd co corp no vs etc
-    jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e u.s u.k u.n e.u approx est""".split()  # noqa: SIM905 (a word list reads better as text)
+    jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e u.s u.k u.n e.u approx est
+    rs vol fig""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 _OPENERS = {"“": "”", "‘": "’", '"': '"', "'": "'"}
 _BOUNDARY_RE = re.compile(r"[.!?…]+[”’\"')\]]*\s+(?=[“‘\"'(\[]?[A-Z0-9])")

@@ -1,7 +1,7 @@
 """The assistant's entry points: read an input, propose candidates. Saves nothing."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
@@ -17,8 +17,9 @@ from forecasts.extraction.text import ArticleText, check_article, decode_upload,
 @dataclass(frozen=True)
 class Extraction:
     article: ArticleText
-    candidates: list[Candidate]
+    candidates: list[Candidate]  # forecasts, for an editor to confirm
     url: str = ""
+    plans: list[Candidate] = field(default_factory=list)  # speakers' own announced actions
 
 
 def read_input(
@@ -48,6 +49,14 @@ def extract_candidates(
     text: str, *, published_on: dt.date | None = None, horizon_days: int | None = None
 ) -> list[Candidate]:
     """Candidate predictions in an article's text, in reading order, one per claim."""
+    found = extract_claims(text, published_on=published_on, horizon_days=horizon_days)
+    return [c for c in found if c.kind == "forecast"]
+
+
+def extract_claims(
+    text: str, *, published_on: dt.date | None = None, horizon_days: int | None = None
+) -> list[Candidate]:
+    """Every forward-looking claim with a speaker, forecasts and plans (`kind`), in order."""
     published = published_on or timezone.localdate()
     horizon = horizon_days or settings.EXTRACTION_DEFAULT_HORIZON_DAYS
     seen: set[tuple[str, str]] = set()
@@ -73,7 +82,13 @@ def extract(
     """Read the input and propose candidates; the article's own date wins over none."""
     article, fetched = read_input(text=text, html=html, url=url)
     published = published_on or article.published_on
-    return Extraction(article, extract_candidates(article.text, published_on=published), fetched)
+    found = extract_claims(article.text, published_on=published)
+    return Extraction(
+        article,
+        [c for c in found if c.kind == "forecast"],
+        fetched,
+        [c for c in found if c.kind == "plan"],
+    )
 
 
 __all__ = ["Extraction", "ExtractionInputError", "NotAnArticle", "extract", "extract_candidates"]

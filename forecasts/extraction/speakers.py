@@ -22,17 +22,33 @@ REPORTING_VERBS = (
     "thinks|thought|reckons|reckoned|estimated|estimates|projected|projects|anticipates|"
     "anticipated|is confident|was confident|is convinced|was convinced|is certain|is sure|"
     "is optimistic|is pessimistic|doubts|fears|feared|hopes|hoped|wants|urged|urges|"
-    "called on|calls on|vowed|promised|promises|pledged|pledges|plans|intends"
+    "called on|calls on|vowed|promised|promises|pledged|pledges|plans|intends|"
+    # Organisations report and forecast too; plural subjects take the bare verb.
+    "is reporting|are reporting|was reporting|reported|reports|foresees|foresaw|envisages|"
+    "envisioned|is expecting|are expecting|was expecting|were expecting|indicated|indicates|"
+    "revealed|reveals|says|say|warn|expect|predict|believe|fear|claim|estimate|forecasts|"
+    "anticipate|dismissed claims|dismissed suggestions|denied|denies|rejected claims|"
+    "cited sources saying|cites sources saying|quoted sources saying|told|"
+    "was quoted as saying|were quoted as saying|is quoted as saying|has said|have said|"
+    "has warned|have warned|has predicted|have predicted|has claimed|has stated|has announced|"
+    "had said|had warned|had predicted|expressed confidence|expressed fears|expressed concern"
 )
 # Wishes and calls to action are not forecasts: their sentences are never proposed.
 NON_FORECAST_VERBS = frozenset(
-    {"hopes", "hoped", "wants", "urged", "urges", "called on", "calls on"}
+    {"hopes", "hoped", "wants", "urged", "urges", "called on", "calls on", "denied", "denies"}
 )
+# The speaker rejects the claim that follows: the forecast is its negation.
+DISMISSING_VERBS = frozenset({"dismissed claims", "dismissed suggestions", "rejected claims"})
+# Announcing one's own action: what follows is a plan, not a forecast.
+PLAN_VERBS = frozenset({"vowed", "promised", "promises", "pledged", "pledges", "plans", "intends"})
 TITLE_WORDS = frozenset(
     """president minister prime foreign economy finance defence defense interior deputy chief
     executive ceo cfo chairman chairwoman chair director governor mayor senator general
     secretary spokesman spokeswoman spokesperson dr mr mrs ms prof professor ambassador
-    king queen chancellor commissioner founder head""".split()  # noqa: SIM905 (a word list reads better as text)
+    king queen chancellor commissioner founder head manager officer inspector superintendent
+    commander lieutenant lt sergeant captain admiral spokesperson representative envoy
+    attorney justice judge lord sir senior vice assistant additional associate acting
+    managing principal""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 EXPERT_WORDS = frozenset(
     """expert analyst economist professor researcher scientist strategist commentator scholar
@@ -44,7 +60,10 @@ ORG_WORDS = frozenset(
     """company firm bank group ministry agency government council institute university party
     corporation authority commission office union fund association inc ltd corp plc airlines
     airline tv channel news times post board committee department grid energy capital
-    partners holdings systems motors power media labs technologies bureau service""".split()  # noqa: SIM905 (a word list reads better as text)
+    partners holdings systems motors power media labs technologies bureau service
+    organization organisation administration police embassy center centre network
+    magazine newspaper journal agency parliament ministry court navy army survey poll
+    report study statement advisory""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 PRONOUNS = frozenset({"he", "she"})
 FIRST_PERSON = frozenset({"i", "we"})
@@ -53,13 +72,28 @@ _NAME_IN_TEXT_RE = re.compile(
     r"\b(?P<title>(?i:(?:[a-z]+\s+)?(?:" + "|".join(sorted(TITLE_WORDS | EXPERT_WORDS)) + r")))"
     r",?\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2})\b"
 )
+_ORG_IN_TEXT_RE = re.compile(
+    r"\b(?:(?!The\b)[A-Z][\w&’'.-]+\s+){1,5}(?:"
+    + "|".join(w.capitalize() for w in sorted(ORG_WORDS) if len(w) > 3)
+    + r")\b"
+)
+_APPOSED_NAME_RE = re.compile(
+    r"\b(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'.-]*){1,3}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?P<title>" + "|".join(sorted(TITLE_WORDS | EXPERT_WORDS)) + r")\b"
+)
 _SUBJECT_RE = re.compile(
     r"^(?:(?:The|Her|His|Their|Its|Our)\s+[\w\s]{1,30}?,?\s+)?(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})(?:,|\s+[a-z])"
 )
 # Capitalised at a sentence start but never part of a name.
 _NOT_NAMES = frozenset(
     """as in on at for but and when after before if while since during with according despite
-    although the a an this that it we i he she they there here our its""".split()  # noqa: SIM905
+    although the a an this that it we i he she they there here our its instead however
+    meanwhile also today yesterday tomorrow tropical cyclone hurricane typhoon storm
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    june july august september october november december officials experts analysts
+    authorities sources critics observers economists scientists researchers witnesses
+    residents forecasters meteorologists some many several two three four five six seven
+    eight nine ten summer standard daylight utc gmt est cest""".split()  # noqa: SIM905
 )
 
 
@@ -68,9 +102,9 @@ class Agent:
     """A phrase that names a speaker: a name, a pronoun, or a role ("the expert")."""
 
     text: str
-    kind: str  # "person", "org", "pronoun", "first_person", "role"
+    kind: str  # "person", "org", "pronoun", "org_pronoun" (it, they), "first_person", "role"
     name: str = ""  # the name for persons and organisations; the role word for roles
-    descriptor: str = ""  # lower-case words before a name ("political expert")
+    descriptor: str = ""  # lower-case words before a name ("political expert"); a role's phrase
 
 
 @dataclass
@@ -102,18 +136,32 @@ class SpeakerState:
             return agent.name
         if agent.kind == "pronoun":
             return self.last_speaker or self.expert
+        if agent.kind == "org_pronoun":
+            return self.last_org
         if agent.kind == "role":
             if agent.name in EXPERT_WORDS:
                 return self.expert or self.last_speaker
             if agent.name in ORG_WORDS:
-                return self.last_org
+                known = self.last_org if agent.name in self.last_org.lower() else ""
+                return known or self.last_org_like(agent.descriptor)
             return self.roles.get(agent.name, "")
         return ""
+
+    def last_org_like(self, phrase: str) -> str:
+        """ "the report" is the last organisation's; "the government weather service", when
+        no organisation was named, is itself the speaker."""
+        if phrase.split()[-1] in {"report", "statement", "advisory"}:
+            return self.last_org
+        if phrase.split()[-1] in {"poll", "survey", "study"}:
+            return ""  # an unnamed poll speaks for nobody we could track
+        return phrase if len(phrase.split()) >= 2 else self.last_org
 
     def spoke(self, agent: Agent, name: str) -> None:
         if not name:
             return
-        if agent.kind == "org":
+        if agent.kind in {"org", "org_pronoun"} or (
+            agent.kind == "role" and agent.name in ORG_WORDS
+        ):
             self.last_org = name
         else:
             self.last_speaker = name
@@ -134,12 +182,62 @@ class SpeakerState:
             name = match["name"]
             if all(_CAP_TOKEN.match(t) for t in name.split()) and len(name.split()) >= 2:
                 self.register_person(name, match["title"])
+        # "The International Labor Organization (ILO) issued a report": what "the report"
+        # and "the organisation" later mean, until another organisation is named.
+        for match in _APPOSED_NAME_RE.finditer(text):  # "Ada Brook, a professor of …"
+            self.register_person(match["name"], match["title"])
+        orgs = [m.group() for m in _ORG_IN_TEXT_RE.finditer(text)]
+        if orgs and not self.last_org:
+            self.last_org = orgs[0]
+
+
+_PARENTHESIS_RE = re.compile(r"\s*\([^)]*\)")
+_ORG_POSSESSIVE_RE = re.compile(
+    r"^(?:a|an|the)\s+(?:\w+\s+){0,2}(?:report|statement|survey|poll|study|forecast|advisory|"
+    r"analysis|spokesman|spokeswoman|spokesperson)\s+(?:by|from|of|on)\s+(?:the\s+)?(?P<org>.+)$"
+    r"|^(?P<owner>.+?)['’]s\s+(?:\w+\s+)?(?:report|statement|survey|website|forecast|advisory)$",
+    re.IGNORECASE,
+)
+PLURAL_PRONOUNS = frozenset({"they", "it"})
+# "Nugoroho today", "Obama in a statement this morning": when and where, not who.
+_TRAILING_CONTEXT_RE = re.compile(
+    r"(?<=\w)\s+(?:today|yesterday|tonight|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday)|in\s+(?:a|an|his|her|its|their|the)\s+(?!\w+\s+of\b)|during|earlier|"
+    r"later|last|this\s+(?:morning|week|afternoon|evening)|when|while|after|before)\b.*$",
+)
+# Words that make a phrase a clause rather than a description of a speaker.
+_CLAUSE_WORDS = frozenset(
+    """to will would has have had is are was were that which who when if as could
+    may""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+
+
+def apposed_person(parts: list[str], state: SpeakerState) -> Agent | None:
+    """ "Reserve Bank Governor, Dr. Ada Brook" or "chief medical officer with the agency,
+    Doctor Ada Brook": the titled person after a description, not the description."""
+    if len(parts) < 2 or not parts[0].split():
+        return None
+    first = _named_agent(parts[0].split(), state) if len(parts[0].split()) <= 8 else None
+    if first is not None and first.kind == "person":
+        return None
+    for part in parts[1:3]:
+        words = part.split()
+        agent = _named_agent(words, state) if 0 < len(words) <= 5 else None
+        if agent is not None and agent.kind == "person" and len(agent.name.split()) >= 2:
+            return agent
+    return None
 
 
 def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
     """Read a speaker phrase: "political expert Ruben Megrabyan", "Jane Roe, chief executive
-    of Northwind", "the speaker", "he". None when it names nobody."""
-    text = phrase.strip(" ,.;:—–-").split(",")[0].strip()
+    of Northwind", "the speaker", "he", "the ILO's report". None when it names nobody."""
+    parts = [p.strip() for p in _PARENTHESIS_RE.sub("", phrase).strip(" ,.;:—–-").split(",")]
+    if appositive := apposed_person(parts, state):
+        return appositive
+    text = _TRAILING_CONTEXT_RE.sub("", parts[0])
+    if match := _ORG_POSSESSIVE_RE.match(text):
+        owner = re.sub(r"['’]s\s+\w+$", "", (match["org"] or match["owner"]).strip())
+        return _named_agent(owner.split(), state, org=True) if owner.split() else None
     # "Economist Tomas Reyl of Kestrel Capital": the person, not the firm.
     head = re.split(r"\s+(?:of|at|from)\s+", text)[0]
     if sum(bool(_CAP_TOKEN.match(w)) for w in head.split()) >= 2:
@@ -150,33 +248,56 @@ def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
     lower = text.lower()
     if lower in PRONOUNS:
         return Agent(text, "pronoun")
+    if lower in PLURAL_PRONOUNS:
+        return Agent(text, "org_pronoun")
     if lower in FIRST_PERSON:
         return Agent(text, "first_person")
-    if words[0].lower() in {"the", "this", "our", "its"} and words[-1].lower() in (
-        TITLE_WORDS | EXPERT_WORDS | ORG_WORDS
-    ):
-        return Agent(text, "role", words[-1].lower())
+    if words[0].lower() in {"the", "this", "our", "its"}:
+        rest = words[1:]
+        if rest and all(_CAP_TOKEN.match(w) for w in rest) and not _all_titles(rest):
+            if len(rest) == 1 and not rest[0].isupper():  # "The Times", not "Times"
+                return Agent(text, "org", f"{words[0].capitalize()} {rest[0]}")
+            return _named_agent(rest, state, org=True)
+        if rest and rest[-1].lower() in TITLE_WORDS | EXPERT_WORDS | ORG_WORDS:
+            return Agent(text, "role", rest[-1].lower(), " ".join(rest).lower())
     return _named_agent(words, state)
 
 
-def _named_agent(words: list[str], state: SpeakerState) -> Agent | None:
+def _all_titles(names: list[str]) -> bool:
+    return all(n.lower().strip(".") in TITLE_WORDS | EXPERT_WORDS for n in names)
+
+
+def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Agent | None:
     start = len(words)
-    while start > 0 and _CAP_TOKEN.match(words[start - 1]):
+    while start > 0 and (
+        _CAP_TOKEN.match(words[start - 1])
+        # "Voice of America", "Bureau of Meteorology": one name across "of"
+        or (
+            words[start - 1] in {"of", "for", "de"}
+            and start >= 2
+            and _CAP_TOKEN.match(words[start - 2])
+            and start < len(words)
+        )
+    ):
         start -= 1
     if start == len(words):
         return None
     descriptor = [w.lower() for w in words[:start]]
     names = words[start:]
-    if any(n.lower() in _NOT_NAMES for n in names):
-        return None
+    if any(n.lower() in _NOT_NAMES for n in names) or _all_titles(names):
+        return None  # "Instead", "Tropical Cyclone Larry", "Additional Director"
+    if org:
+        return Agent(" ".join(words), "org", " ".join(names).removesuffix("’s").removesuffix("'s"))
     # Titles inside the capitalised run ("Azerbaijani President Ilham Aliyev") are descriptors.
     while len(names) > 1 and any(
         n.lower().strip(".") in TITLE_WORDS | EXPERT_WORDS for n in names[:-1]
     ):
         descriptor.append(names.pop(0).lower())
+    if _all_titles(names):
+        return None
     if any(w in ORG_WORDS for w in descriptor[-1:]) or names[-1].lower() in ORG_WORDS:
         return Agent(" ".join(words), "org", " ".join(names))
-    if len(descriptor) > 4 or names[0] in {"The", "A", "An"}:
+    if len(descriptor) > 4 or names[0] in {"The", "A", "An"} or _CLAUSE_WORDS & set(descriptor):
         return None
     name = " ".join(names).removesuffix("’s").removesuffix("'s")
     titled = any(w.strip(".") in TITLE_WORDS | EXPERT_WORDS for w in descriptor)

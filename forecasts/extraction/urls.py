@@ -2,9 +2,14 @@
 
 from django.urls import path
 
-from forecasts.extraction.api import ExtractView, SourceExtractView
+from forecasts.extraction.api import ConfirmDraftsView, ExtractView, SourceExtractView
 
 urlpatterns = [
     path("extract/", ExtractView.as_view(), name="extract"),
     path("sources/<int:pk>/extract/", SourceExtractView.as_view(), name="source-extract"),
+    path(
+        "sources/<int:pk>/extract/confirm/",
+        ConfirmDraftsView.as_view(),
+        name="source-extract-confirm",
+    ),
 ]

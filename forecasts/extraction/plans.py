@@ -1,0 +1,81 @@
+"""Is a forward-looking claim the speaker's own plan? ("we will launch in June", "the
+ministry will allocate $5m", "he said he would write to the commission").
+
+A promise is not a prediction: the speaker decides it. A clause is a plan when its subject is
+the speaker (I, we, he or she in reported speech, the organisation itself, its "government" or
+"company") and its verb is an action the subject takes, or when it announces an
+administrative action in the passive ("the line will be closed for a week"). Outcomes the
+speaker does not decide stay forecasts, whoever the subject: "we will lose the vote", "the
+company will see its sales fall".
+"""
+
+import re
+
+from forecasts.extraction.speakers import PLAN_VERBS
+
+_AUX = (
+    r"(?:will|would|shall|is\s+going\s+to|are\s+going\s+to|am\s+going\s+to|plans?\s+to|"
+    r"intends?\s+to|is\s+to|are\s+to|wants?\s+to|['’]ll)"
+)
+_ADVERBS = r"(?:(?:also|still|soon|now|then|only|not|never|likely|probably|definitely)\s+)*"
+_CLAUSE_RE = re.compile(
+    rf"^(?P<subject>.{{1,60}}?)\s+{_ADVERBS}{_AUX}\s+{_ADVERBS}(?P<be>be\s+)?[“\"‘]?(?:\w+ly\s+)?"
+    rf"(?P<verb>[a-z]+)",
+    re.IGNORECASE,
+)
+SELF_SUBJECTS = frozenset({"i", "we", "us"})
+PERSON_SUBJECTS = frozenset({"he", "she"})
+ORG_SUBJECTS = frozenset({"it", "they"})
+INSTITUTIONS = frozenset(
+    """government administration ministry department council parliament cabinet company
+    party police authority agency commission committee board court city state firm bank
+    organisation organization union league army navy military officials zoo park museum
+    school university club team""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+# Verbs of outcomes nobody decides alone: with these, even "we will …" is a forecast.
+OUTCOME_VERBS = frozenset(
+    """be become win lose face see suffer need fall rise grow shrink remain stay happen
+    fail succeed collapse survive die get feel find learn notice experience recover decline
+    increase decrease improve worsen deteriorate change have hit reach last occur emerge
+    come""".split()  # noqa: SIM905
+)
+# Passive actions an authority announces: "will be closed", "would be carefully monitored".
+ADMINISTERED = frozenset(
+    """closed opened reopened carried held launched built made introduced implemented
+    reviewed investigated sent deployed given allocated spent funded transferred
+    publicized publicised published released monitored used provided offered extended
+    postponed cancelled canceled suspended resumed restored replaced appointed
+    announced""".split()  # noqa: SIM905
+)
+
+
+def _is_self(subject: str, speaker: str, reported: bool) -> bool:
+    words = subject.lower().split()
+    if not words:
+        return False
+    first = words[0]
+    if subject.lower() in SELF_SUBJECTS or first in {"our", "my"}:
+        return True
+    if subject.lower() in PERSON_SUBJECTS | ORG_SUBJECTS:
+        # "she said she would …", "Russia says they will …"; in a quotation "they" are others.
+        return reported
+    if first in {"his", "her", "its", "their"} and words[-1] in INSTITUTIONS:
+        return True
+    if speaker and any(w in subject.lower() for w in speaker.lower().split() if len(w) > 3):
+        return True
+    heads = [w.removesuffix("s") for w in words[:3]]
+    return any(h in INSTITUTIONS for h in heads) and first in {"the", "government", "police"}
+
+
+def is_plan(clause: str, *, speaker: str, verb: str = "", reported: bool = False) -> bool:
+    """Whether `clause` announces the speaker's own action rather than forecasting one."""
+    if verb in PLAN_VERBS:
+        return True
+    match = _CLAUSE_RE.match(clause)
+    if match is None:
+        return False
+    action = match["verb"].lower()
+    subject = match["subject"].split(", ")[-1]  # "In working with X, we are going to …"
+    if match["be"] and not action.endswith("ing"):
+        return action in ADMINISTERED
+    return action not in OUTCOME_VERBS and _is_self(subject, speaker, reported)

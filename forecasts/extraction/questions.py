@@ -1,0 +1,169 @@
+"""From a claim to a yes/no question an outsider can check, and the checks it must pass.
+
+The title asks about the proposition alone: no reporting frame ("told Radio X that"), no
+speaker, no hedge ("she is almost certain", "there is a 30% chance that"); a negated claim asks
+about the positive event (the probability is inverted by the verbal table). A title that still
+fails a check is proposed all the same, marked "needs editing" with its reasons, and cannot be
+confirmed unedited.
+"""
+
+import re
+
+from forecasts.extraction.claims import proposition
+
+MAX_TITLE_CHARS = 200
+MAX_TITLE_WORDS = 32
+_MODALS = (
+    r"will\s+not|will\s+never|won['’]t|will|shall|would\s+not|would|may\s+not|may|might|could|"
+    r"(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:going|set|poised|bound|expected|likely|unlikely|"
+    r"about)\s+to"
+)
+_ADVERBS = r"(?:(?:also|still|probably|likely|certainly|definitely|surely|soon|eventually|"
+_ADVERBS += r"inevitably|undoubtedly|almost\s+certainly|very\s+likely|only|not|never)\s+)*"
+_MODAL_CLAUSE_RE = re.compile(
+    rf"^(?P<subj>.+?)\s+{_ADVERBS}(?:{_MODALS})\s+{_ADVERBS}(?P<pred>.+)$", re.I
+)
+_INABILITY_CLAUSE_RE = re.compile(
+    r"^(?P<subj>.+?)\s+(?:is|are)\s+(?:still\s+)?(?:unable|not\s+able)\s+to\s+(?P<pred>.+)$", re.I
+)
+_EXPECT_CLAUSE_RE = re.compile(
+    r"^(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he)\s+(?:do\s+|fully\s+|now\s+|still\s+)*(?:expect|predict|forecast|"
+    r"anticipate)\s+(?:that\s+)?(?P<subj>.+?)\s+(?:to|will)\s+(?P<pred>.+)$"
+)
+_EXPECT_BACK_RE = re.compile(
+    r"^(?:I|[Ww]e)\s+expect\s+(?P<subj>\S+)\s+(?P<pred>(?:back|home|in|at|on|out)\b.+)$"
+)
+_POSSIBILITY_RE = re.compile(
+    r"^(?P<subj>.+?)\s+(?:is|are)\s+(?:a\s+|an\s+)?(?:real|serious|realistic|distinct|slim|"
+    r"remote)?\s*(?:possibility|chance|possible)\b\s*(?P<pred>.*)$"
+)
+# "the regulator approves the tariff": a present-tense claim after a hedge frame.
+_PRESENT_RE = re.compile(
+    r"^(?P<subj>(?:the|a|an|[A-Z][\w’'-]*)(?:\s+[\w’'-]+){0,5}?)\s+"
+    r"(?P<verb>(?!is\b|was\b|has\b|this\b|its\b)[a-z]+(?:es|s)(?<!ss)(?<!us)(?<!is))\s+"
+    r"(?P<pred>.+)$"
+)
+_NOMINATIVE = {"them": "they", "him": "he", "her": "she", "us": "we", "me": "I"}
+_INFINITIVE_RE = re.compile(r"^(?:(?P<subj>.+?)\s+)?to\s+(?P<pred>.+)$")
+_COMMON_STARTS = frozenset(
+    """the this that these those it its a an our their his her such there some many most all
+    he she they you each every any no both either neither another other
+    prices inflation rates growth demand""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+FORECAST_VERBS = frozenset(
+    """expects expected expect predicts predicted predict foresees foresaw forecast forecasts
+    anticipates anticipated warned warns envisioned envisages""".split()  # noqa: SIM905
+)
+_IRREGULAR = {"has": "have", "does": "do", "goes": "go", "is": "be"}
+
+
+def _base_form(verb: str) -> str:
+    """ "approves" → "approve", "carries" → "carry", "passes" → "pass" (third person only)."""
+    if verb in _IRREGULAR:
+        return _IRREGULAR[verb]
+    if verb.endswith("ies"):
+        return verb[:-3] + "y"
+    if re.search(r"(?:ss|sh|ch|x|zz|o)es$", verb):
+        return verb[:-2]
+    return verb[:-1]
+
+
+def _subject(subject: str, speaker: str, article: str) -> str:
+    subject = _NOMINATIVE.get(subject, subject)
+    if subject in {"I", "we", "We"}:
+        return speaker if subject == "I" or " " not in speaker else subject.lower()
+    first = subject.split()[0]
+    lowered = first.lower()
+    if lowered in _COMMON_STARTS or re.search(rf"\b{re.escape(lowered)}\b", article):
+        return lowered + subject[len(first) :]
+    return subject
+
+
+def _frame_title(clause: str, speaker: str, article: str, *, present: bool = True) -> str:
+    for pattern, frame in (
+        (_INABILITY_CLAUSE_RE, "Will {subj} be able to {pred}"),
+        (_EXPECT_CLAUSE_RE, "Will {subj} {pred}"),
+        (_EXPECT_BACK_RE, "Will {subj} be {pred}"),
+        (_POSSIBILITY_RE, "Will there be {subj} {pred}"),
+        (_MODAL_CLAUSE_RE, "Will {subj} {pred}"),
+    ):
+        if match := pattern.match(clause):
+            # A leading phrase ("Without it, wind power …") moves to the end of the question.
+            lead, _, subject = (
+                ("", "", match["subj"])
+                if pattern is _POSSIBILITY_RE
+                else match["subj"].rpartition(", ")
+            )
+            # "the pylons are unstable and could collapse": the subject is "the pylons".
+            subject = re.sub(r"\s+(?:is|are|was|were)\s+\w+(?:\s+\w+)?\s+and$", "", subject)
+            pred = f"{match['pred']}, {lead[:1].lower()}{lead[1:]}" if lead else match["pred"]
+            return frame.format(subj=_subject(subject, speaker, article), pred=pred)
+    if present and (match := _PRESENT_RE.match(clause)):
+        subj = _subject(match["subj"], speaker, article)
+        return f"Will {subj} {_base_form(match['verb'])} {match['pred']}"
+    return ""
+
+
+_LEADING_TIME_RE = re.compile(
+    r"^(?P<lead>(?:by|in|before|until|within)\s+(?:the\s+end\s+of\s+)?(?:\w+\s+)?\d{4}),?\s+"
+    r"(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+
+
+def question_title(clause: str, verb: str, speaker: str, article: str = "") -> str:
+    """A YES/NO question in the claim's words: "Moscow will continue to X" → "Will Moscow
+    continue to X?". Negation is left out: the probability carries it ("won't" → 0.05)."""
+    clause = proposition(clause)
+    # "may have disrupted and may possibly destroy": the question is about the second.
+    clause = re.sub(r"\b(?:may|might|could)\s+have\s+\w+\s+and\s+", "", clause)
+    clause = re.sub(r"\b(it|that|there|he|she)['’]s\b", r"\1 is", clause, flags=re.IGNORECASE)
+    lead = ""
+    if match := _LEADING_TIME_RE.match(clause):  # "By 2030 the town will …"
+        clause, lead = match["rest"], " " + match["lead"][:1].lower() + match["lead"][1:]
+    forecast_verb = verb in FORECAST_VERBS
+    title = _frame_title(clause, speaker, article, present=False)
+    if not title and forecast_verb and re.match(r"^(?:a|an)\s", clause):
+        title = f"Will there be {clause}"  # foresees "a loss of 30 million jobs"
+    title = title or _frame_title(clause, speaker, article)
+    title = title + lead if title else title
+    if not title:
+        match = _INFINITIVE_RE.match(clause) if forecast_verb else None
+        if match:
+            subj = _subject(match["subj"], speaker, article) if match["subj"] else speaker
+            title = f"Will {subj} {match['pred']}"
+        else:
+            title = f"Will it come true that {clause[:1].lower()}{clause[1:]}"
+    if len(title) > MAX_TITLE_CHARS:
+        title = title[:MAX_TITLE_CHARS].rsplit(" ", 1)[0] + " …"
+    return title.rstrip(" .,;:") + "?"
+
+
+_CHECKS = (
+    (re.compile(r"^Will it come true that\b"), "not a plain yes/no question about the event"),
+    (
+        re.compile(
+            r"\b(?:said|says|say|told|tells|stated|according\s+to|predicted|predicts|warned|"
+            r"warns|claimed|claims|believes|expects|thinks|reported)\b",
+            re.IGNORECASE,
+        ),
+        "it still holds a reporting frame",
+    ),
+    (re.compile(r"\b(?:I|[Ww]e|[Oo]ur|us|[Mm]y|me|you|your)\b"), "it speaks in the first person"),
+    (
+        re.compile(r"^Will (?:this|that|these|those|it|they|he|she|him|her|them)\b"),
+        "its subject needs the article to be understood",
+    ),
+    (re.compile(r"\b(?:he|she|him|his|her)\b"), "a pronoun refers back into the article"),
+    (re.compile(r"…"), "it was cut short"),
+)
+
+
+def title_problems(title: str) -> list[str]:
+    """Why a reviewer who never read the article could not resolve this question; [] if none."""
+    problems = [reason for pattern, reason in _CHECKS if pattern.search(title)]
+    if len(title.split()) > MAX_TITLE_WORDS:
+        problems.append("it is too long to read as one question")
+    if title.count("“") != title.count("”") or title.count('"') % 2:
+        problems.append("a quotation is left open")
+    return list(dict.fromkeys(problems))

@@ -1,0 +1,123 @@
+"""The news-corpus scorer: its definitions, and that held-out results leave it as totals only.
+
+Articles here are our own words in temporary files; the real texts (../shared) are never read by
+the test suite.
+"""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from forecasts.extraction import corpus
+from forecasts.extraction.candidates import Candidate
+from forecasts.extraction.evaluate import corpus_report, heldout_titles
+
+
+def candidate(claim: str, speaker: str = "Ada Brook", title: str = "Will it?") -> Candidate:
+    return Candidate(
+        speaker=speaker,
+        claim=claim,
+        quote=claim,
+        phrase="will",
+        probability=0.95,
+        basis="bare_assertion",
+        table_version="v2",
+        suggested_deadline="2027-01-01",
+        deadline_basis="default",
+        question_title=title,
+        resolution_criteria="YES if",
+        sentence_index=0,
+    )
+
+
+FORECAST = {"kind": "forecast", "speakers": ["Ada Brook", "Brook"], "key": "the dam will hold"}
+PLAN = {"kind": "plan", "speakers": ["City Council"], "key": "we will open the park"}
+
+
+def test_a_candidate_on_a_plan_or_on_nothing_is_wrong_and_a_miss_lowers_recall() -> None:
+    other = {"kind": "forecast", "speakers": ["Cy Dunn"], "key": "rents will fall"}
+    result = corpus.score_article(
+        "a",
+        [FORECAST, PLAN, other],
+        [
+            candidate("The Dam will  hold until 2030"),
+            candidate("we will open the park"),
+            candidate("the river is high"),
+        ],
+    )
+    s = result.score
+    assert (s.forecasts, s.found, s.candidates, s.matched, s.on_plans) == (2, 1, 3, 1, 1)
+    assert (s.recall, round(s.precision, 3), s.attribution) == (0.5, 0.333, 1.0)
+    assert [i["key"] for i in result.missed] == ["rents will fall"]
+
+
+def test_attribution_accepts_any_annotated_name_and_counts_matched_candidates_only() -> None:
+    right = corpus.score_article("a", [FORECAST], [candidate("the dam will hold", "brook")])
+    wrong = corpus.score_article("a", [FORECAST], [candidate("the dam will hold", "Cy Dunn")])
+    assert (right.score.attributed, wrong.score.attributed) == (1, 0)
+    assert wrong.score.attribution == 0.0
+    assert wrong.misattributed[0][1] == FORECAST
+
+
+def test_curly_and_straight_apostrophes_match_each_other() -> None:
+    item = {**FORECAST, "key": "the dam won't hold"}
+    result = corpus.score_article("a", [item], [candidate("the dam won’t hold")])
+    assert result.score.found == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [("In 2011 and 2011 the dam held; by 2030 it may not.", 2011), ("No year at all.", 2010)],
+)
+def test_the_nominal_publication_date_is_the_commonest_year_named(text: str, year: int) -> None:
+    assert corpus.nominal_date(text) == dt.date(year, 1, 1)
+
+
+ARTICLE = (
+    "Hydrologist Ada Brook of the River Institute spoke at a public meeting in the town hall "
+    "on Tuesday evening about the state of the old dam above the valley.\n"
+    "“The dam will hold through the spring floods,” said Brook, who has studied it for years.\n"
+)
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> tuple[Path, Path]:
+    articles = tmp_path / "articles.jsonl"
+    rows = [{"id": f"x-{n}", "text": ARTICLE} for n in range(4)]
+    articles.write_text("\n".join(json.dumps(r) for r in rows))
+    notes = tmp_path / "annotations"
+    notes.mkdir()
+    for split, ids in (("dev", ["x-0", "x-1"]), ("heldout", ["x-2", "x-3"])):
+        lines = [
+            json.dumps({"id": i, "items": [{**FORECAST, "key": "dam will rust"}]}) for i in ids
+        ]
+        (notes / f"{split}.jsonl").write_text("\n".join(lines))
+    return articles, notes
+
+
+def test_the_report_gives_both_splits_but_details_only_the_development_one(
+    small_corpus: tuple[Path, Path],
+) -> None:
+    articles, notes = small_corpus
+    text = corpus_report(articles, dev_detail=True, annotations=notes)
+    assert "| dev | 2 | 2 | 0 |" in text
+    assert "| heldout | 2 | 2 | 0 |" in text
+    assert "- x-0" in text  # a development miss is listed ...
+    assert "x-2" not in text  # ... a held-out one never is
+    assert "x-3" not in text
+    assert "Time per article over all 4" in text
+
+
+def test_the_held_out_title_list_holds_matched_titles_only(
+    small_corpus: tuple[Path, Path],
+) -> None:
+    articles, notes = small_corpus
+    for split in ("dev", "heldout"):
+        lines = [json.dumps({"id": i, "items": [FORECAST]}) for i in ("x-2", "x-3")]
+        (notes / f"{split}.jsonl").write_text("\n".join(lines))
+    listed = heldout_titles(articles, annotations=notes).splitlines()
+    assert len(listed) == 2
+    assert all(line.split(". ", 1)[1].startswith("Will the dam hold") for line in listed)
+    assert "Brook" not in "\n".join(listed)

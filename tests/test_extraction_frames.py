@@ -1,0 +1,164 @@
+"""Who speaks, what is a forecast, and the question it becomes: issue 18's frames, each in a
+sentence of our own words."""
+
+import datetime as dt
+
+import pytest
+
+from forecasts.extraction.candidates import Candidate
+from forecasts.extraction.service import extract_claims
+
+LEAD = "Harbour Notes\nThe council met on Monday in the old town hall to discuss the budget.\n"
+PUBLISHED = dt.date(2026, 3, 4)
+
+
+def claims(body: str) -> list[Candidate]:
+    return extract_claims(LEAD + body, published_on=PUBLISHED, horizon_days=365)
+
+
+def forecasts(body: str) -> list[Candidate]:
+    return [c for c in claims(body) if c.kind == "forecast"]
+
+
+HADDAD = (
+    "Energy analyst Laila Haddad told Radio Meridian on 3 March 2026 that she is almost certain "
+    "the Trans-Valley pipeline will not be completed before the end of 2027, and said there is "
+    "maybe a 30% chance that the regional regulator approves the tariff increase by September "
+    "2026."
+)
+
+
+def test_two_reported_claims_give_two_clean_questions_with_their_probabilities() -> None:
+    found = forecasts(HADDAD)
+    assert [(c.speaker, c.question_title, c.probability) for c in found] == [
+        (
+            "Laila Haddad",
+            "Will the Trans-Valley pipeline be completed before the end of 2027?",
+            0.05,
+        ),
+        (
+            "Laila Haddad",
+            "Will the regional regulator approve the tariff increase by September 2026?",
+            0.30,
+        ),
+    ]
+    assert [c.suggested_deadline for c in found] == ["2027-12-31", "2026-09-30"]
+    assert found[0].quote.startswith("She is almost certain the Trans-Valley pipeline")
+    assert "Radio Meridian" not in found[0].quote + found[1].quote
+    assert not any(c.needs_editing for c in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The Harbour Authority says the quay is likely to flood by 2027.", "Harbour Authority"),
+        ("The Harbour Authority warns that the quay will flood by 2027.", "Harbour Authority"),
+        ("Northwind Grid expects the quay to flood by 2027.", "Northwind Grid"),
+        (
+            "The Tidewater Gazette is reporting that the quay may flood by 2027.",
+            "Tidewater Gazette",
+        ),
+        (
+            "The Tidewater Gazette cites sources saying that the quay will flood by 2027.",
+            "Tidewater Gazette",
+        ),
+        ("According to the Coastal Bureau, the quay will flood by 2027.", "Coastal Bureau"),
+        ("The quay will flood by 2027, according to the Coastal Bureau.", "Coastal Bureau"),
+    ],
+)
+def test_organisations_are_speakers(sentence: str, speaker: str) -> None:
+    found = forecasts(sentence)
+    assert [(c.speaker, c.question_title) for c in found] == [
+        (speaker, "Will the quay flood by 2027?")
+    ]
+
+
+def test_a_second_reporting_verb_keeps_the_speaker() -> None:
+    found = forecasts(
+        "Economist Ada Brook emphasized that the market was calm and predicted that rents "
+        "will fall next year."
+    )
+    assert [(c.speaker, c.question_title) for c in found] == [
+        ("Ada Brook", "Will rents fall next year?")
+    ]
+
+
+def test_a_dismissed_claim_asks_about_the_event_with_the_probability_inverted() -> None:
+    found = forecasts("Engineer Ada Brook dismissed claims that the dam would fail next winter.")
+    assert [(c.question_title, c.probability) for c in found] == [
+        ("Will the dam fail next winter?", 0.05)
+    ]
+
+
+def test_a_quotation_over_several_sentences_keeps_the_person_a_pronoun_points_to() -> None:
+    found = forecasts(
+        "Engineer Omar Vale referred to the flood survey of 2019. “The survey is clear. The "
+        "levee will give way within two years,” he said."
+    )
+    assert [(c.speaker, c.claim) for c in found] == [
+        ("Omar Vale", "The levee will give way within two years")
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "“Rates will rise next year,” said Additional Director of the bank.",
+        "“Rates will rise next year,” the General Manager said.",
+        "Instead, the ferry will run twice a day from May.",
+        "Tropical Cyclone Marla is expected to strengthen overnight.",
+    ],
+)
+def test_titles_and_narrators_invent_no_speaker(sentence: str) -> None:
+    assert claims(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        (
+            "“We do expect the bridge to reopen by March 2027,” said engineer Ada Brook.",
+            "Will the bridge reopen by March 2027?",
+        ),
+        (
+            "“By 2030 the town will have doubled in size,” said demographer Ada Brook.",
+            "Will the town have doubled in size by 2030?",
+        ),
+    ],
+)
+def test_emphatic_and_perfect_forms_are_forecasts(sentence: str, title: str) -> None:
+    assert [c.question_title for c in forecasts(sentence)] == [title]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "“I could not see where I was,” said survivor Omar Vale.",
+        "Engineer Omar Vale would not comment on the inquiry.",
+        "“It could be a once-in-a-lifetime event,” said engineer Omar Vale.",
+        "Engineer Omar Vale said the wall would have held with better steel.",
+        "Engineer Omar Vale says the levee would hold if it were taller.",
+    ],
+)
+def test_past_could_refusals_and_present_judgements_are_not_forecasts(sentence: str) -> None:
+    assert claims(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "“We will open a new terminal in June,” said airport chief Ida Lund.",
+        "Airport chief Ida Lund said she would open a new terminal in June.",
+        "The Harbour Authority said it will close the north quay for a week.",
+        "Airport chief Ida Lund said the north quay will be closed for a week.",
+    ],
+)
+def test_a_speakers_own_plan_is_kept_apart(sentence: str) -> None:
+    found = claims(sentence)
+    assert [c.kind for c in found] == ["plan"]
+
+
+def test_a_title_that_needs_the_article_is_flagged_with_reasons() -> None:
+    found = forecasts("“This will change everything,” said engineer Omar Vale.")
+    assert found[0].needs_editing
+    assert found[0].editing_reasons == ("its subject needs the article to be understood",)
