@@ -12,7 +12,7 @@ from django.core.management import call_command
 from forecasts import verbal
 from forecasts.models import Prediction, PredictionScore
 from forecasts.services import create_expert, ledger, record_prediction
-from forecasts.services.ledger import verify_ledger
+from forecasts.services.ledger_verify import verify_ledger
 from tests.builders import make_question, resolve
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_a_new_prediction_is_stored_under_v2() -> None:
         expert=create_expert(name="Ada Brook"),
         question=question,
         probability="we are confident",
-        made_on=dt.date(2029, 1, 1),
+        made_on=dt.date(2026, 1, 1),
     )
     assert (prediction.probability, prediction.table_version) == (0.80, "v2")
 
