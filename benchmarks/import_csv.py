@@ -5,7 +5,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from forecasts.services.csv_io import COLUMNS
+from forecasts.services.transfer.csv_io import COLUMNS
 
 PHRASES = ("likely", "unlikely", "may", "almost certainly", "very unlikely", "probably not")
 

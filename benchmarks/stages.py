@@ -16,10 +16,10 @@ from django.db.models import Count, Q
 from config.celery import app as celery_app
 from forecasts.models import Expert, PredictionScore, Question, ScoreSums, TrackRecord
 from forecasts.services import create_question, record_prediction
-from forecasts.services.assignments import mark_due_questions
-from forecasts.services.rebuild import recompute_track_records
-from forecasts.services.reminders import send_review_reminders
-from forecasts.services.reviews import resolve_question
+from forecasts.services.reviews.assignments import mark_due_questions
+from forecasts.services.reviews.reminders import send_review_reminders
+from forecasts.services.reviews.verdicts import resolve_question
+from forecasts.services.track_records.rebuild import recompute_track_records
 
 # The floor: per expert and calibration bin, the same sums the rebuild stores (count, Σp, Σo,
 # Σp², Σp·o, Σbrier, Σlog score, hits), straight from predictions and questions in one query,

@@ -98,10 +98,7 @@ class LatestResolutionsFeed(Feed):
         return reverse("api:question-list")
 
     def items(self) -> QuerySet:
-        settled = (Question.Status.RESOLVED, Question.Status.ANNULLED)
-        return Question.objects.filter(status__in=settled).order_by("-resolved_at", "-id")[
-            :FEED_LENGTH
-        ]
+        return Question.objects.settled().order_by("-resolved_at", "-id")[:FEED_LENGTH]
 
     def item_title(self, item: Question) -> str:
         if item.status == Question.Status.ANNULLED:

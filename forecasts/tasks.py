@@ -8,8 +8,11 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
-from forecasts.services import assignments, ledger, rebuild, reminders, track_records
-from forecasts.services.reminders import ReminderDeliveryFailed
+from forecasts.services.ledger import chain as ledger
+from forecasts.services.reviews import assignments, reminders
+from forecasts.services.reviews.reminders import ReminderDeliveryFailed
+from forecasts.services.track_records import rebuild
+from forecasts.services.track_records import records as track_records
 
 
 @shared_task(

@@ -24,8 +24,8 @@ from django.db import transaction
 
 from forecasts import services
 from forecasts.models import Expert, Prediction, Question, Review, Source, Topic
-from forecasts.services.reviews import resolve_question
-from forecasts.services.track_records import update_track_records
+from forecasts.services.reviews.verdicts import resolve_question
+from forecasts.services.track_records.records import update_track_records
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # The real article first, then the invented demo data.

@@ -4,7 +4,7 @@ import datetime as dt
 
 from forecasts.models import Expert, Question
 from forecasts.services import create_question, record_prediction
-from forecasts.services.reviews import resolve_question
+from forecasts.services.reviews.verdicts import resolve_question
 
 DAY0 = dt.date(2025, 1, 1)
 

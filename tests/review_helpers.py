@@ -52,3 +52,14 @@ def ensure_groups() -> None:
 
     for name in ("Editors", "Reviewers"):
         Group.objects.get_or_create(name=name)
+
+
+def pick_reviewers(
+    *, candidates: dict[int, int], needed: int, involved: set[int], already: set[int]
+) -> list[int]:
+    """The reviewers the sweep's Balancer must pick, written the plain way: the `needed`
+    least-loaded candidates not involved in the question nor already on it."""
+    if needed <= 0:
+        return []
+    eligible = [pk for pk in candidates if pk not in involved and pk not in already]
+    return sorted(eligible, key=lambda pk: (candidates[pk], pk))[:needed]

@@ -8,8 +8,8 @@ from xml.etree import ElementTree
 from rest_framework.test import APIClient
 
 from forecasts.services import create_expert, record_prediction
-from forecasts.services.csv_io import COLUMNS
-from forecasts.services.reviews import resolve_question
+from forecasts.services.reviews.verdicts import resolve_question
+from forecasts.services.transfer.csv_io import COLUMNS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -15,7 +15,7 @@ from forecasts.services import (
     get_or_create_topic,
     record_prediction,
 )
-from forecasts.services.reviews import resolve_question
+from forecasts.services.reviews.verdicts import resolve_question
 from tests.review_helpers import due_question
 
 ROLES = ("anonymous", "member", "editor", "reviewer", "admin")

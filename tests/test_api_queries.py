@@ -14,8 +14,8 @@ from forecasts.services import (
     get_or_create_topic,
     record_prediction,
 )
-from forecasts.services.reviews import resolve_question
-from forecasts.services.track_records import update_track_records
+from forecasts.services.reviews.verdicts import resolve_question
+from forecasts.services.track_records.records import update_track_records
 from tests.builders import late_corrector
 
 PATHS = [

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from forecasts.models import Expert
-from forecasts.services.ledger_verify import verify_ledger
+from forecasts.services.ledger.verify import verify_ledger
 from seeds.loader import load_seeds
 from tests.conftest import ensure_groups
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from config.celery import app as celery_app
 from forecasts import tasks
 from forecasts.models import ReminderRecord
-from forecasts.services.assignments import mark_due_questions
+from forecasts.services.reviews.assignments import mark_due_questions
 from tests.conftest import RABBITMQ_URL, _user
 from tests.fault_support import SmtpServer, Worker, celery_broker, wait_for
 from tests.review_helpers import ensure_groups, past_question

@@ -31,8 +31,8 @@ from forecasts.services import (
     get_or_create_topic,
     record_prediction,
 )
-from forecasts.services.csv_io import COLUMNS, FORMULA_START, guard_cell, unguard_cell
-from forecasts.services.ledger_verify import verify_ledger
+from forecasts.services.ledger.verify import verify_ledger
+from forecasts.services.transfer.csv_io import COLUMNS, FORMULA_START, guard_cell, unguard_cell
 from seeds.loader import load_seeds
 from tests.builders import forecast, late_corrector, make_question, resolve
 

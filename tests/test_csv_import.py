@@ -21,10 +21,11 @@ from forecasts.models import (
     TrackRecord,
 )
 from forecasts.services import create_expert
-from forecasts.services.csv_import import IMPORT_USERNAME, allocate_slugs
-from forecasts.services.csv_io import COLUMNS
-from forecasts.services.ledger_verify import verify_ledger
-from forecasts.services.rebuild import recompute_track_records
+from forecasts.services.imports.matching import allocate_slugs
+from forecasts.services.imports.state import IMPORT_USERNAME
+from forecasts.services.ledger.verify import verify_ledger
+from forecasts.services.track_records.rebuild import recompute_track_records
+from forecasts.services.transfer.csv_io import COLUMNS
 from tests.builders import forecast, make_question, resolve
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from forecasts.models import Prediction
-from forecasts.services.csv_io import read_ledger_rows
+from forecasts.services.transfer.csv_io import read_ledger_rows
 from tests.test_csv_import import row, run_import, write_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)

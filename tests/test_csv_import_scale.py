@@ -25,10 +25,11 @@ from forecasts.models import (
     Review,
     ReviewAssignment,
 )
-from forecasts.services import ledger
-from forecasts.services.csv_import import _IdRanges, import_rows
-from forecasts.services.csv_io import COLUMNS, SourceRow, parse_probability_text
-from forecasts.services.ledger_verify import verify_ledger
+from forecasts.services.imports.run import import_rows
+from forecasts.services.imports.state import IdRanges
+from forecasts.services.ledger import chain as ledger
+from forecasts.services.ledger.verify import verify_ledger
+from forecasts.services.transfer.csv_io import COLUMNS, SourceRow, parse_probability_text
 from tests.builders import forecast, make_question
 from tests.test_csv_import import row, write_csv
 
@@ -228,7 +229,7 @@ def test_cached_probability_parse_is_the_parse():
 
 
 def test_id_ranges():
-    ranges = _IdRanges()
+    ranges = IdRanges()
     ranges.add([5, 6, 7, 9])
     ranges.add([8, 20, 21])
     ranges.add([1])

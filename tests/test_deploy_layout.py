@@ -23,7 +23,7 @@ from config.deploy_check import OK, WARN, check_consumers
 from forecasts import tasks
 from forecasts.models import Expert, Question, StaleTrackRecord, TrackRecord
 from forecasts.services import create_expert
-from forecasts.services.rebuild import recompute_track_records
+from forecasts.services.track_records.rebuild import recompute_track_records
 from tests.conftest import _user, ensure_groups
 from tests.fault_support import (
     FaultRig,

@@ -16,8 +16,8 @@ from django.db import connection
 from forecasts.feeds import LatestPredictionsFeed
 from forecasts.models import Prediction, PredictionScore, Question, TrackRecord
 from forecasts.services import create_expert, get_or_create_topic
-from forecasts.services.rebuild import recompute_track_records
-from forecasts.services.track_records import update_track_records
+from forecasts.services.track_records.rebuild import recompute_track_records
+from forecasts.services.track_records.records import update_track_records
 from tests.builders import forecast, make_question, resolve
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

@@ -24,8 +24,8 @@ from django.test import RequestFactory
 
 from forecasts.models import Expert, StaleTrackRecord
 from forecasts.services import create_expert
-from forecasts.services.rebuild import recompute_track_records
-from forecasts.services.reviews import submit_verdict
+from forecasts.services.reviews.verdicts import submit_verdict
+from forecasts.services.track_records.rebuild import recompute_track_records
 from tests.conftest import _user, ensure_groups
 from tests.fault_support import (
     FaultRig,

@@ -26,9 +26,9 @@ from forecasts.models import (
     TrackRecord,
 )
 from forecasts.services import create_expert
-from forecasts.services.assignments import mark_due_questions
-from forecasts.services.rebuild import recompute_track_records
-from forecasts.services.reviews import submit_verdict
+from forecasts.services.reviews.assignments import mark_due_questions
+from forecasts.services.reviews.verdicts import submit_verdict
+from forecasts.services.track_records.rebuild import recompute_track_records
 from tests.conftest import _user, ensure_groups
 from tests.fault_support import FaultRig, running_rig, track_record_figures, wait_for
 from tests.review_helpers import due_question, past_question, predict

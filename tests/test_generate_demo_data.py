@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, F
 
+from forecasts.demo.generator import DemoSpec, generate_demo_data
 from forecasts.models import (
     Expert,
     LedgerEntry,
@@ -21,9 +22,8 @@ from forecasts.models import (
     Source,
     TrackRecord,
 )
-from forecasts.services.demo_data import DemoSpec, generate_demo_data
-from forecasts.services.ledger_verify import verify_ledger
-from forecasts.services.reminders import send_review_reminders
+from forecasts.services.ledger.verify import verify_ledger
+from forecasts.services.reviews.reminders import send_review_reminders
 from tests.conftest import _user
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,9 @@ from forecasts.services import (
     create_question,
     record_prediction,
 )
-from forecasts.services.rebuild import recompute_track_records
-from forecasts.services.reviews import resolve_question
-from forecasts.services.track_records import refresh_track_records
+from forecasts.services.reviews.verdicts import resolve_question
+from forecasts.services.track_records.rebuild import recompute_track_records
+from forecasts.services.track_records.records import refresh_track_records
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -239,7 +239,7 @@ def test_a_late_correction_by_another_admin_is_accepted_flagged_and_shown(late, 
     feed = client.get("/api/feeds/predictions/").content.decode()
     for text in (question_page, expert_page, feed):
         assert "corrected after the deadline" in text.lower()
-    from forecasts.services.csv_export import export_rows
+    from forecasts.services.transfer.csv_export import export_rows
 
     rows = list(export_rows())
     assert any(row.get("corrected_after_deadline") == "yes" for row in rows)

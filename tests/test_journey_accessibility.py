@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from forecasts.models import Expert, Question, Topic
-from forecasts.services.assignments import mark_due_questions
+from forecasts.services.reviews.assignments import mark_due_questions
 from seeds.loader import load_seeds
 from tests.browser_support import (
     MOBILE,

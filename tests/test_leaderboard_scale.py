@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 
 from forecasts import scoring, selectors
 from forecasts.models import Expert, TrackRecord
+from forecasts.selectors.track_records import ranking_policy
 from forecasts.services import get_or_create_topic
-from forecasts.services.track_records import ranking_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def _python_key(x: float) -> int:
 
 
 def _sql_keys(values: list[float]) -> list[int]:
-    inner, outer = selectors._tie_key_sql("x", "k")
+    inner, outer = selectors.tie_key_sql("x", "k")
     rows = " UNION ALL ".join("SELECT %s AS i, CAST(%s AS DOUBLE PRECISION) AS x" for _ in values)
     sql = f"SELECT i, {outer} FROM (SELECT i, x, {inner} FROM ({rows}) v) w ORDER BY i"  # noqa: S608
     params = [p for i, v in enumerate(values) for p in (i, v)]

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 
 from forecasts.models import LedgerEntry, Prediction
 from forecasts.services import correct_prediction, record_prediction
-from forecasts.services.ledger_verify import verify_ledger
+from forecasts.services.ledger.verify import verify_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_a_rewritten_entry_is_detected(published):
 def test_question_and_expert_pages_show_the_chain_hashes(
     client, published, expert, question, carol
 ):
-    from forecasts.services.reviews import resolve_question
+    from forecasts.services.reviews.verdicts import resolve_question
 
     review = resolve_question(
         question=question, outcome="annulled", resolved_by=carol, note="Cancelled."

@@ -17,9 +17,9 @@ from forecasts.services import (
     record_prediction,
     update_question,
 )
-from forecasts.services.ledger import chain_hash, write_head_file
-from forecasts.services.ledger_verify import verify_ledger
-from forecasts.services.reviews import resolve_question
+from forecasts.services.ledger.chain import chain_hash, write_head_file
+from forecasts.services.ledger.verify import verify_ledger
+from forecasts.services.reviews.verdicts import resolve_question
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from forecasts.services import ledger
-from forecasts.services.ledger import PREDICTION_FIELDS_V1
+from forecasts.services.ledger import chain as ledger
+from forecasts.services.ledger.chain import PREDICTION_FIELDS_V1
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -148,8 +148,8 @@ def test_a_database_at_the_old_head_migrates_and_its_ledger_verifies():
     _migrate(_latest())
 
     from forecasts.models import LedgerEntry, Prediction, PredictionScore, Question
-    from forecasts.services.ledger_verify import verify_ledger
-    from forecasts.services.track_records import refresh_track_records
+    from forecasts.services.ledger.verify import verify_ledger
+    from forecasts.services.track_records.records import refresh_track_records
 
     checked, problem = verify_ledger()
     assert problem is None, str(problem)

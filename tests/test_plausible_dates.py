@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from forecasts import services
 from forecasts.extraction.drafts import ConfirmedCandidate, confirm_candidates
 from forecasts.models import Prediction, Question
-from forecasts.services.plausibility import deadline_problem, made_on_problem
+from forecasts.services.records.plausibility import deadline_problem, made_on_problem
 from tests.test_admin import ADD_PREDICTION, form_errors, record_data
 from tests.test_csv_import import row, run_import, write_csv
 

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from forecasts import services
 from forecasts.extraction.drafts import ConfirmedCandidate, confirm_candidates
 from forecasts.models import Expert, Prediction, Source, Topic
-from forecasts.services.plausibility import BIDI_CONTROLS, name_problem
+from forecasts.services.records.plausibility import BIDI_CONTROLS, name_problem
 from tests.test_csv_import import row, run_import, write_csv
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "Abc\u202edef" shows as "Abcfed"

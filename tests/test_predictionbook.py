@@ -170,7 +170,7 @@ def test_predictionbook_forecasts_keep_the_platforms_time_and_say_so(tmp_path):
     assert {p.recorded_via for p in predictions} == {"predictionbook"}
     assert {_stamp(p.recorded_at.replace(tzinfo=None)) for p in predictions} <= stamps
     assert any(not p.hindsight for p in predictions)
-    from forecasts.services.ledger_verify import verify_ledger
+    from forecasts.services.ledger.verify import verify_ledger
 
     assert verify_ledger()[1] is None
 

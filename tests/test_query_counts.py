@@ -15,7 +15,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from forecasts.models import Question
 from forecasts.services import get_or_create_topic
-from forecasts.services.assignments import mark_due_questions
+from forecasts.services.reviews.assignments import mark_due_questions
 from tests.builders import forecast, make_question, resolve
 from tests.review_helpers import past_question, predict
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from forecasts.models import Profile, Question, ReminderRecord
 from forecasts.services import update_question
-from forecasts.services.assignments import mark_due_questions
-from forecasts.services.reminder_claims import claim_reminders, reviewer_stage
-from forecasts.services.reminders import ReminderDeliveryFailed, send_review_reminders
-from forecasts.services.reviews import submit_verdict
+from forecasts.services.reviews.assignments import mark_due_questions
+from forecasts.services.reviews.reminder_claims import claim_reminders, reviewer_stage
+from forecasts.services.reviews.reminders import ReminderDeliveryFailed, send_review_reminders
+from forecasts.services.reviews.verdicts import submit_verdict
 from tests.review_helpers import past_question, predict
 
 pytestmark = pytest.mark.django_db

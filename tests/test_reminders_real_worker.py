@@ -17,7 +17,7 @@ from django.db import DatabaseError, transaction
 from config.celery import app as celery_app
 from forecasts import tasks
 from forecasts.models import ReminderRecord
-from forecasts.services.assignments import mark_due_questions
+from forecasts.services.reviews.assignments import mark_due_questions
 from tests.conftest import _user
 from tests.fault_support import WAIT, SmtpServer, SmtpSink, Worker, smtp_env, wait_for
 from tests.review_helpers import ensure_groups, past_question

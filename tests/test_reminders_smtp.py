@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from forecasts.models import ReminderRecord
-from forecasts.services.assignments import mark_due_questions
-from forecasts.services.reminders import ReminderDeliveryFailed, send_review_reminders
+from forecasts.services.reviews.assignments import mark_due_questions
+from forecasts.services.reviews.reminders import ReminderDeliveryFailed, send_review_reminders
 from tests.conftest import _user
 from tests.fault_support import SmtpServer
 from tests.review_helpers import past_question

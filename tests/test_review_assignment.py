@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from forecasts.models import Question, ReviewAssignment
-from forecasts.services.assignments import mark_due_questions, pick_reviewers
-from tests.review_helpers import past_question, predict
+from forecasts.services.reviews.assignments import mark_due_questions
+from tests.review_helpers import past_question, pick_reviewers, predict
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 
 from forecasts.models import PredictionScore, Question, Review, TrackRecord
-from forecasts.services.assignments import mark_due_questions
-from forecasts.services.rebuild import recompute_track_records
-from forecasts.services.reviews import VerdictConflict, submit_verdict
+from forecasts.services.reviews.assignments import mark_due_questions
+from forecasts.services.reviews.verdicts import VerdictConflict, submit_verdict
+from forecasts.services.track_records.rebuild import recompute_track_records
 from tests.review_helpers import assign, ensure_groups, past_question, predict
 
 pytestmark = [

@@ -8,9 +8,9 @@ from django.core import mail
 from django.utils import timezone
 
 from forecasts.models import Profile, Question
-from forecasts.services import digests
-from forecasts.services.assignments import mark_due_questions
-from forecasts.services.reminders import send_review_reminders
+from forecasts.services.reviews import digests
+from forecasts.services.reviews.assignments import mark_due_questions
+from forecasts.services.reviews.reminders import send_review_reminders
 from tests.review_helpers import past_question, predict
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from forecasts.models import PredictionScore, Question, ReminderRecord, Review, TrackRecord
-from forecasts.services.assignments import mark_due_questions
-from forecasts.services.reviews import VerdictConflict, resolve_question, submit_verdict
+from forecasts.services.reviews.assignments import mark_due_questions
+from forecasts.services.reviews.verdicts import VerdictConflict, resolve_question, submit_verdict
 from tests.review_helpers import past_question, predict
 
 pytestmark = pytest.mark.django_db

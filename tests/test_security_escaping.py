@@ -23,9 +23,9 @@ from forecasts.services import (
     record_prediction,
     update_question,
 )
-from forecasts.services.assignments import mark_due_questions
-from forecasts.services.reminders import send_review_reminders
-from forecasts.services.reviews import resolve_question, submit_verdict
+from forecasts.services.reviews.assignments import mark_due_questions
+from forecasts.services.reviews.reminders import send_review_reminders
+from forecasts.services.reviews.verdicts import resolve_question, submit_verdict
 from tests.review_helpers import past_question
 
 pytestmark = pytest.mark.django_db

@@ -18,12 +18,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forecasts.models import Question, ReminderRecord, ReviewAssignment
-from forecasts.services import assignments, digests
-from forecasts.services.assignments import _Balancer, mark_due_questions, pick_reviewers
-from forecasts.services.reminder_claims import claim_reminders
-from forecasts.services.reminders import send_review_reminders
+from forecasts.services.reviews import assignments, digests
+from forecasts.services.reviews.assignments import Balancer, mark_due_questions
+from forecasts.services.reviews.reminder_claims import claim_reminders
+from forecasts.services.reviews.reminders import send_review_reminders
 from tests.conftest import _user
-from tests.review_helpers import ensure_groups, past_question, predict
+from tests.review_helpers import ensure_groups, past_question, pick_reviewers, predict
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)
@@ -47,7 +47,7 @@ def test_the_heap_picks_what_pick_reviewers_picks_one_question_at_a_time(seed):
     reviewers = list(range(1, rng.randint(1, 8) + 1))
     loads = {pk: rng.randint(0, 4) for pk in reviewers}
     reference = dict(loads)
-    balancer = _Balancer(dict(loads))
+    balancer = Balancer(dict(loads))
     for _ in range(60):
         needed_total = rng.randint(1, 3)
         already = set(rng.sample(reviewers, rng.randint(0, min(2, len(reviewers)))))

@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 
 from forecasts.models import Prediction, PredictionScore, ScoreSums, TrackRecord
 from forecasts.services import correct_prediction, create_expert, get_or_create_topic
-from forecasts.services.rebuild import recompute_track_records
+from forecasts.services.track_records.rebuild import recompute_track_records
 from tests.builders import forecast, make_question, random_history, resolve
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,9 +7,11 @@ from django.db import connection
 
 from forecasts import scoring
 from forecasts.models import PredictionScore, ScoreSums, TrackRecord
-from forecasts.services import create_expert, get_or_create_topic, rebuild
-from forecasts.services import track_records as tr
-from forecasts.services.score_sums import merged_bins
+from forecasts.selectors import track_records as reads
+from forecasts.selectors.track_records import merged_bins
+from forecasts.services import create_expert, get_or_create_topic
+from forecasts.services.track_records import rebuild, sums
+from forecasts.services.track_records import records as tr
 from tests.builders import forecast, make_question, random_history, resolve
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,7 +22,7 @@ postgres_only = pytest.mark.skipif(
 
 def _sums() -> list[tuple]:
     rows = ScoreSums.objects.filter(n__gt=0).values_list(
-        "expert_id", "topic_id", "calibration_bin", "hindsight", *tr.SUM_COLUMNS
+        "expert_id", "topic_id", "calibration_bin", "hindsight", *reads.SUM_COLUMNS
     )
     return sorted((tuple(int(v) if v is not None else v for v in r) for r in rows), key=str)
 
@@ -52,9 +54,11 @@ def test_aggregate_sums_matches_the_stored_sums(seed, carol):
     stored = {}
     for (expert_id, topic_id), group in _grouped(_sums()):
         # Hindsight and prospective rows of a bin add up to the bin.
-        stored[(expert_id, topic_id)] = tr.expert_sums(merged_bins((r[2], *r[4:]) for r in group))
-    computed = tr.aggregate_sums(PredictionScore.objects.all())
-    computed.update(tr.aggregate_sums(PredictionScore.objects.all(), by_topic=True))
+        stored[(expert_id, topic_id)] = reads.expert_sums(
+            merged_bins((r[2], *r[4:]) for r in group)
+        )
+    computed = reads.aggregate_sums(PredictionScore.objects.all())
+    computed.update(reads.aggregate_sums(PredictionScore.objects.all(), by_topic=True))
     assert computed == stored
 
 
@@ -72,7 +76,7 @@ def test_exact_sums_are_within_the_spec_tolerance_of_float_sums(carol):
         question = make_question(f"E1 question {i}")
         forecast(expert, question, p)
         resolve(question, "yes" if o else "no", carol)
-    stored = tr.aggregate_sums(PredictionScore.objects.all())[(expert.pk, None)]
+    stored = reads.aggregate_sums(PredictionScore.objects.all())[(expert.pk, None)]
     exact = scoring.sum_forecasts(ps, os_)
     assert stored.n == exact.n
     assert stored.hits == exact.hits
@@ -85,7 +89,7 @@ def test_installed_trigger_matches_the_service():
     with connection.cursor() as cursor:
         cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'forecasts_score_sums'")
         (installed,) = cursor.fetchone()
-    expected = tr.score_sums_trigger_sql().split("$$")[1]
+    expected = sums.score_sums_trigger_sql().split("$$")[1]
     assert installed == expected
 
 

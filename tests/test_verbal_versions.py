@@ -11,8 +11,9 @@ from django.core.management import call_command
 
 from forecasts import verbal
 from forecasts.models import Prediction, PredictionScore
-from forecasts.services import create_expert, ledger, record_prediction
-from forecasts.services.ledger_verify import verify_ledger
+from forecasts.services import create_expert, record_prediction
+from forecasts.services.ledger import chain as ledger
+from forecasts.services.ledger.verify import verify_ledger
 from tests.builders import make_question, resolve
 
 pytestmark = pytest.mark.django_db

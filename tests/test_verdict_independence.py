@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from forecasts.models import Question, Review, ReviewAssignment
 from forecasts.services import correct_prediction, update_question
-from forecasts.services.assignments import mark_due_questions
+from forecasts.services.reviews.assignments import mark_due_questions
 from tests.review_helpers import due_question, past_question, predict
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_a_due_question_nobody_eligible_holds_is_taken_then_judged(bob, dave):
 
 
 def test_an_admin_who_recorded_cannot_resolve_nor_re_resolve(carol, bob):
-    from forecasts.services.reviews import resolve_question
+    from forecasts.services.reviews.verdicts import resolve_question
 
     question = due_question("Will the toll go?")
     predict(question, recorded_by=carol)

@@ -20,7 +20,7 @@ from forecasts.admin.base import (
 )
 from forecasts.admin.extraction import SourceExtractionMixin
 from forecasts.models import DetailsRevision, Expert, Source, Topic
-from forecasts.services import plausibility
+from forecasts.services.records import plausibility
 
 
 class LinksJSONField(forms.JSONField):

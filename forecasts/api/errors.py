@@ -17,7 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from forecasts.services.reviews import VerdictConflict
+from forecasts.services.reviews.verdicts import VerdictConflict
 
 log = logging.getLogger(__name__)
 

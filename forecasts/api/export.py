@@ -17,7 +17,7 @@ from forecasts.api.filters import PredictionFilter
 from forecasts.api.permissions import MethodCheckedFirst
 from forecasts.api.schema import LedgerAutoSchema
 from forecasts.api.serializers import PredictionSerializer
-from forecasts.services import csv_export
+from forecasts.services.transfer import csv_export
 
 
 class CSVRenderer(renderers.BaseRenderer):

@@ -9,7 +9,7 @@ from rest_framework import permissions
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from forecasts.services.reviews import is_reviewer
+from forecasts.services.reviews.verdicts import is_reviewer
 
 
 class EditorOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):

@@ -40,7 +40,7 @@ from forecasts.api.scores import (
     empty_track_record,
 )
 from forecasts.models import Expert, Prediction, Question, Review, Source, Topic
-from forecasts.services import reviews
+from forecasts.services.reviews import verdicts as reviews
 
 PREDICTION_IS_A_RECORD = (
     "published predictions are a record; POST /api/predictions/{id}/corrections/ with reason "

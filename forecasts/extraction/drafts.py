@@ -57,7 +57,7 @@ def store_source_text(*, source: Source, text: str) -> Source:
 @transaction.atomic
 def save_drafts(*, source: Source, candidates: Sequence[Candidate], user: User = None) -> list:
     """Replace the source's pending drafts with these candidates; confirmed ones stay."""
-    ExtractionDraft.objects.filter(source=source, status="pending").delete()
+    ExtractionDraft.objects.filter(source=source, status=ExtractionDraft.Status.PENDING).delete()
     return [
         ExtractionDraft.objects.create(
             source=source, candidate=candidate.as_dict(), created_by=user

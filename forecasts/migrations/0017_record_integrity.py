@@ -35,7 +35,7 @@ def backfill(apps, schema_editor):
     """What existing rows lacked: when each forecast was recorded, when each question was first
     settled, the context of each question's latest revision; then the revisions and the
     settlements are chained, the scores' hindsight set and the sums rebuilt."""
-    from forecasts.services import ledger
+    from forecasts.services.ledger import chain as ledger
 
     Prediction = apps.get_model("forecasts", "Prediction")
     Question = apps.get_model("forecasts", "Question")
@@ -81,7 +81,7 @@ def backfill(apps, schema_editor):
 
 
 def _chain(apps, entries):
-    from forecasts.services import ledger
+    from forecasts.services.ledger import chain as ledger
 
     LedgerEntry = apps.get_model("forecasts", "LedgerEntry")
     LedgerHead = apps.get_model("forecasts", "LedgerHead")

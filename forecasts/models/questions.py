@@ -11,6 +11,20 @@ from django.utils import timezone
 from forecasts import scoring
 from forecasts.models.catalogue import Expert, Source, Topic
 
+# A settled question is resolved (YES or NO) or annulled: its outcome is known and its scores
+# follow it. The one definition; Question.objects.settled() and Question.settled_q() use it.
+SETTLED = ("resolved", "annulled")
+
+
+class QuestionQuerySet(models.QuerySet):
+    def settled(self) -> "QuestionQuerySet":
+        """Resolved or annulled."""
+        return self.filter(Question.settled_q())
+
+    def unsettled(self) -> "QuestionQuerySet":
+        """Open, due or disputed: no outcome yet."""
+        return self.exclude(Question.settled_q())
+
 
 class Question(models.Model):
     class Status(models.TextChoices):
@@ -53,6 +67,11 @@ class Question(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = QuestionQuerySet.as_manager()
+
+    SETTLED = SETTLED
+    SCORED_OUTCOMES = (Outcome.YES, Outcome.NO)  # an annulled question is not scored
+
     class Meta:
         ordering = ["deadline", "id"]
         indexes = [
@@ -69,8 +88,8 @@ class Question(models.Model):
                 name="question_consensus_in_unit_interval",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["resolved", "annulled"], resolved_at__isnull=False)
-                | ~Q(status__in=["resolved", "annulled"]),
+                condition=Q(status__in=list(SETTLED), resolved_at__isnull=False)
+                | ~Q(status__in=list(SETTLED)),
                 name="question_resolved_has_time",
             ),
         ]
@@ -78,9 +97,14 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @staticmethod
+    def settled_q(path: str = "") -> Q:
+        """Settled questions as a condition; `path` leads from another model ("question__")."""
+        return Q(**{f"{path}status__in": SETTLED})
+
     @property
     def is_settled(self) -> bool:
-        return self.status in {self.Status.RESOLVED, self.Status.ANNULLED}
+        return self.status in SETTLED
 
     def is_prospective_at(self, moment: dt.datetime) -> bool:
         """Whether something recorded at `moment` is before the deadline (a date: before

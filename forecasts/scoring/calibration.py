@@ -4,10 +4,10 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
-from forecasts.scoring.scores import BASIS_POINTS, WILSON_Z, _check_forecast
+from forecasts.scoring.scores import BASIS_POINTS, WILSON_Z, check_forecast
 
 
-def _bin_width(n_bins: int) -> int:
+def bin_width(n_bins: int) -> int:
     if n_bins < 1 or BASIS_POINTS % n_bins:
         raise ValueError(f"n_bins {n_bins!r} must divide {BASIS_POINTS} basis points")
     return BASIS_POINTS // n_bins
@@ -19,7 +19,7 @@ def calibration_bin(p: float, n_bins: int = 10) -> int:
     Integer basis points keep 0.3 in bin 2 (floor(10·0.3) would say 3), matching
     scikit-learn's calibration_curve(strategy="uniform").
     """
-    width = _bin_width(n_bins)
+    width = bin_width(n_bins)
     bp = round(p * BASIS_POINTS)
     return max(0, -(-bp // width) - 1)
 
@@ -91,7 +91,7 @@ class CalibrationLevel:
     ci_high: float
 
 
-def _murphy_from_groups(groups: Iterable[BinSums]) -> Murphy | None:
+def murphy_from_groups(groups: Iterable[BinSums]) -> Murphy | None:
     groups = [g for g in groups if g.count]
     n = sum(g.count for g in groups)
     if n == 0:
@@ -113,7 +113,7 @@ def _group_sums(ps: Sequence[float], os: Sequence[int], keys: Sequence[int]) -> 
         raise ValueError("probabilities and outcomes differ in length")
     groups: dict[int, BinSums] = {}
     for p, o, key in zip(ps, os, keys, strict=True):
-        _check_forecast(p, o)
+        check_forecast(p, o)
         groups[key] = groups.get(key, BinSums()).add(p, o)
     return dict(sorted(groups.items()))
 
@@ -125,13 +125,13 @@ def _level_key(p: float) -> int:
 def murphy_decomposition(ps: Sequence[float], os: Sequence[int], n_bins: int = 10) -> Murphy | None:
     """Murphy terms over calibration bins; None when there are no forecasts."""
     keys = [calibration_bin(p, n_bins) for p in ps]
-    return _murphy_from_groups(_group_sums(ps, os, keys).values())
+    return murphy_from_groups(_group_sums(ps, os, keys).values())
 
 
 def murphy_by_level(ps: Sequence[float], os: Sequence[int]) -> Murphy | None:
     """Murphy terms grouping by exact level (WBV = WBC = 0); for verbal-only records."""
     keys = [_level_key(p) for p in ps]
-    return _murphy_from_groups(_group_sums(ps, os, keys).values())
+    return murphy_from_groups(_group_sums(ps, os, keys).values())
 
 
 def calibration_by_level(ps: Sequence[float], os: Sequence[int]) -> list[CalibrationLevel]:

@@ -22,7 +22,7 @@ def ranking_score(n: int, sum_brier: float, policy: RankingPolicy = RankingPolic
     return (sum_brier + policy.k * policy.mu0) / (n + policy.k)
 
 
-def _mean(total: float, count: int) -> float | None:
+def mean(total: float, count: int) -> float | None:
     return total / count if count else None
 
 
@@ -36,7 +36,7 @@ class RankingRow:
 
     @property
     def brier(self) -> float | None:
-        return _mean(self.sum_brier, self.n)
+        return mean(self.sum_brier, self.n)
 
 
 @dataclass(frozen=True)

@@ -7,19 +7,19 @@ from forecasts.scoring.calibration import (
     BinSums,
     CalibrationBin,
     Murphy,
-    _bin_width,
-    _murphy_from_groups,
+    bin_width,
     calibration_bin,
+    murphy_from_groups,
     wilson_interval,
 )
-from forecasts.scoring.ranking import RankingPolicy, _mean, ranking_score
+from forecasts.scoring.ranking import RankingPolicy, mean, ranking_score
 from forecasts.scoring.scores import (
     BASIS_POINTS,
     COIN_FLIP_BRIER,
-    _clip,
     baseline_score,
     brier,
     called_consensus,
+    clip,
     consensus_relative,
     is_hit,
     log_score,
@@ -55,7 +55,7 @@ class ExpertSums:
     bins: tuple[BinSums, ...] = ()
 
     def __post_init__(self) -> None:
-        _bin_width(self.n_bins)
+        bin_width(self.n_bins)
         if not self.bins:
             object.__setattr__(self, "bins", (BinSums(),) * self.n_bins)
         if len(self.bins) != self.n_bins:
@@ -92,7 +92,7 @@ class ExpertSums:
         if q_c is None:
             return sums
         hit = int(is_hit(p, o))
-        return replace(sums, yield_n=sums.yield_n + 1, sum_yield=sums.sum_yield + hit / _clip(q_c))
+        return replace(sums, yield_n=sums.yield_n + 1, sum_yield=sums.sum_yield + hit / clip(q_c))
 
     def merge(self, other: "ExpertSums") -> "ExpertSums":
         """The sums of both sets of forecasts; the order of merging does not matter."""
@@ -157,33 +157,33 @@ def figures_from_sums(
     sums: ExpertSums, policy: RankingPolicy = RankingPolicy()
 ) -> TrackRecordFigures:
     """Track-record figures from running sums; identical to summarize_forecasts on the lists."""
-    brier_mean = _mean(sums.sum_brier, sums.n)
-    log_mean = _mean(sums.sum_log, sums.n)
-    mean_outcome = _mean(sums.sum_outcome, sums.n)
+    brier_mean = mean(sums.sum_brier, sums.n)
+    log_mean = mean(sums.sum_log, sums.n)
+    mean_outcome = mean(sums.sum_outcome, sums.n)
     hit_low, hit_high = wilson_interval(sums.hits, sums.hit_n) or (None, None)
     return TrackRecordFigures(
         n=sums.n,
         brier=brier_mean,
         log_score=log_mean,
         log_loss=None if log_mean is None else -log_mean,
-        baseline_score=_mean(sums.sum_baseline, sums.n),
+        baseline_score=mean(sums.sum_baseline, sums.n),
         brier_skill=None if brier_mean is None else 1.0 - brier_mean / COIN_FLIP_BRIER,
         base_rate_skill=_base_rate_skill(brier_mean, mean_outcome),
         mean_outcome=mean_outcome,
         hit_count=sums.hits,
         hit_n=sums.hit_n,
-        hit_rate=_mean(sums.hits, sums.hit_n),
+        hit_rate=mean(sums.hits, sums.hit_n),
         hit_rate_low=hit_low,
         hit_rate_high=hit_high,
         calibration=_calibration_rows(sums.bins),
-        murphy=_murphy_from_groups(sums.bins),
+        murphy=murphy_from_groups(sums.bins),
         ranking_score=ranking_score(sums.n, sums.sum_brier, policy),
         peer_n=sums.peer_n,
-        peer_mean=_mean(sums.sum_peer, sums.peer_n),
+        peer_mean=mean(sums.sum_peer, sums.peer_n),
         relative_n=sums.relative_n,
-        relative_mean=_mean(sums.sum_relative, sums.relative_n),
+        relative_mean=mean(sums.sum_relative, sums.relative_n),
         yield_n=sums.yield_n,
-        consensus_yield=_mean(sums.sum_yield, sums.yield_n),
+        consensus_yield=mean(sums.sum_yield, sums.yield_n),
     )
 
 

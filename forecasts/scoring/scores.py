@@ -14,27 +14,27 @@ COIN_FLIP_BRIER = 0.25  # Brier score of always saying 0.5: the reference for br
 BASIS_POINTS = 10_000
 
 
-def _check_forecast(p: float, o: int) -> None:
+def check_forecast(p: float, o: int) -> None:
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"probability {p!r} is outside [0, 1]")
     if o not in (0, 1):
         raise ValueError(f"outcome {o!r} is not 0 or 1")
 
 
-def _clip(q: float) -> float:
+def clip(q: float) -> float:
     return min(max(q, LOG_CLIP_LOW), LOG_CLIP_HIGH)
 
 
 def outcome_probability(p: float, o: int) -> float:
     """q: the probability the forecast gave to what happened, clipped for log scores."""
-    _check_forecast(p, o)
+    check_forecast(p, o)
     # Clipping q rather than p is the same (symmetric bounds) but avoids 1 - 0.999 rounding.
-    return _clip(p if o == 1 else 1.0 - p)
+    return clip(p if o == 1 else 1.0 - p)
 
 
 def brier(p: float, o: int) -> float:
     """(p - o)² on the raw p: 0 is perfect, 0.25 a coin flip, 1 the worst."""
-    _check_forecast(p, o)
+    check_forecast(p, o)
     return (p - o) ** 2
 
 
@@ -78,7 +78,7 @@ def called_side(p: float) -> int | None:
 
 def is_hit(p: float, o: int) -> bool | None:
     """Whether the called side happened; None when p = 0.5 called nothing."""
-    _check_forecast(p, o)
+    check_forecast(p, o)
     side = called_side(p)
     return None if side is None else side == o
 
@@ -93,7 +93,7 @@ def yield_from_called(q_called: Sequence[float], hits: Sequence[int]) -> float |
         raise ValueError("q_called and hits differ in length")
     if not q_called:
         return None
-    return sum(hit / _clip(q) for q, hit in zip(q_called, hits, strict=True)) / len(q_called)
+    return sum(hit / clip(q) for q, hit in zip(q_called, hits, strict=True)) / len(q_called)
 
 
 def called_consensus(p: float, c: float) -> float | None:

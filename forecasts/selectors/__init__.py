@@ -18,7 +18,7 @@ from forecasts.selectors.leaderboard_pages import (
     WHICH,
     BoardFilters,
     LeaderboardRows,
-    _tie_key_sql,
+    tie_key_sql,
 )
 from forecasts.selectors.leaderboard_version import (
     LEADERBOARD_GENERATION,
@@ -52,7 +52,7 @@ __all__ = [
     "Leaderboard",
     "LeaderboardRow",
     "LeaderboardRows",
-    "_tie_key_sql",  # tests/test_leaderboard_scale.py checks the tie key directly
+    "tie_key_sql",  # tests/test_leaderboard_scale.py checks the tie key directly
     "bump_leaderboard_version",
     "details_history",
     "brier_over_time",

@@ -15,7 +15,7 @@ from django.db.models import Count
 
 from forecasts import scoring
 from forecasts.models import Expert, PredictionScore, Topic, TrackRecord
-from forecasts.services.track_records import (
+from forecasts.selectors.track_records import (
     aggregate_sums,
     expert_sums,
     ranking_policy,
@@ -61,7 +61,7 @@ class Leaderboard:
         return self.ranked + self.provisional
 
 
-def _row_from_record(record: TrackRecord, rank: int | None) -> LeaderboardRow:
+def row_from_record(record: TrackRecord, rank: int | None) -> LeaderboardRow:
     return LeaderboardRow(
         rank=rank,
         expert=record.expert,
@@ -142,7 +142,7 @@ def leaderboard(
     ranked_rows = scoring.rank_experts(
         [scoring.RankingRow(r.expert_id, r.resolved_count, r.sum_brier) for r in records], policy
     )
-    rows = [_row_from_record(by_id[row.key], row.rank) for row in ranked_rows]
+    rows = [row_from_record(by_id[row.key], row.rank) for row in ranked_rows]
     return Leaderboard(
         ranked=[r for r in rows if r.rank is not None],
         provisional=[r for r in rows if r.rank is None],

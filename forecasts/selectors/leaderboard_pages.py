@@ -5,7 +5,7 @@
 with LIMIT/OFFSET. Tie semantics are `scoring.rank_experts`'s exactly: S and the raw Brier
 are compared after Python's round(x, 12). SQL has no such rounding for floats (PostgreSQL's
 float8 → numeric keeps 15 significant digits, so rounding that is a double rounding), so
-`_tie_key_sql` computes the integer round-half-even(x·10¹²) exactly in float arithmetic
+`tie_key_sql` computes the integer round-half-even(x·10¹²) exactly in float arithmetic
 (Dekker's exact product), the same on PostgreSQL and SQLite; tests/test_leaderboard_scale.py
 checks it against rank_experts. The period filter can't use stored records: its ranking is
 computed with rank_experts and cached for PERIOD_CACHE_SECONDS under `leaderboard_version()`.
@@ -24,11 +24,11 @@ from forecasts.models import Expert, Topic, TrackRecord
 from forecasts.selectors.leaderboard import (
     Leaderboard,
     LeaderboardRow,
-    _row_from_record,
     leaderboard,
+    row_from_record,
 )
 from forecasts.selectors.leaderboard_version import leaderboard_version
-from forecasts.services.track_records import ranking_policy
+from forecasts.selectors.track_records import ranking_policy
 
 LEADERBOARD_PAGE_SIZE = 50
 PERIOD_CACHE_SECONDS = 60
@@ -54,7 +54,7 @@ def _floor_sql(expression: str) -> str:
     return f"CAST({expression} AS INTEGER)"
 
 
-def _tie_key_sql(column: str, alias: str) -> tuple[str, str]:
+def tie_key_sql(column: str, alias: str) -> tuple[str, str]:
     """(inner, outer) select items computing `alias` = round-half-even(column·10¹²) exactly.
 
     Python's round(x, 12) rounds the exact binary value of x; with p = fl(x·10¹²) and e the
@@ -85,8 +85,8 @@ def _ranked_records_sql(topic_id: int | None, minimum: int, prospective: bool) -
     """Every record of the topic (or overall) over all forecasts or prospective ones, with its
     exact tie key, rank and position."""
     table = TrackRecord._meta.db_table
-    s_inner, s_outer = _tie_key_sql("ranking_score", "s_key")
-    b_inner, b_outer = _tie_key_sql("brier", "b_key")
+    s_inner, s_outer = tie_key_sql("ranking_score", "s_key")
+    b_inner, b_outer = tie_key_sql("brier", "b_key")
     where, params = ("topic_id IS NULL", []) if topic_id is None else ("topic_id = %s", [topic_id])
     where += " AND prospective_only = %s"
     params.append(prospective)
@@ -165,7 +165,7 @@ def _stored_pages(
         values = [record.expert_id, *(getattr(record, f"expert__{c}") for c in _EXPERT_COLUMNS)]
         record.expert = Expert.from_db(record._state.db, ["id", *_EXPERT_COLUMNS], values)
         which = "all" if not split else ("ranked" if record.board_is_ranked else "provisional")
-        rows[which].append(_row_from_record(record, record.board_rank))
+        rows[which].append(row_from_record(record, record.board_rank))
         counts[which] = record.board_count
     return rows, counts
 

@@ -76,8 +76,7 @@ def _ledger_hash(kind: str) -> Subquery:
     return Subquery(entries.values("hash")[:1])
 
 
-SETTLED = (Question.Status.RESOLVED, Question.Status.ANNULLED)
-ON_SETTLED = Q(question__status__in=SETTLED)  # a prediction whose question is settled
+ON_SETTLED = Question.settled_q("question__")  # a prediction whose question is settled
 # At most this many points on the Brier-over-time chart: one per score up to here, beyond it
 # the running mean at the end of each day, thinned evenly (the last day always kept).
 BRIER_CHART_POINTS = 400

@@ -1,18 +1,19 @@
 """Every write goes through a service. Views, the API, the admin, tasks and commands call these."""
 
-from forecasts.services.details import edit_expert, edit_source
-from forecasts.services.records import (
-    correct_prediction,
+from forecasts.services.records.catalogue import (
     create_expert,
-    create_question,
     get_or_create_source,
     get_or_create_topic,
+    unique_slug,
+)
+from forecasts.services.records.details import edit_expert, edit_source
+from forecasts.services.records.predictions import (
+    correct_prediction,
     parse_probability_input,
     prediction_history,
     record_prediction,
-    unique_slug,
-    update_question,
 )
+from forecasts.services.records.questions import create_question, update_question
 
 __all__ = [
     "correct_prediction",

@@ -65,13 +65,6 @@ def negate(value: float | None) -> float | None:
     return None if value is None or value == "" else -float(value)
 
 
-@register.filter
-def outcome_word(value: int | str | None) -> str:
-    """A stored outcome (1/0 or "yes"/"no"/"annulled") as a word for readers."""
-    words = {1: "Yes", 0: "No", "yes": "Yes", "no": "No", "annulled": "Annulled"}
-    return words.get(value, MISSING)
-
-
 @register.simple_tag
 def percent_range(low: float | None, high: float | None) -> str:
     """An interval of probabilities: "58–83%"."""

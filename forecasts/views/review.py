@@ -25,8 +25,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from forecasts.models import Prediction, Question, Review, ReviewAssignment
-from forecasts.services import digests, reminders
-from forecasts.services.reviews import (
+from forecasts.services.reviews import digests, reminders
+from forecasts.services.reviews.verdicts import (
     VerdictConflict,
     involved_user_ids,
     involvement,

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from forecasts.services.backup import export_all
+from forecasts.services.transfer.backup import export_all
 
 WITHOUT_SECRETS = (
     "Left out: API tokens and password hashes (--include-secrets keeps them). A database "

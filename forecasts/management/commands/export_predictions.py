@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from forecasts.services.csv_export import write_predictions_csv
+from forecasts.services.transfer.csv_export import write_predictions_csv
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from forecasts.services.demo_data import DemoSpec, generate_demo_data
-from forecasts.services.rebuild import recompute_track_records
+from forecasts.demo.generator import DemoSpec, generate_demo_data
+from forecasts.services.track_records.rebuild import recompute_track_records
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from forecasts.services.backup import NotEmpty, import_all, users_without_password
+from forecasts.services.transfer.backup import NotEmpty, import_all, users_without_password
 
 
 class Command(BaseCommand):

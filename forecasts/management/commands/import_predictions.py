@@ -8,14 +8,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from forecasts.services.csv_import import ImportReport, RowError, import_rows
-from forecasts.services.csv_io import (
+from forecasts.services.imports.run import import_rows
+from forecasts.services.imports.state import ImportReport, RowError
+from forecasts.services.transfer.csv_io import (
     COLUMNS,
-    CsvFormatError,
     read_ledger_rows,
     read_predictionbook_rows,
     read_predictionbook_titles,
 )
+from forecasts.services.transfer.csv_rows import CsvFormatError
 
 SHOWN_SKIPS = 10
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from forecasts.services.assignments import mark_due_questions
+from forecasts.services.reviews.assignments import mark_due_questions
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from forecasts.models import PredictionScore, Question
-from forecasts.services.rebuild import recompute_track_records
+from forecasts.services.track_records.rebuild import recompute_track_records
 
 
 class Command(BaseCommand):

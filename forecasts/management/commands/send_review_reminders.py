@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from forecasts.services.reminders import ReminderDeliveryFailed, send_review_reminders
+from forecasts.services.reviews.reminders import ReminderDeliveryFailed, send_review_reminders
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from forecasts.services.ledger_verify import verify_ledger
+from forecasts.services.ledger.verify import verify_ledger
 
 
 class Command(BaseCommand):

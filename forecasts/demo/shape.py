@@ -138,18 +138,18 @@ OUTLETS = "Harbour Times|Caucasus Ledger|Morning Wire|The Plain Dealer|Radio Mer
 OUTLETS = OUTLETS.split("|")
 
 
-def _cumulative(weights: list[float]) -> list[float]:
+def cumulative(weights: list[float]) -> list[float]:
     return list(accumulate(weights))
 
 
-def _activity(n: int, rng: random.Random, exponent: float) -> list[float]:
+def activity(n: int, rng: random.Random, exponent: float) -> list[float]:
     """Heavy-tailed weights (Zipf-like), shuffled so activity does not follow the id."""
     weights = [1.0 / (rank + 1) ** exponent for rank in range(n)]
     rng.shuffle(weights)
     return weights
 
 
-def _verbal_levels() -> list[tuple[float, str]]:
+def verbal_levels() -> list[tuple[float, str]]:
     """One phrase per probability level of the table (the first listed), lowest level first."""
     levels: dict[float, str] = {}
     for marker in VERBAL_TABLE.markers.values():
@@ -158,12 +158,12 @@ def _verbal_levels() -> list[tuple[float, str]]:
     return sorted(levels.items())
 
 
-def _pick(rng: random.Random, cumulative: list[float]) -> int:
+def pick(rng: random.Random, cumulative: list[float]) -> int:
     # Bisect on cumulative weights: random.choices without building a population list.
     return min(bisect_right(cumulative, rng.random() * cumulative[-1]), len(cumulative) - 1)
 
 
-def _question_state(
+def question_state(
     rng: random.Random, deadline: dt.date, *, anchor: dt.date, overdue: bool
 ) -> tuple[str, str, dt.datetime | None]:
     """(status, outcome, resolved_at) for a question whose deadline is set; `overdue` keeps
@@ -180,21 +180,21 @@ def _question_state(
     return Question.Status.RESOLVED, "", resolved_at  # outcome drawn from the truth
 
 
-def _question_order(rng: random.Random, questions: int, predictions: int) -> Iterator[int]:
+def question_order(rng: random.Random, questions: int, predictions: int) -> Iterator[int]:
     """Question indexes for the predictions: each question once while there are enough,
     then popular questions again (several experts each)."""
-    weights = _cumulative(_activity(questions, rng, 0.8))
+    weights = cumulative(activity(questions, rng, 0.8))
     covered = min(questions, predictions)
     yield from range(covered)
     for _ in range(predictions - covered):
-        yield _pick(rng, weights)
+        yield pick(rng, weights)
 
 
-def _forecast(
+def draw_forecast(
     rng: random.Random, levels: list[tuple[float, str]], truth: float, sharpness: float
 ) -> tuple[float | None, str, str, str]:
     """(probability, basis, phrase, table_version) of one call on a question, at one of the
-    verbal table's `levels` (_verbal_levels) when the call is verbal."""
+    verbal table's `levels` (verbal_levels) when the call is verbal."""
     signal = truth + rng.gauss(0, sharpness)
     p = min(0.99, max(0.01, signal))
     roll = rng.random()

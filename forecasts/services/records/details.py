@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from forecasts.models import DetailsRevision, Expert, Source
-from forecasts.services import plausibility
+from forecasts.services.records import plausibility
 
 EXPERT_FIELDS = ("name", "affiliation", "bio", "links")
 SOURCE_FIELDS = ("kind", "title", "outlet", "via", "url", "published_on", "text")

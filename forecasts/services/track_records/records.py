@@ -1,173 +1,45 @@
-"""Scores per prediction and track records per expert.
+"""Track records per expert: the incremental update of stale experts, and writing records.
 
-Settling a question stores its predictions' scores in the same transaction (score_question),
-marks its experts stale and enqueues, on commit, an update of only those experts. Track records
-are built from the exact sums per expert, topic and calibration bin (score_sums: ScoreSums,
-integers in 1e-12 units) fed to scoring.figures_from_sums. On PostgreSQL a statement trigger
-adjusts those sums by every write to the scores, so an update reads a few sum rows of the
-changed (expert, topic) groups instead of the expert's whole history; the nightly rebuild
-computes the same integer sums from scratch (services/rebuild.py), so both paths give
-identical figures.
+Track records are built from the exact sums per expert, topic and calibration bin (sums:
+ScoreSums, integers in 1e-12 units) fed to scoring.figures_from_sums, twice per group: over
+every scored forecast and over prospective ones. On PostgreSQL a statement trigger adjusts
+those sums by every write to the scores, so an update reads a few sum rows of the changed
+(expert, topic) groups instead of the expert's whole history; the nightly rebuild computes the
+same integer sums from scratch (rebuild.py), so both paths give identical figures.
 """
 
 import datetime as dt
-import functools
 import json
 import logging
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
 
-from forecasts import scoring
 from forecasts.models import (
     Expert,
-    Prediction,
-    PredictionScore,
-    Question,
     StaleTrackRecord,
     TrackRecord,
 )
-from forecasts.services.bulk import write_rows
-from forecasts.services.score_sums import (
-    COUNT_COLUMNS,
-    OVERALL,
-    QUESTION_TOPICS_TABLE,
-    SCORES_TABLE,
-    SKIP_SUMS_SETTING,
+from forecasts.selectors.track_records import (
     SUM_COLUMNS,
-    SUMS_INSERT_COLUMNS,
-    SUMS_TABLE,
-    UNIT_COLUMNS,
-    UNITS_PER_ONE,
-    aggregate_sums,
     expert_sums,
     group_key,
-    id_filter,
     merged_bins,
+    ranking_policy,
+    record_values,
+)
+from forecasts.services.bulk import write_rows
+from forecasts.services.track_records.sums import (
+    QUESTION_TOPICS_TABLE,
+    SCORES_TABLE,
+    SUMS_TABLE,
+    id_filter,
     rebuild_sums,
-    score_sums_trigger_sql,
-    suspend_sums_trigger,
 )
 
 logger = logging.getLogger(__name__)
-
-
-def ranking_policy() -> scoring.RankingPolicy:
-    return scoring.RankingPolicy(
-        mu0=settings.RANKING_MU0, k=settings.RANKING_K, min_resolved=settings.RANKING_MIN_RESOLVED
-    )
-
-
-def counting_predictions(question: Question) -> list[Prediction]:
-    """Each expert's latest current prediction made on or before the deadline, with a number."""
-    latest: dict[int, Prediction] = {}
-    rows = (
-        Prediction.objects.current()
-        .filter(question=question, made_on__lte=question.deadline, probability__isnull=False)
-        .order_by("expert_id", "made_on", "id")
-    )
-    for prediction in rows:
-        latest[prediction.expert_id] = prediction  # later rows overwrite earlier ones
-    return list(latest.values())
-
-
-SCORE_COLUMNS = (
-    "probability", "outcome", "brier", "log_score", "baseline", "consensus_relative",
-    "consensus_called", "calibration_bin", "hit", "yield_term",
-)  # fmt: skip
-
-
-@functools.lru_cache(maxsize=65_536, typed=True)
-def score_values(p: float, o: int, c: float | None) -> tuple:
-    """The SCORE_COLUMNS of one forecast p on outcome o with consensus c (None: no consensus).
-
-    Every path that stores scores (one question, an import, the full rebuild) goes through
-    here, so they store the very same floats. Cached: forecasts repeat a few hundred levels.
-    """
-    hit = scoring.is_hit(p, o)
-    side = scoring.called_side(p)
-    q_called = None if c is None or side is None else (c if side == 1 else 1 - c)
-    return (
-        p,
-        o,
-        scoring.brier(p, o),
-        scoring.log_score(p, o),
-        scoring.baseline_score(p, o),
-        None if c is None else scoring.consensus_relative(p, c, o),
-        q_called,
-        scoring.calibration_bin(p),
-        None if hit is None else int(hit),
-        None if q_called is None else scoring.yield_from_called([q_called], [int(side == o)]),
-    )
-
-
-def score_rows(question: Question, predictions: list[Prediction]) -> list[PredictionScore]:
-    o = 1 if question.outcome == Question.Outcome.YES else 0
-    peers = scoring.peer_scores([p.probability for p in predictions], o)
-    c = question.consensus_probability
-    resolved_on = timezone.localdate(question.resolved_at)
-    return [
-        PredictionScore(
-            prediction=prediction,
-            expert_id=prediction.expert_id,
-            question=question,
-            peer=peer,
-            resolved_on=resolved_on,
-            hindsight=not question.is_prospective_at(prediction.recorded_at),
-            scoring_version=settings.SCORING_VERSION,
-            **dict(zip(SCORE_COLUMNS, score_values(prediction.probability, o, c), strict=True)),
-        )
-        for prediction, peer in zip(predictions, peers, strict=True)
-    ]
-
-
-@transaction.atomic
-def score_question(*, question_id: int, enqueue: bool = True) -> list[int]:
-    """Replace the stored scores of one question to match its current state.
-
-    Returns the ids of the experts whose track records change; with `enqueue`, their update
-    is sent to Celery once this transaction commits.
-    """
-    question = Question.objects.select_for_update().get(pk=question_id)
-    expert_ids = set(question.scores.values_list("expert_id", flat=True))
-    question.scores.all().delete()
-    if question.status == Question.Status.RESOLVED and question.outcome in ("yes", "no"):
-        rows = score_rows(question, counting_predictions(question))
-        PredictionScore.objects.bulk_create(rows)
-        expert_ids.update(row.expert_id for row in rows)
-    ids = sorted(expert_ids)
-    if enqueue and ids:
-        mark_stale(ids)
-        transaction.on_commit(lambda: enqueue_refresh(ids))
-    return ids
-
-
-def mark_stale(expert_ids: list[int]) -> None:
-    """Record, in the caller's transaction, that these experts' records need a rebuild."""
-    now = timezone.now()
-    StaleTrackRecord.objects.filter(expert_id__in=expert_ids).update(marked_at=now)
-    StaleTrackRecord.objects.bulk_create(
-        [StaleTrackRecord(expert_id=i, marked_at=now) for i in expert_ids], ignore_conflicts=True
-    )
-
-
-def enqueue_refresh(expert_ids: list[int]) -> bool:
-    """Ask a worker to rebuild these records. With the broker down the stale marks stay, and
-    the beat sweep (refresh_stale_track_records) does the work once the broker is back."""
-    from forecasts.tasks import update_track_records
-
-    try:
-        update_track_records.delay(expert_ids)
-    except (KombuOperationalError, ConnectionError, OSError) as exc:
-        logger.warning(
-            "Broker unreachable; %d track records wait for the sweep: %s", len(expert_ids), exc
-        )
-        return False
-    return True
 
 
 @transaction.atomic
@@ -187,73 +59,6 @@ def refresh_track_records(*, expert_ids: list[int] | None = None, batch: int = 5
     StaleTrackRecord.objects.filter(expert_id__in=ids).delete()
     update_track_records(expert_ids=ids)
     return len(ids)
-
-
-def track_record(
-    expert_id: int,
-    topic_id: int | None,
-    sums: scoring.ExpertSums,
-    *,
-    prospective_only: bool = False,
-    hindsight_count: int = 0,
-) -> TrackRecord:
-    """An unsaved record over these sums (a period's, say), as the stored ones are built."""
-    values = _record_values(expert_id, topic_id, sums, ranking_policy())
-    values.update(prospective_only=prospective_only, hindsight_count=hindsight_count)
-    return TrackRecord(**values, updated_at=None)
-
-
-def _record_values(
-    expert_id: int, topic_id: int | None, sums: scoring.ExpertSums, policy: scoring.RankingPolicy
-) -> dict:
-    """TrackRecord field values (all but id, the record's scope and updated_at) from one
-    group's sums."""
-    figures = scoring.figures_from_sums(sums, policy)
-    murphy = figures.murphy
-    return {
-        "expert_id": expert_id,
-        "topic_id": topic_id,
-        "resolved_count": figures.n,
-        "sum_brier": sums.sum_brier,
-        "brier": figures.brier,
-        "log_score": figures.log_score,
-        "brier_skill": figures.brier_skill,
-        "base_rate_skill": figures.base_rate_skill,
-        "hit_count": figures.hit_count,
-        "hit_n": figures.hit_n,
-        "hit_rate": figures.hit_rate,
-        "hit_rate_low": figures.hit_rate_low,
-        "hit_rate_high": figures.hit_rate_high,
-        "ranking_score": figures.ranking_score,
-        "peer_mean": figures.peer_mean,
-        "peer_count": figures.peer_n,
-        "consensus_relative_mean": figures.relative_mean,
-        "consensus_count": figures.relative_n,
-        "yield_score": figures.consensus_yield,
-        "calibration": [
-            {
-                "lower": b.lower,
-                "upper": b.upper,
-                "count": b.count,
-                "mean_forecast": b.mean_forecast,
-                "observed_rate": b.observed_rate,
-                "ci_low": b.ci_low,
-                "ci_high": b.ci_high,
-            }
-            for b in figures.calibration
-        ],
-        "murphy": {}
-        if murphy is None
-        else {
-            "reliability": murphy.reliability,
-            "resolution": murphy.resolution,
-            "uncertainty": murphy.uncertainty,
-            "within_bin_variance": murphy.within_bin_variance,
-            "within_bin_covariance": murphy.within_bin_covariance,
-        },
-        "scoring_version": settings.SCORING_VERSION,
-        "last_resolved_on": None,  # a maximum, not a sum: filled in by the caller
-    }
 
 
 # --- track records from the sums -------------------------------------------------------------
@@ -405,7 +210,7 @@ def _record_rows(rows: list[tuple], last: dict[tuple, dt.date]) -> Iterator[tupl
             (False, every, every_last),
             (True, prospective, prospective_last),
         ):
-            values = _record_values(expert_id, topic_id, expert_sums(bins), policy)
+            values = record_values(expert_id, topic_id, expert_sums(bins), policy)
             values["prospective_only"] = scope
             values["hindsight_count"] = hindsight_count
             values["last_resolved_on"] = last_day
@@ -425,38 +230,3 @@ def write_all_records() -> int:
         chunk = experts[start : start + SUMS_READ_EXPERTS]
         written += _write_records(["s.expert_id BETWEEN %s AND %s"], [chunk[0], chunk[-1]])
     return written
-
-
-__all__ = [
-    "RECORDS_TABLE",
-    "RECORD_COLUMNS",
-    "RECORD_FIELDS",
-    "SCORE_COLUMNS",
-    "SUMS_READ_EXPERTS",
-    "counting_predictions",
-    "enqueue_refresh",
-    "expert_sums",
-    "mark_stale",
-    "ranking_policy",
-    "refresh_track_records",
-    "score_question",
-    "score_rows",
-    "score_values",
-    "track_record",
-    "update_track_records",
-    "write_all_records",
-    # Moved to score_sums; still imported from here (backup, selectors, tests).
-    "COUNT_COLUMNS",
-    "OVERALL",
-    "QUESTION_TOPICS_TABLE",
-    "SCORES_TABLE",
-    "SKIP_SUMS_SETTING",
-    "SUMS_INSERT_COLUMNS",
-    "SUMS_TABLE",
-    "SUM_COLUMNS",
-    "UNITS_PER_ONE",
-    "UNIT_COLUMNS",
-    "aggregate_sums",
-    "score_sums_trigger_sql",
-    "suspend_sums_trigger",
-]

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from forecasts.models import LedgerEntry, LedgerHead, Prediction, Question, QuestionRevision
-from forecasts.services.ledger import (
+from forecasts.services.ledger.chain import (
     CHAINED_MODELS,
     GENESIS,
     PREDICTION_FIELDS_V1,
@@ -179,7 +179,6 @@ def _first_unchained(seen: dict[str, set[int]]) -> LedgerProblem | None:
 
 # --- the live tables against the chain ------------------------------------------------------
 
-_SETTLED = (Question.Status.RESOLVED, Question.Status.ANNULLED)
 _TERMS = ("title", "resolution_criteria", "deadline", "version")
 _CONTEXT = ("consensus_probability", "consensus_source")
 
@@ -226,7 +225,7 @@ def _settlement_problem(
     facts: list[dict] | None,
 ) -> LedgerProblem | None:
     if not facts:
-        if status in _SETTLED or outcome or resolved_at or first_resolved_at:
+        if status in Question.SETTLED or outcome or resolved_at or first_resolved_at:
             return _question_problem(
                 pk, f"it is {status} (outcome {outcome or 'none'}) but no resolution is chained"
             )

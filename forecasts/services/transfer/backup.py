@@ -24,8 +24,8 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Model
 
-from forecasts.services.ledger_verify import LedgerProblem, verify_ledger
-from forecasts.services.track_records import suspend_sums_trigger
+from forecasts.services.ledger.verify import LedgerProblem, verify_ledger
+from forecasts.services.track_records.sums import suspend_sums_trigger
 
 
 def backup_models(*, include_secrets: bool = True) -> list[type[Model]]:

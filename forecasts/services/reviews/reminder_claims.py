@@ -3,7 +3,7 @@
 Each kind of claim (reviewer stages, escalations and disputes to every admin, heads-ups) is
 one query selecting the rows owed and one INSERT … SELECT writing them, skipping those that
 exist: the unique key (question, recipient, stage, cycle) is what makes a second or
-overlapping pass claim nothing twice. Delivery is services/reminders.py.
+overlapping pass claim nothing twice. Delivery is reminders.py.
 """
 
 import datetime as dt

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from forecasts import verbal
 from forecasts.models import Prediction, Question, Review
-from forecasts.services.csv_io import (
+from forecasts.services.transfer.csv_io import (
     COLUMNS,
     OPTIONAL_COLUMNS,
     TOPIC_SEPARATOR,
@@ -23,7 +23,6 @@ from forecasts.services.csv_io import (
     parse_probability_text,
 )
 
-SETTLED_STATES = (Question.Status.RESOLVED, Question.Status.ANNULLED)
 # Written for readers, ignored by the import: when the record was made cannot be typed in.
 EXPORT_ONLY_COLUMNS = ("recorded_at", "recorded_via", "hindsight", "corrected_after_deadline")
 EXPORT_COLUMNS = (*COLUMNS, *OPTIONAL_COLUMNS, *EXPORT_ONLY_COLUMNS)
@@ -57,7 +56,7 @@ def _phrase_on_import(cell: str) -> str:
 
 def _verdicts() -> dict[int, Review]:
     """The verdict that settled each settled question (its latest review)."""
-    reviews = Review.objects.filter(question__status__in=SETTLED_STATES).order_by(
+    reviews = Review.objects.filter(Question.settled_q("question__")).order_by(
         "question_id", "round", "created_at", "id"
     )
     return {review.question_id: review for review in reviews.only("question_id", "evidence_url")}
@@ -85,7 +84,7 @@ def export_rows(predictions: QuerySet | None = None) -> Iterator[dict[str, str]]
 
 def _row(prediction: Prediction, verdicts: dict[int, Review]) -> dict[str, str]:
     question, source = prediction.question, prediction.source
-    settled = question.status in SETTLED_STATES
+    settled = question.is_settled
     cell = probability_cell(prediction)
     verdict = verdicts.get(question.pk) if settled else None
     consensus = question.consensus_probability

@@ -13,9 +13,9 @@ from django.db import connection
 from django.utils import timezone
 
 from forecasts.models import LedgerEntry, LedgerHead
-from forecasts.services import ledger
 from forecasts.services.bulk import write_rows
-from forecasts.services.track_records import SCORE_COLUMNS
+from forecasts.services.ledger import chain as ledger
+from forecasts.services.track_records.scores import SCORE_COLUMNS
 
 # The columns the import writes, every column of the row but the id (in model attnames).
 PREDICTION_COLUMNS = (

@@ -30,7 +30,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from forecasts.models import Prediction, Question, QuestionRevision, Review, ReviewAssignment
-from forecasts.services import ledger, reminder_claims
+from forecasts.services.enqueue import enqueue_after_commit
+from forecasts.services.ledger import chain as ledger
+from forecasts.services.reviews import reminder_claims
+from forecasts.services.track_records.scores import score_question
 
 REVIEWERS_GROUP = "Reviewers"
 
@@ -137,8 +140,6 @@ def _settle(question: Question, review: Review, now: dt.datetime) -> None:
     question.assignments.filter(state=ReviewAssignment.State.PENDING).update(
         state=ReviewAssignment.State.CANCELLED
     )
-    from forecasts.services.track_records import score_question
-
     score_question(question_id=question.pk)
 
 
@@ -378,8 +379,6 @@ def _mark_disputed(question: Question, now: dt.datetime) -> None:
     # enqueued after commit does not happen, the next reminder pass sends it.
     recipient_ids = reminder_claims.claim_dispute_escalation(question=question, now=now)
     if recipient_ids:
-        from forecasts.tasks import deliver_review_reminders
-
-        # robust: with the broker down the verdict still stands; the claimed notice waits in
+        # With the broker down the verdict still stands; the claimed notice waits in
         # ReminderRecord and the next reminder pass sends it.
-        transaction.on_commit(lambda: deliver_review_reminders.delay(recipient_ids), robust=True)
+        enqueue_after_commit("forecasts.tasks.deliver_review_reminders", recipient_ids)

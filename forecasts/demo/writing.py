@@ -17,12 +17,12 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import Max
 
+from forecasts.demo.shape import REGIONS, THEMES
 from forecasts.models import LedgerEntry, LedgerHead, Topic
-from forecasts.services import ledger
 from forecasts.services.bulk import write_rows
-from forecasts.services.demo_data_shape import REGIONS, THEMES
-from forecasts.services.ledger import GENESIS
-from forecasts.services.reviews import REVIEWERS_GROUP
+from forecasts.services.ledger import chain as ledger
+from forecasts.services.ledger.chain import GENESIS
+from forecasts.services.reviews.verdicts import REVIEWERS_GROUP
 
 UTC = dt.UTC
 CHUNK = 50_000  # rows per COPY of published rows and their ledger entries
@@ -31,15 +31,15 @@ PROVENANCE = {"editor": "demo-editor", "reviewer": "demo-reviewer-{}"}
 Progress = Callable[[int], None]
 
 
-def _write(table: str, columns: tuple[str, ...], rows: Iterable[tuple], progress: Progress) -> int:
+def write(table: str, columns: tuple[str, ...], rows: Iterable[tuple], progress: Progress) -> int:
     return write_rows(table, columns, rows, progress)
 
 
-def _next_id(model: type) -> int:
+def next_id(model: type) -> int:
     return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1  # type: ignore[attr-defined]
 
 
-def _reset_sequences(models: Iterable[type]) -> None:
+def reset_sequences(models: Iterable[type]) -> None:
     if connection.vendor != "postgresql":
         return  # SQLite's AUTOINCREMENT-free rowids follow max(id) by themselves
     with connection.cursor() as cursor:
@@ -51,7 +51,7 @@ def _reset_sequences(models: Iterable[type]) -> None:
             )
 
 
-def _users(reviewer_count: int) -> tuple[int, list[int]]:
+def demo_users(reviewer_count: int) -> tuple[int, list[int]]:
     users = get_user_model().objects
     editor, _ = users.get_or_create(
         username=PROVENANCE["editor"], defaults={"email": "demo-editor@example.org"}
@@ -69,7 +69,7 @@ def _users(reviewer_count: int) -> tuple[int, list[int]]:
     return editor.pk, reviewers
 
 
-def _topics(count: int) -> list[int]:
+def demo_topics(count: int) -> list[int]:
     names = [f"{region} {theme}" for theme in THEMES for region in REGIONS][:count]
     existing = dict(Topic.objects.filter(name__in=names).values_list("name", "pk"))
     Topic.objects.bulk_create(
@@ -78,7 +78,7 @@ def _topics(count: int) -> list[int]:
     return list(Topic.objects.filter(name__in=names).order_by("pk").values_list("pk", flat=True))
 
 
-def _write_published(
+def write_published(
     name: str,
     kind: str,
     columns: tuple[str, ...],
@@ -96,21 +96,21 @@ def _write_published(
     payload = ledger.ROW_PAYLOADS[kind]
     model = ledger.CHAINED_MODELS.get(kind)
     head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
-    prev, seq = head.hash or GENESIS, _next_id(LedgerEntry)
+    prev, seq = head.hash or GENESIS, next_id(LedgerEntry)
     entry_columns = (
         "seq", "kind", "object_id", "payload", "prev_hash", "hash", "created_at",
     )  # fmt: skip
     iterator = iter(rows)
     while chunk := list(islice(iterator, CHUNK)):
         if model is not None:
-            record(name, _write(model._meta.db_table, columns, chunk, progress))
+            record(name, write(model._meta.db_table, columns, chunk, progress))
         entries = []
         for row in chunk:
             text = payload(row)
             digest = hashlib.sha256((prev + text).encode()).hexdigest()
             entries.append((seq, kind, row[0], text, prev, digest, created_at))
             prev, seq = digest, seq + 1
-        written = _write("forecasts_ledgerentry", entry_columns, entries, progress)
+        written = write("forecasts_ledgerentry", entry_columns, entries, progress)
         record("ledger entries", written)
         head.seq += written
     head.hash = prev

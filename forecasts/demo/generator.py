@@ -9,9 +9,9 @@ ledger.append would chain them (tests/test_generate_demo_data.py checks with ver
 
 Same seed, same sizes and same anchor date give the same rows.
 
-This module draws the rows (DemoGenerator); demo_data_shape holds the words and weights they
-are drawn from, demo_data_writing the COPY, the ledger chaining and the accounts and topics the
-rows point at. Their public names are re-exported here.
+This module draws the rows (DemoGenerator); shape.py holds the words and weights they
+are drawn from, writing.py the COPY, the ledger chaining and the accounts and topics the
+rows point at.
 """
 
 import datetime as dt
@@ -22,6 +22,30 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection, transaction
 
+from forecasts.demo.shape import (
+    EVENTS,
+    FIRST,
+    LAST,
+    OUTLETS,
+    SUBJECTS,
+    activity,
+    cumulative,
+    draw_forecast,
+    pick,
+    question_order,
+    question_state,
+    verbal_levels,
+)
+from forecasts.demo.writing import (
+    UTC,
+    Progress,
+    demo_topics,
+    demo_users,
+    next_id,
+    reset_sequences,
+    write,
+    write_published,
+)
 from forecasts.models import (
     Expert,
     LedgerEntry,
@@ -34,55 +58,9 @@ from forecasts.models import (
     Source,
 )
 from forecasts.services.bulk import skip_row_triggers
-from forecasts.services.demo_data_shape import (
-    EVENTS,
-    FIRST,
-    LAST,
-    OUTLETS,
-    REGIONS,
-    SUBJECTS,
-    THEMES,
-    _activity,
-    _cumulative,
-    _forecast,
-    _pick,
-    _question_order,
-    _question_state,
-    _verbal_levels,
-)
-from forecasts.services.demo_data_writing import (
-    CHUNK,
-    PROVENANCE,
-    UTC,
-    Progress,
-    _next_id,
-    _reset_sequences,
-    _topics,
-    _users,
-    _write,
-    _write_published,
-)
-from forecasts.services.reminder_claims import admin_ids
+from forecasts.services.reviews.reminder_claims import admin_ids
 
-__all__ = [
-    "CHUNK",
-    "EVENTS",
-    "FIRST",
-    "LAST",
-    "OUTLETS",
-    "PROVENANCE",
-    "REGIONS",
-    "SUBJECTS",
-    "THEMES",
-    "UTC",
-    "DemoGenerator",
-    "DemoReport",
-    "DemoSpec",
-    "Progress",
-    "generate_demo_data",
-]
-
-
+PENDING = ReviewAssignment.State.PENDING.value
 # Predictions logged long after they were made (from an archive): hindsight (SCORING.md).
 HINDSIGHT_SHARE = 0.05
 
@@ -150,18 +128,18 @@ class DemoGenerator:
         # Generated rows are consistent by construction (ids allocated here, made_on never
         # after the deadline; tests/test_generate_demo_data.py checks): skip row checks.
         skip_row_triggers()
-        self.editor, self.reviewers = _users(self.spec.reviewers)
-        self.topic_ids = _topics(self.spec.topics)
+        self.editor, self.reviewers = demo_users(self.spec.reviewers)
+        self.topic_ids = demo_topics(self.spec.topics)
         self._experts()
         self._sources()
         self._questions()
         self._predictions()
         self._reviews()
-        _reset_sequences(
+        reset_sequences(
             [Expert, Source, Question, QuestionRevision, Prediction, Review, ReviewAssignment]
         )
-        _reset_sequences([ReminderRecord])
-        _reset_sequences([LedgerEntry])
+        reset_sequences([ReminderRecord])
+        reset_sequences([LedgerEntry])
         if connection.vendor == "postgresql":
             # Millions of new rows and no statistics yet: the planner would guess until
             # autovacuum got round to them (see track_records._rebuild_from_scores).
@@ -175,7 +153,7 @@ class DemoGenerator:
     # --- experts and sources --------------------------------------------------------------
 
     def _experts(self) -> None:
-        start, rng = _next_id(Expert), self.rng
+        start, rng = next_id(Expert), self.rng
         self.expert_first = start
         created = self.noon - dt.timedelta(days=2000)
 
@@ -187,11 +165,11 @@ class DemoGenerator:
                 yield (start + i, name, slug, f"Columnist, {outlet}", "", "[]", created)
 
         columns = ("id", "name", "slug", "affiliation", "bio", "links", "created_at")
-        self._record("experts", _write("forecasts_expert", columns, rows(), self.progress))
-        self.expert_weights = _cumulative(_activity(self.spec.experts, rng, 1.1))
+        self._record("experts", write("forecasts_expert", columns, rows(), self.progress))
+        self.expert_weights = cumulative(activity(self.spec.experts, rng, 1.1))
 
     def _sources(self) -> None:
-        start, rng = _next_id(Source), self.rng
+        start, rng = next_id(Source), self.rng
         self.source_first, self.source_count = start, max(1, self.spec.predictions // 20)
         anchor = self.spec.anchor
 
@@ -206,18 +184,18 @@ class DemoGenerator:
         columns = (
             "id", "kind", "title", "outlet", "via", "url", "published_on", "text", "created_at",
         )  # fmt: skip
-        self._record("sources", _write("forecasts_source", columns, rows(), self.progress))
+        self._record("sources", write("forecasts_source", columns, rows(), self.progress))
 
     # --- questions ------------------------------------------------------------------------
 
     def _questions(self) -> None:
         spec, rng = self.spec, self.rng
-        start = _next_id(Question)
+        start = next_id(Question)
         self.q = _Questions(first_id=start)
         self.settled_ids: list[tuple[int, str, dt.datetime]] = []
         self.due_ids: list[tuple[int, dt.datetime]] = []
         topic_links: list[tuple[int, int]] = []
-        topic_weights = _cumulative(_activity(len(self.topic_ids), rng, 1.0))
+        topic_weights = cumulative(activity(len(self.topic_ids), rng, 1.0))
 
         def rows() -> Iterator[tuple]:
             for i in range(spec.questions):
@@ -226,7 +204,7 @@ class DemoGenerator:
                     deadline = spec.anchor - dt.timedelta(days=rng.randint(1, 30))
                 else:
                     deadline = spec.anchor + dt.timedelta(days=rng.randint(-5 * 365, 365))
-                status, outcome, resolved_at = _question_state(
+                status, outcome, resolved_at = question_state(
                     rng, deadline, anchor=spec.anchor, overdue=i < spec.overdue
                 )
                 truth = rng.betavariate(0.7, 0.9)
@@ -244,7 +222,7 @@ class DemoGenerator:
                 consensus = round(rng.uniform(0.05, 0.95), 2) if rng.random() < 0.3 else None
                 topics = sorted(
                     {
-                        self.topic_ids[_pick(rng, topic_weights)]
+                        self.topic_ids[pick(rng, topic_weights)]
                         for _ in range(rng.choice((0, 1, 1, 1, 2, 2, 3)))
                     }
                 )
@@ -284,16 +262,16 @@ class DemoGenerator:
             "due_at", "review_round", "reminder_cycle", "consensus_probability",
             "consensus_source", "version", "created_by_id", "created_at", "first_resolved_at",
         )  # fmt: skip
-        self._record("questions", _write("forecasts_question", columns, rows(), self.progress))
+        self._record("questions", write("forecasts_question", columns, rows(), self.progress))
         table, columns = Question.topics.through._meta.db_table, ("question_id", "topic_id")
-        self._record("question topics", _write(table, columns, topic_links, self.progress))
-        first = _next_id(QuestionRevision)
+        self._record("question topics", write(table, columns, topic_links, self.progress))
+        first = next_id(QuestionRevision)
         columns = (
             "id", "question_id", "version", "title", "resolution_criteria", "deadline",
             "topic_ids", "consensus_probability", "consensus_source", "reason", "changed_by_id",
             "changed_at",
         )  # fmt: skip
-        _write_published(
+        write_published(
             "question revisions", LedgerEntry.Kind.QUESTION_REVISION, columns,
             ((first + n, *row) for n, row in enumerate(revisions)),
             created_at=self.noon, progress=self.progress, record=self._record,
@@ -303,14 +281,16 @@ class DemoGenerator:
 
     def _predictions(self) -> None:
         spec, rng, q = self.spec, self.rng, self.q
-        start = _next_id(Prediction)
-        self.levels = _verbal_levels()
+        start = next_id(Prediction)
+        self.levels = verbal_levels()
         sharpness = [rng.uniform(0.15, 0.5) for _ in range(spec.experts)]
 
         def rows() -> Iterator[tuple]:
-            for n, qi in enumerate(_question_order(rng, spec.questions, spec.predictions)):
-                pid, ei = start + n, _pick(rng, self.expert_weights)
-                p, basis, phrase, version = _forecast(rng, self.levels, q.truth[qi], sharpness[ei])
+            for n, qi in enumerate(question_order(rng, spec.questions, spec.predictions)):
+                pid, ei = start + n, pick(rng, self.expert_weights)
+                p, basis, phrase, version = draw_forecast(
+                    rng, self.levels, q.truth[qi], sharpness[ei]
+                )
                 deadline = q.deadline[qi]
                 made_on = deadline - dt.timedelta(days=rng.randint(0, 400))
                 created = dt.datetime.combine(made_on, dt.time(9), tzinfo=UTC) + dt.timedelta(
@@ -335,7 +315,7 @@ class DemoGenerator:
             "supersedes_id", "superseded_at", "correction_reason", "recorded_at", "recorded_via",
             "corrected_after_deadline",
         )  # fmt: skip
-        _write_published(
+        write_published(
             "predictions", LedgerEntry.Kind.PREDICTION, columns, rows(),
             created_at=self.noon, progress=self.progress, record=self._record,
         )  # fmt: skip
@@ -343,7 +323,7 @@ class DemoGenerator:
     def _reviews(self) -> None:
         """A verdict for each settled question, by one of the reviewers (who recorded nothing
         on it: the demo editor records everything), and its settlement chained after it."""
-        start, rng = _next_id(Review), self.rng
+        start, rng = next_id(Review), self.rng
 
         def rows() -> Iterator[tuple]:
             for n, (qid, _, outcome, resolved_at) in enumerate(self.settled_ids):
@@ -355,7 +335,7 @@ class DemoGenerator:
             "id", "question_id", "reviewer_id", "round", "outcome", "evidence_url", "note",
             "reason", "created_at",
         )  # fmt: skip
-        _write_published(
+        write_published(
             "reviews", LedgerEntry.Kind.REVIEW, columns, rows(),
             created_at=self.noon, progress=self.progress, record=self._record,
         )  # fmt: skip
@@ -363,7 +343,7 @@ class DemoGenerator:
             (start + n, qid, 1, status, outcome, resolved_at, resolved_at)
             for n, (qid, status, outcome, resolved_at) in enumerate(self.settled_ids)
         )
-        _write_published(
+        write_published(
             "resolutions", LedgerEntry.Kind.RESOLUTION, (), settlements,
             created_at=self.noon, progress=self.progress, record=self._record,
         )  # fmt: skip
@@ -371,15 +351,15 @@ class DemoGenerator:
 
     def _assignments(self, rng: random.Random) -> None:
         """Questions already due wait on one reviewer each (pending assignments)."""
-        start = _next_id(ReviewAssignment)
+        start = next_id(ReviewAssignment)
         rows = (
-            (start + n, qid, self.reviewers[n % len(self.reviewers)], 1, "pending", due_at, None)
+            (start + n, qid, self.reviewers[n % len(self.reviewers)], 1, PENDING, due_at, None)
             for n, (qid, due_at) in enumerate(self.due_ids)
         )
         columns = ("id", "question_id", "reviewer_id", "round", "state", "assigned_at")
         columns += ("completed_at",)
         table = "forecasts_reviewassignment"
-        self._record("review assignments", _write(table, columns, rows, self.progress))
+        self._record("review assignments", write(table, columns, rows, self.progress))
         self._reminder_history(start)
 
     def _reminder_history(self, first_assignment: int) -> None:
@@ -390,7 +370,7 @@ class DemoGenerator:
         stages = sorted((days, stage) for stage, days in settings.REMINDER_STAGE_DAYS.items())
         escalate = dt.timedelta(days=settings.ESCALATION_AFTER_DAYS)
         admins = admin_ids()
-        start = _next_id(ReminderRecord)
+        start = next_id(ReminderRecord)
 
         def rows() -> Iterator[tuple]:
             n = start
@@ -411,7 +391,7 @@ class DemoGenerator:
             "sent_at",
         )  # fmt: skip
         table = ReminderRecord._meta.db_table
-        self._record("reminders sent", _write(table, columns, rows(), self.progress))
+        self._record("reminders sent", write(table, columns, rows(), self.progress))
 
 
 def generate_demo_data(spec: DemoSpec, *, progress: Progress = _noop) -> DemoReport:

@@ -26,17 +26,13 @@ from forecasts.models import (
     TrackRecord,
 )
 from forecasts.services.bulk import write_rows
-from forecasts.services.score_sums import (
+from forecasts.services.track_records.records import RECORDS_TABLE, write_all_records
+from forecasts.services.track_records.scores import SCORE_COLUMNS, score_values
+from forecasts.services.track_records.sums import (
     SCORES_TABLE,
     SKIP_SUMS_SETTING,
     SUMS_TABLE,
     rebuild_sums,
-)
-from forecasts.services.track_records import (
-    RECORDS_TABLE,
-    SCORE_COLUMNS,
-    score_values,
-    write_all_records,
 )
 
 

@@ -2,8 +2,8 @@
 
 The run's lookups (experts, sources, topics, questions by title and deadline), the outcomes the
 file gives questions, and which predictions rows have matched or created. The stages of a batch
-(csv_import_questions, csv_import_matching, csv_import_settling) are mixins over this state;
-csv_import puts them together.
+(questions, matching, settling) are functions of this state; run.py hands it from batch to
+batch.
 """
 
 import bisect
@@ -19,7 +19,7 @@ from forecasts.models import Question
 
 IMPORT_USERNAME = "csv-import"
 OPEN_STATES = (Question.Status.OPEN, Question.Status.DUE)
-SETTLED_STATES = (Question.Status.RESOLVED, Question.Status.ANNULLED)
+SETTLED_STATES = Question.SETTLED
 
 QuestionKey = tuple[str, dt.date]
 PredictionKey = tuple[int, int, dt.date, float | None, str]
@@ -46,7 +46,7 @@ class ImportReport:
 
 
 @dataclass
-class _QuestionState:
+class QuestionState:
     id: int | None
     status: str
     outcome: str
@@ -58,7 +58,7 @@ class _QuestionState:
 
 
 @dataclass(frozen=True)
-class _Verdict:
+class Verdict:
     """The outcome a file gives a question, and what its Review needs of the row saying so."""
 
     outcome: str
@@ -67,7 +67,7 @@ class _Verdict:
     evidence: str
 
 
-class _IdRanges:
+class IdRanges:
     """A set of ids kept as sorted intervals: the ids of the rows one run created, in a few
     numbers however many rows (sequences hand out ids in runs)."""
 
@@ -104,7 +104,7 @@ def get_or_create_import_user() -> AbstractBaseUser:
     return user
 
 
-class _ImportRun:
+class ImportRun:
     """State carried from batch to batch: what this run has looked up, created and matched.
 
     It grows with the experts, sources and questions of the file (small next to its rows),
@@ -119,10 +119,10 @@ class _ImportRun:
         self.experts: dict[str, int] = {}
         self.sources: dict[tuple[str, str], int] = {}
         self.topics: dict[str, int] = {}
-        self.questions: dict[QuestionKey, _QuestionState] = {}
-        self.verdicts: dict[QuestionKey, _Verdict] = {}
+        self.questions: dict[QuestionKey, QuestionState] = {}
+        self.verdicts: dict[QuestionKey, Verdict] = {}
         self.matched: set[int] = set()  # predictions from before the run that rows matched
-        self.created = _IdRanges()  # predictions this run inserted
+        self.created = IdRanges()  # predictions this run inserted
         self.touched_experts: set[int] = set()
         self.now = timezone.now()
         self.born_settled: list[tuple[int, QuestionKey, dt.datetime]] = []
@@ -131,13 +131,13 @@ class _ImportRun:
         self.new_revisions: list[tuple] = []
         self.settlements: list[tuple] = []
 
-    def _error(self, number: int, reason: str, values) -> None:
+    def error(self, number: int, reason: str, values) -> None:
         self.report.errors.append(RowError(number, reason, dict(values)))
 
-    def _id(self, key: QuestionKey) -> int | None:
+    def question_id(self, key: QuestionKey) -> int | None:
         return self.questions[key].id
 
-    def _apply_verdict(self, key: QuestionKey) -> tuple[str, str, dt.datetime]:
+    def apply_verdict(self, key: QuestionKey) -> tuple[str, str, dt.datetime]:
         """(status, outcome, resolved_at) of the question the file settles; noted in its state."""
         verdict = self.verdicts[key]
         status = (
@@ -147,9 +147,9 @@ class _ImportRun:
         )
         state = self.questions[key]
         state.status, state.outcome = status, verdict.outcome
-        return status, verdict.outcome, self._resolved_at(verdict)
+        return status, verdict.outcome, self.resolved_at(verdict)
 
-    def _resolved_at(self, verdict: _Verdict) -> dt.datetime:
+    def resolved_at(self, verdict: Verdict) -> dt.datetime:
         if verdict.resolved_on is None:
             return self.now
         return timezone.make_aware(dt.datetime.combine(verdict.resolved_on, dt.time.min))

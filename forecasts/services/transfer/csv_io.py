@@ -27,8 +27,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from forecasts import verbal
-from forecasts.services import plausibility
-from forecasts.services.csv_rows import CsvFormatError, read_rows
+from forecasts.models import Question
+from forecasts.services.records import plausibility
+from forecasts.services.transfer.csv_rows import CsvFormatError, read_rows
 
 COLUMNS = (
     "expert",
@@ -360,7 +361,7 @@ def parse_ledger_row(row: SourceRow) -> LedgerRow:
     if made_on > deadline:
         raise RowProblem(f"made_on {made_on} is after deadline {deadline}")
     outcome = values.get("outcome", "").lower()
-    if outcome not in ("", "yes", "no", "annulled"):
+    if outcome not in ("", *Question.Outcome.values):
         raise RowProblem(f"outcome {values['outcome']!r} is not yes, no, annulled or empty")
     topics = _topics(unguard_cell(values.get("topic", "").strip()))
     source_title = _text(values, "source_title", 500)

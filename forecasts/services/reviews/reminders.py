@@ -2,7 +2,7 @@
 
 A pass has two steps.
 
-1. Claim (services/reminder_claims.py). Every reminder now owed is inserted as a
+1. Claim (reminder_claims.py). Every reminder now owed is inserted as a
    ReminderRecord row, ignoring rows that exist: the unique key (question, recipient, stage,
    cycle) makes a second or overlapping pass claim nothing new. Claims commit before anything
    is sent.
@@ -40,12 +40,8 @@ from django.utils import timezone
 
 from forecasts.models import Profile, Question, ReminderRecord, ReviewAssignment
 from forecasts.models.lookups import int_array
-from forecasts.services import digests
-from forecasts.services.reminder_claims import (
-    REVIEWER_STAGES,
-    Stage,
-    claim_reminders,
-)
+from forecasts.services.reviews import digests
+from forecasts.services.reviews.reminder_claims import REVIEWER_STAGES, Stage, claim_reminders
 
 log = logging.getLogger(__name__)
 PENDING = ReviewAssignment.State.PENDING

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -26,7 +27,7 @@ from django.utils import timezone
 from forecasts.models import Question, ReviewAssignment
 from forecasts.models.lookups import int_array
 from forecasts.services.bulk import commit_asynchronously
-from forecasts.services.reviews import REVIEWERS_GROUP, involved_user_ids
+from forecasts.services.reviews.verdicts import REVIEWERS_GROUP, involved_user_ids
 
 log = logging.getLogger(__name__)
 PENDING, DONE, CANCELLED = (
@@ -66,7 +67,7 @@ def mark_due_questions(*, now: dt.datetime | None = None) -> DueSweep:
     now = now or timezone.now()
     today = timezone.localdate(now)
     sweep = DueSweep()
-    balancer = _Balancer(reviewer_loads())
+    balancer = Balancer(reviewer_loads())
     while True:
         moved, added = _fall_due_batch(today, balancer, now)
         sweep.marked_due += moved
@@ -88,7 +89,7 @@ def mark_due_questions(*, now: dt.datetime | None = None) -> DueSweep:
 
 
 @transaction.atomic
-def _fall_due_batch(today: dt.date, balancer: "_Balancer", now: dt.datetime) -> tuple[int, int]:
+def _fall_due_batch(today: dt.date, balancer: "Balancer", now: dt.datetime) -> tuple[int, int]:
     """Move one batch open → due and assign its reviewers; (moved, assigned).
 
     The row locks are the claim: of two overlapping sweeps, each question moves in exactly one,
@@ -148,7 +149,7 @@ def _claim_batch_postgresql(today: dt.date, now: dt.datetime) -> list[tuple[int,
 
 @transaction.atomic
 def _top_up_batch(
-    question_ids: list[int], balancer: "_Balancer", now: dt.datetime
+    question_ids: list[int], balancer: "Balancer", now: dt.datetime
 ) -> tuple[int, set[int]]:
     """Bring due questions up to REVIEWS_REQUIRED; (assigned, questions still short)."""
     commit_asynchronously()
@@ -162,7 +163,7 @@ def _top_up_batch(
 
 
 def _assign_batch(
-    rows: list[tuple[int, int]], balancer: "_Balancer", now: dt.datetime
+    rows: list[tuple[int, int]], balancer: "Balancer", now: dt.datetime
 ) -> tuple[int, set[int]]:
     """Assign reviewers to locked due questions (pk, review_round), in the given order.
 
@@ -239,11 +240,12 @@ def _insert_assignments(rows: list[tuple[int, int, int]], now: dt.datetime) -> N
         cursor.execute(sql, [PENDING.value, now, questions, reviewers, rounds])
 
 
-class _Balancer:
+class Balancer:
     """Reviewer loads in a heap: the least-loaded reviewers come out first.
 
-    Picks exactly what `pick_reviewers` would pick over the same loads, without sorting every
-    reviewer for every question; the loads go up as reviewers are picked.
+    Picks exactly what a plain sort over the same loads would pick (tests/review_helpers.py,
+    pick_reviewers), without sorting every reviewer for every question; the loads go up as
+    reviewers are picked.
     """
 
     def __init__(self, loads: dict[int, int]) -> None:
@@ -284,27 +286,10 @@ def _questions_short_of_reviewers() -> list[int]:
     )
 
 
-@transaction.atomic
-def assign_reviewers(*, question_id: int, loads: dict[int, int], now: dt.datetime) -> int:
-    """Bring one due question up to REVIEWS_REQUIRED reviewers; returns how many were added.
-
-    `loads` (reviewer id → pending count) is updated in place so one sweep spreads its work.
-    """
-    balancer = _Balancer(loads)
-    rows = list(
-        Question.objects.filter(pk=question_id, status=Question.Status.DUE)
-        .select_for_update()
-        .values_list("pk", "review_round")
-    )
-    added, _ = _assign_batch(rows, balancer, now)
-    return added
-
-
-def pick_reviewers(
-    *, candidates: dict[int, int], needed: int, involved: set[int], already: set[int]
-) -> list[int]:
-    """The `needed` least-loaded candidates not involved in the question nor already on it."""
-    if needed <= 0:
-        return []
-    eligible = [pk for pk in candidates if pk not in involved and pk not in already]
-    return sorted(eligible, key=lambda pk: (candidates[pk], pk))[:needed]
+def withdraw_involved(user: AbstractBaseUser | None, question: Question) -> None:
+    """Whoever records, corrects or revises anything on a question can no longer judge it
+    (verdicts.involvement): their pending review of it goes back to the sweep."""
+    if user is not None and user.pk is not None:
+        ReviewAssignment.objects.filter(question=question, reviewer=user, state=PENDING).update(
+            state=CANCELLED
+        )

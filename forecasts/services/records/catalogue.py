@@ -1,0 +1,105 @@
+"""Experts, sources and topics: who predicted, where, about what.
+
+Experts are matched by slug, sources by URL (else title and outlet), topics by name,
+case-insensitively; a second editor adding the same one at once gets the first one's row.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from forecasts.models import Expert, Source, Topic
+from forecasts.services.records import plausibility
+
+
+def unique_slug(model: type, text: str, *, max_length: int = 200) -> str:
+    """A slug for `text` not used yet by `model`: "ruben-megrabyan", then "-2", "-3", ..."""
+    base = slugify(text)[:max_length].strip("-") or "item"
+    taken = set(
+        model.objects.filter(slug__startswith=base).values_list("slug", flat=True)  # type: ignore[attr-defined]
+    )
+    if base not in taken:
+        return base
+    suffix = 2
+    while f"{base}-{suffix}" in taken:
+        suffix += 1
+    return f"{base}-{suffix}"
+
+
+def create_expert(
+    *, name: str, affiliation: str = "", bio: str = "", links: Iterable[str] = ()
+) -> Expert:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "An expert needs a name."})
+    plausibility.check_expert_name(name)
+    # Two editors adding the same name at once: the unique slug decides, the loser retries.
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Expert.objects.create(
+                    name=name,
+                    slug=unique_slug(Expert, name),
+                    affiliation=affiliation,
+                    bio=bio,
+                    links=list(links),
+                )
+        except IntegrityError:
+            continue
+    raise ValidationError({"name": "Could not find a free slug for this name; try again."})
+
+
+def get_or_create_topic(*, name: str) -> Topic:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"topic": "A topic needs a name."})
+    plausibility.check_topic_name(name)
+    existing = Topic.objects.filter(name__iexact=name).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return Topic.objects.create(name=name, slug=unique_slug(Topic, name, max_length=120))
+    except IntegrityError:
+        return Topic.objects.get(name__iexact=name)
+
+
+def get_or_create_source(
+    *,
+    title: str,
+    url: str = "",
+    kind: str = Source.Kind.ARTICLE,
+    outlet: str = "",
+    via: str = "",
+    published_on: dt.date | None = None,
+    text: str = "",
+) -> Source:
+    """Sources are matched by URL when they have one, else by title and outlet."""
+    if url:
+        existing = Source.objects.filter(url=url).first()
+    else:
+        existing = Source.objects.filter(url="", title=title, outlet=outlet).first()
+    if existing:
+        return existing
+    if not title and not url:
+        raise ValidationError({"source": "A source needs a title or a URL."})
+    plausibility.check_source_title(title or url)
+    source = Source(
+        kind=kind,
+        title=title or url,
+        outlet=outlet,
+        via=via,
+        url=url,
+        published_on=published_on,
+        text=text,
+    )
+    source.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            source.save()
+    except IntegrityError:
+        return Source.objects.get(url=url)
+    return source
