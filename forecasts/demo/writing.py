@@ -22,7 +22,7 @@ from forecasts.models import LedgerEntry, LedgerHead, Topic
 from forecasts.services.bulk import write_rows
 from forecasts.services.ledger import chain as ledger
 from forecasts.services.ledger.chain import GENESIS
-from forecasts.services.reviews.verdicts import REVIEWERS_GROUP
+from forecasts.services.roles import REVIEWERS_GROUP
 
 UTC = dt.UTC
 CHUNK = 50_000  # rows per COPY of published rows and their ledger entries

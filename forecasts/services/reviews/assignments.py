@@ -27,7 +27,8 @@ from django.utils import timezone
 from forecasts.models import Question, ReviewAssignment
 from forecasts.models.lookups import int_array
 from forecasts.services.bulk import commit_asynchronously
-from forecasts.services.reviews.verdicts import REVIEWERS_GROUP, involved_user_ids
+from forecasts.services.reviews.verdicts import involved_user_ids
+from forecasts.services.roles import REVIEWERS_GROUP
 
 log = logging.getLogger(__name__)
 PENDING, DONE, CANCELLED = (

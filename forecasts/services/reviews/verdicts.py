@@ -33,9 +33,8 @@ from forecasts.models import Prediction, Question, QuestionRevision, Review, Rev
 from forecasts.services.enqueue import enqueue_after_commit
 from forecasts.services.ledger import chain as ledger
 from forecasts.services.reviews import reminder_claims
+from forecasts.services.roles import REVIEWERS_GROUP
 from forecasts.services.track_records.scores import score_question
-
-REVIEWERS_GROUP = "Reviewers"
 
 
 class VerdictConflict(Exception):
