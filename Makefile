@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test bench lint format check security deploy-check venv venv-dev clean
+.PHONY: run test test-fast bench lint format check security deploy-check venv venv-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 test: venv-dev $(if $(NPM),node_modules/.package-lock.json)
 	$(BIN)/python -m pytest
+
+# The inner loop: everything but the slow tests (real processes, a browser, API fuzzing, the
+# small benchmark). `make test` still runs every test.
+test-fast: venv-dev
+	$(BIN)/python -m pytest -m "not slow"
 
 # PostgreSQL at BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); the
 # run drops and creates its own databases there (forecast_ledger_bench*, or

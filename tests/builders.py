@@ -1,9 +1,13 @@
-"""Tiny builders for tests: a resolved question with forecasts in one call."""
+"""The tests' builders, one module: people, questions, forecasts, due and resolved
+questions, and a plain reference for the sweep's reviewer picks."""
 
 import datetime as dt
 
-from forecasts.models import Expert, Question
-from forecasts.services import create_question, record_prediction
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from forecasts.models import Expert, Question, ReviewAssignment
+from forecasts.services import create_expert, create_question, record_prediction
 from forecasts.services.reviews.verdicts import resolve_question
 
 DAY0 = dt.date(2025, 1, 1)
@@ -89,3 +93,63 @@ def random_history(
         if question.status == "resolved" and question.outcome != "annulled":
             flipped = "no" if question.outcome == "yes" else "yes"
             resolve(question, flipped, admin, reason="Re-checked the evidence.")
+
+
+def past_question(title: str, *, days_ago: int = 1) -> Question:
+    return create_question(
+        title=title,
+        resolution_criteria="YES if it happened by the deadline; NO otherwise.",
+        deadline=timezone.localdate() - dt.timedelta(days=days_ago),
+    )
+
+
+def predict(question: Question, *, recorded_by=None, p: float = 0.7, expert=None):
+    expert = expert or create_expert(name=f"Expert on {question.pk}")
+    return record_prediction(
+        expert=expert,
+        question=question,
+        probability=p,
+        made_on=question.deadline - dt.timedelta(days=30),
+        recorded_by=recorded_by,
+    )
+
+
+def due_question(title: str, *, now: dt.datetime | None = None, reviewers=()) -> Question:
+    """A question that fell due `now`, assigned to `reviewers` (none: the sweep assigns)."""
+    question = past_question(title)
+    Question.objects.filter(pk=question.pk).update(
+        status=Question.Status.DUE, due_at=now or timezone.now()
+    )
+    question.refresh_from_db()
+    assign(question, *reviewers)
+    return question
+
+
+def assign(question: Question, *reviewers) -> None:
+    """Assign the question's current round to these reviewers, as the sweep or a take does."""
+    for reviewer in reviewers:
+        ReviewAssignment.objects.get_or_create(
+            question=question, reviewer=reviewer, round=question.review_round
+        )
+
+
+def pick_reviewers(
+    *, candidates: dict[int, int], needed: int, involved: set[int], already: set[int]
+) -> list[int]:
+    """The reviewers the sweep's Balancer must pick, written the plain way: the `needed`
+    least-loaded candidates not involved in the question nor already on it."""
+    if needed <= 0:
+        return []
+    eligible = [pk for pk in candidates if pk not in involved and pk not in already]
+    return sorted(eligible, key=lambda pk: (candidates[pk], pk))[:needed]
+
+
+def make_user(username: str, group: str | None = None, **extra: object) -> User:
+    """A user with an email and the password "pw-<username>", in `group` if given (the groups
+    exist after every migrate and flush: services/roles.py)."""
+    user = User.objects.create_user(
+        username=username, email=f"{username}@example.org", password="pw-" + username, **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user

@@ -1,22 +1,22 @@
 """Shared fixtures: personas (alice the editor, bob the reviewer, carol the admin), builders."""
 
 import datetime as dt
-import importlib
 import os
 import socket
 
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
+from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from config.celery import app as celery_app
+from tests.builders import make_user
+from tests.fault_support import RABBITMQ_URL
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = "/usr/bin/chromium"
 # RabbitMQ for the broker-choice tests: the development and CI machines run it on loopback.
-RABBITMQ_URL = os.environ.get("RABBITMQ_URL") or "amqp://guest:guest@127.0.0.1:5672//"
 
 
 def _rabbitmq_answers() -> bool:
@@ -39,6 +39,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     has_browser = os.path.exists(CHROMIUM)
     has_rabbitmq = any("rabbitmq" in item.keywords for item in items) and _rabbitmq_answers()
     for item in items:
+        if "browser" in item.keywords or "real_worker" in item.keywords:
+            item.add_marker(pytest.mark.slow)
         if "rabbitmq" in item.keywords and not has_rabbitmq:
             if IN_CI:
                 raise pytest.UsageError(f"CI must run RabbitMQ at {RABBITMQ_URL} (see .ci/run)")
@@ -86,16 +88,6 @@ def _fast_tests(monkeypatch: pytest.MonkeyPatch, settings) -> None:
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "user", None)
 
 
-def ensure_groups() -> None:
-    """The Editors and Reviewers groups, as the data migration makes them. A transactional
-    test's flush empties them, so persona fixtures put them back before use."""
-    if Group.objects.filter(name__in=["Editors", "Reviewers"]).count() < 2:
-        importlib.import_module("forecasts.migrations.0003_groups").create_groups(django_apps, None)
-        importlib.import_module("forecasts.migrations.0013_details_revision_permissions").grant(
-            django_apps, None
-        )
-
-
 @pytest.fixture
 def today() -> dt.date:
     from django.utils import timezone
@@ -103,45 +95,35 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def _user(username: str, group: str | None = None, **extra: object) -> User:
-    user = User.objects.create_user(
-        username=username, email=f"{username}@example.org", password="pw-" + username, **extra
-    )
-    if group:
-        ensure_groups()
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
 def alice(db) -> User:
     """An editor."""
-    return _user("alice", "Editors", is_staff=True)
+    return make_user("alice", "Editors", is_staff=True)
 
 
 @pytest.fixture
 def bob(db) -> User:
     """A reviewer."""
-    return _user("bob", "Reviewers", is_staff=True)
+    return make_user("bob", "Reviewers", is_staff=True)
 
 
 @pytest.fixture
 def dave(db) -> User:
     """A second reviewer."""
-    return _user("dave", "Reviewers", is_staff=True)
+    return make_user("dave", "Reviewers", is_staff=True)
 
 
 @pytest.fixture
 def carol(db) -> User:
     """An admin."""
-    return _user("carol", None, is_staff=True, is_superuser=True)
+    return make_user("carol", None, is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
 def oscar(db) -> User:
     """A second admin: corrects after a deadline what carol will judge, or judges what
     carol recorded (nobody judges a question they recorded anything on)."""
-    return _user("oscar", None, is_staff=True, is_superuser=True)
+    return make_user("oscar", None, is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -160,3 +142,16 @@ def question(db, today):
         resolution_criteria="YES if the city council votes the toll away; NO otherwise.",
         deadline=today + dt.timedelta(days=30),
     )
+
+
+@pytest.fixture
+def api_as():
+    """An API client signed in as the given user (anonymous with none)."""
+
+    def client_for(user: User | None = None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return client_for

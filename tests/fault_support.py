@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RABBITMQ_URL = os.environ.get("RABBITMQ_URL") or "amqp://guest:guest@127.0.0.1:5672//"
 WAIT = 60.0
 TASK_LINE = re.compile(
     r"Task (?P<name>[\w.]+)\[(?P<id>[0-9a-f-]{36})\] "

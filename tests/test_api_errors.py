@@ -28,12 +28,6 @@ def throttle_rates(monkeypatch: pytest.MonkeyPatch):
     cache.clear()
 
 
-def _as(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 @pytest.mark.parametrize(
     "path", ["/api/experts/nobody/", "/api/questions/999999/", "/api/no-such-thing/", "/api/x"]
 )
@@ -44,28 +38,28 @@ def test_not_found_is_json_with_a_message(db, throttle_rates, path):
     assert response.json()["detail"]
 
 
-def test_a_bad_json_body_is_a_400_that_says_to_send_json(alice, throttle_rates):
-    response = _as(alice).generic(
+def test_a_bad_json_body_is_a_400_that_says_to_send_json(api_as, alice, throttle_rates):
+    response = api_as(alice).generic(
         "POST", "/api/experts/", '{"name": "Broken', content_type="application/json"
     )
     assert response.status_code == 400
     assert "JSON" in response.json()["detail"]
 
 
-def test_an_unsupported_media_type_is_a_415_with_a_hint(alice, throttle_rates):
-    response = _as(alice).generic("POST", "/api/experts/", "name=x", content_type="text/plain")
+def test_an_unsupported_media_type_is_a_415_with_a_hint(api_as, alice, throttle_rates):
+    response = api_as(alice).generic("POST", "/api/experts/", "name=x", content_type="text/plain")
     assert response.status_code == 415
     assert "application/json" in response.json()["detail"]
 
 
-def test_a_method_the_endpoint_lacks_is_a_json_405(alice, expert, throttle_rates):
-    response = _as(alice).delete(f"/api/experts/{expert.slug}/")
+def test_a_method_the_endpoint_lacks_is_a_json_405(api_as, alice, expert, throttle_rates):
+    response = api_as(alice).delete(f"/api/experts/{expert.slug}/")
     assert response.status_code == 405
     assert response.json()["detail"]
 
 
-def test_a_service_validation_error_is_a_400_naming_the_field(alice, throttle_rates):
-    response = _as(alice).post("/api/experts/", {"name": "   "}, format="json")
+def test_a_service_validation_error_is_a_400_naming_the_field(api_as, alice, throttle_rates):
+    response = api_as(alice).post("/api/experts/", {"name": "   "}, format="json")
     assert response.status_code == 400
     assert "name" in response.json()["errors"]
 
@@ -77,14 +71,14 @@ def test_throttling_is_off_when_settings_say_off(db, throttle_rates):
     assert statuses == {200}
 
 
-def test_throttling_answers_429_with_a_message_when_on(alice, throttle_rates):
+def test_throttling_answers_429_with_a_message_when_on(api_as, alice, throttle_rates):
     throttle_rates("3/min", "5/min")
     anonymous = [APIClient().get("/api/topics/").status_code for _ in range(4)]
     assert anonymous == [200, 200, 200, 429]
     response = APIClient().get("/api/topics/")
     assert response.json()["detail"]
     assert "Retry-After" in response
-    editor = _as(alice)
+    editor = api_as(alice)
     assert [editor.get("/api/topics/").status_code for _ in range(6)] == [200] * 5 + [429]
 
 
@@ -133,7 +127,7 @@ def test_the_schema_and_its_page_are_served_without_a_cdn(db, throttle_rates):
 
 
 def test_every_read_answers_a_browser_with_the_browsable_page(
-    alice, carol, expert, question, throttle_rates
+    api_as, alice, carol, expert, question, throttle_rates
 ):
     """A person following an API link in a browser (Accept: text/html) gets DRF's browsable
     page, not a server error: /api/leaderboard/ used to answer 500, the browsable page asking
@@ -158,6 +152,6 @@ def test_every_read_answers_a_browser_with_the_browsable_page(
         "/api/auth/token/",
     ]
     for path in paths:
-        response = _as(alice).get(path, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+        response = api_as(alice).get(path, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
         assert response.status_code == 200, (path, response.status_code)
         assert response["Content-Type"].startswith("text/html"), path

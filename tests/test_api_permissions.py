@@ -16,7 +16,7 @@ from forecasts.services import (
     record_prediction,
 )
 from forecasts.services.reviews.verdicts import resolve_question
-from tests.review_helpers import due_question
+from tests.builders import due_question
 
 ROLES = ("anonymous", "member", "editor", "reviewer", "admin")
 EVERYONE = frozenset(ROLES)

@@ -18,12 +18,6 @@ def editor(alice) -> APIClient:
     return client
 
 
-def _as(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def test_search_finds_experts_by_name(db):
     create_expert(name="Ruben Megrabyan")
     create_expert(name="Vera Ostrova")
@@ -129,8 +123,8 @@ def test_bad_prediction_input_names_the_field(editor, expert, question, today):
     assert not Prediction.objects.exists()
 
 
-def test_anonymous_and_reviewers_cannot_write(db, bob):
-    for client in (APIClient(), _as(bob)):
+def test_anonymous_and_reviewers_cannot_write(api_as, db, bob):
+    for client in (APIClient(), api_as(bob)):
         response = client.post("/api/experts/", {"name": "Someone"}, format="json")
         assert response.status_code == 403
         assert response.json()["detail"]

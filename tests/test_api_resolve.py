@@ -4,27 +4,21 @@ import pytest
 from rest_framework.test import APIClient
 
 from forecasts.models import Question, Review, TrackRecord
-from tests.review_helpers import due_question, predict
+from tests.builders import due_question, predict
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EVIDENCE = "https://example.org/council-minutes"
 
 
-def _as(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def _resolve(client: APIClient, question: Question, **body):
     return client.post(f"/api/questions/{question.pk}/resolve/", body, format="json")
 
 
-def test_a_reviewer_resolves_a_due_question_and_the_track_record_follows(bob):
+def test_a_reviewer_resolves_a_due_question_and_the_track_record_follows(api_as, bob):
     question = due_question("Will the toll go?", reviewers=[bob])
     prediction = predict(question, p=0.8)
-    response = _resolve(_as(bob), question, outcome="yes", evidence_url=EVIDENCE, note="Voted.")
+    response = _resolve(api_as(bob), question, outcome="yes", evidence_url=EVIDENCE, note="Voted.")
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["status"], body["outcome"]) == ("resolved", "yes")
@@ -38,9 +32,9 @@ def test_a_reviewer_resolves_a_due_question_and_the_track_record_follows(bob):
 
 
 @pytest.mark.parametrize("who", ["anonymous", "alice"])
-def test_only_reviewers_and_admins_give_verdicts(who, alice):
+def test_only_reviewers_and_admins_give_verdicts(api_as, who, alice):
     question = due_question("Will the toll go?")
-    client = APIClient() if who == "anonymous" else _as(alice)
+    client = APIClient() if who == "anonymous" else api_as(alice)
     response = _resolve(client, question, outcome="yes", evidence_url=EVIDENCE)
     assert response.status_code == 403
     assert response.json()["detail"]
@@ -57,50 +51,50 @@ def test_only_reviewers_and_admins_give_verdicts(who, alice):
         ({"outcome": "no", "evidence_url": "not a url"}, "evidence_url"),
     ],
 )
-def test_a_bad_verdict_is_a_400_naming_the_field(bob, body, field):
+def test_a_bad_verdict_is_a_400_naming_the_field(api_as, bob, body, field):
     question = due_question("Will the toll go?")
-    response = _resolve(_as(bob), question, **body)
+    response = _resolve(api_as(bob), question, **body)
     assert response.status_code == 400, response.json()
     assert field in response.json()["errors"]
     assert field in response.json()["detail"]
 
 
-def test_annulled_needs_no_evidence(bob):
+def test_annulled_needs_no_evidence(api_as, bob):
     question = due_question("Will the toll go?", reviewers=[bob])
-    response = _resolve(_as(bob), question, outcome="annulled", note="The council dissolved.")
+    response = _resolve(api_as(bob), question, outcome="annulled", note="The council dissolved.")
     assert response.status_code == 201, response.json()
     assert response.json()["status"] == "annulled"
 
 
-def test_a_verdict_on_a_settled_question_is_a_409_with_a_message(bob, dave):
+def test_a_verdict_on_a_settled_question_is_a_409_with_a_message(api_as, bob, dave):
     question = due_question("Will the toll go?", reviewers=[bob, dave])
-    assert _resolve(_as(bob), question, outcome="yes", evidence_url=EVIDENCE).status_code == 201
-    late = _resolve(_as(dave), question, outcome="no", evidence_url=EVIDENCE)
+    assert _resolve(api_as(bob), question, outcome="yes", evidence_url=EVIDENCE).status_code == 201
+    late = _resolve(api_as(dave), question, outcome="no", evidence_url=EVIDENCE)
     assert late.status_code == 409
     assert "already resolved" in late.json()["detail"]
 
 
-def test_a_question_not_due_yet_is_a_409(bob, question):
-    response = _resolve(_as(bob), question, outcome="yes", evidence_url=EVIDENCE)
+def test_a_question_not_due_yet_is_a_409(api_as, bob, question):
+    response = _resolve(api_as(bob), question, outcome="yes", evidence_url=EVIDENCE)
     assert response.status_code == 409
     assert "not due" in response.json()["detail"]
 
 
-def test_an_admin_re_resolves_with_a_reason(bob, carol):
+def test_an_admin_re_resolves_with_a_reason(api_as, bob, carol):
     question = due_question("Will the toll go?", reviewers=[bob])
-    _resolve(_as(bob), question, outcome="yes", evidence_url=EVIDENCE)
-    without = _resolve(_as(carol), question, outcome="no", evidence_url=EVIDENCE)
+    _resolve(api_as(bob), question, outcome="yes", evidence_url=EVIDENCE)
+    without = _resolve(api_as(carol), question, outcome="no", evidence_url=EVIDENCE)
     assert without.status_code == 400
     assert "reason" in without.json()["errors"]
     response = _resolve(
-        _as(carol), question, outcome="no", evidence_url=EVIDENCE, reason="Vote was overturned"
+        api_as(carol), question, outcome="no", evidence_url=EVIDENCE, reason="Vote was overturned"
     )
     assert response.status_code == 201, response.json()
     assert response.json()["outcome"] == "no"
     assert [r["round"] for r in response.json()["reviews"]] == [1, 2]
 
 
-def test_a_missing_question_is_a_json_404(bob):
-    response = _resolve(_as(bob), Question(pk=424242), outcome="yes", evidence_url=EVIDENCE)
+def test_a_missing_question_is_a_json_404(api_as, bob):
+    response = _resolve(api_as(bob), Question(pk=424242), outcome="yes", evidence_url=EVIDENCE)
     assert response.status_code == 404
     assert response.json()["detail"]

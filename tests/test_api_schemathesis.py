@@ -18,6 +18,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from config.wsgi import application
 
+pytestmark = pytest.mark.slow
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "15"))
 CHECKS = [not_a_server_error, response_schema_conformance]
 FUZZ = settings(

@@ -11,8 +11,8 @@ from django.core.management.base import CommandError
 
 from forecasts.models import Expert, ScoreSums
 from forecasts.services import edit_expert
+from forecasts.services.roles import ensure_roles
 from seeds.loader import load_seeds
-from tests.conftest import ensure_groups
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +39,7 @@ def test_round_trip_into_an_empty_database_loses_nothing(tmp_path, bob):
 
     call_command("flush", interactive=False, verbosity=0)
     assert not User.objects.exists()
-    ensure_groups()  # what migrate gives a new database
+    ensure_roles()  # what migrate gives a new database
     call_command("import_all", str(backup))
 
     assert _fingerprint() == before
@@ -63,6 +63,6 @@ def test_exact_sums_past_fifteen_digits_survive_a_read_and_a_round_trip(tmp_path
     backup = tmp_path / "ledger.json"
     call_command("export_all", str(backup))
     call_command("flush", interactive=False, verbosity=0)
-    ensure_groups()
+    ensure_roles()
     call_command("import_all", str(backup))
     assert ScoreSums.objects.get().sum_log == big

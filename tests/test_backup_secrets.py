@@ -13,8 +13,8 @@ from rest_framework.authtoken.models import Token
 
 from forecasts.models import Expert
 from forecasts.services.ledger.verify import verify_ledger
+from forecasts.services.roles import ensure_roles
 from seeds.loader import load_seeds
-from tests.conftest import ensure_groups
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,7 +77,7 @@ def test_a_restore_without_secrets_keeps_the_record_and_asks_for_passwords(tmp_p
     _export(backup)
 
     call_command("flush", interactive=False, verbosity=0)
-    ensure_groups()
+    ensure_roles()
     out = StringIO()
     call_command("import_all", str(backup), stdout=out)
 
@@ -96,7 +96,7 @@ def test_a_restore_with_secrets_keeps_logins_and_says_nothing_of_passwords(tmp_p
     backup = tmp_path / "ledger.json"
     _export(backup, "--include-secrets")
     call_command("flush", interactive=False, verbosity=0)
-    ensure_groups()
+    ensure_roles()
     out = StringIO()
     call_command("import_all", str(backup), stdout=out)
     assert User.objects.get(username="alice").check_password("pw-alice")

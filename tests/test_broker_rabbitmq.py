@@ -19,9 +19,9 @@ from config.celery import app as celery_app
 from forecasts import tasks
 from forecasts.models import ReminderRecord
 from forecasts.services.reviews.assignments import mark_due_questions
-from tests.conftest import RABBITMQ_URL, _user
-from tests.fault_support import SmtpServer, Worker, celery_broker, wait_for
-from tests.review_helpers import ensure_groups, past_question
+from forecasts.services.roles import ensure_roles
+from tests.builders import make_user, past_question
+from tests.fault_support import RABBITMQ_URL, SmtpServer, Worker, celery_broker, wait_for
 
 pytestmark = [
     pytest.mark.postgres,
@@ -34,7 +34,7 @@ pytestmark = [
 
 @pytest.fixture
 def queue(transactional_db: None) -> Iterator[str]:
-    ensure_groups()
+    ensure_roles()
     name = f"test-email-{uuid.uuid4().hex[:10]}"
     with celery_broker(RABBITMQ_URL):
         yield name
@@ -43,7 +43,7 @@ def queue(transactional_db: None) -> Iterator[str]:
 
 
 def test_a_killed_workers_message_goes_to_the_other_worker_at_once(queue):
-    reviewers = [_user(f"reviewer{i}", "Reviewers") for i in range(3)]
+    reviewers = [make_user(f"reviewer{i}", "Reviewers") for i in range(3)]
     for i in range(6):
         past_question(f"Will milestone {i} be reached?")
     mark_due_questions()

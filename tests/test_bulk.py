@@ -10,7 +10,7 @@ from django.utils import timezone
 from forecasts.models import PredictionScore, TrackRecord
 from forecasts.services.bulk import write_models, write_rows
 from forecasts.services.track_records.records import RECORD_FIELDS
-from tests.review_helpers import past_question, predict
+from tests.builders import past_question, predict
 
 pytestmark = pytest.mark.django_db
 

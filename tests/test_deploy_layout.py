@@ -23,8 +23,9 @@ from config.deploy_check import OK, WARN, check_consumers
 from forecasts import tasks
 from forecasts.models import Expert, Question, StaleTrackRecord, TrackRecord
 from forecasts.services import create_expert
+from forecasts.services.roles import ensure_roles
 from forecasts.services.track_records.rebuild import recompute_track_records
-from tests.conftest import _user, ensure_groups
+from tests.builders import due_question, make_user, past_question, predict
 from tests.fault_support import (
     FaultRig,
     Service,
@@ -36,7 +37,6 @@ from tests.fault_support import (
     track_record_figures,
     wait_for,
 )
-from tests.review_helpers import due_question, past_question, predict
 
 pytestmark = [
     pytest.mark.postgres,
@@ -147,7 +147,7 @@ class Layout:
 
 @pytest.fixture
 def rig(transactional_db: None) -> Iterator[FaultRig]:
-    ensure_groups()
+    ensure_roles()
     with running_rig() as rig:
         yield rig
 
@@ -173,8 +173,8 @@ def _queued_task_ids(rig: FaultRig, queue: str) -> list[str]:
 
 
 def test_the_guides_layout_routes_each_task_to_its_queue_and_survives_a_killed_worker(rig):
-    bob = _user("bob", "Reviewers")
-    _user("dave", "Reviewers")
+    bob = make_user("bob", "Reviewers")
+    make_user("dave", "Reviewers")
     token = Token.objects.create(user=bob).key
     vera, oleg = create_expert(name="Vera Ostrova"), create_expert(name="Oleg Marr")
     # bob judges these three; the pass's own sweep gives the fresh ones to dave, less loaded.

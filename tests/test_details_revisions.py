@@ -14,12 +14,6 @@ from forecasts.services import edit_expert, edit_source, get_or_create_source
 pytestmark = pytest.mark.django_db
 
 
-def _as(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def test_the_first_change_keeps_the_original_and_the_change(expert, alice):
     slug = expert.slug
     edit_expert(expert, changed_by=alice, reason="Moved in March.", affiliation="Harbour U")
@@ -59,8 +53,8 @@ def test_a_source_revision_keeps_the_date_and_a_digest_of_the_text(alice):
     assert source.revisions.first().details["published_on"] is None
 
 
-def test_api_updates_are_versioned_and_the_expert_shows_them(expert, alice):
-    response = _as(alice).patch(
+def test_api_updates_are_versioned_and_the_expert_shows_them(api_as, expert, alice):
+    response = api_as(alice).patch(
         f"/api/experts/{expert.slug}/",
         {"affiliation": "Harbour U", "reason": "Moved in March."},
         format="json",
@@ -75,9 +69,9 @@ def test_api_updates_are_versioned_and_the_expert_shows_them(expert, alice):
     assert detail["revisions"][1]["details"]["affiliation"] == "Harbour U"
 
 
-def test_api_source_updates_are_versioned(alice):
+def test_api_source_updates_are_versioned(api_as, alice):
     source = get_or_create_source(title="Toll talk", url="https://gazette.example/toll")
-    response = _as(alice).patch(
+    response = api_as(alice).patch(
         f"/api/sources/{source.pk}/", {"outlet": "Harbour Gazette", "reason": "Typo."}
     )
     assert response.status_code == 200, response.content
@@ -85,8 +79,8 @@ def test_api_source_updates_are_versioned(alice):
     assert source.revisions.last().changed_by == alice
 
 
-def test_a_creation_through_the_api_ignores_a_reason(alice):
-    response = _as(alice).post(
+def test_a_creation_through_the_api_ignores_a_reason(api_as, alice):
+    response = api_as(alice).post(
         "/api/experts/", {"name": "Ivo Example", "reason": "New pundit."}, format="json"
     )
     assert response.status_code == 201, response.content

@@ -25,8 +25,9 @@ from django.test import RequestFactory
 from forecasts.models import Expert, StaleTrackRecord
 from forecasts.services import create_expert
 from forecasts.services.reviews.verdicts import submit_verdict
+from forecasts.services.roles import ensure_roles
 from forecasts.services.track_records.rebuild import recompute_track_records
-from tests.conftest import _user, ensure_groups
+from tests.builders import due_question, make_user, predict
 from tests.fault_support import (
     FaultRig,
     allow_connections,
@@ -38,7 +39,6 @@ from tests.fault_support import (
     track_record_figures,
     wait_for,
 )
-from tests.review_helpers import due_question, predict
 
 EVIDENCE = "https://example.org/council-minutes"
 UPDATE = "forecasts.tasks.update_track_records"
@@ -46,7 +46,7 @@ UPDATE = "forecasts.tasks.update_track_records"
 
 @pytest.fixture
 def rig(transactional_db: None) -> Iterator[FaultRig]:
-    ensure_groups()
+    ensure_roles()
     with running_rig(before_close=lambda: allow_connections(True)) as rig:
         yield rig
 
@@ -56,7 +56,7 @@ def rig(transactional_db: None) -> Iterator[FaultRig]:
 @pytest.mark.real_worker
 @pytest.mark.django_db(transaction=True)
 def test_a_task_caught_by_a_postgresql_restart_retries_and_completes(rig):
-    bob = _user("bob", "Reviewers")
+    bob = make_user("bob", "Reviewers")
     vera, oleg = create_expert(name="Vera Ostrova"), create_expert(name="Oleg Marr")
     question = due_question("Will the harbour toll be abolished?", reviewers=[bob])
     predict(question, expert=vera, p=0.8)

@@ -28,10 +28,10 @@ from forecasts.models import (
 from forecasts.services import create_expert
 from forecasts.services.reviews.assignments import mark_due_questions
 from forecasts.services.reviews.verdicts import submit_verdict
+from forecasts.services.roles import ensure_roles
 from forecasts.services.track_records.rebuild import recompute_track_records
-from tests.conftest import _user, ensure_groups
+from tests.builders import due_question, make_user, past_question, predict
 from tests.fault_support import FaultRig, running_rig, track_record_figures, wait_for
-from tests.review_helpers import due_question, past_question, predict
 
 pytestmark = [
     pytest.mark.postgres,
@@ -48,7 +48,7 @@ REQUEST_BOUND = 5.0
 @pytest.fixture
 def rig(transactional_db: None, settings) -> Iterator[FaultRig]:
     """A private Redis used for everything Redis does here: broker and cache."""
-    ensure_groups()
+    ensure_roles()
     with running_rig() as rig:
         settings.REDIS_URL = rig.redis.url
         settings.CACHES = {
@@ -58,12 +58,6 @@ def rig(transactional_db: None, settings) -> Iterator[FaultRig]:
             }
         }
         yield rig
-
-
-def _as(user) -> APIClient:  # noqa: ANN001
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def _updated_at() -> dict[int, dt.datetime]:
@@ -77,10 +71,10 @@ def _timed(call, *args, **kwargs) -> tuple[object, float]:  # noqa: ANN001
     return result, time.monotonic() - started
 
 
-def test_writes_succeed_while_redis_is_down_and_the_work_is_done_once_it_is_back(rig):
-    alice = _user("alice", "Editors", is_staff=True)
-    bob = _user("bob", "Reviewers")
-    _user("dave", "Reviewers")  # a second reviewer: the two due questions go to one each
+def test_writes_succeed_while_redis_is_down_and_the_work_is_done_once_it_is_back(api_as, rig):
+    alice = make_user("alice", "Editors", is_staff=True)
+    bob = make_user("bob", "Reviewers")
+    make_user("dave", "Reviewers")  # a second reviewer: the two due questions go to one each
     sink, mail = rig.smtp_sink()
     worker = rig.worker(**mail)  # up before the outage, and through it, as in production
     vera, oleg, ines = (create_expert(name=n) for n in ("Vera Ostrova", "Oleg Marr", "Ines Quay"))
@@ -104,19 +98,19 @@ def test_writes_succeed_while_redis_is_down_and_the_work_is_done_once_it_is_back
     # a due one, then resolve that one: each a request that must answer 2xx without hanging.
     made_on = str(bridge.deadline - dt.timedelta(days=20))
     late, late_s = _timed(
-        _as(alice).post,
+        api_as(alice).post,
         "/api/predictions/",
         {"expert": ines.slug, "question": settled.pk, "probability": 0.6, "made_on": made_on},
         format="json",
     )
     new, new_s = _timed(
-        _as(alice).post,
+        api_as(alice).post,
         "/api/predictions/",
         {"expert": oleg.slug, "question": bridge.pk, "probability": 0.2, "made_on": made_on},
         format="json",
     )
     resolved, resolve_s = _timed(
-        _as(bob).post,
+        api_as(bob).post,
         f"/api/questions/{bridge.pk}/resolve/",
         {"outcome": "no", "evidence_url": EVIDENCE, "note": "Still closed."},
         format="json",
@@ -198,17 +192,19 @@ def test_public_reads_are_answered_while_the_cache_is_down(rig, monkeypatch, pat
     assert seconds < REQUEST_BOUND
 
 
-def test_a_dispute_while_redis_is_down_answers_201_and_the_admin_is_told_once(rig, settings):
+def test_a_dispute_while_redis_is_down_answers_201_and_the_admin_is_told_once(
+    api_as, rig, settings
+):
     settings.REVIEWS_REQUIRED = 2
-    bob, dave = _user("bob", "Reviewers"), _user("dave", "Reviewers")
-    carol = _user("carol", None, is_staff=True, is_superuser=True)
+    bob, dave = make_user("bob", "Reviewers"), make_user("dave", "Reviewers")
+    carol = make_user("carol", None, is_staff=True, is_superuser=True)
     question = due_question("Will the toll go?", reviewers=[bob, dave])
     predict(question, p=0.7)
     submit_verdict(question=question, reviewer=bob, outcome="yes", evidence_url=EVIDENCE)
     rig.redis.stop()
     verdict = {"outcome": "no", "evidence_url": EVIDENCE}
     response, seconds = _timed(
-        _as(dave).post, f"/api/questions/{question.pk}/resolve/", verdict, format="json"
+        api_as(dave).post, f"/api/questions/{question.pk}/resolve/", verdict, format="json"
     )
     assert response.status_code == 201
     assert response.json()["status"] == "disputed"

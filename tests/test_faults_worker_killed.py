@@ -27,8 +27,9 @@ from forecasts.models import Expert, ReminderRecord, StaleTrackRecord, TrackReco
 from forecasts.services import create_expert
 from forecasts.services.reviews.assignments import mark_due_questions
 from forecasts.services.reviews.verdicts import submit_verdict
+from forecasts.services.roles import ensure_roles
 from forecasts.services.track_records.rebuild import recompute_track_records
-from tests.conftest import _user, ensure_groups
+from tests.builders import due_question, make_user, past_question, predict
 from tests.fault_support import (
     FaultRig,
     backends_waiting_on_locks,
@@ -38,7 +39,6 @@ from tests.fault_support import (
     track_record_figures,
     wait_for,
 )
-from tests.review_helpers import due_question, past_question, predict
 
 pytestmark = [
     pytest.mark.postgres,
@@ -53,7 +53,7 @@ REMINDERS = "forecasts.tasks.send_review_reminders"
 
 @pytest.fixture
 def rig(transactional_db: None) -> Iterator[FaultRig]:
-    ensure_groups()
+    ensure_roles()
     with running_rig() as rig:
         yield rig
 
@@ -64,7 +64,7 @@ def _unacknowledged(rig: FaultRig) -> int:
 
 
 def test_a_worker_killed_mid_task_gets_its_message_back_and_builds_the_records_once(rig):
-    bob = _user("bob", "Reviewers")
+    bob = make_user("bob", "Reviewers")
     vera, oleg = create_expert(name="Vera Ostrova"), create_expert(name="Oleg Marr")
     question = due_question("Will the harbour toll be abolished?", reviewers=[bob])
     predict(question, expert=vera, p=0.8)
@@ -100,7 +100,7 @@ def test_a_worker_killed_mid_task_gets_its_message_back_and_builds_the_records_o
 
 
 def test_a_pool_process_killed_mid_pass_is_requeued_and_each_digest_goes_out_once(rig):
-    reviewers = [_user(f"reviewer{i}", "Reviewers") for i in range(3)]
+    reviewers = [make_user(f"reviewer{i}", "Reviewers") for i in range(3)]
     for i in range(6):
         past_question(f"Will milestone {i} be reached?")
     mark_due_questions()  # two due questions per reviewer

@@ -24,7 +24,7 @@ from forecasts.models import (
 )
 from forecasts.services.ledger.verify import verify_ledger
 from forecasts.services.reviews.reminders import send_review_reminders
-from tests.conftest import _user
+from tests.builders import make_user
 
 pytestmark = pytest.mark.django_db
 ANCHOR = dt.date(2026, 1, 15)
@@ -127,7 +127,7 @@ def test_command_generates_scores_and_track_records():
 def test_questions_already_due_come_with_the_reminders_a_live_service_sent(settings):
     """A backlog of due questions has had its reminders; the next pass owes only what is new."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    admin = _user("demo-admin", is_superuser=True)
+    admin = make_user("demo-admin", is_superuser=True)
     generate_demo_data(DemoSpec(seed=7, anchor=ANCHOR, overdue=4, **TINY))
     due = list(Question.objects.filter(status="due").values_list("pk", "due_at"))
     assert due

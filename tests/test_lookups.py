@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from forecasts.models import Expert, Prediction, Question
 from forecasts.models.lookups import int_array
-from tests.review_helpers import past_question, predict
+from tests.builders import past_question, predict
 
 pytestmark = pytest.mark.django_db
 

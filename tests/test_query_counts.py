@@ -16,8 +16,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from forecasts.models import Question
 from forecasts.services import get_or_create_topic
 from forecasts.services.reviews.assignments import mark_due_questions
-from tests.builders import forecast, make_question, resolve
-from tests.review_helpers import past_question, predict
+from tests.builders import forecast, make_question, past_question, predict, resolve
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from forecasts.services.reviews.assignments import mark_due_questions
 from forecasts.services.reviews.reminder_claims import claim_reminders, reviewer_stage
 from forecasts.services.reviews.reminders import ReminderDeliveryFailed, send_review_reminders
 from forecasts.services.reviews.verdicts import submit_verdict
-from tests.review_helpers import past_question, predict
+from tests.builders import past_question, predict
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)

@@ -4,8 +4,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from tests.conftest import _user
-from tests.review_helpers import past_question
+from tests.builders import make_user, past_question
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def test_a_pass_past_the_chunk_size_hands_the_rest_to_delivery_tasks(
     from forecasts import tasks
 
     settings.REMINDER_DELIVERY_CHUNK = 2
-    reviewers = [_user(f"reader{i}", "Reviewers") for i in range(5)]
+    reviewers = [make_user(f"reader{i}", "Reviewers") for i in range(5)]
     for i in range(5):
         past_question(f"Will lock {i} reopen?")
     tasks.mark_due_questions.delay().get()
@@ -61,7 +60,7 @@ def test_a_retried_pass_does_not_hand_the_chunks_off_again(
 
     settings.REMINDER_DELIVERY_CHUNK = 2
     for i in range(5):
-        _user(f"retry{i}", "Reviewers")
+        make_user(f"retry{i}", "Reviewers")
         past_question(f"Will gate {i} open?")
     tasks.mark_due_questions.delay().get()
 

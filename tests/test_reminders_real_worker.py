@@ -18,9 +18,9 @@ from config.celery import app as celery_app
 from forecasts import tasks
 from forecasts.models import ReminderRecord
 from forecasts.services.reviews.assignments import mark_due_questions
-from tests.conftest import _user
+from forecasts.services.roles import ensure_roles
+from tests.builders import make_user, past_question
 from tests.fault_support import WAIT, SmtpServer, SmtpSink, Worker, smtp_env, wait_for
-from tests.review_helpers import ensure_groups, past_question
 
 pytestmark = [
     pytest.mark.postgres,
@@ -33,7 +33,7 @@ pytestmark = [
 
 @pytest.fixture
 def groups(transactional_db: None) -> None:
-    ensure_groups()
+    ensure_roles()
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def _pass(worker: Worker, timeout: float = WAIT) -> dict:
 
 
 def _reviewers(m: int) -> list:
-    return [_user(f"reviewer{i}", "Reviewers") for i in range(m)]
+    return [make_user(f"reviewer{i}", "Reviewers") for i in range(m)]
 
 
 def _due_questions(n: int) -> None:

@@ -9,9 +9,8 @@ from django.utils import timezone
 from forecasts.models import ReminderRecord
 from forecasts.services.reviews.assignments import mark_due_questions
 from forecasts.services.reviews.reminders import ReminderDeliveryFailed, send_review_reminders
-from tests.conftest import _user
+from tests.builders import make_user, past_question
 from tests.fault_support import SmtpServer
-from tests.review_helpers import past_question
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,7 @@ def smtp_server(settings) -> Iterator[SmtpServer]:
 
 
 def _due_for(count: int) -> list:
-    reviewers = [_user(f"smtp-reviewer{i}", "Reviewers") for i in range(count)]
+    reviewers = [make_user(f"smtp-reviewer{i}", "Reviewers") for i in range(count)]
     for i in range(count):
         past_question(f"Will the SMTP pass reach reviewer {i}?")
     mark_due_questions()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from forecasts.models import Question, ReviewAssignment
 from forecasts.services.reviews.assignments import mark_due_questions
-from tests.review_helpers import past_question, pick_reviewers, predict
+from tests.builders import past_question, pick_reviewers, predict
 
 pytestmark = pytest.mark.django_db
 
@@ -99,9 +99,9 @@ def test_reviewer_added_later_is_assigned_to_a_question_left_short(bob):
     question = past_question("Waiting for someone")
     predict(question, recorded_by=bob)
     mark_due_questions()
-    from tests.conftest import _user
+    from tests.builders import make_user
 
-    _user("erin", "Reviewers")
+    make_user("erin", "Reviewers")
     mark_due_questions()
     assert _assigned(question) == {"erin"}
 

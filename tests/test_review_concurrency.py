@@ -8,8 +8,9 @@ from django.db import connection
 from forecasts.models import PredictionScore, Question, Review, TrackRecord
 from forecasts.services.reviews.assignments import mark_due_questions
 from forecasts.services.reviews.verdicts import VerdictConflict, submit_verdict
+from forecasts.services.roles import ensure_roles
 from forecasts.services.track_records.rebuild import recompute_track_records
-from tests.review_helpers import assign, ensure_groups, past_question, predict
+from tests.builders import assign, past_question, predict
 
 pytestmark = [
     pytest.mark.postgres,
@@ -20,7 +21,7 @@ pytestmark = [
 
 @pytest.fixture
 def groups(transactional_db: None) -> None:
-    ensure_groups()
+    ensure_roles()
 
 
 def _race(question: Question, verdicts: list[tuple]) -> list[object]:

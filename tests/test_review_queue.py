@@ -11,7 +11,7 @@ from forecasts.models import Profile, Question
 from forecasts.services.reviews import digests
 from forecasts.services.reviews.assignments import mark_due_questions
 from forecasts.services.reviews.reminders import send_review_reminders
-from tests.review_helpers import past_question, predict
+from tests.builders import past_question, predict
 
 pytestmark = pytest.mark.django_db
 EVIDENCE = "https://example.org/evidence"

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from forecasts.models import PredictionScore, Question, ReminderRecord, Review, TrackRecord
 from forecasts.services.reviews.assignments import mark_due_questions
 from forecasts.services.reviews.verdicts import VerdictConflict, resolve_question, submit_verdict
-from tests.review_helpers import past_question, predict
+from tests.builders import past_question, predict
 
 pytestmark = pytest.mark.django_db
 EVIDENCE = "https://example.org/evidence"

@@ -9,9 +9,9 @@ from django.test import Client
 
 from forecasts.models import Source
 from forecasts.services import create_expert, get_or_create_source, record_prediction
+from forecasts.services.roles import ensure_roles
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
-from tests.builders import make_question, resolve
-from tests.review_helpers import due_question, ensure_groups
+from tests.builders import due_question, make_question, resolve
 
 # Pages that still carry inline <style> or style="" (the policy refuses them, so they lose some
 # styling; nothing breaks). When one is fixed, this test says to drop it here.
@@ -28,7 +28,7 @@ pytestmark = [
 @pytest.fixture
 def site(live_server) -> dict:
     """Enough data for every page to show its charts, tables and forms; carol's session."""
-    ensure_groups()
+    ensure_roles()
     carol = User.objects.create_superuser("carol", "carol@example.org", "pw-carol-long-enough")
     expert = create_expert(name="Vera Ostrova", affiliation="Institute of Plausible Futures")
     source = get_or_create_source(

@@ -26,7 +26,7 @@ from forecasts.services import (
 from forecasts.services.reviews.assignments import mark_due_questions
 from forecasts.services.reviews.reminders import send_review_reminders
 from forecasts.services.reviews.verdicts import resolve_question, submit_verdict
-from tests.review_helpers import past_question
+from tests.builders import past_question
 
 pytestmark = pytest.mark.django_db
 

@@ -22,15 +22,15 @@ from forecasts.services.reviews import assignments, digests
 from forecasts.services.reviews.assignments import Balancer, mark_due_questions
 from forecasts.services.reviews.reminder_claims import claim_reminders
 from forecasts.services.reviews.reminders import send_review_reminders
-from tests.conftest import _user
-from tests.review_helpers import ensure_groups, past_question, pick_reviewers, predict
+from forecasts.services.roles import ensure_roles
+from tests.builders import make_user, past_question, pick_reviewers, predict
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)
 
 
 def _reviewers(n: int, prefix: str = "reviewer") -> list:
-    return [_user(f"{prefix}{i}", "Reviewers") for i in range(n)]
+    return [make_user(f"{prefix}{i}", "Reviewers") for i in range(n)]
 
 
 def _pending(question: Question) -> set[int]:
@@ -93,7 +93,7 @@ def test_a_sweep_in_small_batches_marks_and_assigns_everything_balanced(
     monkeypatch.setattr(assignments, "SQLITE_BATCH_SIZE", 3)
     monkeypatch.setattr(assignments, "BATCH_SIZE", 3)
     settings.REVIEWS_REQUIRED = 2
-    erin = _user("erin", "Reviewers")
+    erin = make_user("erin", "Reviewers")
     questions = [past_question(f"Batched {i}?", days_ago=1 + i % 4) for i in range(10)]
     predict(questions[0], recorded_by=bob)
     sweep = mark_due_questions()
@@ -221,7 +221,7 @@ def test_claims_follow_the_stage_boundaries_to_the_second(bob):
 
 
 def test_escalations_and_disputes_go_to_every_admin_once(bob, carol):
-    admin2 = _user("root2", None, is_superuser=True, is_staff=True)
+    admin2 = make_user("root2", None, is_superuser=True, is_staff=True)
     old = past_question("Long overdue")
     nobody = past_question("Nobody on it")
     disputed = past_question("Disputed")
@@ -293,7 +293,7 @@ def test_a_resent_digest_keeps_its_message_id(bob):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_overlapping_sweeps_split_the_work_and_assign_each_question_once(monkeypatch):
-    ensure_groups()
+    ensure_roles()
     monkeypatch.setattr(assignments, "BATCH_SIZE", 4)
     reviewers = _reviewers(3)
     for i in range(40):
@@ -332,7 +332,7 @@ def test_a_pass_skips_a_recipient_whose_digest_is_going_out_and_sends_it_later()
     """While one pass is sending bob's digest (its transaction open, e.g. on a slow mail
     server), an overlapping pass neither waits for it nor sends bob anything; when the first
     pass fails and rolls back, the next pass sends bob's rows once."""
-    ensure_groups()
+    ensure_roles()
     bob, dave = _reviewers(2, prefix="overlap")
     now = timezone.now()
     for i in range(6):

@@ -12,17 +12,11 @@ from rest_framework.test import APIClient
 from forecasts.models import Question, Review, ReviewAssignment
 from forecasts.services import correct_prediction, update_question
 from forecasts.services.reviews.assignments import mark_due_questions
-from tests.review_helpers import due_question, past_question, predict
+from tests.builders import due_question, past_question, predict
 
 pytestmark = pytest.mark.django_db
 
 EVIDENCE = "https://example.org/council-minutes"
-
-
-def _as(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def _resolve(client: APIClient, question: Question, **body):
@@ -33,9 +27,9 @@ def _resolve(client: APIClient, question: Question, **body):
 @pytest.fixture
 def erin(db) -> User:
     """An editor who is also a reviewer: the insider of the issue."""
-    from tests.conftest import ensure_groups
+    from forecasts.services.roles import ensure_roles
 
-    ensure_groups()
+    ensure_roles()
     user = User.objects.create_user("erin", "erin@example.org", "pw-erin", is_staff=True)
     user.groups.add(*Group.objects.filter(name__in=["Editors", "Reviewers"]))
     return user
@@ -45,8 +39,8 @@ def _assign(question: Question, reviewer: User) -> None:
     ReviewAssignment.objects.create(question=question, reviewer=reviewer, round=1)
 
 
-def test_record_then_resolve_by_one_person_is_refused_with_a_403_saying_why(erin):
-    client = _as(erin)
+def test_record_then_resolve_by_one_person_is_refused_with_a_403_saying_why(api_as, erin):
+    client = api_as(erin)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     created = client.post(
         "/api/predictions/",
@@ -81,45 +75,45 @@ def test_record_then_resolve_by_one_person_is_refused_with_a_403_saying_why(erin
     assert "You recorded a prediction on this question" in taken.json()["detail"]
 
 
-def test_a_reviewer_cannot_resolve_a_question_assigned_to_someone_else(bob, dave):
+def test_a_reviewer_cannot_resolve_a_question_assigned_to_someone_else(api_as, bob, dave):
     question = due_question("Will the toll go?")
     predict(question)
     _assign(question, dave)
-    response = _resolve(_as(bob), question)
+    response = _resolve(api_as(bob), question)
     assert response.status_code == 403
     assert "assigned to other reviewers" in response.json()["detail"]
-    assert _resolve(_as(dave), question).status_code == 201
+    assert _resolve(api_as(dave), question).status_code == 201
 
 
-def test_a_due_question_nobody_eligible_holds_is_taken_then_judged(bob, dave):
+def test_a_due_question_nobody_eligible_holds_is_taken_then_judged(api_as, bob, dave):
     question = due_question("Will the toll go?")
     predict(question)
-    refused = _resolve(_as(bob), question)
+    refused = _resolve(api_as(bob), question)
     assert refused.status_code == 403
     assert "take it from the review queue" in refused.json()["detail"]
-    taken = _as(bob).post(f"/api/questions/{question.pk}/take/")
+    taken = api_as(bob).post(f"/api/questions/{question.pk}/take/")
     assert taken.status_code == 201
     assert taken.json()["reviewer"] == "bob"
-    again = _as(bob).post(f"/api/questions/{question.pk}/take/")
+    again = api_as(bob).post(f"/api/questions/{question.pk}/take/")
     assert again.status_code == 201  # taking twice is harmless: one assignment
     assert question.assignments.filter(reviewer=bob).count() == 1
     # Now someone eligible holds it: it is not dave's to take.
-    assert _as(dave).post(f"/api/questions/{question.pk}/take/").status_code == 409
-    assert _resolve(_as(bob), question).status_code == 201
+    assert api_as(dave).post(f"/api/questions/{question.pk}/take/").status_code == 409
+    assert _resolve(api_as(bob), question).status_code == 201
 
 
-def test_an_admin_who_recorded_cannot_resolve_nor_re_resolve(carol, bob):
+def test_an_admin_who_recorded_cannot_resolve_nor_re_resolve(api_as, carol, bob):
     from forecasts.services.reviews.verdicts import resolve_question
 
     question = due_question("Will the toll go?")
     predict(question, recorded_by=carol)
-    response = _resolve(_as(carol), question)
+    response = _resolve(api_as(carol), question)
     assert response.status_code == 403
     assert "You recorded" in response.json()["detail"]
 
     _assign(question, bob)
-    assert _resolve(_as(bob), question, outcome="yes").status_code == 201
-    again = _resolve(_as(carol), question, outcome="no", reason="Evidence was misread.")
+    assert _resolve(api_as(bob), question, outcome="yes").status_code == 201
+    again = _resolve(api_as(carol), question, outcome="no", reason="Evidence was misread.")
     assert again.status_code == 403
     with pytest.raises(Exception, match="You recorded"):
         resolve_question(
@@ -133,25 +127,25 @@ def test_an_admin_who_recorded_cannot_resolve_nor_re_resolve(carol, bob):
     assert question.outcome == "yes"
 
 
-def test_an_independent_admin_re_resolves_with_the_reason_kept(carol, bob, alice):
+def test_an_independent_admin_re_resolves_with_the_reason_kept(api_as, carol, bob, alice):
     question = due_question("Will the toll go?")
     predict(question, recorded_by=alice)
     _assign(question, bob)
-    assert _resolve(_as(bob), question, outcome="yes").status_code == 201
-    no_reason = _resolve(_as(carol), question, outcome="no")
+    assert _resolve(api_as(bob), question, outcome="yes").status_code == 201
+    no_reason = _resolve(api_as(carol), question, outcome="no")
     assert no_reason.status_code == 400
-    response = _resolve(_as(carol), question, outcome="no", reason="The notice was withdrawn.")
+    response = _resolve(api_as(carol), question, outcome="no", reason="The notice was withdrawn.")
     assert response.status_code == 201
     assert Review.objects.get(reviewer=carol).reason == "The notice was withdrawn."
 
 
-def test_a_correction_or_revision_makes_a_reviewer_ineligible(alice, bob, dave, oscar):
+def test_a_correction_or_revision_makes_a_reviewer_ineligible(api_as, alice, bob, dave, oscar):
     question = due_question("Will the toll go?", reviewers=[oscar])
     prediction = predict(question, recorded_by=alice)
     # An admin who corrects a prediction after the deadline may not judge the question.
     correct_prediction(prediction=prediction, reason="Misread.", corrected_by=oscar, quote="x")
     assert not question.assignments.filter(reviewer=oscar, state="pending").exists()
-    response = _resolve(_as(oscar), question)
+    response = _resolve(api_as(oscar), question)
     assert response.status_code == 403
     assert "You corrected a prediction" in response.json()["detail"]
 
@@ -163,7 +157,7 @@ def test_a_correction_or_revision_makes_a_reviewer_ineligible(alice, bob, dave, 
         resolution_criteria="YES if closed for a day.",
     )
     Question.objects.filter(pk=other.pk).update(status="due", due_at=timezone.now())
-    taken = _as(dave).post(f"/api/questions/{other.pk}/take/")
+    taken = api_as(dave).post(f"/api/questions/{other.pk}/take/")
     assert taken.status_code == 403
     assert "You revised this question" in taken.json()["detail"]
 
@@ -209,11 +203,11 @@ def test_the_review_queue_refuses_an_involved_reviewer_and_offers_takes(client, 
     assert free.outcome == "no"
 
 
-def test_an_admin_re_resolving_on_the_review_page_is_held_to_the_rule(client, carol, bob):
+def test_an_admin_re_resolving_on_the_review_page_is_held_to_the_rule(api_as, client, carol, bob):
     question = due_question("Will the toll go?")
     predict(question, recorded_by=carol)
     _assign(question, bob)
-    assert _resolve(_as(bob), question, outcome="yes").status_code == 201
+    assert _resolve(api_as(bob), question, outcome="yes").status_code == 201
     client.force_login(carol)
     page = client.get(f"/review/questions/{question.pk}/").content.decode()
     assert "You recorded a prediction on this question" in page
