@@ -5,22 +5,40 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-fast bench lint format check security deploy-check venv venv-dev clean
+.PHONY: run test test-fast bench lint format check security deploy-check venv venv-dev lock \
+	lock-upgrade clean
 
+# Installs read only the locks, requirements.txt and requirements-dev.txt: every package, direct
+# or not, pinned with its hashes, so any pip (the one `python3 -m venv` ships included) installs
+# the set CI tested. No unpinned `pip install --upgrade pip` first: the dev lock pins pip too.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
 venv: $(VENV)/.installed
 venv-dev: $(VENV)/.installed-dev
+
+# Regenerate both locks from requirements*.in with uv (pinned in the dev lock), keeping every
+# existing pin that still fits: edit a .in file, `make lock`, commit the .in and .txt files.
+# One lock for every platform and Python 3.11+ (--universal): markers say where a pin applies.
+# `make lock-upgrade PACKAGE=name` (or "a b") moves those packages, transitive ones included,
+# to their newest versions that fit; a top-level pin moves only by editing its .in line.
+LOCK = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock"
+lock: venv-dev
+	$(LOCK) $(UPGRADE) requirements.in -o requirements.txt
+	$(LOCK) $(UPGRADE) requirements-dev.in -o requirements-dev.txt
+
+lock-upgrade:
+	@test -n "$(PACKAGE)" || { echo "usage: make lock-upgrade PACKAGE=name" >&2; exit 2; }
+	$(MAKE) lock UPGRADE="$(foreach p,$(PACKAGE),--upgrade-package $(p))"
 
 # Web + Celery worker + Celery beat in the foreground; Ctrl-C stops all three. The one worker
 # consumes every queue (CELERY_WORKER_QUEUES unset), with two processes unless told otherwise.
