@@ -65,7 +65,7 @@ test-fast: venv-dev
 
 # PostgreSQL at BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); the
 # run drops and creates its own databases there (forecast_ledger_bench*, or
-# BENCH_DATABASE_PREFIX*). BENCH_SCALE=small for a quick 1/100 check (tests/test_benchmarks.py).
+# BENCH_DATABASE_PREFIX*). BENCH_SCALE=small for a quick 1/100 check (tests/project/test_benchmarks.py).
 BENCH_SCALE ?= full
 bench: venv-dev
 	$(BIN)/python manage.py run_benchmarks --scale $(BENCH_SCALE)

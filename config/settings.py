@@ -358,7 +358,8 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health/"]
 
 # Content-Security-Policy (django-csp): only our own scripts, styles and images. Pages carry no
-# inline <script>, <style> or style="" (tests/test_security_csp_browser.py loads them in Chromium).
+# inline <script>, <style> or style="" (tests/security/test_security_csp_browser.py loads them
+# in Chromium).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [CSP_SELF],

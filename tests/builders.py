@@ -1,14 +1,20 @@
 """The tests' builders, one module: people, questions, forecasts, due and resolved
 questions, and a plain reference for the sweep's reviewer picks."""
 
+import csv
 import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.utils import timezone
 
 from forecasts.models import Expert, Question, ReviewAssignment
 from forecasts.services import create_expert, create_question, record_prediction
 from forecasts.services.reviews.verdicts import resolve_question
+from forecasts.services.transfer.csv_io import COLUMNS
 
 DAY0 = dt.date(2025, 1, 1)
 
@@ -153,3 +159,62 @@ def make_user(username: str, group: str | None = None, **extra: object) -> User:
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+# --- CSV files and import runs -------------------------------------------------------------
+
+CRITERIA = "YES if it happens by the deadline, NO otherwise."
+
+
+def row(**values: str) -> dict[str, str]:
+    base = {
+        "expert": "Vera Ostrova",
+        "question": "Will the Harbour Bridge toll be abolished?",
+        "deadline": "2025-02-01",
+        "probability": "0.7",
+        "made_on": "2025-01-10",
+        "outcome": "",
+        "resolution_criteria": CRITERIA,
+        "source_url": "",
+        "source_title": "",
+        "topic": "",
+        "quote": "",
+    }
+    return base | values
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], columns=COLUMNS) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def run_import(path: Path, *args: str) -> str:
+    out = io.StringIO()
+    call_command(
+        "import_predictions", str(path), "--quiet", *args, stdout=out, stderr=io.StringIO()
+    )
+    return out.getvalue()
+
+
+# --- the admin ---------------------------------------------------------------------------
+
+ADD_PREDICTION = "admin:forecasts_prediction_add"
+
+
+def record_data(expert: Expert, question: Question | None, made_on: dt.date, **extra: Any) -> dict:
+    data = {
+        "expert": expert.pk,
+        "question": question.pk if question else "",
+        "probability_input": "is confident that",
+        "made_on": made_on.isoformat(),
+        "source": "",
+        "quote": "The toll will go, I am confident of it.",
+    }
+    return {**data, **extra}
+
+
+def form_errors(response: Any) -> dict:
+    return response.context["adminform"].form.errors

@@ -4,7 +4,7 @@ module: experts, sources and topics; openapi_records.py: questions, predictions,
 Kept apart from the views so that forecasts/api/views.py reads as behaviour; each viewset
 applies its entry with @extend_schema_view(**openapi.NAME), each extra action with
 @openapi_records.NAME. Every example here is validated against the schema
-(tests/test_api_schema_docs.py).
+(tests/api/test_api_schema_docs.py).
 """
 
 from drf_spectacular.utils import extend_schema

@@ -5,7 +5,7 @@ pundits, many occasional ones), popular questions draw several experts, about 70
 are resolved and a few annulled, and most predictions carry a verbal phrase or a stated number.
 Rows go in with PostgreSQL's COPY (executemany elsewhere) with ids allocated here, so one pass
 writes every table; published predictions and verdicts are chained into the ledger exactly as
-ledger.append would chain them (tests/test_generate_demo_data.py checks with verify_ledger).
+ledger.append would chain them (tests/demo/test_generate_demo_data.py checks with verify_ledger).
 
 Same seed, same sizes and same anchor date give the same rows.
 
@@ -126,7 +126,7 @@ class DemoGenerator:
     @transaction.atomic
     def run(self) -> DemoReport:
         # Generated rows are consistent by construction (ids allocated here, made_on never
-        # after the deadline; tests/test_generate_demo_data.py checks): skip row checks.
+        # after the deadline; tests/demo/test_generate_demo_data.py checks): skip row checks.
         skip_row_triggers()
         self.editor, self.reviewers = demo_users(self.spec.reviewers)
         self.topic_ids = demo_topics(self.spec.topics)

@@ -5,7 +5,7 @@ statement drops what it creates first, so a database from before the squash ends
   prediction: a CHECK constraint cannot look at another table, so a pair of triggers each.
 - PostgreSQL: the exact score sums follow every write to the scores (statement triggers with
   transition tables). The text is a frozen copy of services/track_records/sums.py's
-  score_sums_trigger_sql() at this migration; tests/test_track_records_scale.py checks that
+  score_sums_trigger_sql() at this migration; tests/services/track_records/test_track_records_scale.py checks that
   the installed function still matches the service.
 """
 

@@ -52,7 +52,7 @@ __all__ = [
     "Leaderboard",
     "LeaderboardRow",
     "LeaderboardRows",
-    "tie_key_sql",  # tests/test_leaderboard_scale.py checks the tie key directly
+    "tie_key_sql",  # tests/selectors/test_leaderboard_scale.py checks the tie key directly
     "bump_leaderboard_version",
     "details_history",
     "brier_over_time",

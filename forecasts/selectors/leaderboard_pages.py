@@ -6,9 +6,10 @@ with LIMIT/OFFSET. Tie semantics are `scoring.rank_experts`'s exactly: S and the
 are compared after Python's round(x, 12). SQL has no such rounding for floats (PostgreSQL's
 float8 → numeric keeps 15 significant digits, so rounding that is a double rounding), so
 `tie_key_sql` computes the integer round-half-even(x·10¹²) exactly in float arithmetic
-(Dekker's exact product), the same on PostgreSQL and SQLite; tests/test_leaderboard_scale.py
-checks it against rank_experts. The period filter can't use stored records: its ranking is
-computed with rank_experts and cached for PERIOD_CACHE_SECONDS under `leaderboard_version()`.
+(Dekker's exact product), the same on PostgreSQL and SQLite;
+tests/selectors/test_leaderboard_scale.py checks it against rank_experts. The period filter
+can't use stored records: its ranking is computed with rank_experts and cached for
+PERIOD_CACHE_SECONDS under `leaderboard_version()`.
 """
 
 import datetime as dt

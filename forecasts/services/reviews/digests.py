@@ -97,7 +97,7 @@ class _ReviewLinks:
     and resolve the URL. The token is base64(JSON) ":" timestamp ":" base64(HMAC-SHA256(key,
     base64(JSON) ":" timestamp)); here the key, the timestamp (one per digest) and the URL
     around the token are made once and each link costs one HMAC. read_review_token reads these
-    tokens like any other (tests/test_sweep_scale.py checks both ways).
+    tokens like any other (tests/services/reviews/test_sweep_scale.py checks both ways).
     """
 
     PLACEHOLDER = "TOKEN"

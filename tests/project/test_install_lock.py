@@ -18,7 +18,8 @@ from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 RUNTIME_IN = ROOT / "requirements.in"
 DEV_IN = ROOT / "requirements-dev.in"
 RUNTIME_LOCK = ROOT / "requirements.txt"

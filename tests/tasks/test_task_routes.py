@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -13,8 +12,8 @@ from django.conf import settings
 
 import forecasts.tasks  # noqa: F401 - registers the tasks
 from config.celery import _consume_configured_queues, _refuse_beat_unless_allowed, app
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 ROUTES = {
     "forecasts.tasks.update_track_records": "scoring",
     "forecasts.tasks.recompute_track_records": "scoring",

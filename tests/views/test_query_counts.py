@@ -1,6 +1,6 @@
 """Pages the other query-count tests leave out run a fixed number of queries however much data.
 
-tests/test_api_queries.py covers every list under /api/ and tests/test_public_pages.py the
+tests/api/test_api_queries.py covers every list under /api/ and tests/views/test_public_pages.py the
 public pages; this file covers the review queue (a reviewer's and an admin's) and the
 leaderboard API's filtered forms.
 """

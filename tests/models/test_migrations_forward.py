@@ -10,7 +10,6 @@ lists the old names."""
 
 import datetime as dt
 import importlib
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +19,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from forecasts.services.ledger import chain as ledger
 from forecasts.services.ledger.chain import PREDICTION_FIELDS_V1
+from tests.paths import FIXTURES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,7 +32,7 @@ OLD_NAMES = [
     "0013_details_revision_permissions", "0014_drop_covered_indexes",
     "0015_derived_tables_without_fk_constraints", "0016_prediction_current_newest",
 ]  # fmt: skip
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "migrations"
+FIXTURES = FIXTURES / "migrations"
 UTC = dt.UTC
 
 

@@ -13,8 +13,7 @@ from forecasts import services
 from forecasts.extraction.drafts import ConfirmedCandidate, confirm_candidates
 from forecasts.models import Prediction, Question
 from forecasts.services.records.plausibility import deadline_problem, made_on_problem
-from tests.test_admin import ADD_PREDICTION, form_errors, record_data
-from tests.test_csv_import import row, run_import, write_csv
+from tests.builders import ADD_PREDICTION, form_errors, record_data, row, run_import, write_csv
 
 TODAY = dt.date(2026, 3, 15)
 

@@ -8,15 +8,15 @@ working; the speed targets themselves are judged by the full run (docs/benchmark
 import os
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 
+from tests.paths import ROOT
+
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parent.parent
 ROWS = ("gen", "a", "b", "b′", "c0", "c1", "c2", "p", "e", "d")
 
 

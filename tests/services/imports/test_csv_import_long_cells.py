@@ -10,7 +10,7 @@ import pytest
 
 from forecasts.models import Prediction
 from forecasts.services.transfer.csv_io import read_ledger_rows
-from tests.test_csv_import import row, run_import, write_csv
+from tests.builders import row, run_import, write_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,7 +4,6 @@ forged X-Forwarded-For cannot dodge."""
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -14,6 +13,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from config.login_limits import client_ip
+from tests.paths import ROOT
 
 LOGIN = "/admin/login/?next=/admin/"
 
@@ -73,7 +73,7 @@ def test_the_limit_and_cool_off_come_from_the_environment():
     code += "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds())"
     result = subprocess.run(
         [sys.executable, "-c", code],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=ROOT,
         env={
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",

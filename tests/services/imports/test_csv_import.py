@@ -2,7 +2,6 @@
 
 import csv
 import io
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -26,44 +25,9 @@ from forecasts.services.imports.state import IMPORT_USERNAME
 from forecasts.services.ledger.verify import verify_ledger
 from forecasts.services.track_records.rebuild import recompute_track_records
 from forecasts.services.transfer.csv_io import COLUMNS
-from tests.builders import forecast, make_question, resolve
+from tests.builders import forecast, make_question, resolve, row, run_import, write_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-CRITERIA = "YES if it happens by the deadline, NO otherwise."
-
-
-def row(**values: str) -> dict[str, str]:
-    base = {
-        "expert": "Vera Ostrova",
-        "question": "Will the Harbour Bridge toll be abolished?",
-        "deadline": "2025-02-01",
-        "probability": "0.7",
-        "made_on": "2025-01-10",
-        "outcome": "",
-        "resolution_criteria": CRITERIA,
-        "source_url": "",
-        "source_title": "",
-        "topic": "",
-        "quote": "",
-    }
-    return base | values
-
-
-def write_csv(path: Path, rows: list[dict[str, str]], columns=COLUMNS) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(columns), extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-def run_import(path: Path, *args: str) -> str:
-    out = io.StringIO()
-    call_command(
-        "import_predictions", str(path), "--quiet", *args, stdout=out, stderr=io.StringIO()
-    )
-    return out.getvalue()
 
 
 def table_counts() -> dict[str, int]:

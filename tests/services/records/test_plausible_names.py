@@ -12,7 +12,7 @@ from forecasts import services
 from forecasts.extraction.drafts import ConfirmedCandidate, confirm_candidates
 from forecasts.models import Expert, Prediction, Source, Topic
 from forecasts.services.records.plausibility import BIDI_CONTROLS, name_problem
-from tests.test_csv_import import row, run_import, write_csv
+from tests.builders import row, run_import, write_csv
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "Abc\u202edef" shows as "Abcfed"
 

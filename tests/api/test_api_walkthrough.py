@@ -4,12 +4,13 @@ import json
 import re
 import shlex
 import subprocess
-from pathlib import Path
 
 import pytest
 from rest_framework.authtoken.models import Token
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+from tests.paths import ROOT
+
+README = ROOT / "README.md"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

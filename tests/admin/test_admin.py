@@ -11,24 +11,11 @@ from django.urls import reverse
 
 from forecasts import services
 from forecasts.models import Expert, Prediction, Question, QuestionRevision, Topic
-
-ADD_PREDICTION = "admin:forecasts_prediction_add"
+from tests.builders import ADD_PREDICTION, form_errors, record_data
 
 
 def change_url(obj: Prediction | Question) -> str:
     return reverse(f"admin:forecasts_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def record_data(expert: Expert, question: Question | None, made_on: dt.date, **extra: Any) -> dict:
-    data = {
-        "expert": expert.pk,
-        "question": question.pk if question else "",
-        "probability_input": "is confident that",
-        "made_on": made_on.isoformat(),
-        "source": "",
-        "quote": "The toll will go, I am confident of it.",
-    }
-    return {**data, **extra}
 
 
 def posted_back(response: Any, **changes: Any) -> dict:
@@ -43,10 +30,6 @@ def posted_back(response: Any, **changes: Any) -> dict:
         for name in management.fields:
             data[f"{management.prefix}-{name}"] = management[name].value()
     return {**data, **changes}
-
-
-def form_errors(response: Any) -> dict:
-    return response.context["adminform"].form.errors
 
 
 @pytest.fixture

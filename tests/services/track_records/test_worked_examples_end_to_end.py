@@ -1,7 +1,7 @@
 """SCORING.md's worked examples through the whole service: CSV import -> recompute -> API.
 
-tests/test_scoring.py checks the same vectors on forecasts.scoring alone; here they must survive
-parsing, storage, the grouped SQL sums and the serializers.
+tests/scoring/test_scoring.py checks the same vectors on forecasts.scoring alone; here they
+must survive parsing, storage, the grouped SQL sums and the serializers.
 """
 
 import csv

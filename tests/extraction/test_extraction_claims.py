@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from forecasts.extraction.candidates import Candidate
 from forecasts.extraction.evaluate import evaluate_file, report
 from forecasts.extraction.service import extract_candidates
+from tests.paths import FIXTURES
 
-ARTICLES = Path(__file__).parent / "fixtures" / "articles"
+ARTICLES = FIXTURES / "articles"
 ANNOTATED = sorted(
     p
     for p in ARTICLES.glob("*.txt")

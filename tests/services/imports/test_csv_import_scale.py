@@ -30,8 +30,7 @@ from forecasts.services.imports.state import IdRanges
 from forecasts.services.ledger import chain as ledger
 from forecasts.services.ledger.verify import verify_ledger
 from forecasts.services.transfer.csv_io import COLUMNS, SourceRow, parse_probability_text
-from tests.builders import forecast, make_question
-from tests.test_csv_import import row, write_csv
+from tests.builders import forecast, make_question, row, write_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
