@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-fast bench lint format check security deploy-check venv venv-dev lock \
+.PHONY: run test test-fast test-embedded bench lint format check security deploy-check venv venv-dev lock \
 	lock-upgrade clean
 
 # Installs read only the locks, requirements.txt and requirements-dev.txt: every package, direct
@@ -57,6 +57,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 test: venv-dev $(if $(NPM),node_modules/.package-lock.json)
 	$(BIN)/python -m pytest
+
+# CI's second pass: the embedded defaults `make run` uses (SQLite, no Redis), two processes.
+# Tests that need PostgreSQL, Redis or RabbitMQ skip here; `make test` ran them.
+test-embedded: venv-dev $(if $(NPM),node_modules/.package-lock.json)
+	env -u DATABASE_URL -u REDIS_URL CI_EMBEDDED_RUN=true $(BIN)/python -m pytest -n 2
 
 # The inner loop: everything but the slow tests (real processes, a browser, API fuzzing, the
 # small benchmark). `make test` still runs every test.
