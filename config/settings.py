@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before anything reads the body: over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 naming it.
     "config.request_body_limit.RequestBodyLimitMiddleware",
+    # A NUL in a query string: a 400, not PostgreSQL's DataError (a 500).
+    "config.nul_characters.RefuseNulCharactersMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]
