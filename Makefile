@@ -73,7 +73,7 @@ test-fast: venv-dev
 # BENCH_DATABASE_PREFIX*). BENCH_SCALE=small for a quick 1/100 check (tests/project/test_benchmarks.py).
 BENCH_SCALE ?= full
 bench: venv-dev
-	$(BIN)/python manage.py run_benchmarks --scale $(BENCH_SCALE)
+	$(BIN)/python -m benchmarks --scale $(BENCH_SCALE)
 
 lint: venv-dev
 	$(BIN)/ruff check .

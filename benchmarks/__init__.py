@@ -1,1 +1,1 @@
-"""`make bench`: the performance suite (see docs/benchmarks.md and run_benchmarks)."""
+"""`make bench` (`python -m benchmarks`): the performance suite; see docs/benchmarks.md."""

@@ -1,5 +1,5 @@
 """The benchmark's databases and subprocesses: each measurement runs in a fresh process
-(`manage.py run_benchmarks --stage NAME`) against a database this module creates."""
+(`python -m benchmarks --stage NAME`) against a database this module creates."""
 
 import contextlib
 import json
@@ -77,7 +77,16 @@ def manage(database_url: str, *args: str, env: dict | None = None) -> str:
 
 
 def stage(database_url: str, name: str) -> dict:
-    out = manage(database_url, "run_benchmarks", "--stage", name)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "benchmarks", "--stage", name],
+        env=subprocess_env(database_url),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if result.returncode:
+        raise RuntimeError(f"benchmark stage {name} failed:\n{result.stderr[-3000:]}")
+    out = result.stdout
     return json.loads(out.strip().splitlines()[-1])
 
 

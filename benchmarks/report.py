@@ -59,7 +59,7 @@ def render_markdown(run: "Run", box: dict, notes: str) -> str:
     minutes = (time.monotonic() - run.started) / 60
     return f"""# Benchmarks
 
-Written by `make bench` (`manage.py run_benchmarks --scale {run.scale_name}`) on {when};
+Written by `make bench` (`python -m benchmarks --scale {run.scale_name}`) on {when};
 the whole run took {minutes:.1f} minutes. Re-run it to refresh this page.
 
 ## Machine

@@ -1,6 +1,6 @@
 """Measurements that run inside Django against the benchmark database, one per subprocess.
 
-Each stage returns a dict of plain numbers; run_benchmarks --stage NAME prints it as JSON.
+Each stage returns a dict of plain numbers; `python -m benchmarks --stage NAME` prints it as JSON.
 """
 
 import datetime as dt

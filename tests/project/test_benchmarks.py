@@ -34,8 +34,7 @@ def test_the_small_benchmark_run_prints_every_row_with_its_target(tmp_path):
     env = {**os.environ, "BENCH_DATABASE_URL": base, "BENCH_DATABASE_PREFIX": prefix}
     try:
         result = subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", "run_benchmarks", "--scale", "small"]
-            + ["--output", str(report)],
+            [sys.executable, "-m", "benchmarks", "--scale", "small"] + ["--output", str(report)],
             cwd=ROOT,
             env=env,
             capture_output=True,
