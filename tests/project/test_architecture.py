@@ -25,6 +25,13 @@ LAYERS = {
         "forecasts.verbal",
     },
 }  # fmt: skip
+# The interfaces (API, pages, admin, tasks) sit on top: only URL confs, Celery, commands and
+# other interfaces import them. The article assistant's core is a library the interfaces use.
+INTERFACES = (
+    "forecasts.api", "forecasts.views", "forecasts.admin", "forecasts.tasks", "forecasts.feeds",
+    "forecasts.extraction.api", "forecasts.extraction.urls",
+)  # fmt: skip
+MAY_IMPORT_INTERFACES = (*INTERFACES, "forecasts.urls", "forecasts.management", "config")
 # Django itself stays out of the pure scoring package.
 NO_DJANGO = ("forecasts.scoring", "forecasts.verbal")
 
@@ -77,6 +84,17 @@ def test_imports_run_one_way():
                 wrong.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
             if layer in NO_DJANGO and module.split(".")[0] == "django":
                 wrong.append(f"{path.relative_to(ROOT)}:{line} imports Django")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_only_urls_celery_commands_and_interfaces_import_the_interfaces():
+    wrong = []
+    for name, path in _modules():
+        if _within(name, set(MAY_IMPORT_INTERFACES)):
+            continue
+        for line, module, _ in _imports(path):
+            if _within(module, set(INTERFACES)):
+                wrong.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
     assert not wrong, "\n".join(wrong)
 
 
