@@ -272,7 +272,7 @@ DIGEST_MAX_ITEMS = env_int("DIGEST_MAX_ITEMS", 50, minimum=1)
 # Recipients one reminder task delivers to; a pass with more hands the rest to
 # deliver_review_reminders tasks, a chunk each, so several email workers share it.
 REMINDER_DELIVERY_CHUNK = env_int("REMINDER_DELIVERY_CHUNK", 100, minimum=1)
-# Leaderboard ranking (SCORING.md): shrinkage toward a coin-flipper.
+# Leaderboard ranking (docs/scoring.md): shrinkage toward a coin-flipper.
 RANKING_MU0 = 0.25
 RANKING_K = 10
 RANKING_MIN_RESOLVED = env_int("RANKING_MIN_RESOLVED", 5, minimum=1)

@@ -1,6 +1,6 @@
 """Verbal probability: turn "70%", "3:1" or "is likely to" into a number, per the versioned table.
 
-The tables (SCORING.md) live in data/verbal_<version>.json. New parses use TABLE_VERSION (v2,
+The tables (docs/scoring.md) live in data/verbal_<version>.json. New parses use TABLE_VERSION (v2,
 which adds the first-person and plural verb forms: "I expect", "we think", "am confident");
 a prediction keeps the probability and version it was stored with, and `table(version)` loads
 the older tables so a stored phrase can be read again under its own version. No Django here.

@@ -1,4 +1,4 @@
-"""Who may do what through the API: the roles of DESIGN.md, read from Django permissions.
+"""Who may do what through the API: the roles of docs/design.md, read from Django permissions.
 
 Editors (group "Editors") hold add/change permissions on the record; reviewers (group
 "Reviewers") may give verdicts (services.reviews.is_reviewer); superusers do everything.

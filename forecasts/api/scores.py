@@ -43,7 +43,7 @@ class MurphySerializer(serializers.Serializer):
 
 
 class TrackRecordSerializer(serializers.ModelSerializer):
-    """SCORING.md's figures over resolved, scored forecasts. Brier in its 0..1 form."""
+    """docs/scoring.md's figures over resolved, scored forecasts. Brier in its 0..1 form."""
 
     calibration = CalibrationBinSerializer(many=True, read_only=True)
     murphy = MurphySerializer(read_only=True)
@@ -54,7 +54,7 @@ class TrackRecordSerializer(serializers.ModelSerializer):
         read_only=True,
         allow_null=True,
         help_text="Share of the expert's scored forecasts that are hindsight: recorded on or "
-        "after the question's deadline or first resolution (SCORING.md). null before any.",
+        "after the question's deadline or first resolution (docs/scoring.md). null before any.",
     )
 
     class Meta:
@@ -110,7 +110,7 @@ class TrackRecordListSerializer(TrackRecordSerializer):
 
 
 def empty_track_record(*, prospective_only: bool = False, hindsight_count: int = 0) -> TrackRecord:
-    """The figures of an expert with nothing resolved yet: n = 0 and nulls (SCORING.md E11)."""
+    """The figures of an expert with nothing resolved yet: n = 0 and nulls (docs/scoring.md E11)."""
     return TrackRecord(
         scoring_version=settings.SCORING_VERSION,
         prospective_only=prospective_only,
@@ -121,7 +121,7 @@ def empty_track_record(*, prospective_only: bool = False, hindsight_count: int =
 @extend_schema_view(
     list=extend_schema(
         description="Every stored track record, 50 a page: per expert over all topics (topic "
-        "null) and per topic; figures as in SCORING.md, Brier in its 0..1 form. Open to "
+        "null) and per topic; figures as in docs/scoring.md, Brier in its 0..1 form. Open to "
         "everyone. Filter by `expert` (slug) and `topic` (slug, or `overall`); order by "
         "`ranking_score`, `brier` or `resolved_count`. A 400 means a filter value is not valid.",
         examples=[
@@ -247,7 +247,7 @@ class LeaderboardRowSerializer(serializers.Serializer):
     hindsight_share = serializers.FloatField(
         allow_null=True,
         help_text="Share of the expert's scored forecasts (all of them, whichever record is "
-        "ranked) that are hindsight (SCORING.md). null when the expert has none scored.",
+        "ranked) that are hindsight (docs/scoring.md). null when the expert has none scored.",
     )
 
 
@@ -269,7 +269,7 @@ class LeaderboardView(MethodCheckedFirst, GenericAPIView):
         "with fewer resolved forecasts than `min_resolved` follow as provisional, rank null. "
         "Narrow it to a `topic` and to questions resolved in a `period` (30d, 12m, 2y) or "
         "between `from` and `to`; `record=prospective` ranks on prospective forecasts only "
-        "(SCORING.md: hindsight). Open to everyone. A 400 means a parameter is not valid "
+        "(docs/scoring.md: hindsight). Open to everyone. A 400 means a parameter is not valid "
         "(an unknown topic, a period like 3w, `to` before the start).",
         examples=[
             ex.response("Ranked", ex.LEADERBOARD_ROW, summary="Vera Ostrova, first"),

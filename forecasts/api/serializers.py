@@ -195,7 +195,7 @@ class PredictionSerializer(serializers.ModelSerializer):
     hindsight = serializers.BooleanField(
         read_only=True,
         help_text="Recorded on or after the question's deadline or first resolution: scored, "
-        "but left out of the prospective record (SCORING.md).",
+        "but left out of the prospective record (docs/scoring.md).",
     )
     corrected_after_deadline = serializers.BooleanField(
         read_only=True,

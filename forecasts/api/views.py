@@ -71,7 +71,7 @@ class ExpertDetailSerializer(s.ExpertSerializer):
     prospective_track_record = TrackRecordSerializer(
         read_only=True,
         help_text="The same figures over prospective forecasts only: recorded before the "
-        "question's deadline and first resolution (SCORING.md, hindsight).",
+        "question's deadline and first resolution (docs/scoring.md, hindsight).",
     )
     track_record_by_topic = TopicTrackRecordSerializer(many=True, read_only=True)
     revisions = s.DetailsRevisionSerializer(

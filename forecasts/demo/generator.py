@@ -61,7 +61,7 @@ from forecasts.services.bulk import skip_row_triggers
 from forecasts.services.reviews.reminder_claims import admin_ids
 
 PENDING = ReviewAssignment.State.PENDING.value
-# Predictions logged long after they were made (from an archive): hindsight (SCORING.md).
+# Predictions logged long after they were made (from an archive): hindsight (docs/scoring.md).
 HINDSIGHT_SHARE = 0.05
 
 
@@ -297,7 +297,7 @@ class DemoGenerator:
                     seconds=n % 3600
                 )
                 if deadline < spec.anchor and rng.random() < HINDSIGHT_SHARE:
-                    # Logged after its deadline, from an archive: hindsight (SCORING.md).
+                    # Logged after its deadline, from an archive: hindsight (docs/scoring.md).
                     late = dt.datetime.combine(deadline, dt.time(10), tzinfo=UTC)
                     created = min(late + dt.timedelta(days=rng.randint(1, 400)), self.noon)
                 source = self.source_first + rng.randrange(self.source_count)

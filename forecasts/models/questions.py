@@ -49,7 +49,7 @@ class Question(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     # Set once, at the first resolution or annulment; a re-resolution keeps it. A forecast
-    # recorded at or after it is hindsight (SCORING.md, "When the record was made").
+    # recorded at or after it is hindsight (docs/scoring.md, "Prospective and hindsight forecasts").
     first_resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
     due_at = models.DateTimeField(null=True, blank=True, help_text="When it fell due for review.")
     # Each re-resolution opens a new round of verdicts; each later deadline a new reminder cycle.
@@ -204,7 +204,7 @@ class Prediction(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # When the forecast entered a public, timestamped record: this ledger's clock, never typed
     # by anyone; for an import from a platform that timestamped it itself, that platform's
-    # time, named in recorded_via. A correction keeps the original's. SCORING.md: hindsight.
+    # time, named in recorded_via. A correction keeps the original's. docs/scoring.md: hindsight.
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     recorded_via = models.CharField(
         max_length=40, blank=True, help_text="Empty: this ledger. Else the platform's name."

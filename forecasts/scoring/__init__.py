@@ -1,4 +1,4 @@
-"""Scoring math from SCORING.md: per-prediction scores, calibration, track-record figures and
+"""Scoring math from docs/scoring.md: per-prediction scores, calibration, track-record figures and
 the leaderboard order.
 
 Pure functions over plain values (no Django, stdlib only), one module per part: `scores`

@@ -1,4 +1,4 @@
-"""Calibration (SCORING.md): bins, Wilson intervals and the Murphy decomposition."""
+"""Calibration (docs/scoring.md): bins, Wilson intervals and the Murphy decomposition."""
 
 import math
 from collections.abc import Iterable, Sequence

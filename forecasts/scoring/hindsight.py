@@ -1,4 +1,4 @@
-"""Prospective and hindsight forecasts (SCORING.md, "When the record was made", policy v1).
+"""Prospective and hindsight forecasts (docs/scoring.md; policy hindsight-v1).
 
 A forecast logged after its outcome could be known may have been picked because of how it
 turned out. So a scored forecast is prospective only when it entered the public record before

@@ -1,4 +1,4 @@
-"""The leaderboard order (SCORING.md): shrinkage toward a coin flipper, ties, provisional."""
+"""The leaderboard order (docs/scoring.md): shrinkage toward a coin flipper, ties, provisional."""
 
 import math
 from collections.abc import Hashable, Iterable

@@ -1,4 +1,5 @@
-"""Per-forecast scores (SCORING.md): Brier, log, baseline, peer, consensus-relative, hits, yield.
+"""Per-forecast scores (docs/scoring.md): Brier, log, baseline, peer, consensus-relative,
+hits, yield.
 
 Pure functions over plain values (no Django, stdlib only). Probabilities p are in [0, 1];
 outcomes o are 1 (YES) or 0 (NO). Brier scores use the 0..1 form; log scores are in nats.

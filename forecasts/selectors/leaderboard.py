@@ -1,4 +1,4 @@
-"""The leaderboard: experts ranked by SCORING.md's policy, for the public pages and the API.
+"""The leaderboard: experts ranked by docs/scoring.md's policy, for the public pages and the API.
 
 `leaderboard` ranks every record in Python (the period filter's path, cached per data version).
 The pages and the API read one page at a time instead, ranked in SQL with an exact tie key
@@ -40,7 +40,7 @@ class LeaderboardRow:
     peer_mean: float | None
     consensus_relative_mean: float | None
     calibration: list[dict]
-    hindsight_share: float | None = None  # of the expert's whole record (SCORING.md)
+    hindsight_share: float | None = None  # of the expert's whole record (docs/scoring.md)
 
     @property
     def provisional(self) -> bool:
@@ -125,7 +125,7 @@ def leaderboard(
     period: tuple[dt.date | None, dt.date | None] | None = None,
     prospective: bool = False,
 ) -> Leaderboard:
-    """SCORING.md's ranking: shrinkage score ascending, ties to larger n then lower Brier;
+    """docs/scoring.md's ranking: shrinkage score ascending, ties to larger n then lower Brier;
     over every scored forecast, or over prospective ones only."""
     policy = ranking_policy()
     if min_resolved is not None:

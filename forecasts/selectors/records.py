@@ -38,7 +38,7 @@ class ExpertRecord:
     expert: Expert
     overall: TrackRecord | None  # over every scored forecast
     by_topic: list[TrackRecord]
-    prospective: TrackRecord | None = None  # over prospective forecasts only (SCORING.md)
+    prospective: TrackRecord | None = None  # over prospective forecasts only (docs/scoring.md)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ OVERALL = None  # the topic key of an expert's overall record
 # integers are summed. Integer sums are exact: they do not depend on the order rows arrive in,
 # and a running sum adjusted by deltas (a question's old scores out, its new ones in) equals the
 # sum rebuilt from scratch to the last unit. The rounding moves a mean by at most 5e-13, far
-# below the 1e-9 that SCORING.md compares at.
+# below the 1e-9 that docs/scoring.md compares at.
 
 UNITS_PER_ONE = 10**12
 

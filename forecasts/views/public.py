@@ -20,7 +20,7 @@ from forecasts.models import Expert, Prediction, Question, Topic
 from forecasts.views import charts
 from forecasts.views.pagination import CountedPaginator, page_links
 
-MURPHY_MIN_N = 20  # SCORING.md: the decomposition is biased for small N, so pages hide it
+MURPHY_MIN_N = 20  # docs/scoring.md: the decomposition is biased for small N, so pages hide it
 EXPERT_PAGE_SIZE = 50  # settled calls, and open ones, per page of an expert's record
 QUESTION_PAGE_SIZE = 50  # predictions per page of a question
 

@@ -1,4 +1,4 @@
-"""The leaderboard and expert pages of the API: the contract shapes and SCORING.md's figures."""
+"""The API's leaderboard and expert pages: contract shapes, figures of docs/scoring.md."""
 
 import pytest
 from django.db import connection

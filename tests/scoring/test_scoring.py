@@ -1,4 +1,4 @@
-"""SCORING.md worked examples E1–E11 as test vectors (the spec has no E7 or E10).
+"""docs/scoring.md worked examples E1–E11 as test vectors (the spec has no E7 or E10).
 
 The spec compares at 1e-9, but prints most figures to 6 decimals: a printed figure is only
 within 5e-7 of the true value, so those compare at PRINTED = 1e-6. Figures the spec states

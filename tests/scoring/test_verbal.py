@@ -1,5 +1,5 @@
-"""Verbal probability parsing: the tables of SCORING.md (v1, and v2 for new parses), numbers, and
-composition rules."""
+"""Verbal probability parsing: the tables of docs/scoring.md (v1, and v2 for new parses),
+numbers, and composition rules."""
 
 import json
 from pathlib import Path
@@ -20,7 +20,7 @@ from forecasts.verbal import (
     table,
 )
 
-# SCORING.md's table transcribed; "is confident (that)" is both phrases.
+# docs/scoring.md's table transcribed; "is confident (that)" is both phrases.
 SPEC_TABLE = {
     0.99: "is certain, certainly will, will certainly, definitely will, no doubt, without a doubt, "
     "undoubtedly, guaranteed, virtually certain",

@@ -1,4 +1,4 @@
-"""Import predictions from a CSV file (DESIGN.md's contract) or PredictionBook's public dump."""
+"""Import predictions from a CSV file (docs/design.md, "CSV") or PredictionBook's dump."""
 
 import csv
 import time
@@ -24,7 +24,7 @@ SHOWN_SKIPS = 10
 class Command(BaseCommand):
     help = (
         "Import predictions from FILE.csv with columns "
-        f"{', '.join(COLUMNS)} (see DESIGN.md). Bad rows are reported as 'row N: reason' "
+        f"{', '.join(COLUMNS)} (see docs/design.md). Bad rows are reported as 'row N: reason' "
         "(N counts the header as row 1) and good rows are kept; re-running the same file "
         "changes nothing. Exits 0 when the file was read, even if some rows failed."
     )

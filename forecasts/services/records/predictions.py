@@ -144,7 +144,7 @@ def correct_prediction(
         supersedes=prediction,
         correction_reason=reason.strip(),
         created_at=now,
-        # The forecast entered the record when the original did (SCORING.md).
+        # The forecast entered the record when the original did (docs/scoring.md).
         recorded_at=prediction.recorded_at,
         recorded_via=prediction.recorded_via,
         corrected_after_deadline=late or prediction.corrected_after_deadline,
@@ -161,7 +161,7 @@ def correct_prediction(
 
 def _is_late_correction(prediction: Prediction, new_question: Question, now: dt.datetime) -> bool:
     """A change of substance once its question's deadline or first resolution has passed,
-    on the question it leaves or the one it moves to (SCORING.md, "When the record was made")."""
+    on the question it leaves or the one it moves to (docs/scoring.md, hindsight)."""
     return not (prediction.question.is_prospective_at(now) and new_question.is_prospective_at(now))
 
 

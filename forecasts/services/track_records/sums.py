@@ -13,7 +13,7 @@ from forecasts.models import PredictionScore, Question, ScoreSums
 from forecasts.selectors.track_records import SUM_COLUMNS, units_sql
 
 # Each (expert, topic, bin) group's sums are kept in two rows: hindsight scores and
-# prospective ones (SCORING.md); the record over all forecasts adds them.
+# prospective ones (docs/scoring.md); the record over all forecasts adds them.
 SUMS_INSERT_COLUMNS = (
     "expert_id", "topic_id", "calibration_bin", "hindsight", *SUM_COLUMNS, "dirty",
 )  # fmt: skip

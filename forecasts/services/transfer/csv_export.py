@@ -109,7 +109,7 @@ def _row(prediction: Prediction, verdicts: dict[int, Review]) -> dict[str, str]:
         "evidence_url": verdict.evidence_url if verdict else "",
         "resolved_on": timezone.localdate(question.resolved_at).isoformat() if settled else "",
         "consensus_probability": "" if consensus is None else repr(consensus),
-        # For readers only; an import never reads them (SCORING.md: nobody types these).
+        # For readers only; an import never reads them (docs/scoring.md: nobody types these).
         "recorded_at": prediction.recorded_at.isoformat(),
         "recorded_via": prediction.recorded_via,
         "hindsight": "yes" if prediction.hindsight else "",

@@ -4,7 +4,7 @@ Readers stream: they take an open text file and yield one `SourceRow` at a time,
 any size is never held in memory. Row numbers are spreadsheet row numbers: the header is row 1,
 the first data row is row 2 (a quoted cell spanning several lines is still one row).
 
-Our format (DESIGN.md's interface contract) has these columns, all required in the header:
+Our format (docs/design.md's interface contract) has these columns, all required in the header:
 expert, question, deadline, probability, made_on, outcome, resolution_criteria, source_url,
 source_title, topic, quote. Optional columns, written by export_predictions so that an
 export re-imports without loss: phrase (the words used, when they differ from `probability`),
@@ -71,7 +71,7 @@ class SourceRow:
 
     `recorded_at` (ISO 8601) and `recorded_via` are set only by readers of platforms that
     timestamped each forecast themselves (PredictionBook): never from a column of our format,
-    so nobody can type when a forecast entered the record (SCORING.md, hindsight)."""
+    so nobody can type when a forecast entered the record (docs/scoring.md, hindsight)."""
 
     number: int
     values: Mapping[str, str]

@@ -161,7 +161,7 @@ def test_predictionbook_import_twice_changes_nothing(tmp_path):
 
 def test_predictionbook_forecasts_keep_the_platforms_time_and_say_so(tmp_path):
     """PredictionBook timestamped each forecast itself: that time, named as its provenance, is
-    when it entered a public record (SCORING.md), so most of them are prospective here."""
+    when it entered a public record (docs/scoring.md), so most of them are prospective here."""
     public, titles = write_predictionbook_files(tmp_path)
     _import(public, titles)
     with public.open(newline="") as stream:

@@ -1,4 +1,4 @@
-"""Prospective and hindsight forecasts (SCORING.md, "When the record was made", E12), read back
+"""Prospective and hindsight forecasts (docs/scoring.md, E12), read back
 through the API, and corrections after the deadline."""
 
 import datetime as dt

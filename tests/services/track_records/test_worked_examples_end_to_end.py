@@ -1,4 +1,4 @@
-"""SCORING.md's worked examples through the whole service: CSV import -> recompute -> API.
+"""docs/scoring.md's worked examples through the whole service: CSV import -> recompute -> API.
 
 tests/scoring/test_scoring.py checks the same vectors on forecasts.scoring alone; here they
 must survive parsing, storage, the grouped SQL sums and the serializers.
