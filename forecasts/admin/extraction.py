@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from forecasts.admin.base import refuse_over_long_text
 from forecasts.extraction import drafts, service
 from forecasts.extraction.candidates import Candidate
 from forecasts.extraction.errors import ExtractionInputError
@@ -47,6 +48,10 @@ class CandidateForm(forms.Form):
         max_length=100, required=False, help_text="0.7, 70% or a phrase of the table"
     )
     quote = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 40}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_over_long_text(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
