@@ -11,5 +11,7 @@ from forecasts.admin import catalogue, derived, predictions, questions, tokens
 admin.site.site_header = "Forecast Ledger"
 admin.site.site_title = "Forecast Ledger admin"
 admin.site.index_title = "Sources, experts, questions and predictions"
+# The home page leads first to logging an article (source-first screen, extraction).
+admin.site.index_template = "admin/forecasts/index.html"
 
 __all__ = ["catalogue", "derived", "predictions", "questions", "tokens"]

@@ -22,6 +22,23 @@ from django.utils.html import format_html
 
 from forecasts import selectors
 
+TOO_LONG = (
+    "At most %(limit_value)d characters; this has %(show_value)d. Shorten it: nothing is cut "
+    "for you."
+)
+
+
+def refuse_over_long_text(form: forms.BaseForm) -> None:
+    """Let the server refuse text over a field's length, instead of the browser cutting it.
+
+    Django puts `maxlength` on text inputs, and a browser silently truncates a pasted
+    721-character title to 500: the editor never learns the question lost its end. Without
+    the attribute the whole text is posted and the form says what to shorten."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and field.max_length is not None:
+            field.widget.attrs.pop("maxlength", None)
+            field.error_messages["max_length"] = TOO_LONG
+
 
 class ServiceModelForm(forms.ModelForm):
     """A ModelForm that saves by calling a service from `submit()`.
@@ -35,6 +52,10 @@ class ServiceModelForm(forms.ModelForm):
     service_field_names: ClassVar[dict[str, str]] = {}
     # The editor making the change; set per request by ServiceModelAdmin.get_form.
     user: ClassVar[AbstractBaseUser | None] = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_over_long_text(self)
 
     def submit(self, cleaned_data: dict[str, Any]) -> models.Model:
         """Call the service; return the saved object. May raise ValidationError."""

@@ -19,6 +19,7 @@ from forecasts.admin.base import (
     ServiceModelForm,
 )
 from forecasts.admin.extraction import SourceExtractionMixin
+from forecasts.admin.source_log import SourceLogMixin
 from forecasts.models import DetailsRevision, Expert, Source, Topic
 from forecasts.services.records import plausibility
 
@@ -175,7 +176,7 @@ class SourceChangeForm(SourceForm):
 
 
 @admin.register(Source)
-class SourceAdmin(SourceExtractionMixin, VersionedDetailsAdmin):
+class SourceAdmin(SourceLogMixin, SourceExtractionMixin, VersionedDetailsAdmin):
     form = SourceForm
     list_display = ["title", "outlet", "kind", "published_on", "url"]
     list_filter = ["kind", "outlet"]

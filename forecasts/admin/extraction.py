@@ -12,12 +12,15 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms import formset_factory
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from forecasts import services
+from forecasts.admin.base import refuse_over_long_text
 from forecasts.extraction import drafts, service
 from forecasts.extraction.candidates import Candidate
 from forecasts.extraction.errors import ExtractionInputError
@@ -31,6 +34,44 @@ class ArticleInputForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8, "cols": 100}), required=False)
     html_file = forms.FileField(label="or upload an HTML page", required=False)
     fetch_url = forms.BooleanField(label="or fetch the source's URL", required=False)
+
+
+class NewArticleForm(forms.Form):
+    """An article not yet recorded as a source: its text or its URL, and what it cannot say."""
+
+    text = forms.CharField(
+        label="Paste the text",
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 100}),
+        required=False,
+    )
+    url = forms.URLField(label="or its URL", max_length=1000, required=False, assume_scheme="https")
+    title = forms.CharField(
+        max_length=500, required=False, help_text="Blank: the page's title, or the first line."
+    )
+    outlet = forms.CharField(max_length=200, required=False)
+    published_on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Blank: the page's own date, if it gives one.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_over_long_text(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("text", "").strip()) == bool(data.get("url")):
+            raise ValidationError("Paste the article's text or give its URL (one of the two).")
+        return data
+
+
+def first_line(text: str, limit: int = 120) -> str:
+    """A pasted article's first line as its title, cut at a word within `limit` characters."""
+    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
+    if len(line) <= limit:
+        return line
+    return line[:limit].rsplit(" ", 1)[0] + "…"
 
 
 class CandidateForm(forms.Form):
@@ -47,6 +88,10 @@ class CandidateForm(forms.Form):
         max_length=100, required=False, help_text="0.7, 70% or a phrase of the table"
     )
     quote = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 40}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_over_long_text(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -105,7 +150,47 @@ class SourceExtractionMixin:
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(self.extract_view)  # type: ignore[attr-defined]
         extract = path("<int:source_id>/extract/", view, name="forecasts_source_extract")
-        return [extract, *super().get_urls()]  # type: ignore[misc]
+        new_view = self.admin_site.admin_view(self.extract_new_view)  # type: ignore[attr-defined]
+        new = path("extract/", new_view, name="forecasts_source_extract_new")
+        return [new, extract, *super().get_urls()]  # type: ignore[misc]
+
+    def extract_new_view(self, request: HttpRequest) -> HttpResponse:
+        """Paste an article or give its URL: the source is created from it (matched by URL
+        when already recorded) and its candidates shown."""
+        if not request.user.has_perm("forecasts.add_prediction"):
+            raise PermissionDenied
+        form = NewArticleForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            source = self._source_from_article(form)
+            if source is not None:
+                return HttpResponseRedirect(
+                    reverse("admin:forecasts_source_extract", args=[source.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "opts": Source._meta,
+            "title": "Extract predictions from an article",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/forecasts/extraction/new_article.html", context)
+
+    def _source_from_article(self, form: NewArticleForm) -> Source | None:
+        data = form.cleaned_data
+        try:
+            article, fetched = service.read_input(
+                text=data["text"] or None, url=data["url"] or None
+            )
+            with transaction.atomic():
+                source = services.get_or_create_source(
+                    title=data["title"] or article.title or first_line(article.text),
+                    url=fetched or data["url"],
+                    outlet=data["outlet"],
+                    published_on=data["published_on"] or article.published_on,
+                )
+                return drafts.store_source_text(source=source, text=article.text)
+        except (ExtractionInputError, ValidationError) as exc:
+            form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+            return None
 
     def extract_view(self, request: HttpRequest, source_id: int) -> HttpResponse:
         source = get_object_or_404(Source, pk=source_id)

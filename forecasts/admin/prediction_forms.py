@@ -97,7 +97,7 @@ class PredictionRecordForm(ProbabilityInputMixin, ServiceModelForm):
 
     def submit(self, cleaned_data: dict[str, Any]) -> Prediction:
         question = cleaned_data.get("question") or self._create_question(cleaned_data)
-        return services.record_prediction(
+        prediction = services.record_prediction(
             expert=cleaned_data["expert"],
             question=question,
             probability=cleaned_data["probability_input"],
@@ -106,6 +106,8 @@ class PredictionRecordForm(ProbabilityInputMixin, ServiceModelForm):
             quote=cleaned_data.get("quote", ""),
             recorded_by=self.user,
         )
+        services.fall_due_now(question_ids=[question.pk])
+        return prediction
 
     def _create_question(self, cleaned_data: dict[str, Any]) -> Question:
         describes_new = any(cleaned_data.get(name) for name in NEW_QUESTION_FIELDS)

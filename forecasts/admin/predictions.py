@@ -1,6 +1,7 @@
 """Predictions: the editors' main screen. Recorded through services, corrected by new versions."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -133,6 +134,20 @@ class PredictionAdmin(ServiceModelAdmin):
         return () if obj is None else ("recorded_as", *RECORD_FIELDS)
 
     # --- After a save -------------------------------------------------------------------------
+
+    def response_add(
+        self, request: HttpRequest, obj: Prediction, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        """ "Save and add another" keeps the expert, the source and the made-on: the next
+        prediction from the same article starts from them instead of from nothing."""
+        response = super().response_add(request, obj, post_url_continue)
+        if "_addanother" not in request.POST:
+            return response
+        kept = {"expert": obj.expert_id, "made_on": obj.made_on.isoformat()}
+        if obj.source_id:
+            kept["source"] = obj.source_id
+        location = response["Location"]
+        return HttpResponseRedirect(f"{location}{'&' if '?' in location else '?'}{urlencode(kept)}")
 
     def response_change(self, request: HttpRequest, obj: Prediction) -> HttpResponse:
         object_id = unquote(request.resolver_match.kwargs["object_id"])

@@ -42,7 +42,7 @@ class QuestionCreateForm(ServiceModelForm):
         fields = [*SUBSTANCE, *DETAILS]
 
     def submit(self, cleaned_data: dict[str, Any]) -> Question:
-        return services.create_question(
+        question = services.create_question(
             title=cleaned_data["title"],
             resolution_criteria=cleaned_data["resolution_criteria"],
             deadline=cleaned_data["deadline"],
@@ -51,6 +51,8 @@ class QuestionCreateForm(ServiceModelForm):
             consensus_source=cleaned_data["consensus_source"],
             created_by=self.user,
         )
+        services.fall_due_now(question_ids=[question.pk])
+        return question
 
 
 class QuestionChangeForm(ServiceModelForm):

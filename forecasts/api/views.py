@@ -241,6 +241,7 @@ class QuestionViewSet(
             data = dict(writer.validated_data)
             data["topics"] = topics_from(data["topics"])
             question = services.create_question(**data, created_by=request.user)
+            services.fall_due_now(question_ids=[question.pk])
         return self._detail(question, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -304,6 +305,7 @@ class PredictionViewSet(
                 terms["topics"] = topics_from(terms["topics"])
                 data["question"] = services.create_question(**terms, created_by=request.user)
             prediction = services.record_prediction(**data, recorded_by=request.user)
+            services.fall_due_now(question_ids=[prediction.question_id])
         return self._detail(prediction, status.HTTP_201_CREATED)
 
     @openapi_records.CORRECTIONS

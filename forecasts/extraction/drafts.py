@@ -116,6 +116,7 @@ def confirm_candidates(
             )
         except ValidationError as exc:
             raise ValidationError(f"Candidate {number} ({row.speaker}): {_flat(exc)}") from None
+    services.fall_due_now(question_ids={p.question_id for p in predictions})
     return predictions
 
 

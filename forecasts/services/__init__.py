@@ -14,6 +14,7 @@ from forecasts.services.records.predictions import (
     record_prediction,
 )
 from forecasts.services.records.questions import create_question, update_question
+from forecasts.services.reviews.assignments import fall_due_now
 
 __all__ = [
     "correct_prediction",
@@ -21,6 +22,7 @@ __all__ = [
     "create_question",
     "edit_expert",
     "edit_source",
+    "fall_due_now",
     "get_or_create_source",
     "get_or_create_topic",
     "parse_probability_input",

@@ -126,9 +126,52 @@ def calibration_chart(
     )
 
 
-def calibration_sparkline(bins: list[dict]) -> CalibrationChart:
-    """The leaderboard's thumbnail of the same plot: no axes, no labels."""
-    return calibration_chart(bins, width=48, margin=6, pad=6, max_radius=4.5)
+# Within this many points on average, leaning one way or the other is not worth a word.
+LEANING_THRESHOLD = 0.03
+
+
+@dataclass(frozen=True)
+class CalibrationGap:
+    """The leaderboard's calibration column, in words a reader can take in at a glance (a
+    48-pixel plot of overlapping dots could not be read, issue 17)."""
+
+    points: int  # forecast-weighted mean |said − happened|, in percentage points
+    leaning: str  # "overconfident", "underconfident" or "well calibrated"
+    count: int
+
+    @property
+    def description(self) -> str:
+        return (
+            f"On average, what happened was {self.points} percentage points away from the "
+            f"probability given, over {self.count} scored forecasts: {self.leaning}."
+        )
+
+
+def calibration_gap(bins: list[dict]) -> CalibrationGap | None:
+    """How far, on average, the outcomes fell from the probabilities given (each bin weighted
+    by its forecasts), and which way: overconfident when outcomes fall short of confident
+    calls (or happen more often than "unlikely" ones). None without scored forecasts."""
+    total = sum(b["count"] for b in bins)
+    if not total:
+        return None
+    gap = sum(b["count"] * abs(b["mean_forecast"] - b["observed_rate"]) for b in bins) / total
+    lean = (
+        sum(
+            b["count"]
+            * (b["mean_forecast"] - b["observed_rate"])
+            * math.copysign(1, b["mean_forecast"] - 0.5)
+            for b in bins
+            if b["mean_forecast"] != 0.5
+        )
+        / total
+    )
+    if lean > LEANING_THRESHOLD:
+        leaning = "overconfident"
+    elif lean < -LEANING_THRESHOLD:
+        leaning = "underconfident"
+    else:
+        leaning = "well calibrated"
+    return CalibrationGap(points=round(gap * 100), leaning=leaning, count=total)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ display and pick templates. Each page runs a fixed number of SQL queries.
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -23,6 +24,7 @@ from forecasts.views.pagination import CountedPaginator, page_links
 MURPHY_MIN_N = 20  # docs/scoring.md: the decomposition is biased for small N, so pages hide it
 EXPERT_PAGE_SIZE = 50  # settled calls, and open ones, per page of an expert's record
 QUESTION_PAGE_SIZE = 50  # predictions per page of a question
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "forecasts" / "favicon.ico"
 
 PERIODS = {"all": None, "12m": 365, "24m": 730}
 RECORD_CHOICES = [("all", "All scored"), ("prospective", "Prospective only")]
@@ -142,8 +144,8 @@ def _sort_headers(request: HttpRequest, key: str, descending: bool) -> dict[str,
     return headers
 
 
-def _with_sparklines(rows) -> list:
-    return [(row, charts.calibration_sparkline(row.calibration)) for row in rows]
+def _with_calibration(rows) -> list:
+    return [(row, charts.calibration_gap(row.calibration)) for row in rows]
 
 
 def leaderboard(request: HttpRequest) -> HttpResponse:
@@ -173,8 +175,8 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
         "forecasts/leaderboard.html",
         {
             "board": board,
-            "ranked": _with_sparklines(ranked),
-            "provisional": _with_sparklines(provisional),
+            "ranked": _with_calibration(ranked),
+            "provisional": _with_calibration(provisional),
             "ranked_count": ranked.paginator.count,
             "provisional_count": provisional.paginator.count,
             "ranked_pages": page_links(request, "page", ranked),
@@ -259,3 +261,11 @@ def question_detail(request: HttpRequest, question_id: int) -> HttpResponse:
             "topics": list(question.topics.all()),
         },
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for whatever the page's <link> says: the file itself
+    (237 bytes), so the answer needs no collected static files and is no 404 in the logs."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

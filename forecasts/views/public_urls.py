@@ -6,6 +6,7 @@ from forecasts.views import public
 
 urlpatterns = [
     path("", public.leaderboard, name="leaderboard"),
+    path("favicon.ico", public.favicon, name="favicon"),
     path("experts/<slug:slug>/", public.expert_detail, name="expert-detail"),
     path("questions/<int:question_id>/", public.question_detail, name="question-detail"),
 ]

@@ -193,7 +193,7 @@ def test_page_and_api_paginate_with_a_fixed_number_of_queries(client):
     html = response.content.decode()
     assert 'aria-label="Pages of ranked experts"' in html
     assert 'aria-current="page"' in html
-    assert html.count('class="sparkline"') <= 2 * selectors.LEADERBOARD_PAGE_SIZE
+    assert html.count('class="num calibration-gap"') <= 2 * selectors.LEADERBOARD_PAGE_SIZE
 
     count, response = _queries(client, "/api/leaderboard/?page=2")
     body = response.json()

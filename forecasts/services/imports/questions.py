@@ -105,10 +105,11 @@ def _check_outcome(run: ImportRun, row: LedgerRow, state: QuestionState | None) 
     )
 
 
-def create_questions(run: ImportRun, rows: list[LedgerRow]) -> None:
+def create_questions(run: ImportRun, rows: list[LedgerRow]) -> list[int]:
+    """Create the questions these rows need that do not exist yet; their new ids."""
     new_keys = [k for k in dict.fromkeys(r.question_key for r in rows) if not run.question_id(k)]
     if not new_keys:
-        return
+        return []
     values = []
     for key in new_keys:
         title, deadline = key
@@ -170,6 +171,7 @@ def create_questions(run: ImportRun, rows: list[LedgerRow]) -> None:
     ]
     insert_rows(Question.topics.through, ("question_id", "topic_id"), list(links))
     run.report.questions_created += len(values)
+    return ids
 
 
 def _topic_id(run: ImportRun, name: str) -> int:

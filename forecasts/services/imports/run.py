@@ -34,6 +34,7 @@ from forecasts.services.bulk import commit_asynchronously, wait_for_disk
 from forecasts.services.imports import matching, questions, settling
 from forecasts.services.imports.state import ImportReport, ImportRun, RowError
 from forecasts.services.imports.writing import chain
+from forecasts.services.reviews.assignments import fall_due_now
 from forecasts.services.track_records.records import update_track_records
 from forecasts.services.transfer.csv_io import RowProblem, SourceRow, parse_ledger_row
 
@@ -86,10 +87,11 @@ def import_batch(run: ImportRun, batch: list[SourceRow]) -> None:
         good = [parsed for parsed, raw in rows if questions.check_question(run, parsed, raw.values)]
         matching.resolve_experts(run, good)
         matching.resolve_sources(run, good)
-        questions.create_questions(run, good)
+        created = questions.create_questions(run, good)
         predictions = matching.insert_predictions(run, good)
         settled, reviews = settling.settle(run, good)
         settling.score(run, {*(p.question_id for p in predictions), *settled})
+        fall_due_now(question_ids=created, now=run.now)
         # Published, in file order: chained last, so that the ledger head (one row every
         # append locks) stays locked only from here to the commit.
         chain(LedgerEntry.Kind.QUESTION_REVISION, run.new_revisions)

@@ -15,13 +15,14 @@ import datetime as dt
 import heapq
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from forecasts.models import Question, ReviewAssignment
@@ -90,6 +91,48 @@ def mark_due_questions(*, now: dt.datetime | None = None) -> DueSweep:
 
 
 @transaction.atomic
+def fall_due_now(*, question_ids: Iterable[int], now: dt.datetime | None = None) -> DueSweep:
+    """The sweep's rule for just these questions, at once: those still open whose deadline
+    has passed become due and get their reviewers now, not at the next sweep. Every way a
+    question is made (admin, API, extraction, CSV import) calls this once its predictions are
+    recorded, so that whoever recorded them is already known to be involved; the reminder pass
+    then covers the question straight away.
+
+    The conditional UPDATE is the claim: a sweep running at the same time skips the rows
+    locked here, and a question already due is left to the sweep's top-up."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    ids = list(question_ids)
+    sweep = DueSweep()
+    balancer: Balancer | None = None
+    for start in range(0, len(ids), _batch_size()):
+        overdue = _overdue_open(today).filter(pk__any=ids[start : start + _batch_size()])
+        rows = list(
+            overdue.order_by("deadline", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", "review_round")
+        )
+        if not rows:
+            continue
+        claimed = [pk for pk, _ in rows]
+        Question.objects.filter(pk__any=claimed, status=Question.Status.OPEN).update(
+            status=Question.Status.DUE, due_at=now
+        )
+        balancer = balancer or Balancer(reviewer_loads())
+        added, short = _assign_batch(rows, balancer, now)
+        sweep.marked_due += len(rows)
+        sweep.assigned += added
+        sweep.short_of_reviewers += [pk for pk in claimed if pk in short]
+    return sweep
+
+
+def _overdue_open(today: dt.date) -> QuerySet:
+    """Open questions whose deadline has passed: what the sweep and fall_due_now move to due
+    (_CLAIM_SQL says the same in SQL)."""
+    return Question.objects.filter(status=Question.Status.OPEN, deadline__lt=today)
+
+
+@transaction.atomic
 def _fall_due_batch(today: dt.date, balancer: "Balancer", now: dt.datetime) -> tuple[int, int]:
     """Move one batch open → due and assign its reviewers; (moved, assigned).
 
@@ -109,7 +152,7 @@ def _fall_due_batch(today: dt.date, balancer: "Balancer", now: dt.datetime) -> t
 
 def _claim_batch(today: dt.date, now: dt.datetime) -> list[tuple[int, int]]:
     """Lock the next batch of overdue open questions, mark them due; [(pk, review_round)]."""
-    overdue = Question.objects.filter(status=Question.Status.OPEN, deadline__lt=today)
+    overdue = _overdue_open(today)
     rows = list(
         overdue.order_by("deadline", "pk")
         .select_for_update(skip_locked=True)

@@ -152,8 +152,10 @@ def test_predictionbook_import_twice_changes_nothing(tmp_path):
     assert (Prediction.objects.count(), Question.objects.count(), TrackRecord.objects.count()) == (
         counts
     )
+    # Unresolved questions whose deadline has passed are due at once (fall_due_now).
     assert set(Question.objects.values_list("status", flat=True)) <= {
         "open",
+        "due",
         "resolved",
         "annulled",
     }
