@@ -242,5 +242,5 @@ def record_values(
             "within_bin_covariance": murphy.within_bin_covariance,
         },
         "scoring_version": settings.SCORING_VERSION,
-        "last_resolved_on": None,  # a maximum, not a sum: filled in by the caller
+        "last_resolved_on": None,  # a maximum, not a sum: the stored records set it (records.py)
     }
