@@ -52,6 +52,7 @@ class BuiltDump:
 
 def _lines(head: LedgerHead) -> Iterator[dict]:
     yield rows.manifest(head)
+    yield from rows.head_lines(head.seq)  # before the chain, so a reader checks them on the way
     yield from rows.ledger_lines(head.seq)
     yield from rows.expert_lines()
     yield from rows.topic_lines()
@@ -60,7 +61,6 @@ def _lines(head: LedgerHead) -> Iterator[dict]:
     yield from rows.revision_lines()
     yield from rows.prediction_lines()
     yield from rows.verdict_lines()
-    yield from rows.head_lines(head.seq)
     yield from rows.track_record_lines()
     yield from rows.leaderboard_lines()
 

@@ -1,8 +1,9 @@
 """What the audit dump holds, line by line: one JSON object per line, `type` first.
 
-Order (a reader can stream it): the manifest; the ledger in chain order; experts, topics,
-sources, questions, question revisions, prediction versions and verdicts; the published
-heads; the track records and the leaderboards as the API publishes them; the summary.
+Order (a reader can stream it): the manifest; the heads published in LEDGER_HEAD_FILE; the
+ledger in chain order; experts, topics, sources, questions, question revisions, prediction
+versions and verdicts; the track records and the leaderboards as the API publishes them; the
+summary with the count of each type.
 
 No user data: people who record, change or review appear only as `user-<id>`, the same
 integer the chained payloads carry; no names, emails or tokens are read.

@@ -1,0 +1,734 @@
+#!/usr/bin/env python3
+"""Check a Forecast Ledger audit dump without trusting Forecast Ledger.
+
+    python verify_audit.py forecast-ledger-audit.jsonl.gz [--head HASH] [--all]
+
+Python 3.11+ standard library only: no Django, no repository, no network. It
+
+1. recomputes the SHA-256 hash chain from every entry's payload, and checks it against the
+   heads the dump says were published and against any head you saved earlier (--head);
+2. checks every row of the dump (questions, question revisions, prediction versions,
+   verdicts) against what the chain published;
+3. recomputes every expert's track record from the chained facts alone, by the rules of
+   SCORING.md (which forecast counts, Brier, log score, hit rate with its Wilson interval,
+   calibration bins, Murphy terms, peer and consensus scores, the shrunk ranking score, the
+   prospective-only record), and compares them with the figures the dump publishes;
+4. ranks the experts and prints the leaderboard.
+
+Every difference is named (the row, or the expert, the figure and both values). Exit status:
+0 when everything was reproduced ("all figures reproduced"), 1 when anything differs, 2 when
+the file cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import hashlib
+import json
+import math
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+GENESIS = "0" * 64
+TOLERANCE = 1e-9
+SHOW_PROBLEMS = 40
+# Fields a row shows under another name than its chained payload: people as pseudonyms.
+PEOPLE = {"recorded_by_id": "recorded_by", "reviewer_id": "reviewer", "changed_by_id": "changed_by"}
+FLOAT_FIELDS = ("probability", "consensus_probability")
+# The chained payload of a prediction before recorded_at was part of it (see the manifest).
+LATER_PREDICTION_FIELDS = ("recorded_at", "recorded_via", "corrected_after_deadline")
+ROW_KINDS = {
+    "prediction": "prediction",
+    "verdict": "review",
+    "question_revision": "question_revision",
+}
+
+
+class Policy:
+    """Scoring constants and ranking policy, read from the dump's manifest (SCORING.md)."""
+
+    def __init__(self, manifest: dict) -> None:
+        constants = manifest.get("scoring_constants", {})
+        ranking = manifest.get("ranking_policy", {})
+        self.clip_low, self.clip_high = constants.get("log_clip", [0.001, 0.999])
+        self.z = constants.get("wilson_z", 1.959964)
+        self.bins = constants.get("calibration_bins", 10)
+        self.units = constants.get("units_per_one", 10**12)
+        self.tie_decimals = constants.get("tie_decimals", 12)
+        self.mu0 = ranking.get("mu0", 0.25)
+        self.k = ranking.get("k", 10)
+        self.min_resolved = ranking.get("min_resolved", 5)
+        self.time_zone = manifest.get("time_zone", "UTC")
+        self.scoring_version = manifest.get("scoring_version")
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def read_lines(path: str) -> Iterator[dict]:
+    with open(path, "rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    opener = gzip.open if gzipped else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for number, text in enumerate(handle, 1):
+            if text.strip():
+                try:
+                    yield json.loads(text)
+                except ValueError as error:
+                    raise SystemExit(f"{path}: line {number} is not JSON ({error})") from None
+
+
+def parse_time(value: str | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value)
+
+
+def local_date(moment: dt.datetime, time_zone: str) -> dt.date:
+    if time_zone == "UTC":
+        return moment.astimezone(dt.UTC).date()
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(time_zone)).date()
+
+
+def public_view(payload: dict) -> dict:
+    """A chained payload as the dump's row shows it: people as pseudonyms, floats as numbers."""
+    view = {}
+    for key, value in payload.items():
+        if key == "kind":
+            continue
+        if key in PEOPLE:
+            view[PEOPLE[key]] = None if value is None else f"user-{value}"
+        elif key in FLOAT_FIELDS:
+            view[key] = None if value is None else float(value)
+        else:
+            view[key] = value
+    return view
+
+
+def digest(view: dict) -> bytes:
+    text = json.dumps(view, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+# --- 1 and 2: the chain, and the rows against it ---------------------------------------------
+
+
+class Chain:
+    """One pass over the ledger: hashes, heads, and the chained facts scoring needs."""
+
+    def __init__(self, saved_heads: list[tuple[int | None, str]], problems: list[str]) -> None:
+        self.problems = problems
+        self.prev, self.length = GENESIS, 0
+        self.expected_heads: dict[int, tuple[str, str]] = {}  # seq -> (date, hash)
+        self.saved = saved_heads
+        self.saved_found: set[int] = set()
+        self.published: dict[tuple[str, int], tuple[int, bytes, tuple]] = {}
+        self.predictions: dict[int, list] = {}
+        self.corrections: dict[int, str] = {}  # superseded id -> correction's created_at
+        self.revisions: dict[int, dict] = {}  # question -> latest chained revision
+        self.settlements: dict[int, dict] = {}  # question -> latest chained settlement
+        self.broken = False
+
+    def add(self, line: dict) -> None:
+        seq, kind = line.get("seq"), line.get("kind")
+        where = f"ledger entry #{seq} ({kind} {line.get('object_id')})"
+        payload = line.get("payload", "")
+        if seq != self.length + 1 and not self.broken:
+            self.problems.append(f"{where}: expected entry #{self.length + 1}: entries are missing")
+            self.broken = True
+        if line.get("prev_hash") != self.prev and not self.broken:
+            self.problems.append(f"{where}: its prev_hash is not the previous entry's hash")
+            self.broken = True
+        computed = hashlib.sha256((self.prev + payload).encode()).hexdigest()
+        if computed != line.get("hash"):
+            self.problems.append(
+                f"{where}: its payload hashes to {computed}, not the {line.get('hash')} it shows"
+            )
+        self.prev, self.length = computed, self.length + 1
+        self._check_heads(computed)
+        try:
+            facts = json.loads(payload)
+        except ValueError:
+            self.problems.append(f"{where}: its payload is not JSON")
+            return
+        self._remember(seq, kind, line.get("object_id"), facts)
+
+    def _check_heads(self, computed: str) -> None:
+        published = self.expected_heads.get(self.length)
+        if published and published[1] != computed:
+            self.problems.append(
+                f"published head #{self.length} ({published[0]}): it is {published[1]}, but the "
+                f"chain recomputes to {computed} there"
+            )
+        for index, (seq, digest_) in enumerate(self.saved):
+            if digest_ == computed and seq in (None, self.length):
+                self.saved_found.add(index)
+
+    def _remember(self, seq: int, kind: str, object_id: int, facts: dict) -> None:
+        if kind == "resolution":
+            self.settlements[facts["question_id"]] = facts
+            return
+        if kind == "prediction":
+            self._remember_prediction(facts)
+        elif kind == "question_revision":
+            latest = self.revisions.get(facts["question_id"])
+            if latest is None or facts["version"] > latest["version"]:
+                self.revisions[facts["question_id"]] = facts
+        view = public_view(facts)
+        self.published[(kind, object_id)] = (seq, digest(view), self._key_fields(kind, view))
+
+    def _remember_prediction(self, facts: dict) -> None:
+        if "recorded_at" not in facts:  # chained before recorded_at was: its rule instead
+            original = self.predictions.get(facts["supersedes_id"])
+            facts["recorded_at"] = original[4] if original else facts["created_at"]
+            facts["recorded_via"], facts["corrected_after_deadline"] = "", False
+        p = None if facts["probability"] is None else float(facts["probability"])
+        self.predictions[facts["id"]] = [
+            facts["expert_id"], facts["question_id"], p, facts["made_on"], facts["recorded_at"],
+            facts["supersedes_id"],
+        ]  # fmt: skip
+        if facts["supersedes_id"] is not None:
+            self.corrections[facts["supersedes_id"]] = facts["created_at"]
+
+    @staticmethod
+    def _key_fields(kind: str, view: dict) -> tuple:
+        names = {
+            "prediction": ("expert_id", "question_id", "probability", "made_on", "recorded_at"),
+            "review": ("question_id", "round", "outcome", "evidence_url"),
+            "question_revision": ("question_id", "version", "deadline", "consensus_probability"),
+        }.get(kind, ())
+        return tuple((name, view.get(name)) for name in names)
+
+    def finish(self, summary: dict | None) -> None:
+        for seq, (date, _) in sorted(self.expected_heads.items()):
+            if seq > self.length:
+                self.problems.append(
+                    f"published head #{seq} ({date}): the chain has only {self.length} entries"
+                )
+        for index, (seq, value) in enumerate(self.saved):
+            if index not in self.saved_found:
+                at = f"#{seq} " if seq else ""
+                self.problems.append(
+                    f"your saved head {at}{value}: the chain never passes through it, so what "
+                    "was published then has been changed or removed"
+                )
+        if summary and summary.get("head", {}).get("hash") != self.prev:
+            self.problems.append(
+                f"summary: the dump's head is {summary.get('head')}, the chain's is "
+                f"#{self.length} {self.prev}"
+            )
+
+
+class Rows:
+    """The dump's rows against the chain: each chained row present and equal, none extra."""
+
+    def __init__(self, chain: Chain, problems: list[str], policy: Policy) -> None:
+        self.chain, self.problems, self.policy = chain, problems, policy
+        self.seen: set[tuple[str, int]] = set()
+        self.questions: dict[int, dict] = {}
+
+    def check(self, line: dict) -> None:
+        kind_name = line["type"]
+        if kind_name == "question":
+            self._check_question(line)
+            return
+        kind = ROW_KINDS[kind_name]
+        row_id = line.get("id")
+        name = f"{kind_name} {row_id}"
+        chained = self.chain.published.get((kind, row_id))
+        if chained is None:
+            self.problems.append(f"{name}: in the dump but never chained in the ledger")
+            return
+        self.seen.add((kind, row_id))
+        seq, expected, key_fields = chained
+        row = {k: v for k, v in line.items() if k not in ("type", "superseded_at", "hindsight")}
+        if digest(row) != expected:
+            self.problems.append(
+                f"{name}: {self._difference(row, key_fields)} (ledger entry #{seq})"
+            )
+        if kind_name == "prediction":
+            self._check_prediction_state(line)
+
+    @staticmethod
+    def _difference(row: dict, key_fields: tuple) -> str:
+        for field, value in key_fields:
+            if row.get(field) != value:
+                return f"{field} is {row.get(field)!r} in the dump, {value!r} as chained"
+        return "a field differs from what was chained"
+
+    def _check_prediction_state(self, line: dict) -> None:
+        name = f"prediction {line['id']}"
+        corrected_at = self.chain.corrections.get(line["id"])
+        if line.get("superseded_at") != corrected_at:
+            self.problems.append(
+                f"{name}: superseded_at is {line.get('superseded_at')!r}, but the chained "
+                f"correction says {corrected_at!r}"
+            )
+        facts = self.chain.predictions.get(line["id"])
+        question = self.chain.revisions.get(line["question_id"])
+        if facts and question:
+            settled = self.chain.settlements.get(line["question_id"], {})
+            hindsight = is_hindsight(facts[4], question["deadline"], settled, self.policy)
+            if bool(line.get("hindsight")) != hindsight:
+                self.problems.append(
+                    f"{name}: hindsight is {line.get('hindsight')!r}, the chain says {hindsight!r}"
+                )
+
+    def _check_question(self, line: dict) -> None:
+        qid = line["id"]
+        self.questions[qid] = line
+        name = f"question {qid}"
+        settled = self.chain.settlements.get(qid)
+        state = {k: line.get(k) for k in ("status", "outcome", "resolved_at", "first_resolved_at")}
+        if settled is None:
+            if state["status"] in ("resolved", "annulled") or state["outcome"]:
+                self.problems.append(
+                    f"{name}: it is {state['status']} but no settlement is chained"
+                )
+        else:
+            for field, value in state.items():
+                if settled.get(field) != value:
+                    self.problems.append(
+                        f"{name}: {field} is {value!r} in the dump, {settled.get(field)!r} as "
+                        f"chained (verdict {settled.get('review_id')})"
+                    )
+        revision = self.chain.revisions.get(qid)
+        if revision is None:
+            self.problems.append(f"{name}: no revision of its terms is chained")
+            return
+        fields = ["title", "resolution_criteria", "deadline", "version"]
+        if revision.get("topic_ids") is not None:  # context is chained from then on
+            fields += ["topic_ids", "consensus_probability", "consensus_source"]
+        chained = public_view(revision)
+        for field in fields:
+            value = sorted(line.get(field) or []) if field == "topic_ids" else line.get(field)
+            if value != chained.get(field):
+                self.problems.append(
+                    f"{name}: {field} is {value!r} in the dump, {chained.get(field)!r} as "
+                    f"chained (revision v{revision['version']})"
+                )
+
+    def finish(self) -> None:
+        names = {v: k for k, v in ROW_KINDS.items()}
+        for (kind, object_id), (seq, _, _) in sorted(self.chain.published.items()):
+            if (kind, object_id) not in self.seen:
+                self.problems.append(
+                    f"{names[kind]} {object_id}: chained (ledger entry #{seq}) but missing "
+                    "from the dump"
+                )
+
+
+# --- 3: track records from the chained facts (SCORING.md) ------------------------------------
+
+
+def is_hindsight(recorded_at: str, deadline: str, settled: dict, policy: Policy) -> bool:
+    moment = parse_time(recorded_at)
+    if local_date(moment, policy.time_zone) >= dt.date.fromisoformat(deadline):
+        return True
+    first = parse_time(settled.get("first_resolved_at"))
+    return first is not None and moment >= first
+
+
+def clip(q: float, policy: Policy) -> float:
+    return min(max(q, policy.clip_low), policy.clip_high)
+
+
+def log_score(p: float, o: int, policy: Policy) -> float:
+    return math.log(clip(p if o == 1 else 1.0 - p, policy))
+
+
+def calibration_bin(p: float, bins: int) -> int:
+    width = 10_000 // bins
+    return max(0, -(-round(p * 10_000) // width) - 1)
+
+
+def units(value: float, policy: Policy) -> int:
+    """One value in integer 1e-12 units, rounded half away from zero, as the service sums."""
+    scaled = value * float(policy.units)
+    return int(math.copysign(math.floor(abs(scaled) + 0.5), scaled))
+
+
+# Per (expert, hindsight, bin): n, Σo, hits, hit_n, peer_n, relative_n, yield_n, then in units
+# Σp, Σp², Σp·o, Σbrier, Σlog, Σbaseline, Σpeer, Σrelative, Σyield.
+SUMS = 16
+
+
+def score_question(forecasts: list[tuple], o: int, c: float | None, settled: dict,
+                   deadline: str, policy: Policy, sums: dict) -> None:  # fmt: skip
+    """Add one resolved question's counting forecasts (expert, p, recorded_at) to the sums."""
+    logs = [log_score(p, o, policy) for _, p, _ in forecasts]
+    total = sum(logs)
+    for (expert, p, recorded_at), ell in zip(forecasts, logs, strict=True):
+        peer = None if len(logs) < 2 else 100.0 * (ell - (total - ell) / (len(logs) - 1))
+        side = 1 if p > 0.5 else 0 if p < 0.5 else None
+        hit = None if side is None else int(side == o)
+        relative = q_called = None
+        if c is not None:
+            relative = 100.0 * (ell - log_score(c, o, policy))
+            q_called = None if side is None else (c if side == 1 else 1 - c)
+        key = (expert, is_hindsight(recorded_at, deadline, settled, policy),
+               calibration_bin(p, policy.bins))  # fmt: skip
+        row = sums.setdefault(key, [0] * SUMS)
+        counts = (1, o, hit or 0, hit is not None, peer is not None, relative is not None,
+                  q_called is not None)  # fmt: skip
+        values = (
+            p, p * p, p * o, (p - o) ** 2, ell,
+            100.0 * (math.log2(clip(p if o else 1 - p, policy)) + 1),
+            peer, relative, None if q_called is None else hit / clip(q_called, policy),
+        )  # fmt: skip
+        for i, count in enumerate(counts):
+            row[i] += int(count)
+        for i, value in enumerate(values, 7):
+            if value is not None:
+                row[i] += units(value, policy)
+
+
+def recompute_sums(chain: Chain, questions: dict[int, dict], policy: Policy) -> dict:
+    """The exact sums per (expert, hindsight, bin) over every counting, scored forecast."""
+    by_question: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for pid, (expert, qid, p, made_on, recorded_at, _) in chain.predictions.items():
+        if p is None or pid in chain.corrections:
+            continue  # unknown probability, or replaced by a correction
+        revision = chain.revisions.get(qid)
+        if revision is None or made_on > revision["deadline"]:
+            continue
+        best = by_question[qid].get(expert)
+        if best is None or (made_on, pid) > best[0]:  # latest made_on, then the later record
+            by_question[qid][expert] = ((made_on, pid), p, recorded_at)
+    sums: dict = {}
+    for qid in sorted(by_question):
+        settled = chain.settlements.get(qid)
+        if (
+            not settled
+            or settled["status"] != "resolved"
+            or settled["outcome"] not in ("yes", "no")
+        ):
+            continue
+        revision = chain.revisions[qid]
+        consensus = revision.get("consensus_probability")
+        if revision.get("topic_ids") is None:  # context not chained then: the dump's question
+            consensus = (questions.get(qid) or {}).get("consensus_probability")
+        c = None if consensus is None else float(consensus)
+        forecasts = [(e, v[1], v[2]) for e, v in sorted(by_question[qid].items())]
+        o = 1 if settled["outcome"] == "yes" else 0
+        score_question(forecasts, o, c, settled, revision["deadline"], policy, sums)
+    return sums
+
+
+def wilson(successes: int, n: int, z: float) -> tuple[float, float] | None:
+    if n == 0:
+        return None
+    rate, z2 = successes / n, z * z
+    denominator = 1.0 + z2 / n
+    centre = (rate + z2 / (2 * n)) / denominator
+    half = z * math.sqrt(rate * (1.0 - rate) / n + z2 / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def mean(total: float, count: int) -> float | None:
+    return total / count if count else None
+
+
+def figures(bins: dict[int, list[int]], hindsight_count: int, prospective: bool,
+            policy: Policy) -> dict:  # fmt: skip
+    """One track record's published figures from its per-bin sums (scoring.figures_from_sums)."""
+    total = [0] * SUMS
+    for row in bins.values():
+        total = [a + b for a, b in zip(total, row, strict=True)]
+    n, sum_o, hits, hit_n, peer_n, relative_n, yield_n = total[:7]
+    u = policy.units
+    sum_brier, sum_log, _, sum_peer, sum_relative, sum_yield = (x / u for x in total[10:])
+    brier, mean_o = mean(sum_brier, n), mean(sum_o, n)
+    low_high = wilson(hits, hit_n, policy.z) or (None, None)
+    base_rate = None
+    if brier is not None and mean_o not in (None, 0.0, 1.0):
+        base_rate = 1.0 - brier / (mean_o * (1.0 - mean_o))
+    share_total = n + (hindsight_count if prospective else 0)
+    return {
+        "resolved_count": n,
+        "hindsight_share": hindsight_count / share_total if share_total else None,
+        "brier": brier,
+        "log_score": mean(sum_log, n),
+        "brier_skill": None if brier is None else 1.0 - brier / 0.25,
+        "base_rate_skill": base_rate,
+        "hit_rate": mean(hits, hit_n),
+        "hit_rate_low": low_high[0],
+        "hit_rate_high": low_high[1],
+        "hit_count": hits,
+        "hit_n": hit_n,
+        "ranking_score": (sum_brier + policy.k * policy.mu0) / (n + policy.k),
+        "peer_mean": mean(sum_peer, peer_n),
+        "peer_count": peer_n,
+        "consensus_relative_mean": mean(sum_relative, relative_n),
+        "consensus_count": relative_n,
+        "yield_score": mean(sum_yield, yield_n),
+        "calibration": calibration(bins, policy),
+        "murphy": murphy(bins, policy),
+        "provisional": n < policy.min_resolved,
+        "scoring_version": policy.scoring_version,
+    }
+
+
+def _bin_sums(row: list[int], u: int) -> tuple[int, float, int, float, float]:
+    return row[0], row[7] / u, row[1], row[8] / u, row[9] / u  # n, Σp, Σo, Σp², Σp·o
+
+
+def calibration(bins: dict[int, list[int]], policy: Policy) -> list[dict]:
+    width, rows = 10_000 // policy.bins, []
+    for k in sorted(bins):
+        count, sum_p, sum_o, _, _ = _bin_sums(bins[k], policy.units)
+        if count:
+            low, high = wilson(sum_o, count, policy.z) or (0.0, 1.0)
+            rows.append({
+                "lower": k * width / 10_000, "upper": (k + 1) * width / 10_000, "count": count,
+                "mean_forecast": sum_p / count, "observed_rate": sum_o / count,
+                "ci_low": low, "ci_high": high,
+            })  # fmt: skip
+    return rows
+
+
+def murphy(bins: dict[int, list[int]], policy: Policy) -> dict:
+    groups = [_bin_sums(bins[k], policy.units) for k in sorted(bins) if bins[k][0]]
+    n = sum(g[0] for g in groups)
+    if n == 0:
+        return {}
+    mean_outcome = sum(g[2] for g in groups) / n
+    rel = res = wbv = wbc = 0.0
+    for count, sum_p, sum_o, sum_pp, sum_po in groups:
+        mean_p, mean_o = sum_p / count, sum_o / count
+        rel += count * (mean_p - mean_o) ** 2
+        res += count * (mean_o - mean_outcome) ** 2
+        wbv += sum_pp - sum_p * mean_p
+        wbc += sum_po - sum_p * mean_o
+    return {
+        "reliability": rel / n, "resolution": res / n,
+        "uncertainty": mean_outcome * (1.0 - mean_outcome),
+        "within_bin_variance": wbv / n, "within_bin_covariance": 2.0 * wbc / n,
+    }  # fmt: skip
+
+
+def track_records(sums: dict, policy: Policy) -> dict[tuple[int, str], dict]:
+    """{(expert, "all" | "prospective"): figures} for every expert with a scored forecast."""
+    per_expert: dict[int, dict[str, dict[int, list[int]]]] = defaultdict(
+        lambda: {"all": {}, "prospective": {}}
+    )
+    hindsight: dict[int, int] = defaultdict(int)
+    for (expert, late, k), row in sums.items():
+        records = per_expert[expert]
+        records["all"][k] = [
+            a + b for a, b in zip(records["all"].get(k, [0] * SUMS), row, strict=True)
+        ]
+        if late:
+            hindsight[expert] += row[0]
+        else:
+            records["prospective"][k] = row
+    return {
+        (expert, which): figures(bins, hindsight[expert], which == "prospective", policy)
+        for expert, records in per_expert.items()
+        for which, bins in records.items()
+    }
+
+
+# --- comparing and ranking --------------------------------------------------------------------
+
+
+def differs(a: Any, b: Any, tolerance: float) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None:
+        return a != b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) > tolerance * max(1.0, abs(a), abs(b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() != b.keys() or any(differs(a[k], b[k], tolerance) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) != len(b) or any(differs(x, y, tolerance) for x, y in zip(a, b, strict=True))
+    return a != b
+
+
+def compare_records(published: dict, recomputed: dict, experts: dict, policy: Policy,
+                    tolerance: float, problems: list[str]) -> None:  # fmt: skip
+    empty = figures({}, 0, False, policy)
+    for key in sorted(set(published) | set(recomputed)):
+        expert, which = key
+        name = f"expert {experts.get(expert, {}).get('slug', expert)} ({which} record)"
+        if key not in published:
+            if recomputed[key]["resolved_count"]:
+                problems.append(f"{name}: no published track record, recomputed n = "
+                                f"{recomputed[key]['resolved_count']}")  # fmt: skip
+            continue
+        ours = recomputed.get(key)
+        if ours is None:
+            ours = dict(empty, hindsight_share=None)
+        for figure, value in ours.items():
+            theirs = published[key].get(figure)
+            if differs(theirs, value, tolerance):
+                problems.append(f"{name}: {figure} published {theirs!r}, recomputed {value!r}")
+
+
+def tie_key(record: dict, expert: int, policy: Policy) -> tuple:
+    brier = record["brier"]
+    raw = math.inf if brier is None else round(brier, policy.tie_decimals)
+    return (round(record["ranking_score"], policy.tie_decimals), -record["resolved_count"], raw)
+
+
+def rank(records: dict[int, dict], policy: Policy) -> list[tuple[int | None, int]]:
+    """[(rank, expert)]: ranked by S, larger n, lower Brier (ties share a rank), then
+    provisional experts in the same order (SCORING.md, "Leaderboard ranking")."""
+    minimum = max(1, policy.min_resolved)
+    order = sorted(records, key=lambda e: (tie_key(records[e], e, policy), e))
+    ranked: list[tuple[int | None, int]] = []
+    previous = None
+    for expert in (e for e in order if records[e]["resolved_count"] >= minimum):
+        key = tie_key(records[expert], expert, policy)
+        number = ranked[-1][0] if ranked and key == previous else len(ranked) + 1
+        ranked.append((number, expert))
+        previous = key
+    return ranked + [(None, e) for e in order if records[e]["resolved_count"] < minimum]
+
+
+def compare_leaderboard(which: str, lines: list[dict], ours: list[tuple[int | None, int]],
+                        experts: dict, problems: list[str]) -> None:  # fmt: skip
+    published = [(line.get("rank"), line.get("expert_id")) for line in lines]
+    if published == ours:
+        return
+    slug = {e: experts.get(e, {}).get("slug", e) for _, e in published + ours}
+    for position, (theirs, mine) in enumerate(zip(published, ours, strict=False), 1):
+        if theirs != mine:
+            problems.append(
+                f"leaderboard ({which}) line {position}: published {slug[theirs[1]]} at rank "
+                f"{theirs[0]}, recomputed {slug[mine[1]]} at rank {mine[0]}"
+            )
+            return
+    problems.append(f"leaderboard ({which}): published {len(published)} lines, recomputed "
+                    f"{len(ours)}")  # fmt: skip
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def parse_head(text: str) -> tuple[int | None, str]:
+    """A saved head: HASH, "SEQ HASH" or a heads.txt line "DATE SEQ HASH"."""
+    parts = text.replace(":", " ").split()
+    digest_ = parts[-1].lower()
+    if len(digest_) != 64 or any(c not in "0123456789abcdef" for c in digest_):
+        raise SystemExit(f"--head {text!r}: expected a 64-character hex hash")
+    seq = int(parts[-2]) if len(parts) >= 2 and parts[-2].isdigit() else None
+    return seq, digest_
+
+
+def verify(path: str, saved_heads: list[tuple[int | None, str]], tolerance: float) -> dict:
+    problems: list[str] = []
+    chain = Chain(saved_heads, problems)
+    policy = Policy({})
+    rows = Rows(chain, problems, policy)
+    experts: dict[int, dict] = {}
+    published: dict[tuple[int, str], dict] = {}
+    boards: dict[str, list[dict]] = defaultdict(list)
+    summary = manifest = None
+    counts: dict[str, int] = defaultdict(int)
+    for line in read_lines(path):
+        kind = line.get("type")
+        counts[kind] += 1
+        if kind == "manifest":
+            manifest, policy = line, Policy(line)
+            rows.policy = policy
+        elif kind == "published_head":
+            chain.expected_heads[line["seq"]] = (line["date"], line["hash"])
+        elif kind == "ledger":
+            chain.add(line)
+        elif kind in ("question", *ROW_KINDS):
+            rows.check(line)
+        elif kind == "expert":
+            experts[line["id"]] = line
+        elif kind == "track_record":
+            published[(line["expert_id"], line["record"])] = line
+        elif kind == "leaderboard":
+            boards[line["record"]].append(line)
+        elif kind == "summary":
+            summary = line
+    if manifest is None:
+        raise SystemExit(f"{path}: no manifest line: not a Forecast Ledger audit dump")
+    chain.finish(summary)
+    rows.finish()
+    if summary and summary.get("lines"):
+        for kind, count in summary["lines"].items():
+            if counts.get(kind, 0) != count:
+                problems.append(
+                    f"summary: {count} {kind} lines listed, {counts.get(kind, 0)} found"
+                )
+    recomputed = track_records(recompute_sums(chain, rows.questions, policy), policy)
+    compare_records(published, recomputed, experts, policy, tolerance, problems)
+    leaderboards = {}
+    for which in ("all", "prospective"):
+        listed = {e: r for (e, w), r in published.items() if w == which}
+        ours = {e: recomputed.get((e, which)) or figures({}, 0, False, policy) for e in listed}
+        leaderboards[which] = rank(ours, policy)
+        compare_leaderboard(which, boards[which], leaderboards[which], experts, problems)
+    return {
+        "problems": problems, "chain": chain, "policy": policy, "experts": experts,
+        "records": recomputed, "leaderboards": leaderboards, "manifest": manifest,
+    }  # fmt: skip
+
+
+def _number(value: float | None, digits: int = 4) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def print_report(result: dict, show_all: bool, out: Any = sys.stdout) -> None:
+    chain, policy = result["chain"], result["policy"]
+    print(f"Ledger: {chain.length} entries, head #{chain.length} {chain.prev}", file=out)
+    print(f"Policy: {policy.scoring_version}, mu0 {policy.mu0}, k {policy.k}, "
+          f"min_resolved {policy.min_resolved}", file=out)  # fmt: skip
+    board = result["leaderboards"]["all"]
+    print(f"\nLeaderboard (all forecasts; {len(board)} experts)", file=out)
+    print(f"{'rank':>5}  {'expert':<32} {'n':>6} {'brier':>7} {'score S':>8} {'hit rate':>8} "
+          f"{'prosp. n':>8}", file=out)  # fmt: skip
+    for number, expert in board if show_all else board[:25]:
+        mine = result["records"].get((expert, "all")) or {}
+        prospective = result["records"].get((expert, "prospective")) or {}
+        name = result["experts"].get(expert, {}).get("name", str(expert))[:32]
+        print(
+            f"{'—' if number is None else number:>5}  {name:<32} "
+            f"{mine.get('resolved_count', 0):>6} "
+            f"{_number(mine.get('brier')):>7} {_number(mine.get('ranking_score', 0.25)):>8} "
+            f"{_number(mine.get('hit_rate'), 3):>8} {prospective.get('resolved_count', 0):>8}",
+            file=out,
+        )
+    if not show_all and len(board) > 25:
+        print(f"  ... {len(board) - 25} more (--all lists them)", file=out)
+    problems = result["problems"]
+    if problems:
+        print(f"\nFAILED: {len(problems)} differences", file=out)
+        for problem in problems[:SHOW_PROBLEMS]:
+            print(f"  {problem}", file=out)
+        if len(problems) > SHOW_PROBLEMS:
+            print(f"  ... and {len(problems) - SHOW_PROBLEMS} more", file=out)
+    else:
+        count = len(result["records"])
+        print(f"\nChain intact, rows match the chain; all figures reproduced "
+              f"({count} track records, tolerance {TOLERANCE:g}).", file=out)  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[1])
+    parser.add_argument("dump", help="the audit dump (.jsonl.gz, or plain .jsonl)")
+    parser.add_argument("--head", action="append", default=[],
+                        help="a head you saved earlier: HASH, 'SEQ HASH' or a heads.txt line; "
+                             "repeatable")  # fmt: skip
+    parser.add_argument("--all", action="store_true", help="print every leaderboard line")
+    parser.add_argument("--tolerance", type=float, default=TOLERANCE)
+    args = parser.parse_args(argv)
+    try:
+        result = verify(args.dump, [parse_head(h) for h in args.head], args.tolerance)
+    except (OSError, EOFError, gzip.BadGzipFile) as error:
+        print(f"cannot read {args.dump}: {error}", file=sys.stderr)
+        return 2
+    print_report(result, args.all)
+    return 1 if result["problems"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
