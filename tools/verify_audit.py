@@ -122,7 +122,7 @@ class Chain:
 
     def __init__(self, saved_heads: list[tuple[int | None, str]], problems: list[str]) -> None:
         self.problems = problems
-        self.prev, self.length = GENESIS, 0
+        self.prev, self.length, self.last_seq = GENESIS, 0, 0
         self.expected_heads: dict[int, tuple[str, str]] = {}  # seq -> (date, hash)
         self.saved = saved_heads
         self.saved_found: set[int] = set()
@@ -137,18 +137,25 @@ class Chain:
         seq, kind = line.get("seq"), line.get("kind")
         where = f"ledger entry #{seq} ({kind} {line.get('object_id')})"
         payload = line.get("payload", "")
-        if seq != self.length + 1 and not self.broken:
-            self.problems.append(f"{where}: expected entry #{self.length + 1}: entries are missing")
-            self.broken = True
+        # seq labels entries in order, with gaps; a head counts entries (the chain's length).
+        if not isinstance(seq, int) or seq <= self.last_seq:
+            self.problems.append(f"{where}: out of order after entry #{self.last_seq}")
+        self.last_seq = seq if isinstance(seq, int) else self.last_seq
         if line.get("prev_hash") != self.prev and not self.broken:
-            self.problems.append(f"{where}: its prev_hash is not the previous entry's hash")
-            self.broken = True
-        computed = hashlib.sha256((self.prev + payload).encode()).hexdigest()
+            self.problems.append(
+                f"{where}: its prev_hash is not the hash of the entry before it: entries "
+                "before it were removed or reordered"
+            )
+            self.broken = True  # one break explains every entry after it
+        # Each entry is checked on its own (its hash from its prev_hash and payload) and the
+        # links separately, so one edit or one removal is named once, not at every later entry.
+        stated_prev = str(line.get("prev_hash"))
+        computed = hashlib.sha256((stated_prev + payload).encode()).hexdigest()
         if computed != line.get("hash"):
             self.problems.append(
                 f"{where}: its payload hashes to {computed}, not the {line.get('hash')} it shows"
             )
-        self.prev, self.length = computed, self.length + 1
+        self.prev, self.length = str(line.get("hash")), self.length + 1
         self._check_heads(computed)
         try:
             facts = json.loads(payload)

@@ -71,6 +71,7 @@ QUEUES = {
         "forecasts.tasks.mark_due_questions",
         "forecasts.tasks.refresh_stale_track_records",
         "forecasts.tasks.write_ledger_head",
+        "forecasts.tasks.publish_audit_dump",
     },
 }
 UPDATE = "forecasts.tasks.update_track_records"

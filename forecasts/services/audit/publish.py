@@ -53,7 +53,7 @@ class BuiltDump:
 def _lines(head: LedgerHead) -> Iterator[dict]:
     yield rows.manifest(head)
     yield from rows.head_lines(head.seq)  # before the chain, so a reader checks them on the way
-    yield from rows.ledger_lines(head.seq)
+    yield from rows.ledger_lines()
     yield from rows.expert_lines()
     yield from rows.topic_lines()
     yield from rows.source_lines()

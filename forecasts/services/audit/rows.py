@@ -116,8 +116,10 @@ def _payload_keys(kind: str) -> list[str]:
     return sorted(json.loads(entry[0]))
 
 
-def ledger_lines(head_seq: int) -> Iterator[dict]:
-    entries = LedgerEntry.objects.filter(seq__lte=head_seq).order_by("seq")
+def ledger_lines() -> Iterator[dict]:
+    """The whole chain in order. `seq` is an increasing label with gaps (a rolled-back append
+    uses up numbers); a head's number is the chain's length, its count of entries."""
+    entries = LedgerEntry.objects.order_by("seq")
     columns = ("seq", "kind", "object_id", "prev_hash", "hash", "payload")
     for seq, kind, object_id, prev, digest, payload in entries.values_list(*columns).iterator(
         CHUNK
@@ -274,10 +276,10 @@ def verdict_lines() -> Iterator[dict]:
         }
 
 
-def head_lines(head_seq: int) -> Iterator[dict]:
+def head_lines(length: int) -> Iterator[dict]:
     """The heads published in LEDGER_HEAD_FILE up to this chain length, oldest first."""
     for seq, (date, digest) in sorted(published_heads().items()):
-        if seq <= head_seq:
+        if seq <= length:
             yield {"type": "published_head", "date": date, "seq": seq, "hash": digest}
 
 
