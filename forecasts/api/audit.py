@@ -5,7 +5,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import permissions, renderers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -14,6 +14,14 @@ from rest_framework.views import APIView
 from forecasts.api.permissions import MethodCheckedFirst
 from forecasts.api.schema import LedgerAutoSchema
 from forecasts.services.audit.publish import DOWNLOAD_NAME, latest_audit_dump
+
+EXAMPLE_LINES = (
+    '{"type":"manifest","format":"forecast-ledger-audit","format_version":1,"head":{"seq":86,'
+    '"hash":"cb57…5251"},"scoring_version":"scoring-v1",…}\n'
+    '{"type":"published_head","date":"2026-12-05","seq":86,"hash":"cb57…5251"}\n'
+    '{"type":"ledger","seq":1,"kind":"question_revision","object_id":1,"prev_hash":"0000…0000",'
+    '"hash":"e31e…b3aa","payload":"{\\"changed_at\\":…}"}\n'
+)
 
 
 class GzipRenderer(renderers.BaseRenderer):
@@ -38,6 +46,13 @@ class AuditDumpView(MethodCheckedFirst, APIView):
                 OpenApiTypes.BINARY,
                 description="gzip-compressed JSON Lines: the manifest, the ledger, every "
                 "published row and figure (docs/audit.md). Check it with tools/verify_audit.py.",
+                examples=[
+                    OpenApiExample(
+                        "First lines, decompressed",
+                        value=EXAMPLE_LINES,
+                        summary="The manifest, then the heads and the chain",
+                    )
+                ],
             ),
             404: OpenApiResponse(description="No dump has been built yet."),
         },
