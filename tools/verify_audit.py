@@ -82,10 +82,6 @@ def read_lines(path: str) -> Iterator[dict]:
                     raise SystemExit(f"{path}: line {number} is not JSON ({error})") from None
 
 
-def parse_time(value: str | None) -> dt.datetime | None:
-    return None if value is None else dt.datetime.fromisoformat(value)
-
-
 def local_date(moment: dt.datetime, time_zone: str) -> dt.date:
     if time_zone == "UTC":
         return moment.astimezone(dt.UTC).date()
@@ -116,24 +112,54 @@ def digest(view: dict) -> bytes:
 
 # --- 1 and 2: the chain, and the rows against it ---------------------------------------------
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+DAY_US = 86_400_000_000
+# What names a difference in a row of each kind (a prediction's come from its scoring facts).
+KEY_FIELDS = {
+    "review": ("question_id", "round", "outcome", "evidence_url"),
+    "question_revision": ("question_id", "version", "deadline", "consensus_probability"),
+}
+PREDICTION_KEYS = ("expert_id", "question_id", "probability", "made_on", "recorded_at")
+QUESTION_TERMS = ("title", "resolution_criteria", "deadline", "version")
+QUESTION_CONTEXT = ("topic_ids", "consensus_probability", "consensus_source")
+SETTLEMENT = ("review_id", "status", "outcome", "resolved_at", "first_resolved_at")
+
+
+def micros(value: str | None) -> int | None:
+    """A chained time as integer microseconds since 1970 (exact, and small to keep)."""
+    return None if value is None else (dt.datetime.fromisoformat(value) - EPOCH) // MICROSECOND
+
+
+def iso(value: int) -> str:
+    return (EPOCH + value * MICROSECOND).isoformat(timespec="microseconds")
+
+
+def question_digest(view: dict, with_context: bool) -> bytes:
+    fields = QUESTION_TERMS + (QUESTION_CONTEXT if with_context else ())
+    values = {f: sorted(view.get(f) or []) if f == "topic_ids" else view.get(f) for f in fields}
+    return digest(values)
+
 
 class Chain:
-    """One pass over the ledger: hashes, heads, and the chained facts scoring needs."""
+    """One pass over the ledger: hashes, heads, and the chained facts scoring needs, kept small
+    (a million prediction versions are a few hundred bytes each)."""
 
     def __init__(self, saved_heads: list[tuple[int | None, str]], problems: list[str]) -> None:
         self.problems = problems
         self.prev, self.length, self.last_seq = GENESIS, 0, 0
-        self.expected_heads: dict[int, tuple[str, str]] = {}  # seq -> (date, hash)
+        self.expected_heads: dict[int, tuple[str, str]] = {}  # chain length -> (date, hash)
         self.saved = saved_heads
         self.saved_found: set[int] = set()
-        # Per chained row: its entry and a digest of what it published (for 1,000,000 rows a
-        # few hundred bytes each); the fields that name a difference, for the smaller kinds.
-        self.published: dict[tuple[str, int], tuple[int, bytes]] = {}
+        # Per kind and row: its entry's seq (8 bytes) and a digest of what it published.
+        self.published: dict[str, dict[int, bytes]] = defaultdict(dict)
         self.key_fields: dict[tuple[str, int], tuple] = {}
-        self.predictions: dict[int, list] = {}
+        # Prediction id -> (expert, question, p, made_on day ordinal, recorded_at µs, supersedes).
+        self.predictions: dict[int, tuple] = {}
         self.corrections: dict[int, str] = {}  # superseded id -> correction's created_at
-        self.revisions: dict[int, dict] = {}  # question -> latest chained revision
-        self.settlements: dict[int, dict] = {}  # question -> latest chained settlement
+        # Question -> (version, deadline ordinal, consensus, context chained?, terms digest).
+        self.revisions: dict[int, tuple] = {}
+        self.settlements: dict[int, tuple] = {}  # question -> its last chained SETTLEMENT
         self.broken = False
 
     def add(self, line: dict) -> None:
@@ -180,40 +206,47 @@ class Chain:
 
     def _remember(self, seq: int, kind: str, object_id: int, facts: dict) -> None:
         if kind == "resolution":
-            self.settlements[facts["question_id"]] = facts
+            self.settlements[facts["question_id"]] = tuple(facts.get(f) for f in SETTLEMENT)
             return
         if kind == "prediction":
             self._remember_prediction(facts)
-        elif kind == "question_revision":
-            latest = self.revisions.get(facts["question_id"])
-            if latest is None or facts["version"] > latest["version"]:
-                self.revisions[facts["question_id"]] = facts
         view = public_view(facts)
-        self.published[(kind, object_id)] = (seq, digest(view))
-        if kind != "prediction":  # a prediction's key fields are in self.predictions already
-            self.key_fields[(kind, object_id)] = self._key_fields(kind, view)
+        if kind == "question_revision":
+            self._remember_revision(view)
+        self.published[kind][object_id] = seq.to_bytes(8, "big") + digest(view)
+        if kind in KEY_FIELDS:
+            self.key_fields[(kind, object_id)] = tuple(view.get(f) for f in KEY_FIELDS[kind])
+
+    def _remember_revision(self, view: dict) -> None:
+        latest = self.revisions.get(view["question_id"])
+        if latest is None or view["version"] > latest[0]:
+            context = view.get("topic_ids") is not None  # chained from then on
+            self.revisions[view["question_id"]] = (
+                view["version"], dt.date.fromisoformat(view["deadline"]).toordinal(),
+                view.get("consensus_probability"), context, question_digest(view, context),
+            )  # fmt: skip
 
     def _remember_prediction(self, facts: dict) -> None:
         if "recorded_at" not in facts:  # chained before recorded_at was: its rule instead
             original = self.predictions.get(facts["supersedes_id"])
-            facts["recorded_at"] = original[4] if original else facts["created_at"]
+            facts["recorded_at"] = iso(original[4]) if original else facts["created_at"]
             facts["recorded_via"], facts["corrected_after_deadline"] = "", False
         p = None if facts["probability"] is None else float(facts["probability"])
         self.predictions[facts["id"]] = (
-            facts["expert_id"], facts["question_id"], p, facts["made_on"], facts["recorded_at"],
+            facts["expert_id"], facts["question_id"], p,
+            dt.date.fromisoformat(facts["made_on"]).toordinal(), micros(facts["recorded_at"]),
             facts["supersedes_id"],
         )  # fmt: skip
         if facts["supersedes_id"] is not None:
             self.corrections[facts["supersedes_id"]] = facts["created_at"]
 
-    @staticmethod
-    def _key_fields(kind: str, view: dict) -> tuple:
-        names = {
-            "prediction": ("expert_id", "question_id", "probability", "made_on", "recorded_at"),
-            "review": ("question_id", "round", "outcome", "evidence_url"),
-            "question_revision": ("question_id", "version", "deadline", "consensus_probability"),
-        }.get(kind, ())
-        return tuple((name, view.get(name)) for name in names)
+    def entry(self, kind: str, object_id: int) -> tuple[int, bytes] | None:
+        packed = self.published.get(kind, {}).get(object_id)
+        return None if packed is None else (int.from_bytes(packed[:8], "big"), packed[8:])
+
+    def prediction_keys(self, object_id: int) -> tuple:
+        expert, question, p, made_on, recorded, _ = self.predictions[object_id]
+        return expert, question, p, dt.date.fromordinal(made_on).isoformat(), iso(recorded)
 
     def finish(self, summary: dict | None) -> None:
         for seq, (date, _) in sorted(self.expected_heads.items()):
@@ -240,8 +273,9 @@ class Rows:
 
     def __init__(self, chain: Chain, problems: list[str], policy: Policy) -> None:
         self.chain, self.problems, self.policy = chain, problems, policy
-        self.seen: set[tuple[str, int]] = set()
-        self.questions: dict[int, dict] = {}
+        self.seen: dict[str, set[int]] = defaultdict(set)
+        # The consensus of questions whose last revision predates chained context.
+        self.unchained_consensus: dict[int, float | None] = {}
 
     def check(self, line: dict) -> None:
         kind_name = line["type"]
@@ -251,28 +285,26 @@ class Rows:
         kind = ROW_KINDS[kind_name]
         row_id = line.get("id")
         name = f"{kind_name} {row_id}"
-        chained = self.chain.published.get((kind, row_id))
+        chained = self.chain.entry(kind, row_id)
         if chained is None:
             self.problems.append(f"{name}: in the dump but never chained in the ledger")
             return
-        self.seen.add((kind, row_id))
+        self.seen[kind].add(row_id)
         seq, expected = chained
         row = {k: v for k, v in line.items() if k not in ("type", "superseded_at", "hindsight")}
         if digest(row) != expected:
-            key_fields = self.chain.key_fields.get((kind, row_id))
-            if key_fields is None:  # a prediction: its facts as chained
-                facts = self.chain.predictions[row_id]
-                names = ("expert_id", "question_id", "probability", "made_on", "recorded_at")
-                key_fields = tuple(zip(names, facts, strict=False))
-            self.problems.append(
-                f"{name}: {self._difference(row, key_fields)} (ledger entry #{seq})"
-            )
+            if kind == "prediction":
+                names, values = PREDICTION_KEYS, self.chain.prediction_keys(row_id)
+            else:
+                names, values = KEY_FIELDS[kind], self.chain.key_fields[(kind, row_id)]
+            difference = self._difference(row, names, values)
+            self.problems.append(f"{name}: {difference} (ledger entry #{seq})")
         if kind_name == "prediction":
             self._check_prediction_state(line)
 
     @staticmethod
-    def _difference(row: dict, key_fields: tuple) -> str:
-        for field, value in key_fields:
+    def _difference(row: dict, names: tuple, values: tuple) -> str:
+        for field, value in zip(names, values, strict=True):
             if row.get(field) != value:
                 return f"{field} is {row.get(field)!r} in the dump, {value!r} as chained"
         return "a field differs from what was chained"
@@ -288,8 +320,8 @@ class Rows:
         facts = self.chain.predictions.get(line["id"])
         question = self.chain.revisions.get(line["question_id"])
         if facts and question:
-            settled = self.chain.settlements.get(line["question_id"], {})
-            hindsight = is_hindsight(facts[4], question["deadline"], settled, self.policy)
+            first = first_resolved(self.chain, line["question_id"])
+            hindsight = is_hindsight(facts[4], question[1], first, self.policy)
             if bool(line.get("hindsight")) != hindsight:
                 self.problems.append(
                     f"{name}: hindsight is {line.get('hindsight')!r}, the chain says {hindsight!r}"
@@ -297,42 +329,48 @@ class Rows:
 
     def _check_question(self, line: dict) -> None:
         qid = line["id"]
-        self.questions[qid] = line
         name = f"question {qid}"
         settled = self.chain.settlements.get(qid)
-        state = {k: line.get(k) for k in ("status", "outcome", "resolved_at", "first_resolved_at")}
         if settled is None:
-            if state["status"] in ("resolved", "annulled") or state["outcome"]:
+            if line.get("status") in ("resolved", "annulled") or line.get("outcome"):
                 self.problems.append(
-                    f"{name}: it is {state['status']} but no settlement is chained"
+                    f"{name}: it is {line.get('status')} but no settlement is chained"
                 )
         else:
-            for field, value in state.items():
-                if settled.get(field) != value:
+            for field, value in zip(SETTLEMENT[1:], settled[1:], strict=True):
+                if line.get(field) != value:
                     self.problems.append(
-                        f"{name}: {field} is {value!r} in the dump, {settled.get(field)!r} as "
-                        f"chained (verdict {settled.get('review_id')})"
+                        f"{name}: {field} is {line.get(field)!r} in the dump, {value!r} as "
+                        f"chained (verdict {settled[0]})"
                     )
         revision = self.chain.revisions.get(qid)
         if revision is None:
             self.problems.append(f"{name}: no revision of its terms is chained")
             return
-        fields = ["title", "resolution_criteria", "deadline", "version"]
-        if revision.get("topic_ids") is not None:  # context is chained from then on
-            fields += ["topic_ids", "consensus_probability", "consensus_source"]
-        chained = public_view(revision)
-        for field in fields:
-            value = sorted(line.get(field) or []) if field == "topic_ids" else line.get(field)
-            if value != chained.get(field):
-                self.problems.append(
-                    f"{name}: {field} is {value!r} in the dump, {chained.get(field)!r} as "
-                    f"chained (revision v{revision['version']})"
-                )
+        version, deadline, consensus, context, terms = revision
+        if not context:
+            self.unchained_consensus[qid] = line.get("consensus_probability")
+        if question_digest(line, context) != terms:
+            chained = {
+                "version": version,
+                "deadline": dt.date.fromordinal(deadline).isoformat(),
+                "consensus_probability": consensus
+                if context
+                else line.get("consensus_probability"),
+            }
+            field = next((f for f, v in chained.items() if line.get(f) != v), None)
+            what = (
+                f"{field} is {line.get(field)!r} in the dump, {chained[field]!r} as chained"
+                if field
+                else "its title, criteria, topics or consensus source differ from what was chained"
+            )
+            self.problems.append(f"{name}: {what} (revision v{version})")
 
     def finish(self) -> None:
         names = {v: k for k, v in ROW_KINDS.items()}
-        for (kind, object_id), (seq, _) in sorted(self.chain.published.items()):
-            if (kind, object_id) not in self.seen:
+        for kind, rows in sorted(self.chain.published.items()):
+            for object_id in sorted(set(rows) - self.seen[kind]):
+                seq, _ = self.chain.entry(kind, object_id)
                 self.problems.append(
                     f"{names[kind]} {object_id}: chained (ledger entry #{seq}) but missing "
                     "from the dump"
@@ -342,12 +380,19 @@ class Rows:
 # --- 3: track records from the chained facts (SCORING.md) ------------------------------------
 
 
-def is_hindsight(recorded_at: str, deadline: str, settled: dict, policy: Policy) -> bool:
-    moment = parse_time(recorded_at)
-    if local_date(moment, policy.time_zone) >= dt.date.fromisoformat(deadline):
-        return True
-    first = parse_time(settled.get("first_resolved_at"))
-    return first is not None and moment >= first
+def first_resolved(chain: Chain, question_id: int) -> int | None:
+    settled = chain.settlements.get(question_id)
+    return None if settled is None else micros(settled[4])
+
+
+def is_hindsight(recorded: int, deadline: int, first: int | None, policy: Policy) -> bool:
+    """Recorded (µs) on or after the deadline day (an ordinal, in the service's time zone),
+    or at or after the first resolution (µs): SCORING.md, "Prospective and hindsight"."""
+    if policy.time_zone == "UTC":
+        day = EPOCH.date().toordinal() + recorded // DAY_US
+    else:
+        day = local_date(EPOCH + recorded * MICROSECOND, policy.time_zone).toordinal()
+    return day >= deadline or (first is not None and recorded >= first)
 
 
 def clip(q: float, policy: Policy) -> float:
@@ -374,12 +419,12 @@ def units(value: float, policy: Policy) -> int:
 SUMS = 16
 
 
-def score_question(forecasts: list[tuple], o: int, c: float | None, settled: dict,
-                   deadline: str, policy: Policy, sums: dict) -> None:  # fmt: skip
-    """Add one resolved question's counting forecasts (expert, p, recorded_at) to the sums."""
+def score_question(forecasts: list[tuple], o: int, c: float | None, first: int | None,
+                   deadline: int, policy: Policy, sums: dict) -> None:  # fmt: skip
+    """Add one resolved question's counting forecasts (expert, p, recorded µs) to the sums."""
     logs = [log_score(p, o, policy) for _, p, _ in forecasts]
     total = sum(logs)
-    for (expert, p, recorded_at), ell in zip(forecasts, logs, strict=True):
+    for (expert, p, recorded), ell in zip(forecasts, logs, strict=True):
         peer = None if len(logs) < 2 else 100.0 * (ell - (total - ell) / (len(logs) - 1))
         side = 1 if p > 0.5 else 0 if p < 0.5 else None
         hit = None if side is None else int(side == o)
@@ -387,7 +432,7 @@ def score_question(forecasts: list[tuple], o: int, c: float | None, settled: dic
         if c is not None:
             relative = 100.0 * (ell - log_score(c, o, policy))
             q_called = None if side is None else (c if side == 1 else 1 - c)
-        key = (expert, is_hindsight(recorded_at, deadline, settled, policy),
+        key = (expert, is_hindsight(recorded, deadline, first, policy),
                calibration_bin(p, policy.bins))  # fmt: skip
         row = sums.setdefault(key, [0] * SUMS)
         counts = (1, o, hit or 0, hit is not None, peer is not None, relative is not None,
@@ -404,35 +449,30 @@ def score_question(forecasts: list[tuple], o: int, c: float | None, settled: dic
                 row[i] += units(value, policy)
 
 
-def recompute_sums(chain: Chain, questions: dict[int, dict], policy: Policy) -> dict:
+def recompute_sums(chain: Chain, unchained_consensus: dict, policy: Policy) -> dict:
     """The exact sums per (expert, hindsight, bin) over every counting, scored forecast."""
     by_question: dict[int, dict[int, tuple]] = defaultdict(dict)
-    for pid, (expert, qid, p, made_on, recorded_at, _) in chain.predictions.items():
+    for pid, (expert, qid, p, made_on, recorded, _) in chain.predictions.items():
         if p is None or pid in chain.corrections:
             continue  # unknown probability, or replaced by a correction
         revision = chain.revisions.get(qid)
-        if revision is None or made_on > revision["deadline"]:
-            continue
+        if revision is None or made_on > revision[1]:
+            continue  # made after the deadline: never counts
         best = by_question[qid].get(expert)
         if best is None or (made_on, pid) > best[0]:  # latest made_on, then the later record
-            by_question[qid][expert] = ((made_on, pid), p, recorded_at)
+            by_question[qid][expert] = ((made_on, pid), p, recorded)
     sums: dict = {}
     for qid in sorted(by_question):
         settled = chain.settlements.get(qid)
-        if (
-            not settled
-            or settled["status"] != "resolved"
-            or settled["outcome"] not in ("yes", "no")
-        ):
+        if not settled or settled[1] != "resolved" or settled[2] not in ("yes", "no"):
             continue
-        revision = chain.revisions[qid]
-        consensus = revision.get("consensus_probability")
-        if revision.get("topic_ids") is None:  # context not chained then: the dump's question
-            consensus = (questions.get(qid) or {}).get("consensus_probability")
+        _, deadline, consensus, context, _ = chain.revisions[qid]
+        if not context:  # the consensus was not chained then: the dump's question row
+            consensus = unchained_consensus.get(qid)
         c = None if consensus is None else float(consensus)
         forecasts = [(e, v[1], v[2]) for e, v in sorted(by_question[qid].items())]
-        o = 1 if settled["outcome"] == "yes" else 0
-        score_question(forecasts, o, c, settled, revision["deadline"], policy, sums)
+        o = 1 if settled[2] == "yes" else 0
+        score_question(forecasts, o, c, micros(settled[4]), deadline, policy, sums)
     return sums
 
 
@@ -676,7 +716,7 @@ def verify(path: str, saved_heads: list[tuple[int | None, str]], tolerance: floa
                 problems.append(
                     f"summary: {count} {kind} lines listed, {counts.get(kind, 0)} found"
                 )
-    recomputed = track_records(recompute_sums(chain, rows.questions, policy), policy)
+    recomputed = track_records(recompute_sums(chain, rows.unchained_consensus, policy), policy)
     compare_records(published, recomputed, experts, policy, tolerance, problems)
     leaderboards = {}
     for which in ("all", "prospective"):
