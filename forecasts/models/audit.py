@@ -12,6 +12,8 @@ class AuditDump(models.Model):
     a reader can save them to check a later dump against.
     """
 
+    # When the build's snapshot was taken: of two overlapping builds the later snapshot is
+    # served, whichever finished last.
     built_at = models.DateTimeField(default=timezone.now)
     path = models.CharField(max_length=300, help_text="Name in the default storage.")
     sha256 = models.CharField(max_length=64)

@@ -9,6 +9,7 @@ before the row that serves it commits, so a build that fails half way leaves the
 dump served, and nothing a request can reach is ever partly written.
 """
 
+import datetime as dt
 import gzip
 import hashlib
 import json
@@ -24,6 +25,7 @@ from typing import BinaryIO
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from forecasts.models import AuditDump, LedgerHead, StaleTrackRecord
 from forecasts.services.audit import rows
@@ -48,6 +50,7 @@ class BuiltDump:
     head_hash: str
     counts: dict[str, int]
     seconds: float
+    taken_at: dt.datetime  # the snapshot's time: of two overlapping builds, the later wins
 
 
 def _lines(head: LedgerHead) -> Iterator[dict]:
@@ -65,8 +68,9 @@ def _lines(head: LedgerHead) -> Iterator[dict]:
     yield from rows.leaderboard_lines()
 
 
-def write_dump(handle: BinaryIO) -> tuple[LedgerHead, dict[str, int]]:
-    """Write the dump (gzip JSON Lines) to an open binary file; one snapshot of the data."""
+def write_dump(handle: BinaryIO) -> tuple[LedgerHead, dict[str, int], dt.datetime]:
+    """Write the dump (gzip JSON Lines) to an open binary file; one snapshot of the data.
+    Returns the head, the count of lines of each type and when the snapshot was taken."""
     with transaction.atomic():
         if connection.vendor == "postgresql" and not _inside_outer_transaction():
             with connection.cursor() as cursor:
@@ -74,6 +78,7 @@ def write_dump(handle: BinaryIO) -> tuple[LedgerHead, dict[str, int]]:
         if StaleTrackRecord.objects.exists():
             raise AuditDumpNotReady("track records are being updated; build again shortly")
         head = LedgerHead.objects.filter(pk=1).first() or LedgerHead(seq=0, hash=rows.GENESIS)
+        taken_at = timezone.now()
         counts: Counter[str] = Counter()
         # No name and no time in the gzip header: the same data gives the same bytes.
         with gzip.GzipFile("", "wb", 6, handle, mtime=0) as out:
@@ -82,7 +87,7 @@ def write_dump(handle: BinaryIO) -> tuple[LedgerHead, dict[str, int]]:
                 out.write(_encode(line))
             summary = {"type": "summary", "head": {"seq": head.seq, "hash": head.hash}}
             out.write(_encode(summary | {"lines": dict(sorted(counts.items()))}))
-    return head, dict(counts)
+    return head, dict(counts), taken_at
 
 
 def _inside_outer_transaction() -> bool:
@@ -106,13 +111,13 @@ def build_dump_file(directory: Path | None = None) -> BuiltDump:
     path = Path(handle.name)
     try:
         with handle:
-            head, counts = write_dump(handle)
+            head, counts, taken_at = write_dump(handle)
         digest, size = _sha256(path)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     seconds = time.perf_counter() - started
-    return BuiltDump(path, digest, size, head.seq, head.hash, counts, seconds)
+    return BuiltDump(path, digest, size, head.seq, head.hash, counts, seconds, taken_at)
 
 
 def _sha256(path: Path) -> tuple[str, int]:
@@ -145,6 +150,7 @@ def publish_audit_dump() -> AuditDump:
 
 def _claim_row(built: BuiltDump, name: str) -> AuditDump:
     values = {
+        "built_at": built.taken_at,
         "path": name,
         "size": built.size,
         "head_seq": built.head_seq,
