@@ -2,6 +2,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from forecasts.services.audit.publish import (
@@ -45,8 +46,6 @@ class Command(BaseCommand):
         )
 
     def _publish(self, target: str | None) -> None:
-        from django.core.files.storage import default_storage
-
         dump = publish_audit_dump()
         if target:
             with default_storage.open(dump.path) as source, open(target, "wb") as out:
