@@ -240,8 +240,9 @@ class Chain:
         if facts["supersedes_id"] is not None:
             self.corrections[facts["supersedes_id"]] = facts["created_at"]
 
-    def entry(self, kind: str, object_id: int) -> tuple[int, bytes] | None:
-        packed = self.published.get(kind, {}).get(object_id)
+    def take(self, kind: str, object_id: int) -> tuple[int, bytes] | None:
+        """A chained row's entry number and digest, once: what is left was never in the dump."""
+        packed = self.published.get(kind, {}).pop(object_id, None)
         return None if packed is None else (int.from_bytes(packed[:8], "big"), packed[8:])
 
     def prediction_keys(self, object_id: int) -> tuple:
@@ -273,7 +274,6 @@ class Rows:
 
     def __init__(self, chain: Chain, problems: list[str], policy: Policy) -> None:
         self.chain, self.problems, self.policy = chain, problems, policy
-        self.seen: dict[str, set[int]] = defaultdict(set)
         # The consensus of questions whose last revision predates chained context.
         self.unchained_consensus: dict[int, float | None] = {}
 
@@ -285,18 +285,17 @@ class Rows:
         kind = ROW_KINDS[kind_name]
         row_id = line.get("id")
         name = f"{kind_name} {row_id}"
-        chained = self.chain.entry(kind, row_id)
+        chained = self.chain.take(kind, row_id)
         if chained is None:
-            self.problems.append(f"{name}: in the dump but never chained in the ledger")
+            self.problems.append(f"{name}: in the dump twice, or never chained in the ledger")
             return
-        self.seen[kind].add(row_id)
         seq, expected = chained
         row = {k: v for k, v in line.items() if k not in ("type", "superseded_at", "hindsight")}
         if digest(row) != expected:
             if kind == "prediction":
                 names, values = PREDICTION_KEYS, self.chain.prediction_keys(row_id)
             else:
-                names, values = KEY_FIELDS[kind], self.chain.key_fields[(kind, row_id)]
+                names, values = KEY_FIELDS[kind], self.chain.key_fields.pop((kind, row_id))
             difference = self._difference(row, names, values)
             self.problems.append(f"{name}: {difference} (ledger entry #{seq})")
         if kind_name == "prediction":
@@ -369,8 +368,8 @@ class Rows:
     def finish(self) -> None:
         names = {v: k for k, v in ROW_KINDS.items()}
         for kind, rows in sorted(self.chain.published.items()):
-            for object_id in sorted(set(rows) - self.seen[kind]):
-                seq, _ = self.chain.entry(kind, object_id)
+            for object_id in sorted(rows):
+                seq, _ = self.chain.take(kind, object_id)
                 self.problems.append(
                     f"{names[kind]} {object_id}: chained (ledger entry #{seq}) but missing "
                     "from the dump"
