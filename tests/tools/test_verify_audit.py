@@ -221,3 +221,14 @@ def test_the_verifier_imports_only_the_standard_library():
     modules |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 0}
     outside = {m for m in modules if m.split(".")[0] not in sys.stdlib_module_names}
     assert not outside, outside
+
+
+def test_a_question_moved_past_its_chained_deadline_is_named(tmp_path, demo_dump):
+    question = first(demo_dump, "question", status="resolved")
+    chained = question["deadline"]
+    question["deadline"] = "2099-12-31"
+    problems = _problems_after(tmp_path, demo_dump)
+    assert (
+        f"question {question['id']}: deadline is '2099-12-31' in the dump, {chained!r} as chained"
+        in " ".join(problems)
+    ), problems
