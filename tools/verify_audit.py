@@ -707,6 +707,8 @@ def verify(path: str, saved_heads: list[tuple[int | None, str]], tolerance: floa
             summary = line
     if manifest is None:
         raise SystemExit(f"{path}: no manifest line: not a Forecast Ledger audit dump")
+    if summary is None:
+        problems.append("summary: the last line is missing: the dump is incomplete")
     chain.finish(summary)
     rows.finish()
     if summary and summary.get("lines"):
@@ -757,7 +759,8 @@ def print_report(result: dict, show_all: bool, out: Any = sys.stdout) -> None:
         print(f"  ... {len(board) - 25} more (--all lists them)", file=out)
     problems = result["problems"]
     if problems:
-        print(f"\nFAILED: {len(problems)} differences", file=out)
+        plural = "" if len(problems) == 1 else "s"
+        print(f"\nFAILED: {len(problems)} difference{plural}", file=out)
         for problem in problems[:SHOW_PROBLEMS]:
             print(f"  {problem}", file=out)
         if len(problems) > SHOW_PROBLEMS:
