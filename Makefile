@@ -46,6 +46,7 @@ run: venv
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_seeds
 	$(BIN)/python manage.py create_demo_accounts
+	$(BIN)/python manage.py export_audit --publish
 	SITE_URL=http://127.0.0.1:$(PORT) WEB_PORT=$(PORT) \
 	  CELERY_WORKER_CONCURRENCY=$${CELERY_WORKER_CONCURRENCY:-2} $(BIN)/honcho -f Procfile start
 

@@ -5,7 +5,13 @@ Each stage returns a dict of plain numbers; `python -m benchmarks --stage NAME` 
 
 import datetime as dt
 import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,10 +22,13 @@ from django.db.models import Count, Q
 from config.celery import app as celery_app
 from forecasts.models import Expert, PredictionScore, Question, ScoreSums, TrackRecord
 from forecasts.services import create_question, record_prediction
+from forecasts.services.audit.publish import build_dump_file
 from forecasts.services.reviews.assignments import mark_due_questions
 from forecasts.services.reviews.reminders import send_review_reminders
 from forecasts.services.reviews.verdicts import resolve_question
 from forecasts.services.track_records.rebuild import recompute_track_records
+
+VERIFIER = Path(settings.BASE_DIR) / "tools" / "verify_audit.py"
 
 # The floor: per expert and calibration bin, the same sums the rebuild stores (count, Σp, Σo,
 # Σp², Σp·o, Σbrier, Σlog score, hits), straight from predictions and questions in one query,
@@ -231,4 +240,42 @@ def pages() -> dict:
     }
 
 
-STAGES = {"rebuild": rebuild, "incremental": incremental, "sweep": sweep, "pages": pages}
+def audit() -> dict:
+    """(f) The public audit dump: build time and size, and the stand-alone verifier's run time
+    and peak memory on it (a process of its own, as a reader runs it)."""
+    if not TrackRecord.objects.exists():  # the data is generated without scores
+        recompute_track_records()
+    folder = Path(tempfile.mkdtemp(prefix="bench-audit-"))
+    try:
+        built = build_dump_file(directory=folder)
+        started = time.perf_counter()
+        verified = subprocess.run(  # noqa: S603 - our interpreter on our own file
+            [sys.executable, "-I", str(VERIFIER), str(built.path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        verify_s = time.perf_counter() - started
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "build_s": built.seconds,
+        "size_bytes": built.size,
+        "predictions": built.counts.get("prediction", 0),
+        "ledger": built.counts.get("ledger", 0),
+        "lines": sum(built.counts.values()),
+        "verify_s": verify_s,
+        "verify_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "reproduced": verified.returncode == 0 and "all figures reproduced" in verified.stdout,
+        "verifier_tail": verified.stdout.strip().splitlines()[-3:]
+        + verified.stderr.splitlines()[-3:],
+    }
+
+
+STAGES = {
+    "rebuild": rebuild,
+    "incremental": incremental,
+    "sweep": sweep,
+    "pages": pages,
+    "audit": audit,
+}

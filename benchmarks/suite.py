@@ -269,6 +269,25 @@ def _wait_for(port: int) -> None:
     raise RuntimeError("gunicorn did not answer /health/live within 60 s")
 
 
+def bench_audit(run: Run, url: str) -> None:
+    run.say("(f) audit dump and the stand-alone verifier ...")
+    r = stage(url, "audit")
+    run.details["audit"] = r
+    run.rows.append(
+        Row(
+            "f",
+            f"public audit dump ({r['predictions']:,} prediction versions, {r['ledger']:,} "
+            "ledger entries, gzip JSON Lines) built, then checked by tools/verify_audit.py "
+            "in its own process",
+            f"build {r['build_s']:.1f} s, {r['size_bytes'] / 1e6:,.0f} MB; verifier "
+            f"{r['verify_s']:.1f} s, peak {r['verify_rss_mb']:,.0f} MB"
+            + (", all figures reproduced" if r["reproduced"] else ", **differences found**"),
+            "the verifier reproduces every published figure",
+            r["reproduced"],
+        )
+    )
+
+
 def bench_import(run: Run, url: str) -> None:
     rows = run.sizes.import_rows
     run.say(f"(e) import_predictions of {rows:,} rows ...")
@@ -363,7 +382,7 @@ def run_suite(
     box["postgres"] = postgres_version(base_url)
     run.details["machine"] = box
     run.details["sizes"] = run.sizes.__dict__
-    wanted = only or {"a", "b", "c", "p", "d", "e"}
+    wanted = only or {"a", "b", "c", "p", "f", "d", "e"}
     url = bench_data(run) if wanted - {"d"} else ""
     if url:
         settle(url, run.say)
@@ -377,6 +396,8 @@ def run_suite(
         bench_http(run, url)
     if "p" in wanted:
         bench_pages(run, url)
+    if "f" in wanted:
+        bench_audit(run, url)
     if "e" in wanted:
         bench_import(run, url)
     if "d" in wanted:

@@ -51,6 +51,11 @@ def _beat_schedule() -> dict:
             "task": "forecasts.tasks.recompute_track_records",
             "schedule": crontab(hour=3, minute=15),
         },
+        # Nightly at 04:30 UTC, after the rebuild: the public audit dump (docs/audit.md).
+        "publish-audit-dump": {
+            "task": "forecasts.tasks.publish_audit_dump",
+            "schedule": crontab(hour=4, minute=30),
+        },
     }
 
 

@@ -208,6 +208,8 @@ TASK_KINDS = {
     "forecasts.tasks.mark_due_questions": "sweeps",
     "forecasts.tasks.refresh_stale_track_records": "sweeps",
     "forecasts.tasks.write_ledger_head": "ledger",
+    # Writes the file /api/audit/dump/ serves: on the host with the storage, like the heads.
+    "forecasts.tasks.publish_audit_dump": "ledger",
 }
 CELERY_TASK_ROUTES = {task: {"queue": TASK_QUEUES[kind]} for task, kind in TASK_KINDS.items()}
 # A task added without a route still runs: on the sweeps queue, which every layout consumes.
@@ -335,6 +337,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Files the service writes for download (the audit dump, docs/audit.md); never user uploads.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from forecasts.services.audit import publish as audit
 from forecasts.services.ledger import chain as ledger
 from forecasts.services.reviews import assignments, reminders
 from forecasts.services.reviews.reminders import ReminderDeliveryFailed
@@ -55,6 +56,23 @@ def recompute_track_records(self) -> int:
 def write_ledger_head(self) -> str:
     """Daily: append the chain head to a file that can be timestamped outside the service."""
     return ledger.write_head_file()
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(audit.AuditDumpNotReady, OperationalError, InterfaceError, OSError),
+    retry_backoff=30,
+    retry_backoff_max=240,
+    max_retries=5,
+    soft_time_limit=2700,
+    # With its longest retry countdown, below the nightly rebuild's hold and so below Redis's
+    # visibility timeout (3600 s); at 1,000,000 predictions a build takes minutes (row f).
+    time_limit=3000,
+)
+def publish_audit_dump(self) -> str:
+    """Nightly: build the public audit dump and serve it; the same data changes nothing, and
+    a failed build leaves the last good dump served."""
+    return audit.publish_audit_dump().path
 
 
 # --- Review workflow: the beat schedule in config/celery.py runs the first two. ---------------

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from forecasts import feeds
 from forecasts.api import views
 from forecasts.api.account import OwnTokenView
+from forecasts.api.audit import AuditDumpView
 from forecasts.api.docs import api_docs
 from forecasts.api.errors import not_found
 from forecasts.api.export import PredictionExportView
@@ -27,6 +28,7 @@ urlpatterns = [
     path("docs/", api_docs, name="docs"),
     path("auth/token/", OwnTokenView.as_view(), name="own-token"),
     path("leaderboard/", LeaderboardView.as_view(), name="leaderboard"),
+    path("audit/dump/", AuditDumpView.as_view(), name="audit-dump"),
     path("predictions.csv", PredictionExportView.as_view(), name="predictions-csv"),
     path("feeds/predictions/", feeds.LatestPredictionsFeed(), name="feed-predictions"),
     path("feeds/resolutions/", feeds.LatestResolutionsFeed(), name="feed-resolutions"),

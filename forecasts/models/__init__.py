@@ -7,6 +7,7 @@ foreign keys point to, so models register (and backups write them) referenced on
 """
 
 from forecasts.models import lookups  # noqa: F401 - registers field__any
+from forecasts.models.audit import AuditDump
 from forecasts.models.catalogue import DetailsRevision, Expert, Source, Topic
 from forecasts.models.ledger import LedgerEntry, LedgerHead
 from forecasts.models.questions import (
@@ -20,6 +21,7 @@ from forecasts.models.reviews import Profile, ReminderRecord, Review, ReviewAssi
 from forecasts.models.scores import PredictionScore, ScoreSums, StaleTrackRecord, TrackRecord
 
 __all__ = [
+    "AuditDump",
     "DetailsRevision",
     "Expert",
     "ExtractionDraft",

@@ -24,6 +24,7 @@ def test_every_task_is_registered():
         "forecasts.tasks.send_review_reminders",
         "forecasts.tasks.deliver_review_reminders",
         "forecasts.tasks.write_ledger_head",
+        "forecasts.tasks.publish_audit_dump",
     } <= set(TASKS)
 
 

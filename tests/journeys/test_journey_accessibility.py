@@ -50,6 +50,7 @@ def pages(bob: User) -> dict[str, list[str]]:
             f"/experts/{expert.slug}/",
             f"/questions/{resolved.pk}/",
             f"/questions/{due.pk}/",
+            "/check/",
         ],
         "review": ["/review/", f"/review/questions/{due.pk}/"],
     }

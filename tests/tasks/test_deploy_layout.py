@@ -71,6 +71,7 @@ QUEUES = {
         "forecasts.tasks.mark_due_questions",
         "forecasts.tasks.refresh_stale_track_records",
         "forecasts.tasks.write_ledger_head",
+        "forecasts.tasks.publish_audit_dump",
     },
 }
 UPDATE = "forecasts.tasks.update_track_records"
@@ -207,6 +208,7 @@ def test_the_guides_layout_routes_each_task_to_its_queue_and_survives_a_killed_w
     assert swept.count() == len(fresh)
     tasks.mark_due_questions.delay()
     tasks.write_ledger_head.delay()
+    tasks.publish_audit_dump.delay()
     tasks.recompute_track_records.delay()
     for queue, names in QUEUES.items():
         for name in names:
@@ -214,6 +216,7 @@ def test_the_guides_layout_routes_each_task_to_its_queue_and_survives_a_killed_w
     for queue, worker in layout.workers.items():
         assert {event[0] for event in worker.events()} == QUEUES[queue], queue
     assert (rig.dir / "var" / "ledger" / "heads.txt").exists()  # on the sweeps worker's host
+    assert list((rig.dir / "var" / "media" / "audit").glob("audit-*.jsonl.gz"))  # and the dump
 
     # The scoring worker is SIGKILLed in the middle of an update; with no scoring worker left,
     # the stale sweep on the sweeps worker does its work.
