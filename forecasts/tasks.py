@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from forecasts.services import idempotency
 from forecasts.services.ledger import chain as ledger
 from forecasts.services.reviews import assignments, reminders
 from forecasts.services.reviews.reminders import ReminderDeliveryFailed
@@ -55,6 +56,15 @@ def recompute_track_records(self) -> int:
 def write_ledger_head(self) -> str:
     """Daily: append the chain head to a file that can be timestamped outside the service."""
     return ledger.write_head_file()
+
+
+@shared_task(
+    bind=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3
+)
+def purge_idempotency_keys(self) -> int:
+    """Hourly: forget API Idempotency-Keys older than IDEMPOTENCY_KEY_HOURS. A plain DELETE of
+    old rows: a second or overlapping run finds fewer or none."""
+    return idempotency.purge_idempotency_keys()
 
 
 # --- Review workflow: the beat schedule in config/celery.py runs the first two. ---------------

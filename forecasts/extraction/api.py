@@ -9,12 +9,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
+from rest_framework import parsers, permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from forecasts.api import examples as ex
+from forecasts.api.parsers import JSONParser
 from forecasts.api.schema import LedgerAutoSchema
 from forecasts.extraction import drafts, service
 from forecasts.extraction.errors import (
@@ -110,7 +111,7 @@ EXTRACT_REQUESTS = [
         "Give exactly one of `text`, `html` or `url` (got text, url).",
     ),
     ex.error("400", "Bad date", "`published_on` must be a date like 2025-05-28."),
-    ex.error("403", "Not logged in", ex.NOT_AUTHENTICATED),
+    ex.error("401", "Not logged in", ex.NOT_AUTHENTICATED),
 ]
 NOT_AN_EXTRACTOR = str(CanExtract.message)
 
@@ -118,6 +119,7 @@ NOT_AN_EXTRACTOR = str(CanExtract.message)
 class ExtractView(APIView):
     """Propose candidate predictions from `text`, `html` or `url`; nothing is saved."""
 
+    parser_classes = [JSONParser, parsers.MultiPartParser]  # an article uploaded as a file
     permission_classes = [CanExtract]
     schema = LedgerAutoSchema()
 
@@ -150,6 +152,7 @@ class SourceExtractView(APIView):
     """Run the assistant on a source (its stored text, its URL, or a new input) and keep the
     candidates as drafts for an editor to confirm in the admin."""
 
+    parser_classes = [JSONParser, parsers.MultiPartParser]  # an article uploaded as a file
     permission_classes = [CanExtract]
     schema = LedgerAutoSchema()
 
@@ -240,6 +243,7 @@ class ConfirmDraftsView(APIView):
                 },
             ),
             ex.error("400", "Unedited", "Candidate 2 (Lotte Brenner): question_title: ..."),
+            ex.error("401", "Not logged in", ex.NOT_AUTHENTICATED),
             ex.error("403", "Not an editor", NOT_AN_EXTRACTOR),
             ex.response(
                 "Recorded",

@@ -2,6 +2,7 @@
 
 from forecasts.services.records.catalogue import (
     create_expert,
+    get_or_create_expert,
     get_or_create_source,
     get_or_create_topic,
     unique_slug,
@@ -21,6 +22,7 @@ __all__ = [
     "create_question",
     "edit_expert",
     "edit_source",
+    "get_or_create_expert",
     "get_or_create_source",
     "get_or_create_topic",
     "parse_probability_input",

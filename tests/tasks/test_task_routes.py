@@ -22,6 +22,7 @@ ROUTES = {
     "forecasts.tasks.mark_due_questions": "sweeps",
     "forecasts.tasks.refresh_stale_track_records": "sweeps",
     "forecasts.tasks.write_ledger_head": "sweeps",
+    "forecasts.tasks.purge_idempotency_keys": "sweeps",
 }
 
 

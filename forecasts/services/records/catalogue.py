@@ -52,6 +52,19 @@ def create_expert(
     raise ValidationError({"name": "Could not find a free slug for this name; try again."})
 
 
+def get_or_create_expert(
+    *, name: str, affiliation: str = "", bio: str = "", links: Iterable[str] = ()
+) -> tuple[Expert, bool]:
+    """The expert of this name (ignoring case and spacing) as it is, else a new one; and
+    whether it was created. The name is the natural key of a create over the API, so a
+    retried create never makes `vera-ostrova-2`; a namesake is added with create_expert."""
+    normalized = " ".join(name.split())
+    existing = Expert.objects.filter(name__iexact=normalized).order_by("pk").first()
+    if normalized and existing:
+        return existing, False
+    return create_expert(name=name, affiliation=affiliation, bio=bio, links=links), True
+
+
 def get_or_create_topic(*, name: str) -> Topic:
     name = " ".join(name.split())
     if not name:
