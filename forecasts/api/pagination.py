@@ -25,6 +25,13 @@ class LedgerPagination(PageNumberPagination):
             )
         return int(raw)
 
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paged = super().get_paginated_response_schema(schema)
+        for link in ("next", "previous"):  # OpenAPI 3.1: null is a type, not `nullable`
+            paged["properties"][link].pop("nullable", None)
+            paged["properties"][link]["type"] = ["string", "null"]
+        return paged
+
     def get_schema_operation_parameters(self, view: Any) -> list[dict]:
         params = super().get_schema_operation_parameters(view)
         for param in params:

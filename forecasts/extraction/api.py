@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from forecasts.api import examples as ex
 from forecasts.api.parsers import JSONParser
 from forecasts.api.schema import LedgerAutoSchema
+from forecasts.api.serializers import ErrorSerializer
 from forecasts.extraction import drafts, service
 from forecasts.extraction.errors import (
     ExtractionInputError,
@@ -125,7 +126,7 @@ class ExtractView(APIView):
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
-        responses=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, 422: ErrorSerializer},
         description="Proposes candidate predictions from one article: `text`, `html` (a "
         "string or an uploaded file) or `url` (fetched), with an optional `published_on`. Each "
         'candidate has the speaker, the claim, the probability its words map to ("will '
@@ -158,7 +159,7 @@ class SourceExtractView(APIView):
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: OpenApiTypes.OBJECT, 422: ErrorSerializer},
         description="Runs the extraction assistant on a source: on the `text`, `html` or `url` "
         "sent, else on the source's stored text, else on its URL. The text is kept on the "
         "source and each candidate is saved as a draft (`draft_id`) for an editor to confirm "
