@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import parsers, permissions
 from rest_framework.request import Request
@@ -15,6 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from forecasts.api import examples as ex
+from forecasts.api.extraction_schema import (
+    CONFIRM_DRAFTS,
+    CONFIRMED,
+    EXTRACT_BODIES,
+    EXTRACTION,
+)
 from forecasts.api.parsers import JSONParser
 from forecasts.api.schema import LedgerAutoSchema
 from forecasts.api.serializers import ErrorSerializer
@@ -125,8 +130,8 @@ class ExtractView(APIView):
     schema = LedgerAutoSchema()
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={200: OpenApiTypes.OBJECT, 422: ErrorSerializer},
+        request=EXTRACT_BODIES,
+        responses={200: EXTRACTION, 422: ErrorSerializer},
         description="Proposes candidate predictions from one article: `text`, `html` (a "
         "string or an uploaded file) or `url` (fetched), with an optional `published_on`. Each "
         'candidate has the speaker, the claim, the probability its words map to ("will '
@@ -158,8 +163,8 @@ class SourceExtractView(APIView):
     schema = LedgerAutoSchema()
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={201: OpenApiTypes.OBJECT, 422: ErrorSerializer},
+        request=EXTRACT_BODIES,
+        responses={201: EXTRACTION, 422: ErrorSerializer},
         description="Runs the extraction assistant on a source: on the `text`, `html` or `url` "
         "sent, else on the source's stored text, else on its URL. The text is kept on the "
         "source and each candidate is saved as a draft (`draft_id`) for an editor to confirm "
@@ -225,8 +230,8 @@ class ConfirmDraftsView(APIView):
     schema = LedgerAutoSchema()
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={201: OpenApiTypes.OBJECT},
+        request=CONFIRM_DRAFTS,
+        responses={201: CONFIRMED},
         description="Records the chosen drafts of a source as predictions, in one transaction: "
         '`{"drafts": [{"draft_id": 7, "question_title": "...", "probability": "70%"}]}`; '
         "`speaker`, `question_title`, `resolution_criteria`, `deadline`, `probability` and "
