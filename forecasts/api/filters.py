@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
-from rest_framework.filters import OrderingFilter
+from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.request import Request
 
 from forecasts.models import Expert, Prediction, Question, Review, Source, Topic, TrackRecord
@@ -36,6 +36,15 @@ def date_range(field_name: str, what: str) -> tuple[filters.DateFilter, filters.
         filters.DateFilter(field_name, "gte", label=f"{what} on or after (YYYY-MM-DD)."),
         filters.DateFilter(field_name, "lte", label=f"{what} on or before (YYYY-MM-DD)."),
     )
+
+
+class ListedSearchFilter(SearchFilter):
+    """`?search=`, listed in the schema only on the lists that search (reviews do not)."""
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict]:
+        if not getattr(view, "search_fields", None):
+            return []
+        return super().get_schema_operation_parameters(view)
 
 
 class CheckedOrderingFilter(OrderingFilter):
