@@ -330,6 +330,9 @@ API_DESCRIPTION = (
     "parameter or enum value) ship in place. A breaking change (a field removed or retyped, a "
     "status changed) ships as /api/v2/ beside /api/, which keeps answering as v1 for at least "
     "six months after v2 is announced in the changelog.\n\n"
+    "Authentication: `Authorization: Token <key>`. Reads are open to everyone; a missing or "
+    "bad token where one is needed (or any bad token) is a 401 with `WWW-Authenticate: Token`; "
+    '"Editors only (403 otherwise)" means a logged-in user without the role gets a 403.\n\n'
     "Retries: every create takes an `Idempotency-Key` header (kept "
     "IDEMPOTENCY_KEY_HOURS, 24 h by default): the same key with the same body answers the "
     "first response again; with a different body, 422."

@@ -302,3 +302,9 @@ BAD_FILTER = error(
     {"topic": ["Select a valid choice. That choice is not one of the available choices."]},
 )
 WRITE_ERRORS = [NOT_LOGGED_IN, NOT_AN_EDITOR]
+KEY_REUSED = error(
+    "422",
+    "Idempotency-Key reused",
+    "This Idempotency-Key was used for another request (POST /api/predictions/ with a "
+    "different body); use a new key for a new request.",
+)
