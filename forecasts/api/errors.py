@@ -71,7 +71,11 @@ def _as_api_exception(exc: Exception) -> Exception:
         )
     if isinstance(exc, exceptions.NotAuthenticated):
         exc.detail = exceptions.ErrorDetail(NOT_AUTHENTICATED, code="not_authenticated")
-        return exc  # keeps the 403 (or 401) DRF chose for the authentication in use
+        return exc  # keeps the 401 and WWW-Authenticate DRF set (settings: token auth first)
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        hint = "GET /api/auth/token/ (logged in) shows your current key."
+        exc.detail = exceptions.ErrorDetail(f"{exc.detail} {hint}", code=exc.detail.code)
+        return exc
     if isinstance(exc, exceptions.UnsupportedMediaType):
         hint = "Send JSON with `Content-Type: application/json`."
         return exceptions.UnsupportedMediaType("", detail=f"{exc.detail} {hint}")

@@ -155,3 +155,9 @@ def test_every_404_under_the_api_is_json(db, path: str) -> None:
     response = APIClient().put(path, {}, format="json")
     assert response.status_code in (404, 405)
     assert response["Content-Type"] == "application/json"
+
+
+def test_a_bad_token_is_told_where_to_find_the_current_key(db) -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-key")
+    assert "/api/auth/token/" in client.get("/api/topics/").json()["detail"]
