@@ -45,6 +45,11 @@ def _beat_schedule() -> dict:
             "task": "forecasts.tasks.write_ledger_head",
             "schedule": crontab(hour=0, minute=5),
         },
+        # Hourly at :40: API Idempotency-Keys past IDEMPOTENCY_KEY_HOURS are forgotten.
+        "purge-idempotency-keys": {
+            "task": "forecasts.tasks.purge_idempotency_keys",
+            "schedule": crontab(minute=40),
+        },
         # Nightly at 03:15 UTC: rebuild every track record from scratch, the safety net under
         # the incremental updates.
         "recompute-track-records": {

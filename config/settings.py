@@ -210,6 +210,7 @@ TASK_KINDS = {
     "forecasts.tasks.write_ledger_head": "ledger",
     # Writes the file /api/audit/dump/ serves: on the host with the storage, like the heads.
     "forecasts.tasks.publish_audit_dump": "ledger",
+    "forecasts.tasks.purge_idempotency_keys": "sweeps",
 }
 CELERY_TASK_ROUTES = {task: {"queue": TASK_QUEUES[kind]} for task, kind in TASK_KINDS.items()}
 # A task added without a route still runs: on the sweeps queue, which every layout consumes.
@@ -296,37 +297,69 @@ LOGIN_URL = "/admin/login/"
 
 API_THROTTLE_ANON = env_rate("API_THROTTLE_ANON", "120/min")
 API_THROTTLE_USER = env_rate("API_THROTTLE_USER", "600/min")
+# How long a create's Idempotency-Key is remembered; purge_idempotency_keys drops older ones.
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24, minimum=1)
 REST_FRAMEWORK = {
+    # Token first: DRF takes the WWW-Authenticate header from the first class, so a missing or
+    # bad token is a 401 that says `Token` (session auth has no header, which made it a 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PARSER_CLASSES": [
-        "forecasts.api.parsers.JSONParser",  # nested too deeply: a 400, not a 500
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only (nested too deeply: a 400, not a 500); the extract endpoints, which take an
+    # uploaded file, add multipart themselves. Form bodies repeated list fields (issue 19).
+    "DEFAULT_PARSER_CLASSES": ["forecasts.api.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "forecasts.api.filters.ListedSearchFilter",
+        "forecasts.api.filters.CheckedOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "forecasts.api.pagination.LedgerPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "forecasts.api.schema.LedgerAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "user": API_THROTTLE_USER},
     "EXCEPTION_HANDLER": "forecasts.api.errors.json_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",  # what the API takes
 }
+API_DESCRIPTION = (
+    "Pundits' predictions, their outcomes and every expert's track record.\n\n"
+    "Versioning: this is v1, served at /api/. Additions (a new field, operation, optional "
+    "parameter or enum value) ship in place. A breaking change (a field removed or retyped, a "
+    "status changed) ships as /api/v2/ beside /api/, which keeps answering as v1 for at least "
+    "six months after v2 is announced in the changelog.\n\n"
+    "Authentication: `Authorization: Token <key>`. Reads are open to everyone; a missing or "
+    "bad token where one is needed (or any bad token) is a 401 with `WWW-Authenticate: Token`; "
+    '"Editors only (403 otherwise)" means a logged-in user without the role gets a 403.\n\n'
+    "Retries: every create takes an `Idempotency-Key` header (kept "
+    "IDEMPOTENCY_KEY_HOURS, 24 h by default): the same key with the same body answers the "
+    "first response again; with a different body, 422."
+)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Forecast Ledger API",
-    "DESCRIPTION": "Pundits' predictions, their outcomes and every expert's track record.",
+    "DESCRIPTION": API_DESCRIPTION,
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # 3.1: a nullable field is `type: [x, "null"]` or `oneOf: [{$ref}, {type: "null"}]`, which
+    # strict validators accept (3.0's `allOf` + `nullable` they reject).
+    "OAS_VERSION": "3.1.0",
+    # Request bodies get their own components: read-only fields are never required in them.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionStatus": "forecasts.models.Question.Status",
+        "Outcome": "forecasts.models.Question.Outcome",
+        "SourceKind": "forecasts.models.Source.Kind",
+        "PredictionBasis": "forecasts.models.Prediction.Basis",
+        "TrackRecordScope": "forecasts.api.filters.RECORD_SCOPES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "forecasts.api.schema_hooks.tidy_for_clients",
+    ],
 }
 
 # --- Internationalisation, static -------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from forecasts.services import idempotency
 from forecasts.services.audit import publish as audit
 from forecasts.services.ledger import chain as ledger
 from forecasts.services.reviews import assignments, reminders
@@ -73,6 +74,15 @@ def publish_audit_dump(self) -> str:
     """Nightly: build the public audit dump and serve it; the same data changes nothing, and
     a failed build leaves the last good dump served."""
     return audit.publish_audit_dump().path
+
+
+@shared_task(
+    bind=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3
+)
+def purge_idempotency_keys(self) -> int:
+    """Hourly: forget API Idempotency-Keys older than IDEMPOTENCY_KEY_HOURS. A plain DELETE of
+    old rows: a second or overlapping run finds fewer or none."""
+    return idempotency.purge_idempotency_keys()
 
 
 # --- Review workflow: the beat schedule in config/celery.py runs the first two. ---------------

@@ -35,10 +35,10 @@ class OwnTokenView(MethodCheckedFirst, APIView):
         responses=TokenSerializer,
         operation_id="auth_token_show",
         description="Your API token; one is made if you have none yet. Any logged-in user may "
-        "call it (with a session or a token); a 403 means you are not logged in.",
+        "call it (with a session or a token); a 401 means you are not logged in.",
         examples=[
             ex.response("Your token", TOKEN),
-            ex.error("403", "Not logged in", ex.NOT_AUTHENTICATED),
+            ex.error("401", "Not logged in", ex.NOT_AUTHENTICATED),
         ],
     )
     def get(self, request: Request) -> Response:
@@ -51,14 +51,14 @@ class OwnTokenView(MethodCheckedFirst, APIView):
         responses={201: TokenSerializer},
         operation_id="auth_token_rotate",
         description="Replaces your token with a new one; the old key stops working at once. "
-        "No body. Any logged-in user may call it; a 403 means you are not logged in.",
+        "No body. Any logged-in user may call it; a 401 means you are not logged in.",
         examples=[
             ex.response(
                 "A new token",
                 {**TOKEN, "key": "0b7e3d5f29a4c18e6d20f9b3a5c7e14d8f6a2b90"},
                 code="201",
             ),
-            ex.error("403", "Not logged in", ex.NOT_AUTHENTICATED),
+            ex.error("401", "Not logged in", ex.NOT_AUTHENTICATED),
         ],
     )
     def post(self, request: Request) -> Response:

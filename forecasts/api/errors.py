@@ -6,13 +6,16 @@ become 400s, a verdict that lost a race a 409, so no rule broken in a service su
 """
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -68,7 +71,11 @@ def _as_api_exception(exc: Exception) -> Exception:
         )
     if isinstance(exc, exceptions.NotAuthenticated):
         exc.detail = exceptions.ErrorDetail(NOT_AUTHENTICATED, code="not_authenticated")
-        return exc  # keeps the 403 (or 401) DRF chose for the authentication in use
+        return exc  # keeps the 401 and WWW-Authenticate DRF set (settings: token auth first)
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        hint = "GET /api/auth/token/ (logged in) shows your current key."
+        exc.detail = exceptions.ErrorDetail(f"{exc.detail} {hint}", code=exc.detail.code)
+        return exc
     if isinstance(exc, exceptions.UnsupportedMediaType):
         hint = "Send JSON with `Content-Type: application/json`."
         return exceptions.UnsupportedMediaType("", detail=f"{exc.detail} {hint}")
@@ -99,9 +106,23 @@ def _summary(errors: Any) -> str:
     return str(errors)
 
 
+@csrf_exempt  # any method: a PUT to an unknown path is a 404, not a CSRF page
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Unknown /api/ paths: JSON, not the site's HTML 404 page."""
     return JsonResponse(
         {"detail": f"No API endpoint at {request.path}. The endpoints are listed at /api/docs/."},
         status=404,
     )
+
+
+def json_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A plain Django view under /api/ whose 404 is JSON, not the site's HTML page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return JsonResponse({"detail": f"Nothing at {request.path}."}, status=404)
+
+    return wrapper

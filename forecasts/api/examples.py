@@ -291,7 +291,7 @@ def error(code: str, name: str, detail: str, errors: dict | None = None) -> Open
     return response(name, body, code=code)
 
 
-NOT_LOGGED_IN = error("403", "Not logged in", NOT_AUTHENTICATED)
+NOT_LOGGED_IN = error("401", "Not logged in", NOT_AUTHENTICATED)
 NOT_AN_EDITOR = error("403", "Not an editor", str(EditorOrReadOnly.message))
 NOT_A_CORRECTOR = error("403", "Not an editor", str(CanCorrectPredictions.message))
 NOT_A_REVIEWER = error("403", "Not a reviewer", str(IsReviewer.message))
@@ -302,3 +302,9 @@ BAD_FILTER = error(
     {"topic": ["Select a valid choice. That choice is not one of the available choices."]},
 )
 WRITE_ERRORS = [NOT_LOGGED_IN, NOT_AN_EDITOR]
+KEY_REUSED = error(
+    "422",
+    "Idempotency-Key reused",
+    "This Idempotency-Key was used for another request (POST /api/predictions/ with a "
+    "different body); use a new key for a new request.",
+)

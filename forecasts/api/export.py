@@ -16,7 +16,7 @@ from forecasts.api import examples as ex
 from forecasts.api.filters import PredictionFilter
 from forecasts.api.permissions import MethodCheckedFirst
 from forecasts.api.schema import LedgerAutoSchema
-from forecasts.api.serializers import PredictionSerializer
+from forecasts.api.serializers import ErrorSerializer, PredictionSerializer
 from forecasts.services.transfer import csv_export
 
 
@@ -77,7 +77,8 @@ class PredictionExportView(MethodCheckedFirst, GenericAPIView):
                         summary="The header line, then one line per prediction",
                     )
                 ],
-            )
+            ),
+            404: OpenApiResponse(ErrorSerializer, description="`format` is neither csv nor json."),
         },
         description="Current predictions as CSV in the import format (manage.py "
         "import_predictions reads it back), streamed, filtered like GET /api/predictions/. Open "

@@ -1,11 +1,24 @@
-"""Query-string filters of the list endpoints (django-filter). Text search is `?search=`."""
+"""Query-string filters of the list endpoints (django-filter). Text search is `?search=`.
+
+Date ranges are two filters (`made_on_after`, `made_on_before`), not one range filter, so a
+bad value is reported under the parameter that holds it.
+"""
+
+from typing import Any
 
 import django_filters as filters
 from django import forms
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.request import Request
 
 from forecasts.models import Expert, Prediction, Question, Review, Source, Topic, TrackRecord
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.NumberFilter):
     """A whole number the database can hold (a huge one would overflow, not filter)."""
 
@@ -15,6 +28,62 @@ class IdFilter(filters.NumberFilter):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", 2**53)
         super().__init__(*args, **kwargs)
+
+
+def date_range(field_name: str, what: str) -> tuple[filters.DateFilter, filters.DateFilter]:
+    """`<name>_after` (on or after) and `<name>_before` (on or before), each YYYY-MM-DD."""
+    return (
+        filters.DateFilter(field_name, "gte", label=f"{what} on or after (YYYY-MM-DD)."),
+        filters.DateFilter(field_name, "lte", label=f"{what} on or before (YYYY-MM-DD)."),
+    )
+
+
+class ListedSearchFilter(SearchFilter):
+    """`?search=`, listed in the schema only on the lists that search (reviews do not)."""
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict]:
+        if not getattr(view, "search_fields", None):
+            return []
+        return super().get_schema_operation_parameters(view)
+
+
+class CheckedOrderingFilter(OrderingFilter):
+    """`?ordering=` with the fields a list allows (`-` first for descending), comma-separated;
+    any other value is a 400 naming the parameter, not silently ignored."""
+
+    def get_ordering(self, request: Request, queryset: QuerySet, view: Any) -> Any:
+        param = request.query_params.get(self.ordering_param)
+        if param:
+            allowed = self.allowed_values(view)
+            wrong = [t.strip() for t in param.split(",") if t.strip() not in allowed]
+            if wrong:
+                raise exceptions.ValidationError(
+                    {
+                        self.ordering_param: [
+                            f"Order by one of: {', '.join(allowed)} (got {wrong[0]!r})."
+                        ]
+                    }
+                )
+        return super().get_ordering(request, queryset, view)
+
+    @staticmethod
+    def allowed_values(view: Any) -> list[str]:
+        fields = getattr(view, "ordering_fields", None) or []
+        return [v for f in fields for v in (f, f"-{f}")]
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict]:
+        values = self.allowed_values(view)
+        if not values:
+            return []
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Sort by this field; `-` first for descending.",
+                "schema": {"type": "string", "enum": values},
+            }
+        ]
 
 
 class ExpertFilter(filters.FilterSet):
@@ -32,13 +101,11 @@ class ExpertFilter(filters.FilterSet):
 
 
 class SourceFilter(filters.FilterSet):
-    published_on = filters.DateFromToRangeFilter(
-        label="published_on_after / published_on_before (YYYY-MM-DD)."
-    )
+    published_on_after, published_on_before = date_range("published_on", "Published")
 
     class Meta:
         model = Source
-        fields = ["kind", "outlet", "published_on"]
+        fields = ["kind", "outlet"]
 
 
 class QuestionFilter(filters.FilterSet):
@@ -59,11 +126,11 @@ class QuestionFilter(filters.FilterSet):
         distinct=True,
         label="Questions this expert (slug) made a prediction on.",
     )
-    deadline = filters.DateFromToRangeFilter(label="deadline_after / deadline_before (YYYY-MM-DD).")
+    deadline_after, deadline_before = date_range("deadline", "Deadline")
 
     class Meta:
         model = Question
-        fields = ["status", "outcome", "topic", "expert", "deadline"]
+        fields = ["status", "outcome", "topic", "expert"]
 
 
 class PredictionFilter(filters.FilterSet):
@@ -85,11 +152,8 @@ class PredictionFilter(filters.FilterSet):
         distinct=False,  # one question per prediction: nothing to deduplicate
     )
     basis = filters.ChoiceFilter(choices=Prediction.Basis.choices)
-    made_on = filters.DateFromToRangeFilter(label="made_on_after / made_on_before (YYYY-MM-DD).")
-    deadline = filters.DateFromToRangeFilter(
-        field_name="question__deadline",
-        label="deadline_after / deadline_before of the question (YYYY-MM-DD).",
-    )
+    made_on_after, made_on_before = date_range("made_on", "Made")
+    deadline_after, deadline_before = date_range("question__deadline", "The question's deadline")
     include_superseded = filters.BooleanFilter(
         method="filter_superseded",
         label="true: also list versions replaced by a correction (default: current only).",
@@ -97,8 +161,9 @@ class PredictionFilter(filters.FilterSet):
 
     class Meta:
         model = Prediction
-        fields = ["expert", "question", "source", "topic", "status", "basis", "made_on"]
+        fields = ["expert", "question", "source", "topic", "status", "basis"]
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_superseded(self, queryset, name: str, value: bool | None):
         return queryset  # applied in filter_queryset so the default holds without the param
 
@@ -118,6 +183,10 @@ class ReviewFilter(filters.FilterSet):
         fields = ["question", "outcome", "round"]
 
 
+# Which forecasts a track record is over (named TrackRecordScope in the OpenAPI document).
+RECORD_SCOPES = [("all", "all"), ("prospective", "prospective")]
+
+
 class TrackRecordFilter(filters.FilterSet):
     expert = filters.ModelChoiceFilter(
         to_field_name="slug", queryset=Expert.objects.all(), label="Expert slug."
@@ -126,7 +195,7 @@ class TrackRecordFilter(filters.FilterSet):
         method="filter_topic", label="Topic slug; `overall` for the records over all topics."
     )
     record = filters.ChoiceFilter(
-        choices=[("all", "all"), ("prospective", "prospective")],
+        choices=RECORD_SCOPES,
         method="filter_record",
         empty_label=None,
         label="`all` (default): records over every scored forecast; `prospective`: over "

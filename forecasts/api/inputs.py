@@ -5,7 +5,7 @@ What it answers with is in serializers.py; these validate input and hand it to a
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from forecasts.api.serializers import REASON_HELP
@@ -14,6 +14,7 @@ from forecasts.models import Expert, Question, Source
 # --- Sources ----------------------------------------------------------------------------------
 
 
+@extend_schema_serializer(component_name="Source")  # SourceRequest, PatchedSourceRequest
 class SourceWriteSerializer(serializers.ModelSerializer):
     title = serializers.CharField(max_length=500, required=False, allow_blank=True)
     text = serializers.CharField(

@@ -64,11 +64,16 @@ EXPERTS = {
         ],
     ),
     "create": extend_schema(
-        responses={201: s.ExpertSerializer},
-        description="Adds an expert; the slug is made from the name (a second Vera Ostrova "
-        "gets `vera-ostrova-2`). Editors only: anyone else gets a 403. A 400 names the fields "
-        "to fix.",
-        examples=[*EXPERT_WRITE, ex.response("Created", ex.EXPERT, code="201")],
+        responses={201: s.ExpertSerializer, 200: s.ExpertSerializer},
+        description="Adds an expert: 201, with `Location`; the slug is made from the name. The "
+        "name is the natural key: an expert of the same name (ignoring case and spacing) is "
+        "returned as it is, 200, so posting twice is safe (a namesake is added in the admin). "
+        "Editors only: anyone else gets a 403. A 400 names the fields to fix.",
+        examples=[
+            *EXPERT_WRITE,
+            ex.response("Created", ex.EXPERT, code="201"),
+            ex.response("Already known", ex.EXPERT, code="200"),
+        ],
     ),
     "update": extend_schema(
         description="Replaces an expert's name, affiliation, bio and links (the slug stays). "
@@ -142,9 +147,10 @@ SOURCES = {
     "create": extend_schema(
         request=inputs.SourceWriteSerializer,
         responses={201: s.SourceSerializer, 200: s.SourceSerializer},
-        description="Adds a source: 201. A source with a known URL (or title and outlet) is "
-        "returned as it is: 200, so posting twice is safe. `text` keeps the article's text for "
-        "the extraction assistant. Editors only (403 otherwise); a 400 names the fields to fix.",
+        description="Adds a source: 201, with `Location`. A source with a known URL (or title "
+        "and outlet) is returned as it is: 200, so posting twice is safe. `text` keeps the "
+        "article's text for the extraction assistant. Editors only (403 otherwise); a 400 "
+        "names the fields to fix.",
         examples=[
             *SOURCE_WRITE,
             ex.response("Created", ex.SOURCE, code="201"),
@@ -186,12 +192,14 @@ TOPICS = {
         examples=[ex.response("A topic", ex.TOPIC)],
     ),
     "create": extend_schema(
-        responses={201: s.TopicSerializer},
-        description="Adds a topic; a topic of the same name (in any case) is returned instead "
-        "of a duplicate. Editors only (403 otherwise); a 400 names the fields to fix.",
+        responses={201: s.TopicSerializer, 200: s.TopicSerializer},
+        description="Adds a topic: 201, with `Location`. A topic of the same name (in any case) "
+        "is returned as it is: 200, so posting twice is safe. Editors only (403 otherwise); a "
+        "400 names the fields to fix.",
         examples=[
             ex.request("Transport", {"name": "Transport"}),
             ex.response("Created", ex.TOPIC, code="201"),
+            ex.response("Already known", ex.TOPIC, code="200"),
             ex.error(
                 "400",
                 "No name",

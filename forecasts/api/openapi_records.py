@@ -252,6 +252,7 @@ PREDICTIONS = {
                 {"expert": ["Object with slug=vera-ostrova does not exist."]},
             ),
             *ex.WRITE_ERRORS,
+            ex.KEY_REUSED,
         ],
     ),
 }

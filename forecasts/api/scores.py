@@ -8,14 +8,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 
 from forecasts import selectors
 from forecasts.api import examples as ex
-from forecasts.api.filters import TrackRecordFilter
+from forecasts.api.filters import RECORD_SCOPES, TrackRecordFilter
 from forecasts.api.permissions import MethodCheckedFirst
 from forecasts.api.schema import LedgerAutoSchema
 from forecasts.api.serializers import ExpertRefSerializer, TopicSerializer
@@ -95,7 +95,7 @@ class TopicTrackRecordSerializer(TrackRecordSerializer):
         fields = ["topic", *TrackRecordSerializer.Meta.fields]
 
 
-class TrackRecordListSerializer(TrackRecordSerializer):
+class ExpertTrackRecordSerializer(TrackRecordSerializer):
     expert = ExpertRefSerializer(read_only=True)
     topic = TopicSerializer(read_only=True, allow_null=True, help_text="null: over all topics.")
     record = serializers.SerializerMethodField(
@@ -105,6 +105,7 @@ class TrackRecordListSerializer(TrackRecordSerializer):
     class Meta(TrackRecordSerializer.Meta):
         fields = ["expert", "topic", "record", *TrackRecordSerializer.Meta.fields]
 
+    @extend_schema_field(serializers.ChoiceField(choices=RECORD_SCOPES))
     def get_record(self, record: TrackRecord) -> str:
         return "prospective" if record.prospective_only else "all"
 
@@ -150,7 +151,7 @@ class TrackRecordViewSet(MethodCheckedFirst, mixins.ListModelMixin, viewsets.Gen
     queryset = TrackRecord.objects.select_related("expert", "topic").order_by(
         "expert__name", "expert_id", "topic__name"
     )
-    serializer_class = TrackRecordListSerializer
+    serializer_class = ExpertTrackRecordSerializer
     filterset_class = TrackRecordFilter
     ordering_fields = ["ranking_score", "brier", "resolved_count"]
 

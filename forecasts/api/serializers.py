@@ -24,9 +24,14 @@ from forecasts.models import (
 from forecasts.selectors.records import QUESTION_DETAIL_PREDICTIONS
 
 
+@extend_schema_field({"$ref": "#/components/schemas/FieldErrors"})
+class FieldErrorsField(serializers.JSONField):
+    """Field → messages, nested like the body (the component is in api/schema_hooks.py)."""
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What went wrong and what to do about it.")
-    errors = serializers.JSONField(
+    errors = FieldErrorsField(
         required=False, help_text="Field name → list of messages, when the input was invalid."
     )
 

@@ -1,4 +1,5 @@
-"""Mounted at /api/ by config/urls.py. Anything else under /api/ answers a JSON 404."""
+"""Mounted at /api/ by config/urls.py. Anything else under /api/ answers a JSON 404, and so do
+the views here that are not DRF's (an unknown expert's feed)."""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
@@ -9,7 +10,7 @@ from forecasts.api import views
 from forecasts.api.account import OwnTokenView
 from forecasts.api.audit import AuditDumpView
 from forecasts.api.docs import api_docs
-from forecasts.api.errors import not_found
+from forecasts.api.errors import json_404, not_found
 from forecasts.api.export import PredictionExportView
 from forecasts.api.scores import LeaderboardView, TrackRecordViewSet
 
@@ -32,8 +33,8 @@ urlpatterns = [
     path("predictions.csv", PredictionExportView.as_view(), name="predictions-csv"),
     path("feeds/predictions/", feeds.LatestPredictionsFeed(), name="feed-predictions"),
     path("feeds/resolutions/", feeds.LatestResolutionsFeed(), name="feed-resolutions"),
-    path("feeds/experts/<slug:slug>/", feeds.ExpertPredictionsFeed(), name="feed-expert"),
+    path("feeds/experts/<slug:slug>/", json_404(feeds.ExpertPredictionsFeed()), name="feed-expert"),
     path("", include("forecasts.extraction.urls")),
     path("", include(router.urls)),
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),  # [\s\S]: a path with a newline (%0A) too
 ]

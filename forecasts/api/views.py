@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
@@ -27,13 +28,13 @@ from forecasts.api.filters import (
     ReviewFilter,
     SourceFilter,
 )
+from forecasts.api.idempotency import takes_idempotency_key
 from forecasts.api.permissions import (
     CanCorrectPredictions,
     EditorOrReadOnly,
     IsReviewer,
     MethodCheckedFirst,
 )
-from forecasts.api.schema import LedgerAutoSchema
 from forecasts.api.scores import (
     TopicTrackRecordSerializer,
     TrackRecordSerializer,
@@ -48,8 +49,13 @@ PREDICTION_IS_A_RECORD = (
 )
 
 
+def created(request: Request, data: Any, view_name: str, **kwargs: Any) -> Response:
+    """A 201 with `Location`: the URL of the record created."""
+    location = request.build_absolute_uri(reverse(f"api:{view_name}", kwargs=kwargs))
+    return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
 class LedgerViewSet(MethodCheckedFirst, viewsets.GenericViewSet):
-    schema = LedgerAutoSchema()
     permission_classes = [EditorOrReadOnly]
     # Ids the database can hold; anything else is a JSON 404 from the catch-all route.
     lookup_value_regex = "[0-9]{1,15}"
@@ -118,9 +124,16 @@ class ExpertViewSet(
         expert.track_record_by_topic = record.by_topic
         return Response(ExpertDetailSerializer(expert).data)
 
-    def perform_create(self, serializer: s.ExpertSerializer) -> None:
-        data = {k: v for k, v in serializer.validated_data.items() if k != "reason"}
-        serializer.instance = services.create_expert(**data)
+    @takes_idempotency_key
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        writer = s.ExpertSerializer(data=request.data)
+        writer.is_valid(raise_exception=True)
+        data = {k: v for k, v in writer.validated_data.items() if k != "reason"}
+        expert, is_new = services.get_or_create_expert(**data)
+        body = s.ExpertSerializer(expert).data
+        if not is_new:
+            return Response(body)
+        return created(request, body, "expert-detail", slug=expert.slug)
 
     def perform_update(self, serializer: s.ExpertSerializer) -> None:
         data = dict(serializer.validated_data)
@@ -147,16 +160,16 @@ class SourceViewSet(
     search_fields = ["title", "outlet", "url"]
     ordering_fields = ["published_on", "created_at"]
 
+    @takes_idempotency_key
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self._valid(inputs.SourceWriteSerializer(data=request.data))
         data = {k: v for k, v in data.items() if k != "reason"}  # for updates only
         started = timezone.now()
         source = services.get_or_create_source(**{"title": "", **data})
-        created = source.created_at >= started
-        return Response(
-            s.SourceSerializer(source).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        body = s.SourceSerializer(source).data
+        if source.created_at < started:
+            return Response(body)
+        return created(request, body, "source-detail", pk=source.pk)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         source = self.get_object()
@@ -185,8 +198,17 @@ class TopicViewSet(
     search_fields = ["name"]
     ordering_fields = ["name"]
 
-    def perform_create(self, serializer: s.TopicSerializer) -> None:
-        serializer.instance = services.get_or_create_topic(name=serializer.validated_data["name"])
+    @takes_idempotency_key
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        writer = s.TopicSerializer(data=request.data)
+        writer.is_valid(raise_exception=True)
+        name = writer.validated_data["name"]
+        known = Topic.objects.filter(name__iexact=" ".join(name.split())).exists()
+        topic = services.get_or_create_topic(name=name)
+        body = s.TopicSerializer(topic).data
+        if known:
+            return Response(body)
+        return created(request, body, "topic-detail", slug=topic.slug)
 
 
 # --- Questions ----------------------------------------------------------------------------
@@ -227,13 +249,17 @@ class QuestionViewSet(
         self.check_object_permissions(self.request, question)
         return question
 
-    def _detail(self, question: Question, code: int = status.HTTP_200_OK) -> Response:
-        fresh = selectors.question_detail(question.pk)
-        return Response(s.QuestionDetailSerializer(fresh).data, status=code)
+    def _detail(self, question: Question) -> Response:
+        return Response(s.QuestionDetailSerializer(selectors.question_detail(question.pk)).data)
+
+    def _created(self, question: Question) -> Response:
+        body = s.QuestionDetailSerializer(selectors.question_detail(question.pk)).data
+        return created(self.request, body, "question-detail", pk=question.pk)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(s.QuestionDetailSerializer(self.get_object()).data)
 
+    @takes_idempotency_key
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         writer = inputs.QuestionCreateSerializer(data=request.data)
         writer.is_valid(raise_exception=True)
@@ -242,7 +268,7 @@ class QuestionViewSet(
             data["topics"] = topics_from(data["topics"])
             question = services.create_question(**data, created_by=request.user)
             services.fall_due_now(question_ids=[question.pk])
-        return self._detail(question, status.HTTP_201_CREATED)
+        return self._created(question)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         question = self.get_object()
@@ -260,12 +286,16 @@ class QuestionViewSet(
 
     @openapi_records.RESOLVE
     @action(detail=True, methods=["post"], permission_classes=[IsReviewer])
+    @takes_idempotency_key
     def resolve(self, request: Request, pk: str) -> Response:
         question = self.get_object()
         verdict = inputs.ResolveSerializer(data=request.data)
         verdict.is_valid(raise_exception=True)
-        reviews.submit_verdict(question=question, reviewer=request.user, **verdict.validated_data)
-        return self._detail(question, status.HTTP_201_CREATED)
+        review = reviews.submit_verdict(
+            question=question, reviewer=request.user, **verdict.validated_data
+        )
+        body = s.QuestionDetailSerializer(selectors.question_detail(question.pk)).data
+        return created(request, body, "review-detail", pk=review.pk)
 
     @openapi_records.TAKE
     @action(detail=True, methods=["post"], permission_classes=[IsReviewer])
@@ -295,6 +325,7 @@ class PredictionViewSet(
             raise exceptions.MethodNotAllowed(request.method, detail=PREDICTION_IS_A_RECORD)
         return super().http_method_not_allowed(request, *args, **kwargs)
 
+    @takes_idempotency_key
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         writer = inputs.PredictionCreateSerializer(data=request.data)
         writer.is_valid(raise_exception=True)
@@ -306,10 +337,11 @@ class PredictionViewSet(
                 data["question"] = services.create_question(**terms, created_by=request.user)
             prediction = services.record_prediction(**data, recorded_by=request.user)
             services.fall_due_now(question_ids=[prediction.question_id])
-        return self._detail(prediction, status.HTTP_201_CREATED)
+        return self._created(prediction)
 
     @openapi_records.CORRECTIONS
     @action(detail=True, methods=["post"], permission_classes=[CanCorrectPredictions])
+    @takes_idempotency_key
     def corrections(self, request: Request, pk: str) -> Response:
         prediction = self.get_object()
         writer = inputs.CorrectionSerializer(data=request.data)
@@ -321,11 +353,12 @@ class PredictionViewSet(
             corrected_by=request.user,
             **changes,
         )
-        return self._detail(corrected, status.HTTP_201_CREATED)
+        return self._created(corrected)
 
-    def _detail(self, prediction: Prediction, code: int) -> Response:
+    def _created(self, prediction: Prediction) -> Response:
         fresh = self.get_queryset().get(pk=prediction.pk)
-        return Response(s.PredictionDetailSerializer(fresh).data, status=code)
+        body = s.PredictionDetailSerializer(fresh).data
+        return created(self.request, body, "prediction-detail", pk=prediction.pk)
 
 
 @extend_schema_view(**openapi_records.REVIEWS)

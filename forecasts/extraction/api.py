@@ -7,15 +7,22 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
+from rest_framework import parsers, permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from forecasts.api import examples as ex
+from forecasts.api.extraction_schema import (
+    CONFIRM_DRAFTS,
+    CONFIRMED,
+    EXTRACT_BODIES,
+    EXTRACTION,
+)
+from forecasts.api.parsers import JSONParser
 from forecasts.api.schema import LedgerAutoSchema
+from forecasts.api.serializers import ErrorSerializer
 from forecasts.extraction import drafts, service
 from forecasts.extraction.errors import (
     ExtractionInputError,
@@ -110,7 +117,7 @@ EXTRACT_REQUESTS = [
         "Give exactly one of `text`, `html` or `url` (got text, url).",
     ),
     ex.error("400", "Bad date", "`published_on` must be a date like 2025-05-28."),
-    ex.error("403", "Not logged in", ex.NOT_AUTHENTICATED),
+    ex.error("401", "Not logged in", ex.NOT_AUTHENTICATED),
 ]
 NOT_AN_EXTRACTOR = str(CanExtract.message)
 
@@ -118,12 +125,13 @@ NOT_AN_EXTRACTOR = str(CanExtract.message)
 class ExtractView(APIView):
     """Propose candidate predictions from `text`, `html` or `url`; nothing is saved."""
 
+    parser_classes = [JSONParser, parsers.MultiPartParser]  # an article uploaded as a file
     permission_classes = [CanExtract]
     schema = LedgerAutoSchema()
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses=OpenApiTypes.OBJECT,
+        request=EXTRACT_BODIES,
+        responses={200: EXTRACTION, 422: ErrorSerializer},
         description="Proposes candidate predictions from one article: `text`, `html` (a "
         "string or an uploaded file) or `url` (fetched), with an optional `published_on`. Each "
         'candidate has the speaker, the claim, the probability its words map to ("will '
@@ -150,12 +158,13 @@ class SourceExtractView(APIView):
     """Run the assistant on a source (its stored text, its URL, or a new input) and keep the
     candidates as drafts for an editor to confirm in the admin."""
 
+    parser_classes = [JSONParser, parsers.MultiPartParser]  # an article uploaded as a file
     permission_classes = [CanExtract]
     schema = LedgerAutoSchema()
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={201: OpenApiTypes.OBJECT},
+        request=EXTRACT_BODIES,
+        responses={201: EXTRACTION, 422: ErrorSerializer},
         description="Runs the extraction assistant on a source: on the `text`, `html` or `url` "
         "sent, else on the source's stored text, else on its URL. The text is kept on the "
         "source and each candidate is saved as a draft (`draft_id`) for an editor to confirm "
@@ -221,8 +230,8 @@ class ConfirmDraftsView(APIView):
     schema = LedgerAutoSchema()
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={201: OpenApiTypes.OBJECT},
+        request=CONFIRM_DRAFTS,
+        responses={201: CONFIRMED},
         description="Records the chosen drafts of a source as predictions, in one transaction: "
         '`{"drafts": [{"draft_id": 7, "question_title": "...", "probability": "70%"}]}`; '
         "`speaker`, `question_title`, `resolution_criteria`, `deadline`, `probability` and "
@@ -240,6 +249,7 @@ class ConfirmDraftsView(APIView):
                 },
             ),
             ex.error("400", "Unedited", "Candidate 2 (Lotte Brenner): question_title: ..."),
+            ex.error("401", "Not logged in", ex.NOT_AUTHENTICATED),
             ex.error("403", "Not an editor", NOT_AN_EXTRACTOR),
             ex.response(
                 "Recorded",

@@ -9,6 +9,7 @@ foreign keys point to, so models register (and backups write them) referenced on
 from forecasts.models import lookups  # noqa: F401 - registers field__any
 from forecasts.models.audit import AuditDump
 from forecasts.models.catalogue import DetailsRevision, Expert, Source, Topic
+from forecasts.models.idempotency import IdempotencyKey
 from forecasts.models.ledger import LedgerEntry, LedgerHead
 from forecasts.models.questions import (
     ExtractionDraft,
@@ -25,6 +26,7 @@ __all__ = [
     "DetailsRevision",
     "Expert",
     "ExtractionDraft",
+    "IdempotencyKey",
     "LedgerEntry",
     "LedgerHead",
     "Prediction",

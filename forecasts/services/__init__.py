@@ -2,6 +2,7 @@
 
 from forecasts.services.records.catalogue import (
     create_expert,
+    get_or_create_expert,
     get_or_create_source,
     get_or_create_topic,
     unique_slug,
@@ -23,6 +24,7 @@ __all__ = [
     "edit_expert",
     "edit_source",
     "fall_due_now",
+    "get_or_create_expert",
     "get_or_create_source",
     "get_or_create_topic",
     "parse_probability_input",

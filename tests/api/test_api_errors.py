@@ -83,7 +83,7 @@ def test_throttling_answers_429_with_a_message_when_on(api_as, alice, throttle_r
 
 
 def test_a_user_sees_and_rotates_their_own_token(alice, throttle_rates):
-    assert APIClient().get("/api/auth/token/").status_code == 403
+    assert APIClient().get("/api/auth/token/").status_code == 401
     client = APIClient()
     client.login(username="alice", password="pw-alice")
     shown = client.get("/api/auth/token/")
@@ -96,7 +96,7 @@ def test_a_user_sees_and_rotates_their_own_token(alice, throttle_rates):
     assert rotated.json()["key"] != key
     old = APIClient()
     old.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    assert old.get("/api/auth/token/").status_code == 403  # the old key is gone
+    assert old.get("/api/auth/token/").status_code == 401  # the old key is gone
     new = APIClient()
     new.credentials(HTTP_AUTHORIZATION=f"Token {rotated.json()['key']}")
     assert new.get("/api/auth/token/").json()["username"] == "alice"

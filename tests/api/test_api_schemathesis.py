@@ -1,6 +1,7 @@
 """Schemathesis against the live schema, anonymous and with an editor's token.
 
-Every generated request must answer without a 5xx and with a body the schema describes.
+Every generated request must answer without a 5xx, with a status the operation lists, with a
+content type it lists and with a body the schema describes.
 The examples per operation are bounded (API_FUZZ_EXAMPLES, default 15) to keep this quick.
 """
 
@@ -14,13 +15,22 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from config.wsgi import application
 
 pytestmark = pytest.mark.slow
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "15"))
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,

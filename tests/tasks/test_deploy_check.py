@@ -38,7 +38,7 @@ def test_it_says_what_this_hosts_worker_consumes_and_where_every_task_goes(setti
     routes = dict(detail.split(" (") for _, detail in seen["route"])
     assert routes["update_track_records -> scoring"] == "consumed here)"
     assert routes["send_review_reminders -> email"] == "not consumed here)"
-    assert len(routes) == 8
+    assert len(routes) == 9
 
 
 @pytest.mark.parametrize(

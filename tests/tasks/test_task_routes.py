@@ -23,6 +23,7 @@ ROUTES = {
     "forecasts.tasks.refresh_stale_track_records": "sweeps",
     "forecasts.tasks.write_ledger_head": "sweeps",
     "forecasts.tasks.publish_audit_dump": "sweeps",
+    "forecasts.tasks.purge_idempotency_keys": "sweeps",
 }
 
 

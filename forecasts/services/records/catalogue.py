@@ -6,6 +6,7 @@ case-insensitively; a second editor adding the same one at once gets the first o
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -50,6 +51,18 @@ def create_expert(
         except IntegrityError:
             continue
     raise ValidationError({"name": "Could not find a free slug for this name; try again."})
+
+
+def get_or_create_expert(*, name: str, **details: Any) -> tuple[Expert, bool]:
+    """The expert of this name (ignoring case and spacing) as it is, else a new one made by
+    create_expert with `details`; and whether it was created. The name is the natural key of
+    a create over the API, so a retried create never makes `vera-ostrova-2`; a namesake is
+    added with create_expert (the admin)."""
+    normalized = " ".join(name.split())
+    existing = Expert.objects.filter(name__iexact=normalized).order_by("pk").first()
+    if normalized and existing:
+        return existing, False
+    return create_expert(name=name, **details), True
 
 
 def get_or_create_topic(*, name: str) -> Topic:

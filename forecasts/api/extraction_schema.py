@@ -1,0 +1,60 @@
+"""Named request and response components of the extraction endpoints (forecasts/extraction/
+api.py), so a generated client gets `ExtractRequest` and `Extraction`, not `ExtractCreateJsonBody`.
+
+Candidates and plans are open objects here: their fields belong to the extraction assistant
+(docs/extraction.md) and are shown in the examples.
+"""
+
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+
+PUBLISHED_ON = "The article's date; relative deadlines (\u201cnext year\u201d) count from it."
+
+EXTRACT_JSON = inline_serializer(
+    "Extract",
+    fields={
+        "text": serializers.CharField(required=False, help_text="The article's text."),
+        "html": serializers.CharField(required=False, help_text="The article's HTML."),
+        "url": serializers.CharField(required=False, help_text="A page to fetch."),
+        "published_on": serializers.DateField(required=False, help_text=PUBLISHED_ON),
+    },
+)
+EXTRACT_UPLOAD = inline_serializer(
+    "ExtractUpload",
+    fields={
+        "file": serializers.FileField(required=False, help_text="An HTML or text file."),
+        "published_on": serializers.DateField(required=False, help_text=PUBLISHED_ON),
+    },
+)
+# JSON, or multipart for an uploaded file: the only endpoints that take multipart.
+EXTRACT_BODIES = {"application/json": EXTRACT_JSON, "multipart/form-data": EXTRACT_UPLOAD}
+
+EXTRACTION = inline_serializer(
+    "Extraction",
+    fields={
+        "candidates": serializers.ListField(
+            child=serializers.DictField(), help_text="Candidate predictions, in text order."
+        ),
+        "plans": serializers.ListField(child=serializers.DictField(), required=False),
+        "article": serializers.DictField(help_text="title, published_on, url, characters."),
+    },
+)
+
+CONFIRM_DRAFTS = inline_serializer(
+    "ConfirmDrafts",
+    fields={
+        "drafts": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="[{draft_id, and any of speaker, question_title, resolution_criteria, "
+            "deadline, probability, quote}]",
+        )
+    },
+)
+CONFIRMED = inline_serializer(
+    "ConfirmedDrafts",
+    fields={
+        "predictions": serializers.ListField(
+            child=serializers.DictField(), help_text="[{draft_id, prediction, question, expert}]"
+        )
+    },
+)
