@@ -24,10 +24,14 @@ EXAMPLE_LINES = (
 )
 
 
-class GzipRenderer(renderers.BaseRenderer):
-    """Lets `Accept: application/gzip` through; errors are still written as JSON text."""
+class FileRenderer(renderers.BaseRenderer):
+    """Lets `Accept: application/octet-stream` through; errors are still written as JSON.
 
-    media_type = "application/gzip"
+    The file is gzip-compressed but served as application/octet-stream, the type generated
+    clients (openapi-python-client) turn into a file download: given application/gzip they
+    leave the operation out. The name it is saved under ends in .jsonl.gz."""
+
+    media_type = "application/octet-stream"
     format = "gz"
 
     def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):
@@ -37,12 +41,12 @@ class GzipRenderer(renderers.BaseRenderer):
 class AuditDumpView(MethodCheckedFirst, APIView):
     schema = LedgerAutoSchema()
     permission_classes = [permissions.AllowAny]
-    renderer_classes = [renderers.JSONRenderer, GzipRenderer]
+    renderer_classes = [renderers.JSONRenderer, FileRenderer]
 
     @extend_schema(
         operation_id="audit_dump",
         responses={
-            (200, "application/gzip"): OpenApiResponse(
+            (200, "application/octet-stream"): OpenApiResponse(
                 OpenApiTypes.BINARY,
                 description="gzip-compressed JSON Lines: the manifest, the ledger, every "
                 "published row and figure (docs/audit.md). Check it with tools/verify_audit.py.",
@@ -74,7 +78,7 @@ class AuditDumpView(MethodCheckedFirst, APIView):
             default_storage.open(dump.path, "rb"),
             as_attachment=True,
             filename=DOWNLOAD_NAME,
-            content_type="application/gzip",
+            content_type="application/octet-stream",
         )
         response["ETag"] = etag
         response["X-Ledger-Head"] = f"{dump.head_seq} {dump.head_hash}"

@@ -38,7 +38,7 @@ def test_anyone_downloads_the_published_file_unchanged(api_as, alice, bob, exper
     monkeypatch.setattr(publish, "build_dump_file", no_rebuild)
     response = api_as().get(URL)
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/gzip"
+    assert response["Content-Type"] == "application/octet-stream"
     assert 'filename="forecast-ledger-audit.jsonl.gz"' in response["Content-Disposition"]
     body = b"".join(response.streaming_content)
     with default_storage.open(dump.path, "rb") as stored:
