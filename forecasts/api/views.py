@@ -11,9 +11,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -39,7 +41,9 @@ from forecasts.api.scores import (
     TrackRecordSerializer,
     empty_track_record,
 )
+from forecasts.api.search import LedgerSearchFilter
 from forecasts.models import Expert, Prediction, Question, Review, Source, Topic
+from forecasts.selectors.similar import similar_questions
 from forecasts.services.reviews import verdicts as reviews
 
 PREDICTION_IS_A_RECORD = (
@@ -51,6 +55,7 @@ PREDICTION_IS_A_RECORD = (
 class LedgerViewSet(MethodCheckedFirst, viewsets.GenericViewSet):
     schema = LedgerAutoSchema()
     permission_classes = [EditorOrReadOnly]
+    filter_backends = [DjangoFilterBackend, LedgerSearchFilter, OrderingFilter]
     # Ids the database can hold; anything else is a JSON 404 from the catch-all route.
     lookup_value_regex = "[0-9]{1,15}"
 
@@ -102,7 +107,7 @@ class ExpertViewSet(
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_class = ExpertFilter
-    search_fields = ["name", "affiliation"]
+    search_fields = ["name", "aliases", "affiliation"]  # see selectors.search.search_experts
     ordering_fields = ["name", "created_at"]
 
     def get_serializer_class(self) -> type:
@@ -234,6 +239,28 @@ class QuestionViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(s.QuestionDetailSerializer(self.get_object()).data)
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if "similar_to" not in request.query_params:
+            return super().list(request, *args, **kwargs)
+        lookup = inputs.SimilarQuestionsQuery(data=request.query_params)
+        lookup.is_valid(raise_exception=True)
+        query = lookup.validated_data
+        topic_ids = Topic.objects.filter(slug__in=query.get("topic", [])).values_list(
+            "pk", flat=True
+        )
+        found = similar_questions(
+            query["similar_to"],
+            deadline=query.get("near_deadline"),
+            topic_ids=list(topic_ids),
+            limit=query["limit"],
+        )
+        scores = {item.question.pk: item.score for item in found}
+        questions = self.get_queryset().in_bulk(list(scores))
+        rows = s.QuestionSerializer([questions[pk] for pk in scores], many=True).data
+        for row in rows:
+            row["similarity"] = scores[row["id"]]
+        return Response({"count": len(rows), "next": None, "previous": None, "results": rows})
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         writer = inputs.QuestionCreateSerializer(data=request.data)
         writer.is_valid(raise_exception=True)
@@ -298,13 +325,26 @@ class PredictionViewSet(
         writer = inputs.PredictionCreateSerializer(data=request.data)
         writer.is_valid(raise_exception=True)
         data = dict(writer.validated_data)
+        similar = []
         with transaction.atomic():
             if "new_question" in data:
                 terms = dict(data.pop("new_question"))
                 terms["topics"] = topics_from(terms["topics"])
+                similar = similar_questions(
+                    terms["title"],
+                    deadline=terms["deadline"],
+                    topic_ids=[t.pk for t in terms["topics"]],
+                )
                 data["question"] = services.create_question(**terms, created_by=request.user)
             prediction = services.record_prediction(**data, recorded_by=request.user)
-        return self._detail(prediction, status.HTTP_201_CREATED)
+        response = self._detail(prediction, status.HTTP_201_CREATED)
+        if similar:
+            # Offered after the fact too: the client may correct the prediction onto one.
+            response.data["similar_questions"] = [
+                {"id": item.question.pk, "title": item.question.title, "score": item.score}
+                for item in similar
+            ]
+        return response
 
     @openapi_records.CORRECTIONS
     @action(detail=True, methods=["post"], permission_classes=[CanCorrectPredictions])

@@ -7,7 +7,7 @@ foreign keys point to, so models register (and backups write them) referenced on
 """
 
 from forecasts.models import lookups  # noqa: F401 - registers field__any
-from forecasts.models.catalogue import DetailsRevision, Expert, Source, Topic
+from forecasts.models.catalogue import DetailsRevision, Expert, ExpertMerge, Source, Topic
 from forecasts.models.ledger import LedgerEntry, LedgerHead
 from forecasts.models.questions import (
     ExtractionDraft,
@@ -22,6 +22,7 @@ from forecasts.models.scores import PredictionScore, ScoreSums, StaleTrackRecord
 __all__ = [
     "DetailsRevision",
     "Expert",
+    "ExpertMerge",
     "ExtractionDraft",
     "LedgerEntry",
     "LedgerHead",

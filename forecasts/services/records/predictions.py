@@ -18,6 +18,7 @@ from forecasts import verbal
 from forecasts.models import Expert, Prediction, Question, Source
 from forecasts.services.ledger import chain as ledger
 from forecasts.services.records import plausibility
+from forecasts.services.records.duplicates import refuse_duplicate
 from forecasts.services.reviews.assignments import withdraw_involved
 from forecasts.services.track_records.scores import score_question
 
@@ -64,9 +65,11 @@ def record_prediction(
     """Publish one expert's forecast. `probability` may be a number, "70%" or a phrase.
 
     `phrase` overrides the stored phrase (e.g. the words used when the number came from a table).
+    The same claim again is refused (services.records.duplicates).
     """
     parsed = parse_probability_input(probability)
     _check_made_on(question, made_on)
+    refuse_duplicate(expert=expert, question=question, source=source, quote=quote)
     now = timezone.now()
     prediction = Prediction.objects.create(
         expert=expert,

@@ -1,0 +1,133 @@
+"""Open questions like the one an editor is about to create, most similar first.
+
+Used wherever a question is about to be created (the admin's prediction form, the API's
+`new_question` and `GET /api/questions/?similar_to=`, extraction confirm, the CSV import's
+`--suggest` report), so the editor can attach the prediction to an existing question instead.
+
+Similarity is the title's trigram similarity (pg_trgm's measure: shared three-letter
+sequences of the words over all of them), plus a bonus for a deadline near the one given and
+for a shared topic. On PostgreSQL the candidates are found by indexes: trigram similarity
+(`%`, similarity at least pg_trgm.similarity_threshold, 0.3) or a full-text match of the
+words (english stemming, so "strikes" finds "strike"). On SQLite the same measure is
+computed in Python over open questions sharing a word with the text.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from forecasts.models import Question
+
+MIN_SIMILARITY = 0.3  # pg_trgm's default similarity_threshold
+NEAR_DEADLINE_DAYS = 31
+DEADLINE_BONUS = 0.15
+TOPIC_BONUS = 0.1
+CANDIDATES = 50  # ranked by title first; the bonuses reorder these
+_WORD = re.compile(r"\w+")
+STOP_WORDS = frozenset("will the a an of by in on to be before end is are and or for at".split())  # noqa: SIM905
+
+
+@dataclass(frozen=True)
+class SimilarQuestion:
+    question: Question
+    title_similarity: float
+    score: float
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams: each lower-cased word padded with two spaces before, one after."""
+    grams: set[str] = set()
+    for word in _WORD.findall(text.lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    first, second = trigrams(a), trigrams(b)
+    if not first or not second:
+        return 0.0
+    return len(first & second) / len(first | second)
+
+
+def similar_questions(
+    text: str,
+    *,
+    deadline: dt.date | None = None,
+    topic_ids: Iterable[int] = (),
+    limit: int = 5,
+    exclude_ids: Sequence[int] = (),
+) -> list[SimilarQuestion]:
+    """The open questions most like `text` (a title), best first, at most `limit`."""
+    text = " ".join(text.replace("\x00", "").split())[:500]
+    if not text:
+        return []
+    open_questions = Question.objects.filter(status=Question.Status.OPEN).exclude(
+        pk__in=exclude_ids
+    )
+    if connection.vendor == "postgresql":
+        found = _postgres_candidates(open_questions, text)
+    else:
+        found = _plain_candidates(open_questions, text)
+    topics = set(topic_ids)
+    if topics:
+        shared = set(
+            Question.topics.through.objects.filter(
+                question_id__in=[q.pk for q, _ in found], topic_id__in=topics
+            ).values_list("question_id", flat=True)
+        )
+    else:
+        shared = set()
+    ranked = [
+        SimilarQuestion(question, similarity, _score(question, similarity, deadline, shared))
+        for question, similarity in found
+    ]
+    ranked.sort(key=lambda s: (-s.score, s.question.deadline, s.question.pk))
+    return ranked[:limit]
+
+
+def _score(question: Question, similarity: float, deadline: dt.date | None, shared: set) -> float:
+    score = similarity
+    if deadline is not None and abs((question.deadline - deadline).days) <= NEAR_DEADLINE_DAYS:
+        score += DEADLINE_BONUS
+    if question.pk in shared:
+        score += TOPIC_BONUS
+    return round(score, 4)
+
+
+def _postgres_candidates(questions: QuerySet, text: str) -> list[tuple[Question, float]]:
+    # Written as the expressions the indexes of migration 0004 are built on:
+    # UPPER(title::text) gin_trgm_ops and to_tsvector('english', title).
+    title = '"forecasts_question"."title"'
+    rows = (
+        questions.extra(  # noqa: S610 - constant SQL; the text is a bound parameter
+            select={"title_similarity": f"similarity(UPPER({title}::text), UPPER(%s))"},
+            select_params=[text],
+            where=[
+                f"(UPPER({title}::text) %% UPPER(%s) OR to_tsvector('english', {title}) "
+                f"@@ plainto_tsquery('english', %s))"
+            ],
+            params=[text, text],
+        )
+        .order_by("-title_similarity", "deadline", "pk")
+        .only("id", "title", "deadline", "status")[:CANDIDATES]
+    )
+    return [(q, float(q.title_similarity)) for q in rows]
+
+
+def _plain_candidates(questions: QuerySet, text: str) -> list[tuple[Question, float]]:
+    words = [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2]
+    if not words:
+        return []
+    any_word = Q()
+    for word in words[:10]:
+        any_word |= Q(title__icontains=word)
+    rows = questions.filter(any_word).only("id", "title", "deadline", "status")[:2000]
+    scored = [(q, trigram_similarity(q.title, text)) for q in rows]
+    kept = [(q, round(s, 4)) for q, s in scored if s >= MIN_SIMILARITY]
+    kept.sort(key=lambda item: (-item[1], item[0].deadline, item[0].pk))
+    return kept[:CANDIDATES]
