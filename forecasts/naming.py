@@ -36,14 +36,13 @@ def name_keys(name: str, aliases: Iterable[str] = ()) -> str:
 
 
 def clean_aliases(aliases: Iterable[str], *, name: str = "") -> list[str]:
-    """Aliases as stored: whitespace collapsed, blanks, the name itself and repeats (by key)
-    dropped, order kept."""
-    seen = {name_key(name)} if name else set()
+    """Aliases as stored: whitespace collapsed; blanks, the name itself and repeats (ignoring
+    case) dropped; order kept. "Ana-Li" stays beside "Ana Li": it is how a paper printed it."""
+    seen = {" ".join(name.split()).casefold()} if name else set()
     kept = []
     for alias in aliases:
         alias = " ".join(str(alias).split())
-        key = name_key(alias)
-        if key and key not in seen:
-            seen.add(key)
+        if alias and alias.casefold() not in seen:
+            seen.add(alias.casefold())
             kept.append(alias)
     return kept

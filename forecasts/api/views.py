@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from forecasts import selectors, services
 from forecasts.api import inputs, openapi, openapi_records
@@ -113,8 +114,22 @@ class ExpertViewSet(
     def get_serializer_class(self) -> type:
         return ExpertDetailSerializer if self.action == "retrieve" else s.ExpertSerializer
 
+    def get_queryset(self) -> QuerySet:
+        # Merged experts keep their row (and URL, which redirects) but leave the lists.
+        experts = Expert.objects.all()
+        return experts.filter(merged_into__isnull=True) if self.action == "list" else experts
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        record = selectors.expert_record(self.get_object())
+        found = self.get_object()
+        if found.merged_into_id is not None:
+            survivor = selectors.surviving_expert(found)
+            url = reverse("api:expert-detail", args=[survivor.slug], request=request)
+            return Response(
+                {"detail": f"{found.name} was merged into {survivor.name}.", "url": url},
+                status=status.HTTP_301_MOVED_PERMANENTLY,
+                headers={"Location": url},
+            )
+        record = selectors.expert_record(found)
         expert = record.expert
         expert.track_record = record.overall or empty_track_record()
         expert.prospective_track_record = record.prospective or empty_track_record(
