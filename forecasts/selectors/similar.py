@@ -99,20 +99,29 @@ def _score(question: Question, similarity: float, deadline: dt.date | None, shar
     return round(score, 4)
 
 
+# Written as the expressions the indexes of migration 0004 are built on:
+# UPPER(title::text) gin_trgm_ops and to_tsvector('english', title).
+_TITLE = '"forecasts_question"."title"'
+TITLE_SIMILARITY_SQL = f"similarity(UPPER({_TITLE}::text), UPPER(%s))"
+TITLE_MATCH_SQL = (
+    f"(UPPER({_TITLE}::text) %% UPPER(%s) "
+    f"OR to_tsvector('english', {_TITLE}) @@ plainto_tsquery('english', %s))"
+)
+
+
+def title_matches(questions: QuerySet, text: str) -> QuerySet:
+    """Questions whose title is trigram-similar to `text` or contains its words (PostgreSQL)."""
+    return questions.extra(  # noqa: S610 - constant SQL; the text is a bound parameter
+        select={"title_similarity": TITLE_SIMILARITY_SQL},
+        select_params=[text],
+        where=[TITLE_MATCH_SQL],
+        params=[text, text],
+    )
+
+
 def _postgres_candidates(questions: QuerySet, text: str) -> list[tuple[Question, float]]:
-    # Written as the expressions the indexes of migration 0004 are built on:
-    # UPPER(title::text) gin_trgm_ops and to_tsvector('english', title).
-    title = '"forecasts_question"."title"'
     rows = (
-        questions.extra(  # noqa: S610 - constant SQL; the text is a bound parameter
-            select={"title_similarity": f"similarity(UPPER({title}::text), UPPER(%s))"},
-            select_params=[text],
-            where=[
-                f"(UPPER({title}::text) %% UPPER(%s) OR to_tsvector('english', {title}) "
-                f"@@ plainto_tsquery('english', %s))"
-            ],
-            params=[text, text],
-        )
+        title_matches(questions, text)
         .order_by("-title_similarity", "deadline", "pk")
         .only("id", "title", "deadline", "status")[:CANDIDATES]
     )
