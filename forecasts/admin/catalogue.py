@@ -19,7 +19,8 @@ from forecasts.admin.base import (
     ServiceModelForm,
 )
 from forecasts.admin.extraction import SourceExtractionMixin
-from forecasts.admin.merges import AliasesField, ExpertSearchMixin, merge_selected_experts
+from forecasts.admin.merges import AliasesField, merge_selected_experts
+from forecasts.admin.search import ExpertSearchMixin
 from forecasts.models import DetailsRevision, Expert, Source, Topic
 from forecasts.services.records import plausibility
 

@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from forecasts.models import Expert
-from forecasts.selectors.search import search_experts
 from forecasts.services.records.merges import merge_experts
 
 
@@ -105,14 +104,3 @@ def merge_selected_experts(
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/forecasts/expert/merge.html", context)
-
-
-class ExpertSearchMixin:
-    """The list's `?q=` and the autocomplete find experts by any spelling (selectors.search)."""
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
-        if not search_term.strip():
-            return queryset, False
-        return search_experts(queryset, search_term), False
