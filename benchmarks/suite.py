@@ -195,6 +195,27 @@ def bench_pages(run: Run, url: str) -> None:
     )
 
 
+SEARCH_TARGET_MS = 150
+
+
+def bench_search(run: Run, url: str) -> None:
+    run.say("(s) text search and the similar-question lookup ...")
+    r = stage(url, "search")
+    run.details["search"] = r
+    for i, (name, figures) in enumerate(r["endpoints"].items(), start=1):
+        path = name.replace("_", " ")
+        run.rows.append(
+            Row(
+                f"s{i}",
+                f"{path}: {len(figures['terms'])} terms drawn from the data, uncached",
+                f"p50 {figures['p50_ms']:.0f} ms, p95 {figures['p95_ms']:.0f} ms "
+                f"(slowest: {figures['slowest_term']!r}, {figures['max_ms']:.0f} ms)",
+                f"p95 < {SEARCH_TARGET_MS} ms",
+                figures["p95_ms"] < SEARCH_TARGET_MS,
+            )
+        )
+
+
 def bench_http(run: Run, url: str) -> None:
     run.say("(c) leaderboard under load ...")
     var_dir = tempfile.mkdtemp(prefix="bench-var-")
@@ -363,7 +384,7 @@ def run_suite(
     box["postgres"] = postgres_version(base_url)
     run.details["machine"] = box
     run.details["sizes"] = run.sizes.__dict__
-    wanted = only or {"a", "b", "c", "p", "d", "e"}
+    wanted = only or {"a", "b", "c", "p", "s", "d", "e"}
     url = bench_data(run) if wanted - {"d"} else ""
     if url:
         settle(url, run.say)
@@ -377,6 +398,8 @@ def run_suite(
         bench_http(run, url)
     if "p" in wanted:
         bench_pages(run, url)
+    if "s" in wanted:
+        bench_search(run, url)
     if "e" in wanted:
         bench_import(run, url)
     if "d" in wanted:

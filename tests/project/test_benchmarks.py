@@ -17,7 +17,7 @@ from tests.paths import ROOT
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
-ROWS = ("gen", "a", "b", "b′", "c0", "c1", "c2", "p", "e", "d")
+ROWS = ("gen", "a", "b", "b′", "c0", "c1", "c2", "p", *(f"s{i}" for i in range(1, 8)), "e", "d")
 
 
 def _drop(url: str, names: list[str]) -> None:
