@@ -2,10 +2,12 @@
 and the admin find the same rows and the same indexes serve both."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from forecasts.selectors import search
 
@@ -14,6 +16,17 @@ SEARCHES: dict[str, Callable[[QuerySet, str], QuerySet]] = {
     "forecasts.question": search.search_questions,
     "forecasts.prediction": search.search_predictions,
 }
+
+
+class SearchPlanningMixin:
+    """Lists answer a `?search=` inside search_planning (selectors.search), so the page and
+    its count are planned for the trigram indexes."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not request.query_params.get("search", "").strip():
+            return super().list(request, *args, **kwargs)  # type: ignore[misc]
+        with search.search_planning():
+            return super().list(request, *args, **kwargs)  # type: ignore[misc]
 
 
 class LedgerSearchFilter(SearchFilter):

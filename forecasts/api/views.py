@@ -42,7 +42,7 @@ from forecasts.api.scores import (
     TrackRecordSerializer,
     empty_track_record,
 )
-from forecasts.api.search import LedgerSearchFilter
+from forecasts.api.search import LedgerSearchFilter, SearchPlanningMixin
 from forecasts.models import Expert, Prediction, Question, Review, Source, Topic
 from forecasts.selectors.similar import similar_questions
 from forecasts.services.reviews import verdicts as reviews
@@ -98,6 +98,7 @@ class ExpertDetailSerializer(s.ExpertSerializer):
 
 @extend_schema_view(**openapi.EXPERTS)
 class ExpertViewSet(
+    SearchPlanningMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -220,6 +221,7 @@ def topics_from(names: list[str]) -> list[Topic]:
 
 @extend_schema_view(**openapi_records.QUESTIONS)
 class QuestionViewSet(
+    SearchPlanningMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -320,7 +322,11 @@ class QuestionViewSet(
 
 @extend_schema_view(**openapi_records.PREDICTIONS)
 class PredictionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, LedgerViewSet
+    SearchPlanningMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    LedgerViewSet,
 ):
     queryset = Prediction.objects.select_related("expert", "question", "source", "score")
     serializer_class = s.PredictionSerializer

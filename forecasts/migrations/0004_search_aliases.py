@@ -8,7 +8,8 @@ from django.db import migrations, models
 # Text search on PostgreSQL, served by trigram (and, for similar questions, full-text) GIN
 # indexes. The expressions are the ones the lookups emit: Django's icontains is
 # UPPER(col::text) LIKE UPPER(%s) (forecasts/selectors/search.py relies on it), the similar-
-# question lookup uses to_tsvector('english', title) (forecasts/selectors/similar.py).
+# question lookup uses trigram distance (<->) and to_tsvector('english', title)
+# (forecasts/selectors/similar.py).
 SEARCH_INDEXES = {
     "expert_search_names_trgm": "forecasts_expert USING gin (search_names gin_trgm_ops)",
     "expert_affiliation_trgm": "forecasts_expert USING gin (UPPER(affiliation::text) gin_trgm_ops)",
@@ -17,6 +18,8 @@ SEARCH_INDEXES = {
         "forecasts_question USING gin (UPPER(resolution_criteria::text) gin_trgm_ops)"
     ),
     "question_title_fts": "forecasts_question USING gin (to_tsvector('english', title))",
+    # The similar-question lookup's nearest titles first (ORDER BY <-> LIMIT): GiST only.
+    "question_title_trgm_knn": ("forecasts_question USING gist (UPPER(title::text) gist_trgm_ops)"),
     "prediction_quote_trgm": "forecasts_prediction USING gin (UPPER(quote::text) gin_trgm_ops)",
     "prediction_phrase_trgm": "forecasts_prediction USING gin (UPPER(phrase::text) gin_trgm_ops)",
 }

@@ -6,9 +6,10 @@ Used wherever a question is about to be created (the admin's prediction form, th
 
 Similarity is the title's trigram similarity (pg_trgm's measure: shared three-letter
 sequences of the words over all of them), plus a bonus for a deadline near the one given and
-for a shared topic. On PostgreSQL the candidates are found by indexes: trigram similarity
-(`%`, similarity at least pg_trgm.similarity_threshold, 0.3) or a full-text match of the
-words (english stemming, so "strikes" finds "strike"). On SQLite the same measure is
+for a shared topic. On PostgreSQL the candidates are found by indexes: the nearest titles by
+trigram distance (kept when their similarity is at least 0.3, pg_trgm's default threshold)
+and the titles holding all the words (full text, english stemming: "strikes" finds
+"strike"). On SQLite the same measure is
 computed in Python over open questions sharing a word with the text.
 """
 
@@ -99,14 +100,13 @@ def _score(question: Question, similarity: float, deadline: dt.date | None, shar
     return round(score, 4)
 
 
-# Written as the expressions the indexes of migration 0004 are built on:
-# UPPER(title::text) gin_trgm_ops and to_tsvector('english', title).
+# Written as the expressions the indexes of migration 0004 are built on: UPPER(title::text)
+# with gist_trgm_ops (nearest first) and gin_trgm_ops, and to_tsvector('english', title).
 _TITLE = '"forecasts_question"."title"'
 TITLE_SIMILARITY_SQL = f"similarity(UPPER({_TITLE}::text), UPPER(%s))"
-TITLE_MATCH_SQL = (
-    f"(UPPER({_TITLE}::text) %% UPPER(%s) "
-    f"OR to_tsvector('english', {_TITLE}) @@ plainto_tsquery('english', %s))"
-)
+TITLE_DISTANCE_SQL = f"UPPER({_TITLE}::text) <-> UPPER(%s)"
+TITLE_WORDS_SQL = f"to_tsvector('english', {_TITLE}) @@ plainto_tsquery('english', %s)"
+TITLE_MATCH_SQL = f"(UPPER({_TITLE}::text) %% UPPER(%s) OR {TITLE_WORDS_SQL})"
 
 
 def title_matches(questions: QuerySet, text: str) -> QuerySet:
@@ -120,12 +120,26 @@ def title_matches(questions: QuerySet, text: str) -> QuerySet:
 
 
 def _postgres_candidates(questions: QuerySet, text: str) -> list[tuple[Question, float]]:
-    rows = (
-        title_matches(questions, text)
-        .order_by("-title_similarity", "deadline", "pk")
-        .only("id", "title", "deadline", "status")[:CANDIDATES]
-    )
-    return [(q, float(q.title_similarity)) for q in rows]
+    """The nearest titles by trigram distance (a GiST scan that stops after CANDIDATES rows:
+    the `%` filter alone matched thousands of look-alike titles and sorted them all), and the
+    titles containing all the text's words (full text, english stems)."""
+    columns = ("id", "title", "deadline", "status")
+    similarity = {"title_similarity": TITLE_SIMILARITY_SQL}
+    nearest = questions.extra(  # noqa: S610 - constant SQL; the text is a bound parameter
+        select={**similarity, "title_distance": TITLE_DISTANCE_SQL},
+        select_params=[text, text],
+        order_by=["title_distance"],
+    ).only(*columns)[:CANDIDATES]
+    worded = questions.extra(  # noqa: S610 - constant SQL; the text is a bound parameter
+        select=similarity, select_params=[text], where=[TITLE_WORDS_SQL], params=[text]
+    ).only(*columns)[:CANDIDATES]
+    by_words = list(worded)
+    found = {q.pk: q for q in [*nearest, *by_words]}
+    all_words = {q.pk for q in by_words}
+    scored = [(q, round(float(q.title_similarity), 4)) for q in found.values()]
+    kept = [(q, s) for q, s in scored if s >= MIN_SIMILARITY or q.pk in all_words]
+    kept.sort(key=lambda item: (-item[1], item[0].deadline, item[0].pk))
+    return kept[:CANDIDATES]
 
 
 def _plain_candidates(questions: QuerySet, text: str) -> list[tuple[Question, float]]:

@@ -10,7 +10,7 @@ from django.db import connection
 
 from forecasts.models import Expert, Prediction, Question
 from forecasts.selectors.search import search_experts, search_predictions, search_questions
-from forecasts.selectors.similar import title_matches
+from forecasts.selectors.similar import TITLE_DISTANCE_SQL, title_matches
 from forecasts.services import create_expert
 from tests.builders import forecast, make_question
 
@@ -53,6 +53,17 @@ def test_prediction_search_reads_an_index_for_each_part(ledger):
     ):
         assert index in plan, plan
     assert "Seq Scan on forecasts_prediction" not in plan, plan
+
+
+def test_similar_questions_read_the_nearest_titles_from_the_gist_index(ledger):
+    nearest = Question.objects.extra(  # noqa: S610 - the lookup's own ORDER BY, to EXPLAIN it
+        select={"title_distance": TITLE_DISTANCE_SQL},
+        select_params=["Will the corridor open?"],
+        order_by=["title_distance"],
+    )[:50]
+    plan = _plan(nearest)
+    assert "question_title_trgm_knn" in plan, plan
+    assert "Sort" not in plan.split("Limit")[1].split("->")[1], plan  # the index gives the order
 
 
 def test_similar_questions_read_the_trigram_and_full_text_indexes(ledger):
