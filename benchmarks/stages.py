@@ -239,12 +239,14 @@ def _search_terms(seed: int = 11) -> dict[str, list[str]]:
     a surname, a name typed with a hyphen and in lower case, two words of a question's title,
     and a title retyped without its case number for the similar-question lookup."""
     rng = random.Random(seed)
-    names = list(Expert.objects.order_by("?").values_list("name", flat=True)[:200])
-    titles = list(
+    names = list(Expert.objects.order_by("pk").values_list("name", flat=True))
+    open_ids = list(
         Question.objects.filter(status=Question.Status.OPEN)
-        .order_by("?")
-        .values_list("title", flat=True)[:200]
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    picked = rng.sample(open_ids, min(200, len(open_ids)))
+    titles = list(Question.objects.filter(pk__in=picked).values_list("title", flat=True))
 
     def name_term() -> str:
         name = rng.choice(names)

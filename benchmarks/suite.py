@@ -296,20 +296,24 @@ def bench_import(run: Run, url: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "import.csv"
         write_import_csv(path, rows, anchor=dt.date.today())
+        # Output to files, not pipes: a report longer than a pipe's 64 KB (one line per bad
+        # row) blocked the import on its write while this process waited for it to exit.
+        out_path, err_path = Path(tmp) / "out.txt", Path(tmp) / "err.txt"
         started = time.perf_counter()
-        proc = subprocess.Popen(  # noqa: S603
-            [*MANAGE, "import_predictions", str(path), "--quiet"],
-            env=subprocess_env(url),
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        _, status, usage = os.wait4(proc.pid, 0)
+        with out_path.open("wb") as out_file, err_path.open("wb") as err_file:
+            proc = subprocess.Popen(  # noqa: S603
+                [*MANAGE, "import_predictions", str(path), "--quiet"],
+                env=subprocess_env(url),
+                cwd=ROOT,
+                stdout=out_file,
+                stderr=err_file,
+            )
+            _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
-        out = proc.stdout.read().decode()[-500:]
+        out = out_path.read_text()[-500:]
         if proc.returncode:
-            raise RuntimeError(f"import failed: {proc.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"import failed: {err_path.read_text()[-2000:]}")
     peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
     run.details["import"] = {"seconds": seconds, "peak_mb": peak_mb, "output": out}
     run.rows.append(
