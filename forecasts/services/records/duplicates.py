@@ -13,6 +13,7 @@ record, made with a reason (services.records.predictions.correct_prediction). Ev
 """
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
 
 from forecasts.models import Expert, Prediction, Question, Source
@@ -42,8 +43,7 @@ def find_duplicate(
 ) -> Prediction | None:
     if source is None:
         return None
-    # Two editors sending the same claim at once: the second waits here, then sees the first.
-    Expert.objects.select_for_update().filter(pk=expert.pk).first()
+    _lock_claims_of(expert, source)
     candidates = Prediction.objects.current().filter(expert=expert, source=source)
     key = claim_key(quote)
     same_claim = Q(question=question)
@@ -53,6 +53,18 @@ def find_duplicate(
         if existing.question_id == question.pk or (key and claim_key(existing.quote) == key):
             return existing
     return None
+
+
+def _lock_claims_of(expert: Expert, source: Source) -> None:
+    """Two editors sending the same claim at once: the second waits here (until the first
+    commits), then sees the first. An advisory lock on (expert, source) only: a row lock on
+    the expert would also hold up its other predictions' inserts and its record's rebuild.
+    SQLite runs one writing transaction at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    key = ((expert.pk & 0x7FFFFFFF) << 32) | (source.pk & 0xFFFFFFFF)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def refuse_duplicate(
