@@ -31,7 +31,9 @@ def write_import_csv(path: Path, rows: int, *, seed: int = 11, anchor: dt.date) 
                 probability = rng.choice(PHRASES)
             else:
                 probability = f"{rng.randint(1, 99) / 100}"
-            made_on = deadline - dt.timedelta(days=rng.randint(1, 300))
+            # Said before the deadline and not after today: the import refuses a forecast
+            # dated in the future (services.records.plausibility).
+            made_on = min(deadline, anchor) - dt.timedelta(days=rng.randint(1, 300))
             writer.writerow(
                 [
                     f"Imported Expert {rng.randrange(experts)}",

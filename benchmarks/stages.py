@@ -272,10 +272,91 @@ def audit() -> dict:
     }
 
 
+SEARCH_RUNS = 20  # terms per endpoint; p95 is the second slowest of 20
+
+
+def _search_terms(seed: int = 11) -> dict[str, list[str]]:
+    """Terms an editor would type, drawn at random from the data (not tuned to): a full name,
+    a surname, a name typed with a hyphen and in lower case, two words of a question's title,
+    and a title retyped without its case number for the similar-question lookup."""
+    rng = random.Random(seed)
+    names = list(Expert.objects.order_by("pk").values_list("name", flat=True))
+    open_ids = list(
+        Question.objects.filter(status=Question.Status.OPEN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    picked = rng.sample(open_ids, min(200, len(open_ids)))
+    titles = list(Question.objects.filter(pk__in=picked).values_list("title", flat=True))
+
+    def name_term() -> str:
+        name = rng.choice(names)
+        return rng.choice([name, name.split()[-1], name.lower().replace(" ", "-")])
+
+    def title_words() -> str:
+        words = [w for w in rng.choice(titles).split() if w.isalpha() and w not in ("Will", "by")]
+        start = rng.randrange(max(1, len(words) - 1))
+        return " ".join(words[start : start + 2])
+
+    def retyped_title() -> str:
+        return rng.choice(titles).split(" (case")[0].replace(" by ", " before ") + "?"
+
+    n = SEARCH_RUNS
+    return {
+        "experts": [name_term() for _ in range(n)],
+        "questions": [title_words() for _ in range(n)],
+        "predictions": [rng.choice([name_term, title_words])() for _ in range(n)],
+        "similar": [retyped_title() for _ in range(n)],
+    }
+
+
+def search() -> dict:
+    """(s) Text search at scale through the API and the admin, and the similar-question
+    lookup: each endpoint with SEARCH_RUNS terms drawn from the data, in-process (Django's test
+    client, DEBUG off, cache cleared), after one untimed request; p50 and p95 per endpoint."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["*"]
+    terms = _search_terms()
+    endpoints = {
+        "api_experts": ("/api/experts/", "search", terms["experts"]),
+        "api_questions": ("/api/questions/", "search", terms["questions"]),
+        "api_predictions": ("/api/predictions/", "search", terms["predictions"]),
+        "admin_experts": ("/admin/forecasts/expert/", "q", terms["experts"]),
+        "admin_questions": ("/admin/forecasts/question/", "q", terms["questions"]),
+        "admin_predictions": ("/admin/forecasts/prediction/", "q", terms["predictions"]),
+        "similar_questions": ("/api/questions/", "similar_to", terms["similar"]),
+    }
+    client, results = Client(), {}
+    client.force_login(_admin())
+    for name, (path, param, words) in endpoints.items():
+        client.get(path, {param: words[0]}, secure=True)  # untimed: warms the process
+        runs = []
+        for word in words:
+            cache.clear()
+            started = time.perf_counter()
+            response = client.get(path, {param: word}, secure=True)
+            runs.append(((time.perf_counter() - started) * 1000, word))
+            if response.status_code != 200:
+                raise RuntimeError(f"{path}?{param}={word} answered {response.status_code}")
+        runs.sort()
+        results[name] = {
+            "p50_ms": runs[len(runs) // 2][0],
+            "p95_ms": runs[int(0.95 * (len(runs) - 1))][0],
+            "max_ms": runs[-1][0],
+            "slowest_term": runs[-1][1],
+            "terms": words,
+        }
+    return {"endpoints": results}
+
+
 STAGES = {
     "rebuild": rebuild,
     "incremental": incremental,
     "sweep": sweep,
     "pages": pages,
     "audit": audit,
+    "search": search,
 }

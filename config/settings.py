@@ -312,7 +312,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["forecasts.api.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "forecasts.api.filters.ListedSearchFilter",
+        "forecasts.api.search.LedgerSearchFilter",
         "forecasts.api.filters.CheckedOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "forecasts.api.pagination.LedgerPagination",

@@ -138,6 +138,7 @@ def _expert(row: Row) -> Expert:
         affiliation=row.get("affiliation", ""),
         bio=row.get("bio", ""),
         links=row.get("links", ()),
+        aliases=row.get("aliases", ()),
     )
 
 

@@ -19,6 +19,8 @@ from forecasts.admin.base import (
     ServiceModelForm,
 )
 from forecasts.admin.extraction import SourceExtractionMixin
+from forecasts.admin.merges import AliasesField, merge_selected_experts
+from forecasts.admin.search import ExpertSearchMixin
 from forecasts.admin.source_log import SourceLogMixin
 from forecasts.models import DetailsRevision, Expert, Source, Topic
 from forecasts.services.records import plausibility
@@ -58,12 +60,13 @@ class ExpertLinksMixin(forms.ModelForm):
 class ExpertCreateForm(ExpertLinksMixin, ServiceModelForm):
     class Meta:
         model = Expert
-        fields = ["name", "affiliation", "bio", "links"]
-        field_classes = {"links": LinksJSONField}
+        fields = ["name", "aliases", "affiliation", "bio", "links"]
+        field_classes = {"links": LinksJSONField, "aliases": AliasesField}
 
     def submit(self, cleaned_data: dict[str, Any]) -> Expert:
         return services.create_expert(
             name=cleaned_data["name"],
+            aliases=cleaned_data["aliases"],
             affiliation=cleaned_data["affiliation"],
             bio=cleaned_data["bio"],
             links=cleaned_data["links"],
@@ -98,8 +101,8 @@ class ExpertChangeForm(ExpertLinksMixin, forms.ModelForm):
 
     class Meta:
         model = Expert
-        fields = ["name", "affiliation", "bio", "links"]
-        field_classes = {"links": LinksJSONField}
+        fields = ["name", "aliases", "affiliation", "bio", "links"]
+        field_classes = {"links": LinksJSONField, "aliases": AliasesField}
 
 
 class DetailsRevisionInline(DisplayInline):
@@ -130,21 +133,30 @@ class VersionedDetailsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(CurrentPredictionCountMixin, VersionedDetailsAdmin, ServiceModelAdmin):
+class ExpertAdmin(
+    ExpertSearchMixin, CurrentPredictionCountMixin, VersionedDetailsAdmin, ServiceModelAdmin
+):
     add_form = ExpertCreateForm
     change_form = ExpertChangeForm
-    list_display = ["name", "affiliation", "slug", "prediction_count"]
-    search_fields = ["name", "affiliation"]
+    list_display = ["name", "affiliation", "slug", "prediction_count", "merged_into"]
+    search_fields = ["name", "aliases", "affiliation"]  # see ExpertSearchMixin
     ordering = ["name", "id"]
     prediction_owner = "expert"
+    actions = [merge_selected_experts]
 
     def get_fields(self, request: HttpRequest, obj: Expert | None = None) -> list[str]:
-        fields = ["name", "affiliation", "bio", "links"]
+        fields = ["name", "aliases", "affiliation", "bio", "links"]
         # The slug is made from the name once (with a suffix if taken) and is then a public URL.
-        return fields if obj is None else ["name", "slug", "affiliation", "bio", "links", "reason"]
+        return fields if obj is None else ["name", "slug", *fields[1:], "merged_into", "reason"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Expert | None = None) -> tuple:
-        return () if obj is None else ("slug",)
+        return () if obj is None else ("slug", "merged_into")
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> Any:
+        # The autocomplete of prediction forms offers no expert that was merged away.
+        if request.path.endswith("/autocomplete/"):
+            queryset = queryset.filter(merged_into__isnull=True)
+        return super().get_search_results(request, queryset, search_term)
 
 
 class SourceForm(forms.ModelForm):

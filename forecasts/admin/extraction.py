@@ -26,6 +26,7 @@ from forecasts.extraction.candidates import Candidate
 from forecasts.extraction.errors import ExtractionInputError
 from forecasts.extraction.text import MAX_UPLOAD_BYTES
 from forecasts.models import Source
+from forecasts.selectors.similar import SimilarQuestion, similar_questions
 
 
 class ArticleInputForm(forms.Form):
@@ -88,6 +89,9 @@ class CandidateForm(forms.Form):
         max_length=100, required=False, help_text="0.7, 70% or a phrase of the table"
     )
     quote = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 40}))
+    # One of the similar open questions offered beside the candidate (radio buttons in the
+    # template); empty: record a new question from the title and criteria.
+    attach_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,7 +100,10 @@ class CandidateForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("selected"):
-            for name in ("speaker", "question_title", "resolution_criteria", "deadline"):
+            needed = ("speaker", "question_title", "resolution_criteria", "deadline")
+            if data.get("attach_to"):
+                needed = ("speaker",)  # the existing question brings its own terms
+            for name in needed:
                 if not data.get(name):
                     self.add_error(name, "Needed to confirm this candidate.")
             if not (data.get("probability") or "").strip():
@@ -116,6 +123,7 @@ class CandidateForm(forms.Form):
             deadline=data["deadline"],
             probability=data["probability"],
             quote=data["quote"],
+            question_id=data.get("attach_to"),
         )
 
 
@@ -140,6 +148,13 @@ def _candidates(source: Source) -> list[Candidate]:
     if not source.text.strip():
         return []
     return service.extract_candidates(source.text, published_on=source.published_on)
+
+
+def _similar_to(form: CandidateForm) -> list[SimilarQuestion]:
+    """The open questions like this candidate's (as edited, else as proposed)."""
+    data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else form.initial
+    title = data.get("question_title") or ""
+    return similar_questions(title, deadline=data.get("deadline"), limit=3) if title else []
 
 
 class SourceExtractionMixin:
@@ -260,7 +275,8 @@ class SourceExtractionMixin:
         candidates = _candidates(source)
         forms_ = formset.forms if formset else []
         rows = [
-            (form, candidates[i] if i < len(candidates) else None) for i, form in enumerate(forms_)
+            (form, candidates[i] if i < len(candidates) else None, _similar_to(form))
+            for i, form in enumerate(forms_)
         ]
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]

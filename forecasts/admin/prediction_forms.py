@@ -12,6 +12,7 @@ from django.utils import timezone
 from forecasts import services
 from forecasts.admin.base import ServiceModelForm
 from forecasts.admin.display import percent, probability_as_typed
+from forecasts.admin.similar_offer import SimilarQuestionOfferMixin
 from forecasts.models import Prediction, Question, Topic
 
 PROBABILITY_HELP = (
@@ -52,7 +53,7 @@ class ProbabilityInputMixin(forms.Form):
         )
 
 
-class PredictionRecordForm(ProbabilityInputMixin, ServiceModelForm):
+class PredictionRecordForm(SimilarQuestionOfferMixin, ProbabilityInputMixin, ServiceModelForm):
     """Record a prediction on an existing question, or on a new one described here."""
 
     new_question_title = forms.CharField(
@@ -117,6 +118,7 @@ class PredictionRecordForm(ProbabilityInputMixin, ServiceModelForm):
             )
         if not cleaned_data.get("new_question_deadline"):
             raise ValidationError({"deadline": "A new question needs a deadline."})
+        self.offer_similar_questions(cleaned_data)
         return services.create_question(
             title=cleaned_data["new_question_title"],
             resolution_criteria=cleaned_data["new_question_criteria"],

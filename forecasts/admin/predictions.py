@@ -18,6 +18,8 @@ from forecasts.admin.prediction_forms import (
     PredictionCorrectionForm,
     PredictionRecordForm,
 )
+from forecasts.admin.search import PredictionSearchMixin
+from forecasts.admin.similar_offer import CONFIRM_NEW_QUESTION
 from forecasts.models import Prediction
 
 RECORD_FIELDS = (
@@ -36,7 +38,7 @@ RECORD_A_PREDICTION = [
     (
         "New question",
         {
-            "fields": list(NEW_QUESTION_FIELDS),
+            "fields": [*NEW_QUESTION_FIELDS, CONFIRM_NEW_QUESTION],
             "description": "Only when the question is not in the ledger yet.",
         },
     ),
@@ -61,7 +63,7 @@ VIEW_A_PREDICTION = [
 
 
 @admin.register(Prediction)
-class PredictionAdmin(ServiceModelAdmin):
+class PredictionAdmin(PredictionSearchMixin, ServiceModelAdmin):
     add_form = PredictionRecordForm
     change_form = PredictionCorrectionForm
     change_form_template = "admin/forecasts/prediction/change_form.html"
@@ -87,7 +89,7 @@ class PredictionAdmin(ServiceModelAdmin):
         VersionStateFilter,
     ]
     list_select_related = ["expert", "question", "source"]
-    search_fields = ["expert__name", "question__title", "quote"]
+    search_fields = ["expert__name", "question__title", "quote"]  # see PredictionSearchMixin
     date_hierarchy = "made_on"
     # Newest logged first, which the primary key serves: the model's order (date said, over
     # every version) sorted the whole table for each page (1.2 s at 1,000,000 predictions).

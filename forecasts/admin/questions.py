@@ -19,6 +19,7 @@ from forecasts.admin.base import (
 )
 from forecasts.admin.display import probability_shown
 from forecasts.admin.filters import DeadlinePassedFilter
+from forecasts.admin.search import QuestionSearchMixin
 from forecasts.models import Prediction, Question, QuestionRevision, Review
 
 SUBSTANCE = ["title", "resolution_criteria", "deadline"]
@@ -128,7 +129,7 @@ class ReviewInline(DisplayInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(CurrentPredictionCountMixin, ServiceModelAdmin):
+class QuestionAdmin(QuestionSearchMixin, CurrentPredictionCountMixin, ServiceModelAdmin):
     add_form = QuestionCreateForm
     change_form = QuestionChangeForm
     change_form_template = "admin/forecasts/question/change_form.html"

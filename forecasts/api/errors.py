@@ -15,11 +15,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from forecasts.services.records.duplicates import DuplicatePrediction
 from forecasts.services.reviews.verdicts import VerdictConflict
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,8 @@ class Conflict(exceptions.APIException):
 
 
 def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DuplicatePrediction):
+        return _duplicate(exc, context)
     exc = _as_api_exception(exc)
     response = exception_handler(exc, context)
     if response is None:
@@ -48,6 +52,15 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
     elif isinstance(response.data, dict | list):
         response.data = {"detail": _summary(response.data), "errors": response.data}
     return response
+
+
+def _duplicate(exc: DuplicatePrediction, context: dict[str, Any]) -> Response:
+    """409 with a link to the prediction already on record (and a Location header to it)."""
+    path = reverse("api:prediction-detail", args=[exc.existing.pk])
+    request = context.get("request")
+    url = request.build_absolute_uri(path) if request is not None else path
+    body = {"detail": exc.messages[0], "existing": {"id": exc.existing.pk, "url": url}}
+    return Response(body, status=status.HTTP_409_CONFLICT, headers={"Location": url})
 
 
 def _as_api_exception(exc: Exception) -> Exception:

@@ -180,3 +180,20 @@ class CorrectionSerializer(serializers.Serializer):
         queryset=Source.objects.all(), required=False, allow_null=True
     )
     quote = serializers.CharField(required=False, allow_blank=True)
+
+
+class SimilarQuestionsQuery(serializers.Serializer):
+    """`GET /api/questions/?similar_to=TEXT`: the open questions most like TEXT."""
+
+    similar_to = serializers.CharField(
+        max_length=500, help_text="A question title, as an editor would write it."
+    )
+    near_deadline = serializers.DateField(
+        required=False, help_text="Questions with a deadline within a month of it rank higher."
+    )
+    topic = serializers.ListField(
+        child=serializers.SlugField(max_length=140),
+        required=False,
+        help_text="Topic slugs (repeatable): questions sharing one rank higher.",
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=20, default=5)

@@ -1,7 +1,8 @@
 """What the OpenAPI document says of the record's operations: questions (and their
 resolution), predictions (and corrections) and verdicts. See openapi.py for the rest."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from forecasts.api import examples as ex
 from forecasts.api import inputs
@@ -56,7 +57,18 @@ QUESTIONS = {
         description="Questions by deadline, 50 a page, each with its count of current "
         "predictions. Open to everyone. Filter by `status` (repeatable), `outcome`, `topic`, "
         "`expert` or `deadline_after`/`deadline_before`; `?search=` matches title and criteria. "
-        "A 400 means a filter value is not valid.",
+        "`?similar_to=TEXT` instead lists the open questions most like TEXT, most similar first "
+        "(each with its `similarity`; `near_deadline` and `topic` rank closer ones higher, "
+        "`limit` up to 20). A 400 means a filter value is not valid.",
+        parameters=[
+            OpenApiParameter(
+                "similar_to",
+                OpenApiTypes.STR,
+                description="A question title: lists the open questions most like it.",
+            ),
+            OpenApiParameter("near_deadline", OpenApiTypes.DATE),
+            OpenApiParameter("limit", OpenApiTypes.INT),
+        ],
         examples=[ex.response("An open question", ex.QUESTION), ex.BAD_FILTER],
     ),
     "retrieve": extend_schema(
@@ -200,12 +212,15 @@ PREDICTIONS = {
     ),
     "create": extend_schema(
         request=inputs.PredictionCreateSerializer,
-        responses={201: s.PredictionDetailSerializer},
+        responses={201: s.PredictionDetailSerializer, 409: s.ErrorSerializer},
         description="Records a prediction: an expert (slug), a question (`question` id, or "
         "`new_question` to create it too), the probability of YES as a number (0.7), a "
         'percentage ("70%") or the words used ("is confident that"), the date it was made, and '
         "its source (`source` id or `source_url`). Editors only (403 otherwise); a 400 names the "
-        "fields to fix, e.g. an unknown expert or words that map to no number.",
+        "fields to fix, e.g. an unknown expert or words that map to no number. The same claim by "
+        "the same expert from the same source again is a 409 whose `existing.url` (and Location "
+        "header) is the prediction on record. With `new_question`, the answer lists the open "
+        "`similar_questions` (look first with `GET /api/questions/?similar_to=`).",
         examples=[
             ex.request(
                 "A percentage",

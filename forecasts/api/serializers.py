@@ -50,13 +50,20 @@ REASON_HELP = "Why the details change: kept in the row's history (updates only).
 
 class ExpertSerializer(serializers.ModelSerializer):
     links = serializers.ListField(child=serializers.URLField(max_length=1000), required=False)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        max_length=50,
+        help_text="Other spellings of the name (transliterations, other scripts); "
+        "`?search=` finds the expert by any of them.",
+    )
     reason = serializers.CharField(
         write_only=True, required=False, allow_blank=True, max_length=500, help_text=REASON_HELP
     )
 
     class Meta:
         model = Expert
-        fields = ["slug", "name", "affiliation", "bio", "links", "created_at", "reason"]
+        fields = ["slug", "name", "aliases", "affiliation", "bio", "links", "created_at", "reason"]
         read_only_fields = ["slug", "created_at"]
 
 

@@ -10,13 +10,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from forecasts import selectors, services
 from forecasts.api import inputs, openapi, openapi_records
@@ -40,7 +40,9 @@ from forecasts.api.scores import (
     TrackRecordSerializer,
     empty_track_record,
 )
+from forecasts.api.search import SearchPlanningMixin
 from forecasts.models import Expert, Prediction, Question, Review, Source, Topic
+from forecasts.selectors.similar import similar_questions
 from forecasts.services.reviews import verdicts as reviews
 
 PREDICTION_IS_A_RECORD = (
@@ -98,6 +100,7 @@ class ExpertDetailSerializer(s.ExpertSerializer):
 
 @extend_schema_view(**openapi.EXPERTS)
 class ExpertViewSet(
+    SearchPlanningMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -108,14 +111,28 @@ class ExpertViewSet(
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_class = ExpertFilter
-    search_fields = ["name", "affiliation"]
+    search_fields = ["name", "aliases", "affiliation"]  # see selectors.search.search_experts
     ordering_fields = ["name", "created_at"]
 
     def get_serializer_class(self) -> type:
         return ExpertDetailSerializer if self.action == "retrieve" else s.ExpertSerializer
 
+    def get_queryset(self) -> QuerySet:
+        # Merged experts keep their row (and URL, which redirects) but leave the lists.
+        experts = Expert.objects.all()
+        return experts.filter(merged_into__isnull=True) if self.action == "list" else experts
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        record = selectors.expert_record(self.get_object())
+        found = self.get_object()
+        if found.merged_into_id is not None:
+            survivor = selectors.surviving_expert(found)
+            url = reverse("api:expert-detail", args=[survivor.slug], request=request)
+            return Response(
+                {"detail": f"{found.name} was merged into {survivor.name}.", "url": url},
+                status=status.HTTP_301_MOVED_PERMANENTLY,
+                headers={"Location": url},
+            )
+        record = selectors.expert_record(found)
         expert = record.expert
         expert.track_record = record.overall or empty_track_record()
         expert.prospective_track_record = record.prospective or empty_track_record(
@@ -222,6 +239,7 @@ def topics_from(names: list[str]) -> list[Topic]:
 
 @extend_schema_view(**openapi_records.QUESTIONS)
 class QuestionViewSet(
+    SearchPlanningMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -258,6 +276,28 @@ class QuestionViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(s.QuestionDetailSerializer(self.get_object()).data)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if "similar_to" not in request.query_params:
+            return super().list(request, *args, **kwargs)
+        lookup = inputs.SimilarQuestionsQuery(data=request.query_params)
+        lookup.is_valid(raise_exception=True)
+        query = lookup.validated_data
+        topic_ids = Topic.objects.filter(slug__in=query.get("topic", [])).values_list(
+            "pk", flat=True
+        )
+        found = similar_questions(
+            query["similar_to"],
+            deadline=query.get("near_deadline"),
+            topic_ids=list(topic_ids),
+            limit=query["limit"],
+        )
+        scores = {item.question.pk: item.score for item in found}
+        questions = self.get_queryset().in_bulk(list(scores))
+        rows = s.QuestionSerializer([questions[pk] for pk in scores], many=True).data
+        for row in rows:
+            row["similarity"] = scores[row["id"]]
+        return Response({"count": len(rows), "next": None, "previous": None, "results": rows})
 
     @takes_idempotency_key
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -309,7 +349,11 @@ class QuestionViewSet(
 
 @extend_schema_view(**openapi_records.PREDICTIONS)
 class PredictionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, LedgerViewSet
+    SearchPlanningMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    LedgerViewSet,
 ):
     queryset = Prediction.objects.select_related("expert", "question", "source", "score")
     serializer_class = s.PredictionSerializer
@@ -330,14 +374,27 @@ class PredictionViewSet(
         writer = inputs.PredictionCreateSerializer(data=request.data)
         writer.is_valid(raise_exception=True)
         data = dict(writer.validated_data)
+        similar = []
         with transaction.atomic():
             if "new_question" in data:
                 terms = dict(data.pop("new_question"))
                 terms["topics"] = topics_from(terms["topics"])
+                similar = similar_questions(
+                    terms["title"],
+                    deadline=terms["deadline"],
+                    topic_ids=[t.pk for t in terms["topics"]],
+                )
                 data["question"] = services.create_question(**terms, created_by=request.user)
             prediction = services.record_prediction(**data, recorded_by=request.user)
             services.fall_due_now(question_ids=[prediction.question_id])
-        return self._created(prediction)
+        response = self._created(prediction)
+        if similar:
+            # Offered after the fact too: the client may correct the prediction onto one.
+            response.data["similar_questions"] = [
+                {"id": item.question.pk, "title": item.question.title, "score": item.score}
+                for item in similar
+            ]
+        return response
 
     @openapi_records.CORRECTIONS
     @action(detail=True, methods=["post"], permission_classes=[CanCorrectPredictions])

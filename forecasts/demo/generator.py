@@ -57,6 +57,7 @@ from forecasts.models import (
     ReviewAssignment,
     Source,
 )
+from forecasts.naming import name_keys
 from forecasts.services.bulk import skip_row_triggers
 from forecasts.services.reviews.reminder_claims import admin_ids
 
@@ -162,9 +163,13 @@ class DemoGenerator:
                 name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
                 slug = f"{name.lower().replace(' ', '-')}-{start + i}"
                 outlet = rng.choice(OUTLETS)
-                yield (start + i, name, slug, f"Columnist, {outlet}", "", "[]", created)
+                row = (start + i, name, slug, f"Columnist, {outlet}", "", "[]", "[]")
+                yield (*row, name_keys(name), created)
 
-        columns = ("id", "name", "slug", "affiliation", "bio", "links", "created_at")
+        columns = (
+            "id", "name", "slug", "affiliation", "bio", "links", "aliases", "search_names",
+            "created_at",
+        )  # fmt: skip
         self._record("experts", write("forecasts_expert", columns, rows(), self.progress))
         self.expert_weights = cumulative(activity(self.spec.experts, rng, 1.1))
 

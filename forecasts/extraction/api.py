@@ -219,6 +219,10 @@ def _draft_changes(data: Any) -> list[tuple[int, dict]]:
         edited = {k: str(row[k]) for k in _CHANGEABLE if row.get(k) not in (None, "")}
         if row.get("deadline"):
             edited["deadline"] = _date(row["deadline"], "deadline")
+        if row.get("question") is not None:
+            if not isinstance(row["question"], int) or isinstance(row["question"], bool):
+                raise ExtractionInputError("`question` is an existing question's id (integer).")
+            edited["question"] = row["question"]
         changes.append((row["draft_id"], edited))
     return changes
 
@@ -235,7 +239,9 @@ class ConfirmDraftsView(APIView):
         description="Records the chosen drafts of a source as predictions, in one transaction: "
         '`{"drafts": [{"draft_id": 7, "question_title": "...", "probability": "70%"}]}`; '
         "`speaker`, `question_title`, `resolution_criteria`, `deadline`, `probability` and "
-        "`quote` may be changed, the rest is taken from the draft. A draft marked "
+        "`quote` may be changed, the rest is taken from the draft; `question` (an open question's "
+        "id, e.g. one of `GET /api/questions/?similar_to=`) attaches it to that question "
+        "instead of creating one. The same claim already on record is refused. A draft marked "
         "`needs_editing` is refused (400) until its `question_title` is rewritten. Editors "
         "only.",
         examples=[

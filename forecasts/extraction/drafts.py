@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from forecasts import services
+from forecasts import selectors, services
 from forecasts.extraction.candidates import Candidate
 from forecasts.models import Expert, ExtractionDraft, Prediction, Question, Source
+from forecasts.naming import KEY_SEPARATOR, name_key
 
 User = AbstractBaseUser | None
 
@@ -33,8 +34,13 @@ class ConfirmedCandidate:
     # is refused, so a broken question never reaches the record.
     flagged_title: str = ""
     editing_reasons: tuple[str, ...] = ()
+    # An existing open question the editor chose (among the similar ones offered) instead of
+    # creating one from question_title.
+    question_id: int | None = None
 
     def check_title(self) -> None:
+        if self.question_id is not None:
+            return  # attached to an existing question: the proposed title is not recorded
         if self.flagged_title and _same(self.question_title, self.flagged_title):
             reasons = "; ".join(self.editing_reasons) or "it fails the title checks"
             raise ValidationError(
@@ -71,12 +77,33 @@ def _same(a: str, b: str) -> bool:
 
 
 def _expert(name: str) -> Expert:
-    # The same name is taken to be the same person; an editor merges namesakes by hand.
+    # The same name (or an alias: case, hyphens, accents, Cyrillic folded by naming.name_key)
+    # is taken to be the same person; namesakes are told apart, or merged, by an editor.
     name = " ".join(name.split())
-    return Expert.objects.filter(name__iexact=name).first() or services.create_expert(name=name)
+    return matching_expert(name) or services.create_expert(name=name)
+
+
+def matching_expert(name: str) -> Expert | None:
+    """The expert whose name or an alias has this name's key; the oldest if several."""
+    key = name_key(name)
+    if not key:
+        return None
+    candidates = Expert.objects.filter(search_names__contains=key).order_by("id")
+    for expert in candidates:
+        if key in expert.search_names.split(KEY_SEPARATOR):
+            return selectors.surviving_expert(expert)
+    return None
 
 
 def _question(row: ConfirmedCandidate, user: User) -> Question:
+    if row.question_id is not None:
+        existing = Question.objects.filter(pk=row.question_id).first()
+        if existing is None or existing.status != Question.Status.OPEN:
+            raise ValidationError(
+                {"question": f"Question {row.question_id} is not an open question: choose "
+                 "another or record a new one."}
+            )  # fmt: skip
+        return existing
     existing = Question.objects.filter(
         title__iexact=" ".join(row.question_title.split()), deadline=row.deadline
     ).first()
@@ -128,7 +155,8 @@ def _flat(exc: ValidationError) -> str:
 
 def confirmed_from_draft(draft: ExtractionDraft, changes: dict) -> ConfirmedCandidate:
     """A draft as proposed, with the editor's `changes` (speaker, question_title,
-    resolution_criteria, deadline, probability, quote) applied."""
+    resolution_criteria, deadline, probability, quote; `question`: an existing open question's
+    id to attach it to) applied."""
     proposed = draft.candidate
     phrase = proposed.get("phrase", "") if proposed.get("probability") is not None else ""
     deadline = changes.get("deadline") or dt.date.fromisoformat(proposed["suggested_deadline"])
@@ -142,6 +170,7 @@ def confirmed_from_draft(draft: ExtractionDraft, changes: dict) -> ConfirmedCand
         quote=changes.get("quote") or proposed.get("quote", ""),
         flagged_title=proposed["question_title"] if flagged else "",
         editing_reasons=tuple(proposed.get("editing_reasons", ())),
+        question_id=changes.get("question"),
     )
 
 

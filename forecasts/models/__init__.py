@@ -8,7 +8,7 @@ foreign keys point to, so models register (and backups write them) referenced on
 
 from forecasts.models import lookups  # noqa: F401 - registers field__any
 from forecasts.models.audit import AuditDump
-from forecasts.models.catalogue import DetailsRevision, Expert, Source, Topic
+from forecasts.models.catalogue import DetailsRevision, Expert, ExpertMerge, Source, Topic
 from forecasts.models.idempotency import IdempotencyKey
 from forecasts.models.ledger import LedgerEntry, LedgerHead
 from forecasts.models.questions import (
@@ -25,6 +25,7 @@ __all__ = [
     "AuditDump",
     "DetailsRevision",
     "Expert",
+    "ExpertMerge",
     "ExtractionDraft",
     "IdempotencyKey",
     "LedgerEntry",

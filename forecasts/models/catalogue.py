@@ -13,10 +13,28 @@ class Expert(models.Model):
     affiliation = models.CharField(max_length=300, blank=True)
     bio = models.TextField(blank=True)
     links = models.JSONField(default=list, blank=True, help_text="A list of URLs.")
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other spellings of the name: transliterations, other scripts, maiden names.",
+    )
+    # naming.name_keys(name, aliases), kept by the services: what ?search= matches, so
+    # "Ana-Li", "Aná Li" and "Ана Ли" find one person (a trigram index serves it on PostgreSQL).
+    search_names = models.TextField(blank=True, default="", editable=False)
+    # Set once, by merge_experts: this row is kept (its history, its slug's redirect) but its
+    # predictions now belong to the expert it was merged into.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("pk")), name="expert_not_merged_into_itself"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -122,3 +140,27 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExpertMerge(models.Model):
+    """Two records of one person made one: `merged`'s predictions were re-attributed (by new
+    versions) to `into`. Chained in the ledger; the merged expert's row and slug stay."""
+
+    merged = models.OneToOneField(Expert, on_delete=models.PROTECT, related_name="merge")
+    into = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="merges_into")
+    reason = models.TextField()
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+    # The ids of the new versions that moved the predictions, in order.
+    prediction_ids = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["merged_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="expert_merge_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"expert {self.merged_id} into {self.into_id}"

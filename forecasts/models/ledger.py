@@ -19,6 +19,7 @@ class LedgerEntry(models.Model):
         REVIEW = "review", "Verdict"
         RESOLUTION = "resolution", "Resolution"
         QUESTION_REVISION = "question_revision", "Question revision"
+        EXPERT_MERGE = "expert_merge", "Expert merge"
 
     seq = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

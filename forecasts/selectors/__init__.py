@@ -37,6 +37,7 @@ from forecasts.selectors.records import (
     expert_record,
     question_detail,
     question_predictions,
+    surviving_expert,
 )
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "expert_prediction_counts",
     "expert_predictions",
     "expert_record",
+    "surviving_expert",
     "leaderboard",
     "leaderboard_cache_key",
     "leaderboard_version",

@@ -214,3 +214,12 @@ def question_detail(question_id: int, *, predictions: int | None = None) -> Ques
         .select_related("created_by")
         .get(pk=question_id)
     )
+
+
+def surviving_expert(expert: Expert) -> Expert:
+    """The expert this one was merged into, following later merges; itself if never merged."""
+    seen = {expert.pk}
+    while expert.merged_into_id is not None and expert.merged_into_id not in seen:
+        seen.add(expert.merged_into_id)
+        expert = Expert.objects.get(pk=expert.merged_into_id)
+    return expert

@@ -8,6 +8,7 @@ from forecasts.services.records.catalogue import (
     unique_slug,
 )
 from forecasts.services.records.details import edit_expert, edit_source
+from forecasts.services.records.duplicates import DuplicatePrediction, find_duplicate
 from forecasts.services.records.predictions import (
     correct_prediction,
     parse_probability_input,
@@ -18,6 +19,8 @@ from forecasts.services.records.questions import create_question, update_questio
 from forecasts.services.reviews.assignments import fall_due_now
 
 __all__ = [
+    "DuplicatePrediction",
+    "find_duplicate",
     "correct_prediction",
     "create_expert",
     "create_question",

@@ -12,8 +12,9 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
 from forecasts import selectors
@@ -198,6 +199,10 @@ def expert_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The track record, then the settled and the open calls, each paged on its own: a
     prolific pundit has thousands, and the page stays the same size."""
     expert = get_object_or_404(Expert, slug=slug)
+    if expert.merged_into_id is not None:
+        # Merged into another expert (services.records.merges): the old URL stays valid.
+        survivor = selectors.surviving_expert(expert)
+        return HttpResponsePermanentRedirect(reverse("expert-detail", args=[survivor.slug]))
     record = selectors.expert_record(expert)
     overall = record.overall
     calibration = overall.calibration if overall else []

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from forecasts.models import Expert, Prediction, Question, Review, Source, TrackRecord
+from forecasts.selectors.search import search_experts
 from seeds.loader import SEED_USERNAME, load_seeds
 
 # Distinctive wording of the seed article. The project never copies its sentences, and tests
@@ -184,9 +185,14 @@ def test_demo_record_shows_a_corrected_prediction(seeded):
     assert corrected.supersedes.superseded_at is not None
 
 
-def test_names_differing_only_in_punctuation_get_distinct_slugs(seeded):
-    assert Expert.objects.get(name="Ana Li").slug == "ana-li"
-    assert Expert.objects.get(name="Ana-Li").slug == "ana-li-2"
+def test_look_alike_spellings_are_aliases_of_one_expert(seeded):
+    ana = Expert.objects.get(name="Ana Li")
+    assert ana.aliases == ["Ana-Li", "Ана Ли"]
+    assert not Expert.objects.filter(slug__startswith="ana-li-").exists()
+    assert search_experts(Expert.objects.all(), "Ана Ли").get() == ana
+    megrabyan = Expert.objects.get(name="Ruben Megrabyan")
+    for spelling in ("Mehrabyan", "Меграбян"):
+        assert search_experts(Expert.objects.all(), spelling).get() == megrabyan
 
 
 def test_seed_reviewer_cannot_log_in(seeded):

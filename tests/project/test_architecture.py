@@ -16,13 +16,17 @@ LAYERS = {
     "forecasts.scoring": set(),
     "forecasts.models": {"forecasts.scoring"},
     "forecasts.verbal": set(),
-    "forecasts.selectors": {"forecasts.scoring", "forecasts.models", "forecasts.verbal"},
+    "forecasts.naming": set(),
+    "forecasts.selectors": {
+        "forecasts.scoring", "forecasts.models", "forecasts.verbal", "forecasts.naming",
+    },
     "forecasts.services": {
         "forecasts.scoring", "forecasts.models", "forecasts.selectors", "forecasts.verbal",
+        "forecasts.naming",
     },
     "forecasts.demo": {
         "forecasts.scoring", "forecasts.models", "forecasts.selectors", "forecasts.services",
-        "forecasts.verbal",
+        "forecasts.verbal", "forecasts.naming",
     },
 }  # fmt: skip
 # The interfaces (API, pages, admin, tasks) sit on top: only URL confs, Celery, commands and
@@ -33,7 +37,7 @@ INTERFACES = (
 )  # fmt: skip
 MAY_IMPORT_INTERFACES = (*INTERFACES, "forecasts.urls", "forecasts.management", "config")
 # Django itself stays out of the pure scoring package.
-NO_DJANGO = ("forecasts.scoring", "forecasts.verbal")
+NO_DJANGO = ("forecasts.scoring", "forecasts.verbal", "forecasts.naming")
 
 
 def _modules() -> list[tuple[str, Path]]:

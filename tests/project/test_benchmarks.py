@@ -17,7 +17,8 @@ from tests.paths import ROOT
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
-ROWS = ("gen", "a", "b", "b′", "c0", "c1", "c2", "p", "f", "e", "d")
+SEARCH_ROWS = tuple(f"s{i}" for i in range(1, 8))
+ROWS = ("gen", "a", "b", "b′", "c0", "c1", "c2", "p", "f", *SEARCH_ROWS, "e", "d")
 
 
 def _drop(url: str, names: list[str]) -> None:

@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from forecasts.services.imports.run import import_rows
 from forecasts.services.imports.state import ImportReport, RowError
+from forecasts.services.imports.suggestions import suggest_questions
 from forecasts.services.transfer.csv_io import (
     COLUMNS,
     read_ledger_rows,
@@ -48,11 +49,20 @@ class Command(BaseCommand):
             "--batch-size", type=int, default=5000, help="Rows per transaction (default 5000)."
         )
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--suggest",
+            action="store_true",
+            help="Import nothing: list the questions the file would create that look like "
+            "open questions in the ledger, with those questions, so rows can be retitled.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
+        if options["suggest"]:
+            self._suggest(path, options)
+            return
         started = time.monotonic()
         try:
             with path.open(encoding="utf-8-sig", newline="") as stream:
@@ -76,6 +86,30 @@ class Command(BaseCommand):
         self._summarise(report, time.monotonic() - started)
         if options["errors"]:
             _write_errors(options["errors"], report)
+
+    def _suggest(self, path: Path, options: dict[str, Any]) -> None:
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as stream:
+                found = suggest_questions(self._reader(stream, options))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Cannot read {path}: {exc}") from None
+        except CsvFormatError as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        for item in found:
+            self.stdout.write(
+                f"row {item.row}: new question \u201c{item.title}\u201d ({item.deadline}) "
+                "looks like open questions:"
+            )
+            for similar in item.similar:
+                question = similar.question
+                self.stdout.write(
+                    f"    #{question.pk} \u201c{question.title}\u201d ({question.deadline}), "
+                    f"similarity {similar.score:.2f}"
+                )
+        self.stdout.write(
+            f"{len(found)} new questions look like open ones; nothing was imported. Use an "
+            "existing question's exact title and deadline to add the rows to it."
+        )
 
     def _reader(self, stream, options: dict[str, Any]):
         if options["format"] == "ledger":

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from forecasts.models import Expert, Prediction, Source
+from forecasts.naming import name_keys
 from forecasts.services.imports.state import ImportRun, PredictionKey
 from forecasts.services.imports.writing import (
     PREDICTION_COLUMNS,
@@ -52,7 +53,7 @@ def resolve_experts(run: ImportRun, rows: list[LedgerRow]) -> None:
         return
     for attempt in range(3):
         experts = [
-            Expert(name=name, slug=slug)
+            Expert(name=name, slug=slug, search_names=name_keys(name))
             for name, slug in zip(new, allocate_slugs(Expert, new), strict=True)
         ]
         try:

@@ -10,6 +10,9 @@ Speed and memory (docs/benchmarks.md, row e): the rows are streamed, a batch at 
 batch costs a fixed number of queries, whatever its size (one lookup per kind of row, one
 write per table: COPY on PostgreSQL, with the ledger chained from the values written).
 
+A row repeating a claim already on record from the same source is refused and reported
+(duplicates.py, the rule of services.records.duplicates).
+
 Idempotent: a row is "unchanged" when the same prediction (expert, question, made_on,
 probability, quote) is already recorded. Rows are a multiset: the n-th copy of a row in the
 file matches the n-th such prediction, so a file that repeats a row keeps both on the first run
@@ -31,7 +34,7 @@ from django.utils import timezone
 
 from forecasts.models import LedgerEntry
 from forecasts.services.bulk import commit_asynchronously, wait_for_disk
-from forecasts.services.imports import matching, questions, settling
+from forecasts.services.imports import duplicates, matching, questions, settling
 from forecasts.services.imports.state import ImportReport, ImportRun, RowError
 from forecasts.services.imports.writing import chain
 from forecasts.services.reviews.assignments import fall_due_now
@@ -87,6 +90,7 @@ def import_batch(run: ImportRun, batch: list[SourceRow]) -> None:
         good = [parsed for parsed, raw in rows if questions.check_question(run, parsed, raw.values)]
         matching.resolve_experts(run, good)
         matching.resolve_sources(run, good)
+        good = duplicates.refuse_duplicates(run, good, {raw.number: raw.values for _, raw in rows})
         created = questions.create_questions(run, good)
         predictions = matching.insert_predictions(run, good)
         settled, reviews = settling.settle(run, good)

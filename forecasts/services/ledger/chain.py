@@ -2,9 +2,10 @@
 
 Chained: every prediction version (with when it was recorded and whether it was a late
 correction), every verdict, every settlement of a question (resolution, re-resolution,
-annulment: outcome, status, when, by which verdict) and every revision of a question's terms
-and context (title, criteria, deadline, topics, consensus). Each entry stores the canonical
-JSON of what was published and hash = SHA-256(prev_hash + payload).
+annulment: outcome, status, when, by which verdict), every revision of a question's terms
+and context (title, criteria, deadline, topics, consensus) and every merge of two experts
+(which predictions moved, who, why). Each entry stores the canonical JSON of what was
+published and hash = SHA-256(prev_hash + payload).
 
 This module writes the chain (and the daily head line for outside timestamping);
 ledger_verify checks it.
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forecasts.models import (
+    ExpertMerge,
     LedgerEntry,
     LedgerHead,
     Prediction,
@@ -49,6 +51,9 @@ _REVISION_FIELDS = (
     "id", "question_id", "version", "title", "resolution_criteria", "deadline", "topic_ids",
     "consensus_probability", "consensus_source", "reason", "changed_by_id", "changed_at",
 )  # fmt: skip
+_MERGE_FIELDS = (
+    "id", "merged_id", "into_id", "reason", "merged_by_id", "merged_at", "prediction_ids",
+)  # fmt: skip
 _RESOLUTION_FIELDS = (
     "review_id", "question_id", "round", "status", "outcome", "resolved_at", "first_resolved_at",
 )  # fmt: skip
@@ -56,12 +61,14 @@ _FIELDS = {
     Kind.PREDICTION: _PREDICTION_FIELDS,
     Kind.REVIEW: _REVIEW_FIELDS,
     Kind.QUESTION_REVISION: _REVISION_FIELDS,
+    Kind.EXPERT_MERGE: _MERGE_FIELDS,
 }
 # The kinds whose entries chain a row of their own (a resolution chains a question's state).
 CHAINED_MODELS = {
     Kind.PREDICTION: Prediction,
     Kind.REVIEW: Review,
     Kind.QUESTION_REVISION: QuestionRevision,
+    Kind.EXPERT_MERGE: ExpertMerge,
 }
 
 

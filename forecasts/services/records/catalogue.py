@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from forecasts.models import Expert, Source, Topic
+from forecasts.naming import clean_aliases, name_keys
 from forecasts.services.records import plausibility
 
 
@@ -31,12 +32,18 @@ def unique_slug(model: type, text: str, *, max_length: int = 200) -> str:
 
 
 def create_expert(
-    *, name: str, affiliation: str = "", bio: str = "", links: Iterable[str] = ()
+    *,
+    name: str,
+    affiliation: str = "",
+    bio: str = "",
+    links: Iterable[str] = (),
+    aliases: Iterable[str] = (),
 ) -> Expert:
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "An expert needs a name."})
     plausibility.check_expert_name(name)
+    aliases = clean_aliases(aliases, name=name)
     # Two editors adding the same name at once: the unique slug decides, the loser retries.
     for _attempt in range(5):
         try:
@@ -47,6 +54,8 @@ def create_expert(
                     affiliation=affiliation,
                     bio=bio,
                     links=list(links),
+                    aliases=aliases,
+                    search_names=name_keys(name, aliases),
                 )
         except IntegrityError:
             continue

@@ -15,9 +15,10 @@ from django.db import transaction
 from django.db.models import Model
 
 from forecasts.models import DetailsRevision, Expert, Source
+from forecasts.naming import clean_aliases, name_keys
 from forecasts.services.records import plausibility
 
-EXPERT_FIELDS = ("name", "affiliation", "bio", "links")
+EXPERT_FIELDS = ("name", "affiliation", "bio", "links", "aliases")
 SOURCE_FIELDS = ("kind", "title", "outlet", "via", "url", "published_on", "text")
 
 
@@ -39,10 +40,15 @@ def source_details(source: Source) -> dict[str, Any]:
 def edit_expert(
     expert: Expert, *, changed_by: AbstractBaseUser | None, reason: str = "", **changes: Any
 ) -> Expert:
-    """Apply `changes` (name, affiliation, bio, links); the slug stays, it is a public URL."""
+    """Apply `changes` (name, affiliation, bio, links, aliases); the slug stays, it is a
+    public URL."""
     if "name" in changes:
         changes["name"] = " ".join(str(changes["name"]).split())
         plausibility.check_expert_name(changes["name"])
+    if "aliases" in changes:
+        changes["aliases"] = clean_aliases(
+            changes["aliases"], name=changes.get("name", expert.name)
+        )
     return _edit(expert, EXPERT_FIELDS, expert_details, changes, changed_by, reason)
 
 
@@ -77,7 +83,11 @@ def _edit(obj, fields, details, changes, changed_by, reason) -> Model:
                 **{owner: row}, version=1, details=before, changed_at=row.created_at
             )
             last = 1
-        row.save(update_fields=[name for name in fields if name in changes])
+        saved = [name for name in fields if name in changes]
+        if owner == "expert":
+            row.search_names = name_keys(row.name, row.aliases)
+            saved.append("search_names")
+        row.save(update_fields=saved)
         DetailsRevision.objects.create(
             **{owner: row},
             version=last + 1,

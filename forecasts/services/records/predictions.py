@@ -18,6 +18,7 @@ from forecasts import verbal
 from forecasts.models import Expert, Prediction, Question, Source
 from forecasts.services.ledger import chain as ledger
 from forecasts.services.records import plausibility
+from forecasts.services.records.duplicates import refuse_duplicate
 from forecasts.services.reviews.assignments import withdraw_involved
 from forecasts.services.track_records.scores import score_question
 
@@ -64,9 +65,11 @@ def record_prediction(
     """Publish one expert's forecast. `probability` may be a number, "70%" or a phrase.
 
     `phrase` overrides the stored phrase (e.g. the words used when the number came from a table).
+    The same claim again is refused (services.records.duplicates).
     """
     parsed = parse_probability_input(probability)
     _check_made_on(question, made_on)
+    refuse_duplicate(expert=expert, question=question, source=source, quote=quote)
     now = timezone.now()
     prediction = Prediction.objects.create(
         expert=expert,
@@ -84,7 +87,7 @@ def record_prediction(
     )
     ledger.append_predictions([prediction])
     withdraw_involved(recorded_by, question)
-    _after_prediction_change(question)
+    after_prediction_change(question)
     return prediction
 
 
@@ -127,6 +130,30 @@ def correct_prediction(
     late = _is_late_correction(prediction, values["question"], now)
     if late:
         _check_late_corrector(prediction, corrected_by)
+    words = {"basis": basis, "phrase": phrase, "table_version": table if basis != "stated" else ""}
+    corrected = publish_version(
+        prediction, values | words, reason=reason, by=corrected_by, now=now, late=late
+    )
+    withdraw_involved(corrected_by, prediction.question)
+    if corrected.question_id != prediction.question_id:
+        withdraw_involved(corrected_by, corrected.question)
+    after_prediction_change(prediction.question)
+    if corrected.question_id != prediction.question_id:
+        after_prediction_change(corrected.question)
+    return corrected
+
+
+def publish_version(
+    prediction: Prediction,
+    values: dict[str, Any],
+    *,
+    reason: str,
+    by: User,
+    now: dt.datetime,
+    late: bool = False,
+) -> Prediction:
+    """Supersede `prediction` (claimed with a conditional UPDATE) by version n+1 holding
+    `values`, and chain it. The caller has checked who may make this change and why."""
     claimed = Prediction.objects.filter(pk=prediction.pk, superseded_at__isnull=True).update(
         superseded_at=now
     )
@@ -134,12 +161,9 @@ def correct_prediction(
         raise ValidationError(
             "This version was already corrected; open the latest version and correct that one."
         )
-    corrected = Prediction.objects.create(
+    version = Prediction.objects.create(
         **values,
-        basis=basis,
-        phrase=phrase,
-        table_version=table if basis != "stated" else "",
-        recorded_by=corrected_by,
+        recorded_by=by,
         version=prediction.version + 1,
         supersedes=prediction,
         correction_reason=reason.strip(),
@@ -149,14 +173,8 @@ def correct_prediction(
         recorded_via=prediction.recorded_via,
         corrected_after_deadline=late or prediction.corrected_after_deadline,
     )
-    ledger.append_predictions([corrected])
-    withdraw_involved(corrected_by, prediction.question)
-    if corrected.question_id != prediction.question_id:
-        withdraw_involved(corrected_by, corrected.question)
-    _after_prediction_change(prediction.question)
-    if corrected.question_id != prediction.question_id:
-        _after_prediction_change(corrected.question)
-    return corrected
+    ledger.append_predictions([version])
+    return version
 
 
 def _is_late_correction(prediction: Prediction, new_question: Question, now: dt.datetime) -> bool:
@@ -200,7 +218,7 @@ def prediction_history(prediction: Prediction) -> list[Prediction]:
     return chain
 
 
-def _after_prediction_change(question: Question) -> None:
+def after_prediction_change(question: Question) -> None:
     """A settled question's scores follow any change to its predictions. The status is read
     again: the caller's copy of the question may predate its resolution."""
     settled = Question.objects.settled().filter(pk=question.pk).exists()

@@ -1,0 +1,48 @@
+"""Names as a search key: one spelling for "Ana Li", "ana-li", "Aná Li" and "Ана Ли".
+
+No Django. A key is the name case-folded, without diacritics, with Cyrillic transliterated
+(a plain letter-by-letter table, close to what English-language newsrooms print) and every
+run of punctuation, hyphens or spaces made one space. Spellings that transliteration does
+not reach ("Megrabyan" and "Mehrabyan") are aliases, kept on the expert.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_LATIN = (
+    "a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
+    "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "i", "yi",
+    "ye", "g", "u",
+)  # fmt: skip
+_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў", _LATIN, strict=True))
+_SEPARATORS = re.compile(r"[\W_]+")
+# Between the keys of one expert: a search term never matches across two names.
+KEY_SEPARATOR = " | "
+
+
+def name_key(name: str) -> str:
+    """The search key of one name: "Ana-Li" → "ana li", "Меграбян" → "megrabyan"."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = "".join(_CYRILLIC.get(c, c) for c in text)
+    return _SEPARATORS.sub(" ", text).strip()
+
+
+def name_keys(name: str, aliases: Iterable[str] = ()) -> str:
+    """Every key of an expert, in one string searched with a plain substring match."""
+    keys = dict.fromkeys(k for k in (name_key(n) for n in (name, *aliases)) if k)
+    return KEY_SEPARATOR.join(keys)
+
+
+def clean_aliases(aliases: Iterable[str], *, name: str = "") -> list[str]:
+    """Aliases as stored: whitespace collapsed; blanks, the name itself and repeats (ignoring
+    case) dropped; order kept. "Ana-Li" stays beside "Ana Li": it is how a paper printed it."""
+    seen = {" ".join(name.split()).casefold()} if name else set()
+    kept = []
+    for alias in aliases:
+        alias = " ".join(str(alias).split())
+        if alias and alias.casefold() not in seen:
+            seen.add(alias.casefold())
+            kept.append(alias)
+    return kept

@@ -1,0 +1,156 @@
+"""Open questions like the one an editor is about to create, most similar first.
+
+Used wherever a question is about to be created (the admin's prediction form, the API's
+`new_question` and `GET /api/questions/?similar_to=`, extraction confirm, the CSV import's
+`--suggest` report), so the editor can attach the prediction to an existing question instead.
+
+Similarity is the title's trigram similarity (pg_trgm's measure: shared three-letter
+sequences of the words over all of them), plus a bonus for a deadline near the one given and
+for a shared topic. On PostgreSQL the candidates are found by indexes: the nearest titles by
+trigram distance (kept when their similarity is at least 0.3, pg_trgm's default threshold)
+and the titles holding all the words (full text, english stemming: "strikes" finds
+"strike"). On SQLite the same measure is
+computed in Python over open questions sharing a word with the text.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from forecasts.models import Question
+
+MIN_SIMILARITY = 0.3  # pg_trgm's default similarity_threshold
+NEAR_DEADLINE_DAYS = 31
+DEADLINE_BONUS = 0.15
+TOPIC_BONUS = 0.1
+CANDIDATES = 50  # ranked by title first; the bonuses reorder these
+_WORD = re.compile(r"\w+")
+STOP_WORDS = frozenset("will the a an of by in on to be before end is are and or for at".split())  # noqa: SIM905
+
+
+@dataclass(frozen=True)
+class SimilarQuestion:
+    question: Question
+    title_similarity: float
+    score: float
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams: each lower-cased word padded with two spaces before, one after."""
+    grams: set[str] = set()
+    for word in _WORD.findall(text.lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    first, second = trigrams(a), trigrams(b)
+    if not first or not second:
+        return 0.0
+    return len(first & second) / len(first | second)
+
+
+def similar_questions(
+    text: str,
+    *,
+    deadline: dt.date | None = None,
+    topic_ids: Iterable[int] = (),
+    limit: int = 5,
+    exclude_ids: Sequence[int] = (),
+) -> list[SimilarQuestion]:
+    """The open questions most like `text` (a title), best first, at most `limit`."""
+    text = " ".join(text.replace("\x00", "").split())[:500]
+    if not text:
+        return []
+    open_questions = Question.objects.filter(status=Question.Status.OPEN).exclude(
+        pk__in=exclude_ids
+    )
+    if connection.vendor == "postgresql":
+        found = _postgres_candidates(open_questions, text)
+    else:
+        found = _plain_candidates(open_questions, text)
+    topics = set(topic_ids)
+    if topics:
+        shared = set(
+            Question.topics.through.objects.filter(
+                question_id__in=[q.pk for q, _ in found], topic_id__in=topics
+            ).values_list("question_id", flat=True)
+        )
+    else:
+        shared = set()
+    ranked = [
+        SimilarQuestion(question, similarity, _score(question, similarity, deadline, shared))
+        for question, similarity in found
+    ]
+    ranked.sort(key=lambda s: (-s.score, s.question.deadline, s.question.pk))
+    return ranked[:limit]
+
+
+def _score(question: Question, similarity: float, deadline: dt.date | None, shared: set) -> float:
+    score = similarity
+    if deadline is not None and abs((question.deadline - deadline).days) <= NEAR_DEADLINE_DAYS:
+        score += DEADLINE_BONUS
+    if question.pk in shared:
+        score += TOPIC_BONUS
+    return round(score, 4)
+
+
+# Written as the expressions the indexes of migration 0004 are built on: UPPER(title::text)
+# with gist_trgm_ops (nearest first) and gin_trgm_ops, and to_tsvector('english', title).
+_TITLE = '"forecasts_question"."title"'
+TITLE_SIMILARITY_SQL = f"similarity(UPPER({_TITLE}::text), UPPER(%s))"
+TITLE_DISTANCE_SQL = f"UPPER({_TITLE}::text) <-> UPPER(%s)"
+TITLE_WORDS_SQL = f"to_tsvector('english', {_TITLE}) @@ plainto_tsquery('english', %s)"
+TITLE_MATCH_SQL = f"(UPPER({_TITLE}::text) %% UPPER(%s) OR {TITLE_WORDS_SQL})"
+
+
+def title_matches(questions: QuerySet, text: str) -> QuerySet:
+    """Questions whose title is trigram-similar to `text` or contains its words (PostgreSQL)."""
+    return questions.extra(  # noqa: S610 - constant SQL; the text is a bound parameter
+        select={"title_similarity": TITLE_SIMILARITY_SQL},
+        select_params=[text],
+        where=[TITLE_MATCH_SQL],
+        params=[text, text],
+    )
+
+
+def _postgres_candidates(questions: QuerySet, text: str) -> list[tuple[Question, float]]:
+    """The nearest titles by trigram distance (a GiST scan that stops after CANDIDATES rows:
+    the `%` filter alone matched thousands of look-alike titles and sorted them all), and the
+    titles containing all the text's words (full text, english stems)."""
+    columns = ("id", "title", "deadline", "status")
+    similarity = {"title_similarity": TITLE_SIMILARITY_SQL}
+    nearest = questions.extra(  # noqa: S610 - constant SQL; the text is a bound parameter
+        select={**similarity, "title_distance": TITLE_DISTANCE_SQL},
+        select_params=[text, text],
+        order_by=["title_distance"],
+    ).only(*columns)[:CANDIDATES]
+    worded = questions.extra(  # noqa: S610 - constant SQL; the text is a bound parameter
+        select=similarity, select_params=[text], where=[TITLE_WORDS_SQL], params=[text]
+    ).only(*columns)[:CANDIDATES]
+    by_words = list(worded)
+    found = {q.pk: q for q in [*nearest, *by_words]}
+    all_words = {q.pk for q in by_words}
+    scored = [(q, round(float(q.title_similarity), 4)) for q in found.values()]
+    kept = [(q, s) for q, s in scored if s >= MIN_SIMILARITY or q.pk in all_words]
+    kept.sort(key=lambda item: (-item[1], item[0].deadline, item[0].pk))
+    return kept[:CANDIDATES]
+
+
+def _plain_candidates(questions: QuerySet, text: str) -> list[tuple[Question, float]]:
+    words = [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2]
+    if not words:
+        return []
+    any_word = Q()
+    for word in words[:10]:
+        any_word |= Q(title__icontains=word)
+    rows = questions.filter(any_word).only("id", "title", "deadline", "status")[:2000]
+    scored = [(q, trigram_similarity(q.title, text)) for q in rows]
+    kept = [(q, round(s, 4)) for q, s in scored if s >= MIN_SIMILARITY]
+    kept.sort(key=lambda item: (-item[1], item[0].deadline, item[0].pk))
+    return kept[:CANDIDATES]

@@ -1,0 +1,75 @@
+"""The duplicate rule: one expert's one claim in one source is recorded once.
+
+A new prediction is a duplicate of a current (not superseded) prediction when it has
+- the same expert, and
+- the same source (a prediction without a source is never a duplicate: nothing ties two
+  such forecasts to one utterance, and experts do repeat a forecast on another day), and
+- the same claim: the same question, or the same quote once normalised (case, accents,
+  punctuation and spacing ignored; an empty quote matches nothing).
+
+The same question with another probability is refused too: that is a correction of the
+record, made with a reason (services.records.predictions.correct_prediction). Every way in
+(admin, API, extraction confirm, CSV import) refuses through this module.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Q
+
+from forecasts.models import Expert, Prediction, Question, Source
+from forecasts.naming import name_key
+
+
+class DuplicatePrediction(ValidationError):
+    """The API answers 409 with the existing prediction's URL; the others show the message."""
+
+    def __init__(self, existing: Prediction) -> None:
+        self.existing = existing
+        super().__init__(
+            f"{existing.expert.name} already has this claim from this source on record "
+            f"(prediction {existing.pk}, on \u201c{existing.question.title}\u201d). Open it and "
+            f"correct it with a reason if it is wrong; the same claim is recorded once.",
+            code="duplicate",
+        )
+
+
+def claim_key(quote: str) -> str:
+    """A quote as compared: "It is *likely*." and "it is likely" are one claim."""
+    return name_key(quote)
+
+
+def find_duplicate(
+    *, expert: Expert, question: Question, source: Source | None, quote: str = ""
+) -> Prediction | None:
+    if source is None:
+        return None
+    _lock_claims_of(expert, source)
+    candidates = Prediction.objects.current().filter(expert=expert, source=source)
+    key = claim_key(quote)
+    same_claim = Q(question=question)
+    if key:
+        same_claim |= ~Q(quote="")  # compared by claim_key below
+    for existing in candidates.filter(same_claim).select_related("expert", "question")[:50]:
+        if existing.question_id == question.pk or (key and claim_key(existing.quote) == key):
+            return existing
+    return None
+
+
+def _lock_claims_of(expert: Expert, source: Source) -> None:
+    """Two editors sending the same claim at once: the second waits here (until the first
+    commits), then sees the first. An advisory lock on (expert, source) only: a row lock on
+    the expert would also hold up its other predictions' inserts and its record's rebuild.
+    SQLite runs one writing transaction at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    key = ((expert.pk & 0x7FFFFFFF) << 32) | (source.pk & 0xFFFFFFFF)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def refuse_duplicate(
+    *, expert: Expert, question: Question, source: Source | None, quote: str = ""
+) -> None:
+    existing = find_duplicate(expert=expert, question=question, source=source, quote=quote)
+    if existing is not None:
+        raise DuplicatePrediction(existing)

@@ -1,0 +1,73 @@
+"""Text search and the similar-question lookup read through the trigram and full-text
+indexes of migration 0004 (PostgreSQL plans), as the API and the admin run them.
+
+As in test_explain.py, sequential scans are off for each test's transaction so the plan
+shows which index the planner *can* use on a handful of rows.
+"""
+
+import pytest
+from django.db import connection
+
+from forecasts.models import Expert, Prediction, Question
+from forecasts.selectors.search import search_experts, search_predictions, search_questions
+from forecasts.selectors.similar import TITLE_DISTANCE_SQL, title_matches
+from forecasts.services import create_expert
+from tests.builders import forecast, make_question
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def _plan(queryset) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    return queryset.explain()
+
+
+@pytest.fixture
+def ledger():
+    expert = create_expert(name="Ruben Megrabyan", aliases=["Mehrabyan"])
+    for i in range(3):
+        forecast(expert, make_question(f"Will the corridor open by {2030 + i}?"), 0.6)
+
+
+def test_expert_search_reads_the_name_key_and_affiliation_indexes(ledger):
+    plan = _plan(search_experts(Expert.objects.all(), "Mehrabyan"))
+    assert "expert_search_names_trgm" in plan, plan
+    assert "expert_affiliation_trgm" in plan, plan
+
+
+def test_question_search_reads_title_and_criteria_indexes(ledger):
+    plan = _plan(search_questions(Question.objects.all(), "corridor"))
+    assert "question_title_trgm" in plan, plan
+    assert "question_criteria_trgm" in plan, plan
+
+
+def test_prediction_search_reads_an_index_for_each_part(ledger):
+    current = Prediction.objects.current().order_by("-made_on", "-id")
+    plan = _plan(search_predictions(current, "corridor")[:50])
+    for index in (
+        "prediction_quote_trgm",
+        "prediction_phrase_trgm",
+        "question_title_trgm",
+        "expert_search_names_trgm",
+    ):
+        assert index in plan, plan
+    assert "Seq Scan on forecasts_prediction" not in plan, plan
+
+
+def test_similar_questions_read_the_nearest_titles_from_the_gist_index(ledger):
+    nearest = Question.objects.extra(  # noqa: S610 - the lookup's own ORDER BY, to EXPLAIN it
+        select={"title_distance": TITLE_DISTANCE_SQL},
+        select_params=["Will the corridor open?"],
+        order_by=["title_distance"],
+    )[:50]
+    plan = _plan(nearest)
+    assert "question_title_trgm_knn" in plan, plan
+    assert "Sort" not in plan.split("Limit")[1].split("->")[1], plan  # the index gives the order
+
+
+def test_similar_questions_read_the_trigram_and_full_text_indexes(ledger):
+    # Without the status filter, which a btree serves too: the text match alone.
+    plan = _plan(title_matches(Question.objects.all(), "Will the corridor open?"))
+    assert "question_title_trgm" in plan, plan
+    assert "question_title_fts" in plan, plan

@@ -1,0 +1,76 @@
+"""Open questions like a new one, most similar first (selectors.similar), on PostgreSQL
+(pg_trgm, full text) and SQLite (the same measure in Python), and over the API."""
+
+import datetime as dt
+
+import pytest
+
+from forecasts.models import Question
+from forecasts.selectors.similar import similar_questions, trigram_similarity
+from forecasts.services import get_or_create_topic
+from tests.builders import make_question
+
+pytestmark = pytest.mark.django_db
+
+
+def test_trigram_similarity_is_pg_trgm_measure():
+    assert trigram_similarity("word", "word") == 1.0
+    assert trigram_similarity("word", "two words") == pytest.approx(4 / 11)  # as pg_trgm says
+    assert trigram_similarity("", "word") == 0.0
+
+
+@pytest.fixture
+def ferry(today):
+    return make_question(
+        "Will the Port Elmore ferry restart before March?", deadline=today + dt.timedelta(days=90)
+    )
+
+
+def test_most_similar_open_questions_come_first(ferry, today):
+    later = today + dt.timedelta(days=90)
+    near = make_question("Will the Port Elmore ferry restart by April?", deadline=later)
+    make_question("Will the tram open this summer?", deadline=later)
+    closed = make_question("Will the Port Elmore ferry restart before March?", deadline=later)
+    Question.objects.filter(pk=closed.pk).update(status=Question.Status.DUE)
+    found = similar_questions("Will the Port Elmore ferry restart before March?")
+    assert [s.question for s in found] == [ferry, near]
+    assert found[0].score > found[1].score
+
+
+def test_deadline_and_topic_break_ties_of_title(today):
+    transport = get_or_create_topic(name="Transport")
+    far = make_question("Will the ferry strike end?", deadline=today + dt.timedelta(days=400))
+    close = make_question("Will the ferry strike end?", deadline=today + dt.timedelta(days=30))
+    tagged = make_question(
+        "Will the ferry strike end?", deadline=today + dt.timedelta(days=500), topics=[transport]
+    )
+    by_deadline = similar_questions(
+        "Will the ferry strike end?", deadline=today + dt.timedelta(days=35)
+    )
+    assert by_deadline[0].question == close
+    by_topic = similar_questions("Will the ferry strike end?", topic_ids=[transport.pk])
+    assert by_topic[0].question == tagged
+    assert {s.question for s in by_topic} == {far, close, tagged}
+
+
+def test_nothing_alike_finds_nothing(ferry):
+    assert similar_questions("Who wins the chess olympiad?") == []
+    assert similar_questions("   ") == []
+
+
+def test_api_similar_to_lists_most_similar_first(ferry, api_as, today):
+    make_question("Will the Port Elmore ferry restart by April?", deadline=ferry.deadline)
+    response = api_as().get(
+        "/api/questions/",
+        {"similar_to": "Will the Port Elmore ferry restart before March?", "limit": 1},
+    )
+    assert response.status_code == 200, response.json()
+    results = response.json()["results"]
+    assert [r["id"] for r in results] == [ferry.pk]
+    assert results[0]["similarity"] == pytest.approx(1.0)
+
+
+def test_api_similar_to_says_what_to_fix(api_as):
+    response = api_as().get("/api/questions/", {"similar_to": "x", "near_deadline": "soon"})
+    assert response.status_code == 400
+    assert "near_deadline" in response.json()["detail"]

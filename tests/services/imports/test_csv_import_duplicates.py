@@ -1,0 +1,72 @@
+"""The CSV import refuses a claim already on record from the same source (row and reason,
+the good rows kept), and `--suggest` lists open questions like the ones a file would create."""
+
+import datetime as dt
+
+import pytest
+
+from forecasts.models import Prediction, Question
+from forecasts.services import create_expert, get_or_create_source, record_prediction
+from tests.builders import make_question, row, run_import, write_csv
+
+pytestmark = pytest.mark.django_db
+
+URL = "https://gazette.example/toll"
+
+
+@pytest.fixture
+def on_record():
+    question = make_question(
+        "Will the Harbour Bridge toll be abolished?", deadline=dt.date(2025, 2, 1)
+    )
+    return record_prediction(
+        expert=create_expert(name="Vera Ostrova"),
+        question=question,
+        probability=0.7,
+        made_on=dt.date(2025, 1, 10),
+        source=get_or_create_source(title="Gazette", url=URL),
+        quote="The toll will go.",
+    )
+
+
+def test_a_repeated_claim_is_reported_and_the_good_rows_kept(on_record, tmp_path):
+    path = write_csv(
+        tmp_path / "f.csv",
+        [
+            row(source_url=URL, probability="0.4", quote="The toll will go."),  # same question
+            row(question="Will the toll go?", source_url=URL, quote="the toll will go"),
+            row(expert="Ida Moss", source_url=URL, quote="The toll will go."),
+        ],
+    )
+    out = run_import(path)
+    assert (
+        f"row 2: Vera Ostrova already has this claim from this source on record "
+        f"(prediction {on_record.pk})" in out
+    )
+    assert "row 3: Vera Ostrova already has this claim" in out
+    assert "1 created" in out
+    assert Prediction.objects.filter(expert__name="Ida Moss").count() == 1
+
+
+def test_reimporting_the_recorded_row_is_unchanged_not_a_duplicate(on_record, tmp_path):
+    path = write_csv(tmp_path / "f.csv", [row(source_url=URL, quote="The toll will go.")])
+    out = run_import(path)
+    assert "0 created, 1 unchanged, 0 errors" in out
+
+
+def test_suggest_lists_open_questions_like_new_ones_and_imports_nothing(tmp_path):
+    toll = make_question("Will the Harbour Bridge toll be abolished?", deadline=dt.date(2030, 1, 1))
+    path = write_csv(
+        tmp_path / "f.csv",
+        [
+            row(question="Will the Harbour Bridge toll be scrapped?", deadline="2030-01-01"),
+            row(question="Will the chess olympiad move?", deadline="2030-01-01", expert="Ida"),
+        ],
+    )
+    out = run_import(path, "--suggest")
+    assert "row 2: new question “Will the Harbour Bridge toll be scrapped?” (2030-01-01)" in out
+    assert f"#{toll.pk} “Will the Harbour Bridge toll be abolished?” (2030-01-01)" in out
+    assert "chess" not in out
+    assert "1 new questions look like open ones; nothing was imported" in out
+    assert Question.objects.count() == 1
+    assert not Prediction.objects.exists()
