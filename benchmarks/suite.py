@@ -421,7 +421,10 @@ def run_suite(
         bench_http(run, url)
     if "p" in wanted:
         bench_pages(run, url)
-    wanted = only or {"a", "b", "c", "p", "f", "s", "d", "e"}
+    if "f" in wanted:
+        bench_audit(run, url)
+    if "s" in wanted:
+        bench_search(run, url)
     if "e" in wanted:
         bench_import(run, url)
     if "d" in wanted:
