@@ -44,7 +44,7 @@ def site(live_server) -> dict:
             probability="likely",
             made_on=dt.date(2024, 12, 1),
             source=source,
-            quote="It is likely, I think.",
+            quote=f"Thing {i} is likely, I think.",  # one claim, one quote
         )
         resolve(question, "yes" if i % 2 else "no", carol)
     due = due_question("Will the harbour reopen?")
