@@ -29,10 +29,20 @@ class FieldErrorsField(serializers.JSONField):
     """Field → messages, nested like the body (the component is in api/schema_hooks.py)."""
 
 
+class ExistingRecordSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField(help_text="The record already there (also the Location header).")
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What went wrong and what to do about it.")
     errors = FieldErrorsField(
         required=False, help_text="Field name → list of messages, when the input was invalid."
+    )
+    existing = ExistingRecordSerializer(
+        required=False,
+        help_text="On a 409 for a claim already on record (same expert, source and claim): "
+        "the prediction to open and correct instead.",
     )
 
 

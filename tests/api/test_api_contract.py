@@ -80,6 +80,15 @@ def test_errors_are_typed_as_a_field_to_messages_map(schema: dict) -> None:
     assert {"$ref": "#/components/schemas/FieldErrors"} in nested
 
 
+def test_a_duplicate_claims_409_body_is_described_by_the_error_component(schema: dict) -> None:
+    """The 409 of POST /api/predictions/ carries `existing` (id, url): a client's model for
+    Error must have it, or a generated client drops the link to the record already there."""
+    components = schema["components"]["schemas"]
+    existing = components["Error"]["properties"]["existing"]
+    target = existing["allOf"][0]["$ref"].rsplit("/", 1)[-1]
+    assert set(components[target]["properties"]) == {"id", "url"}
+
+
 def test_anonymous_reads_are_declared_anonymous_and_writes_are_not(schema: dict) -> None:
     for path, method, op in operations(schema):
         anonymous = {} in op.get("security", [])
