@@ -81,8 +81,10 @@ def merge_selected_experts(
     form = MergeForm(request.POST if "merge" in request.POST else None, experts=experts)
     if form.is_valid():
         into = form.cleaned_data["into"]
+        # Listed before merging: a merged expert leaves `experts` (merged_into is set).
+        others = list(experts.exclude(pk=into.pk))
         try:
-            for expert in experts.exclude(pk=into.pk):
+            for expert in others:
                 merge_experts(
                     merged=expert,
                     into=into,
@@ -92,8 +94,8 @@ def merge_selected_experts(
         except ValidationError as exc:
             modeladmin.message_user(request, " ".join(exc.messages), messages.ERROR)
             return None
-        others = ", ".join(e.name for e in experts.exclude(pk=into.pk))
-        modeladmin.message_user(request, f"Merged {others} into {into.name}.", messages.SUCCESS)
+        names = ", ".join(e.name for e in others)
+        modeladmin.message_user(request, f"Merged {names} into {into.name}.", messages.SUCCESS)
         return None
     context = {
         **modeladmin.admin_site.each_context(request),
