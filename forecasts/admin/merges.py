@@ -10,8 +10,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 
 from forecasts.models import Expert
@@ -49,8 +50,20 @@ class AliasesField(forms.CharField):
         return (initial or []) != self.to_python(data)
 
 
+class ExpertChoiceField(forms.ModelChoiceField):
+    """Each expert as the editor tells them apart: name, affiliation, current predictions."""
+
+    def label_from_instance(self, obj: Expert) -> str:
+        count = getattr(obj, "current_predictions", None)
+        details = [obj.affiliation] if obj.affiliation else []
+        if count is not None:
+            details.append(f"{count} prediction{pluralize(count)}")
+        details.append(f"/experts/{obj.slug}/")
+        return f"{obj.name} ({', '.join(details)})"
+
+
 class MergeForm(forms.Form):
-    into = forms.ModelChoiceField(
+    into = ExpertChoiceField(
         queryset=Expert.objects.none(),
         widget=forms.RadioSelect,
         label="Keep this expert",
@@ -74,15 +87,22 @@ def merge_selected_experts(
 ) -> HttpResponse | None:
     if not request.user.is_superuser:
         raise PermissionDenied
-    experts = queryset.filter(merged_into__isnull=True).order_by("name", "id")
+    current = Count("predictions", filter=Q(predictions__superseded_at__isnull=True))
+    experts = (
+        queryset.filter(merged_into__isnull=True)
+        .annotate(current_predictions=current)
+        .order_by("name", "id")
+    )
     if experts.count() < 2:
         modeladmin.message_user(request, "Select two or more experts to merge.", messages.WARNING)
         return None
     form = MergeForm(request.POST if "merge" in request.POST else None, experts=experts)
     if form.is_valid():
         into = form.cleaned_data["into"]
+        # Listed before merging: a merged expert leaves `experts` (merged_into is set).
+        others = list(experts.exclude(pk=into.pk))
         try:
-            for expert in experts.exclude(pk=into.pk):
+            for expert in others:
                 merge_experts(
                     merged=expert,
                     into=into,
@@ -92,8 +112,8 @@ def merge_selected_experts(
         except ValidationError as exc:
             modeladmin.message_user(request, " ".join(exc.messages), messages.ERROR)
             return None
-        others = ", ".join(e.name for e in experts.exclude(pk=into.pk))
-        modeladmin.message_user(request, f"Merged {others} into {into.name}.", messages.SUCCESS)
+        names = ", ".join(e.name for e in others)
+        modeladmin.message_user(request, f"Merged {names} into {into.name}.", messages.SUCCESS)
         return None
     context = {
         **modeladmin.admin_site.each_context(request),

@@ -18,12 +18,14 @@ from django.db import transaction
 from django.forms import formset_factory
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from forecasts import services
 from forecasts.admin.base import refuse_over_long_text
 from forecasts.admin.prediction_forms import PROBABILITY_HELP
+from forecasts.admin.similar_offer import CONFIRM_NEW_QUESTION, SimilarQuestionOfferMixin
 from forecasts.models import Expert, Prediction, Question, Source
 from forecasts.services.records.from_source import RowRefused, SourceRow, record_from_source
 
@@ -73,7 +75,10 @@ class SourcePickForm(forms.Form):
         )
 
 
-class PredictionRowForm(forms.Form):
+class PredictionRowForm(SimilarQuestionOfferMixin, forms.Form):
+    """One prediction; a new question like open ones is refused once, with them offered on
+    the row (attach_to picks one; "None of these" records the new question)."""
+
     expert = forms.ModelChoiceField(
         Expert.objects.all(), required=False, widget=_autocomplete("expert")
     )
@@ -101,6 +106,19 @@ class PredictionRowForm(forms.Form):
         help_text="Blank: the source's date.",
     )
     quote = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 30}))
+    # One of the similar open questions offered on the row (radio buttons in the template).
+    attach_to = forms.ModelChoiceField(
+        Question.objects.filter(status=Question.Status.OPEN),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "That question is no longer open: pick another."},
+    )
+    confirm_new_question = forms.BooleanField(label="None of these", required=False)
+
+    similar_fields = {"title": "title", "deadline": "deadline"}
+    similar_limit = 3
+    offer_choose = "below"
+    offer_decline = "tick \u201cNone of these\u201d on this row"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,11 +128,28 @@ class PredictionRowForm(forms.Form):
         data = super().clean()
         if data.get("expert") and data.get("expert_name", "").strip():
             self.add_error("expert_name", "Choose an expert or type a new name, not both.")
-        if data.get("question") and data.get("title", "").strip():
-            self.add_error("title", "Choose a question or describe a new one, not both.")
         if self.has_changed() and not data.get("probability", "").strip():
             self.add_error("probability", "Give a probability: 0.7, 70% or the words used.")
+        if data.get("attach_to"):
+            if data.get(CONFIRM_NEW_QUESTION):
+                self.add_error(
+                    CONFIRM_NEW_QUESTION,
+                    "Attach to one of the similar questions or tick \u201cNone of these\u201d, "
+                    "not both.",
+                )
+        elif data.get("question") and data.get("title", "").strip():
+            self.add_error("title", "Choose a question or describe a new one, not both.")
+        elif not data.get("question"):
+            try:
+                self.offer_similar_questions(data)
+            except ValidationError as exc:
+                self.add_error(None, exc)
         return data
+
+    @property
+    def attached(self) -> Question | None:
+        """The similar question picked on this row, if any (for the template)."""
+        return getattr(self, "cleaned_data", {}).get("attach_to")
 
     def row(self, previous: SourceRow | None) -> SourceRow:
         """The typed row; without an expert, the previous row's."""
@@ -122,14 +157,16 @@ class PredictionRowForm(forms.Form):
         expert, name = data.get("expert"), data.get("expert_name", "").strip()
         if not expert and not name and previous is not None:
             expert, name = previous.expert, previous.expert_name
+        # An attached question brings its own terms: the new question's fields are not used.
+        new = {} if data.get("attach_to") else data
         return SourceRow(
             probability=data["probability"],
             expert=expert,
             expert_name=name,
-            question=data.get("question"),
-            title=data.get("title", ""),
-            resolution_criteria=data.get("resolution_criteria", ""),
-            deadline=data.get("deadline"),
+            question=data.get("attach_to") or data.get("question"),
+            title=new.get("title", ""),
+            resolution_criteria=new.get("resolution_criteria", ""),
+            deadline=new.get("deadline"),
             made_on=data.get("made_on"),
             quote=data.get("quote", ""),
         )
@@ -175,6 +212,14 @@ class SourceLogMixin:
         self, request: HttpRequest, source: Source | None, pick: Any, rows: Any
     ) -> tuple[Source, list[Prediction]] | None:
         if not rows.is_valid() or (pick is not None and not pick.is_valid()):
+            offered = [str(i) for i, form in enumerate(rows.forms, 1) if form.similar_offered]
+            if offered:
+                messages.warning(
+                    request,
+                    f"Nothing was recorded yet: similar open questions are offered on "
+                    f"row{pluralize(offered)} {', '.join(offered)}. Attach each prediction to "
+                    "one of them, or tick \u201cNone of these\u201d, and save again.",
+                )
             return None
         filled = [form for form in rows.forms if form.has_changed()]
         if not filled:

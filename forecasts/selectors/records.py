@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from forecasts.models import (
     DetailsRevision,
     Expert,
+    ExpertMerge,
     LedgerEntry,
     Prediction,
     PredictionScore,
@@ -223,3 +224,9 @@ def surviving_expert(expert: Expert) -> Expert:
         seen.add(expert.merged_into_id)
         expert = Expert.objects.get(pk=expert.merged_into_id)
     return expert
+
+
+def expert_merges(expert: Expert) -> list[ExpertMerge]:
+    """The records merged into this expert's, oldest first, with who merged them (one query)."""
+    merges = ExpertMerge.objects.filter(into=expert).select_related("merged", "merged_by")
+    return list(merges.order_by("merged_at", "id"))

@@ -219,6 +219,7 @@ def expert_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "expert": expert,
             "details_history": selectors.details_history(list(expert.revisions.all())),
+            "merges": selectors.expert_merges(expert),
             "record": record,
             "overall": overall,
             "show_murphy": bool(overall and overall.murphy)

@@ -205,3 +205,95 @@ def test_a_source_page_leads_to_logging_from_it(editor, source):
 def test_reviewers_cannot_open_the_screen(client, bob, source):
     client.force_login(bob)
     assert client.get(reverse(LOG, args=[source.pk])).status_code == 403
+
+
+# --- Similar open questions offered on a row ------------------------------------------------
+
+PIPELINE_AGAIN = "Will the Trans-Valley pipeline be finished before 1 January 2028?"
+
+
+@pytest.fixture
+def open_pipeline() -> Question:
+    """Already in the ledger, in other words than the row's PIPELINE."""
+    return services.create_question(
+        title=PIPELINE_AGAIN,
+        resolution_criteria="YES if gas flows end to end.",
+        deadline=dt.date(2027, 12, 31),
+    )
+
+
+def two_rows(**first: str) -> dict:
+    return rows(
+        new_question(PIPELINE, "2027-12-31", "0.1", expert_name=LAILA, **first),
+        new_question(TARIFF, "2026-09-30", "30%"),
+    )
+
+
+def test_a_row_like_an_open_question_is_refused_once_with_it_offered_on_the_row(
+    editor, source, open_pipeline
+):
+    response = editor.post(reverse(LOG, args=[source.pk]), two_rows())
+
+    assert response.status_code == 200
+    first, second = response.context["rows"].forms[:2]
+    assert [s.question for s in first.similar_offered] == [open_pipeline]
+    assert f"#{open_pipeline.pk}" in " ".join(first.errors["question"])
+    assert "None of these" in " ".join(first.errors["question"])
+    assert not second.errors
+    assert not second.similar_offered
+    html = response.content.decode()
+    assert f'name="row-0-attach_to" value="{open_pipeline.pk}"' in html
+    assert 'name="row-0-confirm_new_question"' in html
+    assert "offered on row 1." in " ".join(str(m) for m in response.context["messages"])
+    assert not Prediction.objects.exists()
+    assert Question.objects.count() == 1
+
+
+def test_picking_the_offered_question_attaches_the_row_to_it(editor, source, open_pipeline):
+    data = two_rows(attach_to=str(open_pipeline.pk))
+    response = editor.post(reverse(LOG, args=[source.pk]), data)
+
+    assert response.status_code == 302, response.context["rows"].errors
+    first, second = Prediction.objects.order_by("pk")
+    assert first.question == open_pipeline
+    assert second.question.title == TARIFF
+    assert Question.objects.count() == 2  # the typed pipeline title made no question
+
+
+def test_none_of_these_records_the_new_question(editor, source, open_pipeline):
+    data = two_rows(confirm_new_question="on")
+    assert editor.post(reverse(LOG, args=[source.pk]), data).status_code == 302
+    assert Question.objects.filter(title=PIPELINE).exists()
+    assert Prediction.objects.count() == 2
+
+
+def test_a_pick_is_kept_when_another_row_is_refused(editor, source, open_pipeline):
+    data = rows(
+        new_question(
+            PIPELINE, "2027-12-31", "0.1", expert_name=LAILA, attach_to=str(open_pipeline.pk)
+        ),
+        new_question(TARIFF, "2026-09-30", ""),  # no probability
+    )
+    response = editor.post(reverse(LOG, args=[source.pk]), data)
+
+    html = response.content.decode()
+    assert f'name="row-0-attach_to" value="{open_pipeline.pk}"' in html
+    assert f"Attached to #{open_pipeline.pk}" in html
+    assert not Prediction.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "says"),
+    [
+        ({"confirm_new_question": "on"}, "confirm_new_question", "not both"),
+        ({}, "attach_to", "no longer open"),
+    ],
+)
+def test_an_attachment_must_be_one_open_question(editor, source, open_pipeline, extra, field, says):
+    if not extra:  # the offered question fell due meanwhile
+        Question.objects.filter(pk=open_pipeline.pk).update(status=Question.Status.DUE)
+    data = two_rows(attach_to=str(open_pipeline.pk), **extra)
+    response = editor.post(reverse(LOG, args=[source.pk]), data)
+
+    assert says in " ".join(response.context["rows"].forms[0].errors[field])
+    assert not Prediction.objects.exists()

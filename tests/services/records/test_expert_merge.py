@@ -107,6 +107,8 @@ def test_admin_merge_action_asks_which_to_keep_and_why(look_alikes, carol, clien
     assert b"Keep this expert" in asked.content
     done = client.post(url, {**chosen, "merge": "1", "into": ana.pk, "reason": "Same person"})
     assert done.status_code == 302
+    said = [str(m) for m in client.get(done["Location"]).context["messages"]]
+    assert said == ["Merged Ana-Li into Ana Li."]
     assert Expert.objects.get(pk=ana_dash.pk).merged_into_id == ana.pk
 
 
