@@ -218,3 +218,30 @@ def record_data(expert: Expert, question: Question | None, made_on: dt.date, **e
 
 def form_errors(response: Any) -> dict:
     return response.context["adminform"].form.errors
+
+
+def run_at_once(work, copies: int = 2, *, timeout: float = 30) -> list:
+    """Run work(i) in `copies` threads released together by a barrier; each slot holds what
+    its call returned or raised. Each thread closes its own database connection."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(copies)
+    results: list = [None] * copies
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = work(i)
+        except Exception as exc:  # the caller inspects what each thread got
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results

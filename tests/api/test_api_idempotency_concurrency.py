@@ -1,38 +1,24 @@
 """Two retries of one create with the same Idempotency-Key at the same moment (PostgreSQL):
 the second waits on the key's unique index, then answers the first's response."""
 
-import threading
-
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from forecasts.models import Prediction
 from forecasts.services.records.catalogue import create_expert
 from forecasts.services.roles import ensure_roles
-from tests.builders import make_question, make_user
+from tests.builders import make_question, make_user, run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _post_together(user, body: dict, copies: int) -> list:
-    barrier = threading.Barrier(copies)
-    answers: list = [None] * copies
+    def post(i: int):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client.post("/api/predictions/", body, HTTP_IDEMPOTENCY_KEY="race")
 
-    def post(i: int) -> None:
-        try:
-            client = APIClient()
-            client.force_authenticate(user)
-            barrier.wait(timeout=10)
-            answers[i] = client.post("/api/predictions/", body, HTTP_IDEMPOTENCY_KEY="race")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(copies)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    answers = run_at_once(post, copies)
     return answers
 
 

@@ -1,9 +1,6 @@
 """The same claim sent twice at the same moment is recorded once (PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from forecasts.models import Prediction
@@ -13,7 +10,7 @@ from forecasts.services import (
     get_or_create_source,
     record_prediction,
 )
-from tests.builders import make_question
+from tests.builders import make_question, run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -22,30 +19,16 @@ def test_two_editors_sending_the_same_claim_at_once_record_it_once():
     expert = create_expert(name="Vera Ostrova")
     question = make_question("Will the toll go?", deadline=timezone.localdate())
     source = get_or_create_source(title="Gazette", url="https://gazette.example/toll")
-    barrier = threading.Barrier(2)
-    results: list[object] = [None, None]
-
-    def send(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = record_prediction(
-                expert=expert,
-                question=question,
-                probability=0.3,
-                made_on=timezone.localdate(),
-                source=source,
-                quote="The toll will go.",
-            )
-        except Exception as exc:  # the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = run_at_once(
+        lambda i: record_prediction(
+            expert=expert,
+            question=question,
+            probability=0.3,
+            made_on=timezone.localdate(),
+            source=source,
+            quote="The toll will go.",
+        )
+    )
     assert sorted(type(r).__name__ for r in results) == ["DuplicatePrediction", "Prediction"]
     assert isinstance(
         next(r for r in results if not isinstance(r, Prediction)), DuplicatePrediction
