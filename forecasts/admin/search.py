@@ -5,6 +5,7 @@ which no index can serve (2-3 s at 1,000,000 predictions)."""
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -14,10 +15,16 @@ from forecasts.selectors.search import (
     search_predictions,
     search_questions,
 )
+from forecasts.views.pagination import SearchPaginator
+
+DATE_DRILL_MATCHES = 1_000
 
 
 class _SelectorSearchMixin:
     search_with: Callable[[QuerySet, str], QuerySet]
+    paginator = SearchPaginator
+    # "N results (1,000,000 total)": a count of the whole table on every search page.
+    show_full_result_count = False
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
@@ -26,11 +33,30 @@ class _SelectorSearchMixin:
             return queryset, False
         return type(self).search_with(queryset, search_term), False
 
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        changelist = super().get_changelist_instance(request)  # type: ignore[misc]
+        if changelist.query and (
+            changelist.paginator.capped or changelist.result_count > DATE_DRILL_MATCHES
+        ):
+            # The date drill-down reads every match (its first and last dates, its years):
+            # 1.4 s twice over a phrase found in 8% of a million predictions, 100 ms over
+            # 6,500. A search with more matches goes without it; a date chosen before still
+            # applies (it is in the URL).
+            changelist.date_hierarchy = None
+        return changelist
+
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
         if not request.GET.get("q", "").strip():
             return super().changelist_view(request, extra_context)  # type: ignore[misc]
         with search_planning():
             response = super().changelist_view(request, extra_context)  # type: ignore[misc]
+            changelist = getattr(response, "context_data", {}).get("cl")
+            if changelist is not None and changelist.paginator.capped:
+                messages.info(
+                    request,
+                    f"More than {changelist.paginator.count:,} match this search: the count "
+                    "and the pages stop there. Add words or a filter to narrow it.",
+                )
             # Rendered inside, so the lazy querysets run with the search's planning.
             return response.render() if hasattr(response, "render") else response
 
@@ -47,5 +73,3 @@ class QuestionSearchMixin(_SelectorSearchMixin):
 
 class PredictionSearchMixin(_SelectorSearchMixin):
     search_with = staticmethod(search_predictions)
-    # "N results (1,000,000 total)": a count of the whole table on every search page.
-    show_full_result_count = False

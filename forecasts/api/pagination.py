@@ -7,6 +7,9 @@ from django.conf import settings
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
+
+from forecasts.views.pagination import SearchPaginator
 
 MAX_PAGE_SIZE = 200
 
@@ -14,6 +17,26 @@ MAX_PAGE_SIZE = 200
 class LedgerPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    django_paginator_class = SearchPaginator
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+            if paginator.capped:
+                raise exceptions.NotFound(
+                    f"This search matched more than {paginator.count:,} results and pages "
+                    "stop there: narrow it (more words, or a filter such as expert or "
+                    "question)."
+                ) from None
+            raise
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        # True when `count` is a lower bound: a search matched more than it counts.
+        response.data["count_capped"] = self.page.paginator.capped
+        return response
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
@@ -30,6 +53,14 @@ class LedgerPagination(PageNumberPagination):
         for link in ("next", "previous"):  # OpenAPI 3.1: null is a type, not `nullable`
             paged["properties"][link].pop("nullable", None)
             paged["properties"][link]["type"] = ["string", "null"]
+        paged["properties"]["count_capped"] = {
+            "type": "boolean",
+            "example": False,
+            "description": (
+                "True when a search matched more than it counts: `count` is then the cap "
+                "(10,000), a lower bound, and pages stop there."
+            ),
+        }
         return paged
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict]:

@@ -16,11 +16,13 @@ UNIONed: `id IN (… UNION …)`.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
-from forecasts.models import Expert, Prediction, Question
+from forecasts.models import Expert, Question
 from forecasts.naming import name_key
 
 
@@ -52,27 +54,75 @@ def search_questions(queryset: QuerySet, text: str) -> QuerySet:
 MIN_QUOTE_PHRASE = 3
 
 
-def matching_prediction_ids(phrase: str) -> QuerySet:
-    """The ids of every prediction (any version) the phrase matches, as a subquery."""
-    ids = Prediction.objects.order_by().values("pk")
+def matching_ids(queryset: QuerySet, phrase: str) -> QuerySet:
+    """The ids of the queryset's predictions the phrase matches, each place it is found read
+    through its own index. UNION ALL streams and stops at a limit (a plain UNION collects
+    every match first); a prediction found two ways comes twice."""
+    first, *rest = _branches(queryset.order_by().values_list("pk", flat=True), phrase)
+    return first.union(*rest, all=True)
+
+
+def _branches(ids: QuerySet, phrase: str) -> list[QuerySet]:
+    """One query per place a phrase is found, each served by its own index."""
     key = name_key(phrase)
     experts = Expert.objects.filter(search_names__contains=key) if key else Expert.objects.none()
-    questions = Question.objects.filter(title__icontains=phrase)
-    found = ids.filter(question__in=questions.values("pk")).union(
-        ids.filter(expert__in=experts.values("pk"))
-    )
+    branches = [
+        ids.filter(expert__in=experts.values("pk")),
+        ids.filter(question__in=Question.objects.filter(title__icontains=phrase).values("pk")),
+    ]
     if len(phrase) >= MIN_QUOTE_PHRASE:
-        found = found.union(
-            ids.filter(quote__icontains=phrase), ids.filter(phrase__icontains=phrase)
-        )
-    return found
+        branches += [ids.filter(quote__icontains=phrase), ids.filter(phrase__icontains=phrase)]
+    return branches
+
+
+# Past this many matches a search stops counting: its list says "at least 10,000" and pages
+# no further (Elasticsearch's track_total_hits and max_result_window make the same trade).
+# Counting every match of a phrase found in 8% of a million predictions cost 750 ms.
+SEARCH_COUNT_CAP = 10_000
 
 
 def search_predictions(queryset: QuerySet, text: str) -> QuerySet:
+    """Predictions of the queryset matching the phrase, counted (`search_count`).
+
+    The indexes give the matching ids, each place a phrase is found read apart and
+    streamed, stopping past SEARCH_COUNT_CAP. Up to the cap, those ids are the result and
+    their number its exact count. Past it, the list is read in its own order with the
+    phrase checked row by row, which finds a page among so many matches at once where
+    collecting all of them first cost a second; its count is the cap, marked as capped.
+    """
     phrase = search_phrase(text)
     if not phrase:
         return queryset
-    return queryset.filter(pk__in=matching_prediction_ids(phrase))
+    streamed = list(matching_ids(queryset, phrase)[: SEARCH_COUNT_CAP + 1])
+    found = set(streamed)  # a prediction found two ways came twice
+    if len(streamed) <= SEARCH_COUNT_CAP:
+        result = queryset.filter(pk__in=_id_list(sorted(found)))
+        # Kept on the query, which later orderings copy, for the paginators.
+        result.query.search_count = (len(found), False)
+        return result
+    key = name_key(phrase)
+    dense = Q(question__title__icontains=phrase)
+    if len(phrase) >= MIN_QUOTE_PHRASE:
+        dense |= Q(quote__icontains=phrase) | Q(phrase__icontains=phrase)
+    if key:
+        dense |= Q(expert__search_names__contains=key)
+    result = queryset.filter(dense)
+    result.query.search_count = (SEARCH_COUNT_CAP, True)
+    return result
+
+
+def _id_list(ids: list[int]) -> Any:
+    """ids for `pk__in`: on PostgreSQL one array parameter (6,500 placeholders took 80 ms to
+    build, send and plan, for a 2 ms query)."""
+    if connection.vendor == "postgresql" and ids:
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))  # noqa: S611 - parameterised
+    return ids
+
+
+def search_count(queryset: Any) -> tuple[int, bool] | None:
+    """(count, capped) of a search_predictions result, None for any other queryset. The
+    count holds for the queryset as searched and ordered, not for one filtered further."""
+    return getattr(getattr(queryset, "query", None), "search_count", None)
 
 
 # The planner's default random_page_cost (4) prices index reads for spinning disks: for a

@@ -100,7 +100,7 @@ def _score(question: Question, similarity: float, deadline: dt.date | None, shar
     return round(score, 4)
 
 
-# Written as the expressions the indexes of migration 0004 are built on: UPPER(title::text)
+# Written as the expressions the indexes of migrations 0006-0007 are built on: UPPER(title::text)
 # with gist_trgm_ops (nearest first) and gin_trgm_ops, and to_tsvector('english', title).
 _TITLE = '"forecasts_question"."title"'
 TITLE_SIMILARITY_SQL = f"similarity(UPPER({_TITLE}::text), UPPER(%s))"

@@ -5,6 +5,8 @@ from functools import cached_property
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
+from forecasts.selectors.search import search_count
+
 
 class CountedPaginator(Paginator):
     """A Paginator told its count, for lists counted together in one query."""
@@ -16,6 +18,22 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._known_count
+
+
+class SearchPaginator(Paginator):
+    """Takes a prediction search's count from the search (selectors.search), which had it
+    already; past the cap that count is the cap, so it pages that far and no further, and
+    `capped` says so. Any other list is counted as usual."""
+
+    @cached_property
+    def capped(self) -> bool:
+        known = search_count(self.object_list)
+        return known is not None and known[1]
+
+    @cached_property
+    def count(self) -> int:
+        known = search_count(self.object_list)
+        return known[0] if known is not None else super().count
 
 
 def page_links(request: HttpRequest, param: str, page) -> dict:

@@ -1,0 +1,113 @@
+"""A prediction search counts what it finds up to a cap, and past it reads the list in its own
+order and stops counting (selectors.search). The cap is lowered here so a handful of rows
+crosses it; both ways must find the same predictions in the same order."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from forecasts.models import Expert
+from forecasts.selectors import search
+from forecasts.services import create_expert, record_prediction
+from tests.builders import forecast, make_question
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/predictions/"
+
+
+@pytest.fixture
+def ledger(today):
+    """Seven predictions that "harbour" finds (one by its question's title and its quote both,
+    one by its expert's name) and one it does not find."""
+    deadline = today + dt.timedelta(days=90)
+    harbour = make_question("Will the harbour bridge reopen?", deadline=deadline)
+    tram = make_question("Will the tram line open?", deadline=deadline)
+    made = []
+    for i in range(5):
+        who = create_expert(name=f"Analyst Number{i}")
+        made.append(forecast(who, harbour, 0.1 + i / 10, made_on=today - dt.timedelta(days=i)))
+    harbourmaster = create_expert(name="Ines Harbourmaster")
+    made.append(forecast(harbourmaster, tram, 0.4, made_on=today - dt.timedelta(days=7)))
+    made.append(
+        record_prediction(
+            expert=create_expert(name="Oleg Quoted"),
+            question=harbour,
+            probability=0.3,
+            made_on=today,
+            quote="The harbour bridge will carry traffic again.",
+        )
+    )
+    forecast(create_expert(name="Nobody Here"), tram, 0.5, made_on=today)
+    return made
+
+
+def _ids(response) -> list[int]:
+    return [row["id"] for row in response.json()["results"]]
+
+
+@pytest.mark.parametrize("cap", [100, 3])
+def test_both_ways_find_the_same_predictions_in_the_same_order(cap, ledger, api_as, monkeypatch):
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", cap)
+    found = api_as().get(API, {"search": "harbour", "page_size": 200})
+    assert found.status_code == 200
+    newest_first = sorted(ledger, key=lambda p: (p.made_on, p.pk), reverse=True)
+    assert _ids(found) == [p.pk for p in newest_first][:cap]
+
+
+def test_under_the_cap_the_count_is_exact_and_counts_a_prediction_found_twice_once(ledger, api_as):
+    body = api_as().get(API, {"search": "harbour"}).json()
+    assert body["count"] == 7
+    assert body["count_capped"] is False
+
+
+def test_the_count_follows_the_other_filters(ledger, api_as):
+    body = api_as().get(API, {"search": "harbour", "expert": "ines-harbourmaster"}).json()
+    assert body["count"] == 1
+
+
+def test_past_the_cap_the_count_is_the_cap_and_pages_stop_there(ledger, api_as, monkeypatch):
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 4)
+    client = api_as()
+    first = client.get(API, {"search": "harbour", "page_size": 2}).json()
+    assert (first["count"], first["count_capped"]) == (4, True)
+    assert first["next"] is not None
+    second = client.get(API, {"search": "harbour", "page_size": 2, "page": 2}).json()
+    assert second["next"] is None
+    beyond = client.get(API, {"search": "harbour", "page_size": 2, "page": 3})
+    assert beyond.status_code == 404
+    assert "narrow it" in beyond.json()["detail"]
+
+
+def test_a_page_past_the_end_of_an_ordinary_list_keeps_its_message(ledger, api_as):
+    response = api_as().get(API, {"page": 99})
+    assert response.status_code == 404
+    assert "narrow it" not in response.json()["detail"]
+
+
+def test_the_admin_says_when_a_search_is_past_the_cap_and_drops_the_date_drill(
+    client, alice, ledger, monkeypatch
+):
+    client.force_login(alice)
+    url = reverse("admin:forecasts_prediction_changelist")
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 3)
+    capped = client.get(url, {"q": "harbour"})
+    assert "More than 3 match this search" in capped.content.decode()
+    assert capped.context["cl"].date_hierarchy is None
+
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 100)
+    counted = client.get(url, {"q": "harbour"})
+    assert "match this search" not in counted.content.decode()
+    assert counted.context["cl"].result_count == 7
+    assert counted.context["cl"].date_hierarchy == "made_on"
+
+
+def test_the_admin_row_checkbox_still_selects_the_row(client, carol, ledger):
+    client.force_login(carol)
+    page = client.get(reverse("admin:forecasts_expert_changelist"), {"q": "harbourmaster"})
+    ines = Expert.objects.get(name="Ines Harbourmaster")
+    assert (
+        f'<input type="checkbox" name="_selected_action" value="{ines.pk}" '
+        f'class="action-select" aria-label="Select this object for an action - {ines}">'
+    ) in page.content.decode()
