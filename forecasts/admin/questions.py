@@ -136,6 +136,7 @@ class QuestionAdmin(QuestionSearchMixin, CurrentPredictionCountMixin, ServiceMod
     inlines = [PredictionInline, RevisionInline, ReviewInline]
     autocomplete_fields = ["topics"]
     list_display = ["title", "deadline", "status", "outcome", "prediction_count", "version"]
+    list_per_page = 50  # as the prediction list: rendering, not the query, is most of a page
     list_filter = ["status", "topics", DeadlinePassedFilter]
     search_fields = ["title", "resolution_criteria"]
     date_hierarchy = "deadline"

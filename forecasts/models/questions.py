@@ -224,8 +224,20 @@ class Prediction(models.Model):
     class Meta:
         ordering = ["-made_on", "-id"]
         indexes = [
-            models.Index(fields=["question", "expert", "made_on"], name="prediction_q_expert_day"),
-            models.Index(fields=["expert", "made_on"], name="prediction_expert_day"),
+            # With the id and superseded_at inside (PostgreSQL's INCLUDE), a question's or
+            # an expert's current predictions are counted, and a search's ids picked, from
+            # the index alone: the admin lists count them per row, and a phrase found in
+            # 1,400 titles read 6,500 predictions' rows for their ids.
+            models.Index(
+                fields=["question", "expert", "made_on"],
+                include=["id", "superseded_at"],
+                name="prediction_q_expert_day",
+            ),
+            models.Index(
+                fields=["expert", "made_on"],
+                include=["id", "superseded_at"],
+                name="prediction_expert_day",
+            ),
             # The API's default order (Meta.ordering) over current predictions: a page of
             # the newest without sorting a million rows (docs/benchmarks.md, the API list).
             models.Index(

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from forecasts.models import Expert, Question
 from forecasts.naming import name_key
@@ -96,7 +95,9 @@ def search_predictions(queryset: QuerySet, text: str) -> QuerySet:
     streamed = list(matching_ids(queryset, phrase)[: SEARCH_COUNT_CAP + 1])
     found = set(streamed)  # a prediction found two ways came twice
     if len(streamed) <= SEARCH_COUNT_CAP:
-        result = queryset.filter(pk__in=_id_list(sorted(found)))
+        # One array parameter (models/lookups.py): 6,500 placeholders took 80 ms to build,
+        # send and plan, for a 2 ms query.
+        result = queryset.filter(pk__any=sorted(found))
         # Kept on the query, which later orderings copy, for the paginators.
         result.query.search_count = (len(found), False)
         return result
@@ -109,14 +110,6 @@ def search_predictions(queryset: QuerySet, text: str) -> QuerySet:
     result = queryset.filter(dense)
     result.query.search_count = (SEARCH_COUNT_CAP, True)
     return result
-
-
-def _id_list(ids: list[int]) -> Any:
-    """ids for `pk__in`: on PostgreSQL one array parameter (6,500 placeholders took 80 ms to
-    build, send and plan, for a 2 ms query)."""
-    if connection.vendor == "postgresql" and ids:
-        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))  # noqa: S611 - parameterised
-    return ids
 
 
 def search_count(queryset: Any) -> tuple[int, bool] | None:

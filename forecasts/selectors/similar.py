@@ -67,8 +67,12 @@ def similar_questions(
     text = " ".join(text.replace("\x00", "").split())[:500]
     if not text:
         return []
-    open_questions = Question.objects.filter(status=Question.Status.OPEN).exclude(
-        pk__in=exclude_ids
+    # `title <> ''` (always true) matches the predicate of the open-titles index
+    # (migration 0007), which only this lookup is meant to read.
+    open_questions = (
+        Question.objects.filter(status=Question.Status.OPEN)
+        .exclude(title="")
+        .exclude(pk__in=exclude_ids)
     )
     if connection.vendor == "postgresql":
         found = _postgres_candidates(open_questions, text)
