@@ -106,6 +106,31 @@ def test_a_refused_row_records_nothing_and_says_which_row(editor, source):
     assert not Expert.objects.exists()
 
 
+def test_one_new_question_typed_on_two_rows_is_one_question(editor, source):
+    data = rows(
+        new_question(PIPELINE, "2027-12-31", "10%", expert_name="Laila Haddad"),
+        new_question(
+            PIPELINE.upper().replace("?", " ?"), "2027-12-31", "40%", expert_name="Omar Nasr"
+        ),
+    )
+    assert editor.post(reverse(LOG, args=[source.pk]), data).status_code == 302
+    question = Question.objects.get()
+    assert sorted(p.expert.name for p in question.predictions.all()) == [LAILA, "Omar Nasr"]
+
+
+def test_one_speakers_claim_typed_on_two_rows_is_refused_as_a_duplicate(editor, source):
+    data = rows(
+        new_question(PIPELINE, "2027-12-31", "10%", expert_name="Laila Haddad"),
+        new_question(PIPELINE, "2027-12-31", "15%"),  # the row above's expert
+    )
+    response = editor.post(reverse(LOG, args=[source.pk]), data)
+    assert response.status_code == 200
+    assert "already has this claim from this source" in str(
+        response.context["rows"].forms[1].errors
+    )
+    assert not Prediction.objects.exists()
+
+
 def test_a_row_needs_an_expert_and_a_probability(editor, source):
     data = rows(new_question(PIPELINE, "2027-12-31", ""))
     response = editor.post(reverse(LOG, args=[source.pk]), data)

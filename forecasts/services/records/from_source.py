@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from forecasts.models import Expert, Prediction, Question, Source
+from forecasts.naming import name_key
 from forecasts.services.records.catalogue import create_expert
 from forecasts.services.records.predictions import record_prediction
 from forecasts.services.records.questions import create_question
@@ -55,13 +56,17 @@ def record_from_source(
     """Record one prediction per row from `source`, all or nothing (RowRefused names the row).
 
     A new expert's name that matches an expert already recorded (case and spacing aside) is
-    that expert, so one speaker typed on three rows is one expert."""
+    that expert, so one speaker typed on three rows is one expert. A new question typed again
+    on a later row (the same title, case, accents and punctuation aside, and the same
+    deadline) is the question the earlier row made: two speakers of one article forecasting
+    one event share it, and one speaker's claim typed twice is refused as a duplicate."""
     predictions = []
     named: dict[str, Expert] = {}
+    made: dict[tuple[str, dt.date | None], Question] = {}
     for index, row in enumerate(rows):
         try:
             with transaction.atomic():
-                predictions.append(_record_row(source, row, recorded_by, named))
+                predictions.append(_record_row(source, row, recorded_by, named, made))
         except ValidationError as exc:
             raise RowRefused(index, exc) from None
     fall_due_now(question_ids={p.question_id for p in predictions})
@@ -69,7 +74,11 @@ def record_from_source(
 
 
 def _record_row(
-    source: Source, row: SourceRow, recorded_by: User, named: dict[str, Expert]
+    source: Source,
+    row: SourceRow,
+    recorded_by: User,
+    named: dict[str, Expert],
+    made: dict[tuple[str, dt.date | None], Question],
 ) -> Prediction:
     made_on = row.made_on or source.published_on
     if made_on is None:
@@ -78,7 +87,7 @@ def _record_row(
         )
     return record_prediction(
         expert=row.expert or _expert_named(row.expert_name, named),
-        question=row.question or _new_question(row, recorded_by),
+        question=row.question or _new_question(row, recorded_by, made),
         probability=row.probability,
         made_on=made_on,
         source=source,
@@ -97,14 +106,19 @@ def _expert_named(name: str, named: dict[str, Expert]) -> Expert:
     return named[key]
 
 
-def _new_question(row: SourceRow, recorded_by: User) -> Question:
+def _new_question(
+    row: SourceRow, recorded_by: User, made: dict[tuple[str, dt.date | None], Question]
+) -> Question:
     if not row.title.strip():
         raise ValidationError({"question": "Choose a question, or type a new question's title."})
     if row.deadline is None:
         raise ValidationError({"deadline": "A new question needs a deadline."})
-    return create_question(
-        title=row.title,
-        resolution_criteria=row.resolution_criteria,
-        deadline=row.deadline,
-        created_by=recorded_by,
-    )
+    key = (name_key(row.title), row.deadline)
+    if key not in made:
+        made[key] = create_question(
+            title=row.title,
+            resolution_criteria=row.resolution_criteria,
+            deadline=row.deadline,
+            created_by=recorded_by,
+        )
+    return made[key]
