@@ -172,11 +172,11 @@ def corpus_report(
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     detail: list[str] = []
-    for split in splits:
+    for split in [s for s in splits if (annotations / f"{s}.jsonl").exists()]:
         total, results = corpus.score_split(split, articles, _extractor, annotations)
         lines.append(_split_row(split, total))
-        if split == "dev" and dev_detail:
-            detail = _dev_detail(results)
+        if split in corpus.DEV_SPLITS and dev_detail:
+            detail += _dev_detail(results)
         del results  # held-out detail goes no further than its totals
     seconds = corpus.time_all(articles, _extractor)
     lines += [
@@ -187,11 +187,13 @@ def corpus_report(
     return "\n".join(lines + ([""] + detail if detail else []))
 
 
-def heldout_titles(path: Path, annotations: Path = corpus.ANNOTATIONS) -> str:
+def heldout_titles(
+    path: Path, annotations: Path = corpus.ANNOTATIONS, split: str = "heldout"
+) -> str:
     """The question titles of the held-out candidates that match a forecast, and nothing else
     from that split: for the final hand judgement of whether a reviewer could resolve them."""
     articles = corpus.load_articles(path)
-    _, results = corpus.score_split("heldout", articles, _extractor, annotations)
+    _, results = corpus.score_split(split, articles, _extractor, annotations)
     titles = [c.question_title for r in results for c in r.matched]
     return "\n".join(f"{n}. {t}" for n, t in enumerate(titles, start=1))
 
@@ -216,11 +218,13 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--dev-only",
         action="store_true",
-        help="score the development split alone (while tuning: the held-out one stays unseen)",
+        help="score the development splits alone (while tuning: the held-out ones stay unseen)",
     )
     parser.add_argument(
         "--heldout-titles",
-        action="store_true",
+        nargs="?",
+        const="heldout",
+        choices=["heldout", "heldout2"],
         help="only the titles of matched held-out candidates (final judgement)",
     )
     return parser.parse_args(argv)
@@ -238,9 +242,9 @@ def main(argv: list[str]) -> int:
             print(f"No corpus at {path}: the fixture check instead.\n")
         print(report(Path(args.fixtures or FIXTURES)))
     elif args.heldout_titles:
-        print(heldout_titles(path))
+        print(heldout_titles(path, split=args.heldout_titles))
     else:
-        splits = ("dev",) if args.dev_only else corpus.SPLITS
+        splits = corpus.DEV_SPLITS if args.dev_only else corpus.SPLITS
         print(corpus_report(path, dev_detail=args.dev_detail, splits=splits))
     return 0
 

@@ -121,3 +121,17 @@ def test_the_held_out_title_list_holds_matched_titles_only(
     assert len(listed) == 2
     assert all(line.split(". ", 1)[1].startswith("Will the dam hold") for line in listed)
     assert "Brook" not in "\n".join(listed)
+
+
+def test_the_later_splits_are_reported_when_annotated_held_out_as_totals_only(
+    small_corpus: tuple[Path, Path],
+) -> None:
+    articles, notes = small_corpus
+    item = json.dumps({"id": "x-3", "items": [{**FORECAST, "key": "dam will rust"}]})
+    (notes / "heldout2.jsonl").write_text(item)
+    (notes / "dev2.jsonl").write_text(item.replace("x-3", "x-1"))
+    text = corpus_report(articles, dev_detail=True, annotations=notes)
+    assert "| heldout2 | 1 | 1 | 0 |" in text
+    assert "| dev2 | 1 | 1 | 0 |" in text
+    assert "x-3" not in text
+    assert "- x-1" in text
