@@ -154,15 +154,21 @@ def _write_records(conditions: list[str], params: list) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    last = _last_resolved([r[0] for r in rows]) if rows else {}
+    last = _last_resolved({(r[0], r[1], bool(r[2])) for r in rows}) if rows else {}
     return write_rows(RECORDS_TABLE, RECORD_COLUMNS, _record_rows(rows, last))
 
 
-def _last_resolved(expert_ids: list[int]) -> dict[tuple, dt.date]:
-    """{(expert, topic or None, hindsight): the latest resolved_on} of these experts' scores:
-    what `last_resolved_on` shows (a maximum, which running sums cannot keep). Two grouped
-    reads through the scores' (expert, resolved_on) index."""
-    where, params = id_filter("s.expert_id", sorted(set(expert_ids)))
+# Up to this many groups, each group's latest day is read on its own from the index (an
+# incremental update); past it, every score of the experts is read once and grouped (a rebuild).
+LATEST_ONE_BY_ONE = 2_000
+
+
+def _last_resolved(groups: set[tuple]) -> dict[tuple, dt.date]:
+    """{(expert, topic or None, hindsight): the latest resolved_on} of these groups' scores:
+    what `last_resolved_on` shows (a maximum, which running sums cannot keep)."""
+    if connection.vendor == "postgresql" and len(groups) <= LATEST_ONE_BY_ONE:
+        return _last_resolved_one_by_one(groups)
+    where, params = id_filter("s.expert_id", sorted({e for e, _, _ in groups}))
     overall = (
         f"SELECT s.expert_id, NULL, s.hindsight, MAX(s.resolved_on) FROM {SCORES_TABLE} s "  # noqa: S608
         f"WHERE {where} GROUP BY s.expert_id, s.hindsight"
@@ -181,6 +187,27 @@ def _last_resolved(expert_ids: list[int]) -> dict[tuple, dt.date]:
                     day = dt.date.fromisoformat(day)
                 last[(expert_id, topic_id, bool(hindsight))] = day
     return last
+
+
+def _last_resolved_one_by_one(groups: set[tuple]) -> dict[tuple, dt.date]:
+    """(PostgreSQL) Each group's latest day, walking the expert's scores newest first on the
+    (expert, resolved_on) index until one is in the group. Grouping every score of the 20
+    most prolific experts (230,000) to update their records took 300 ms of a 450 ms
+    resolution; the walk stops at once for all but a rare topic."""
+    ordered = sorted(groups, key=lambda g: (g[0], g[1] is not None, g[1] or 0, g[2]))
+    experts = [e for e, _, _ in ordered]
+    topics = [t for _, t, _ in ordered]  # None for the overall group
+    hindsights = [h for _, _, h in ordered]
+    sql = (
+        "SELECT g.e, g.t, g.h, (SELECT s.resolved_on FROM "  # noqa: S608
+        f"{SCORES_TABLE} s WHERE s.expert_id = g.e AND s.hindsight = g.h AND (g.t IS NULL "
+        f"OR EXISTS (SELECT 1 FROM {QUESTION_TOPICS_TABLE} qt WHERE qt.question_id = "
+        "s.question_id AND qt.topic_id = g.t)) ORDER BY s.resolved_on DESC LIMIT 1) "
+        "FROM unnest(%s::bigint[], %s::bigint[], %s::boolean[]) AS g(e, t, h)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [experts, topics, hindsights])
+        return {(e, t, bool(h)): day for e, t, h, day in cursor.fetchall() if day is not None}
 
 
 RECORD_FIELDS = [f for f in TrackRecord._meta.concrete_fields if not f.primary_key]
