@@ -9,7 +9,7 @@ proposed: they report schedules and facts, not forecasts.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from forecasts.extraction.sentences import Document, Paragraph, Quote, Sentence
 from forecasts.extraction.speakers import (
@@ -18,6 +18,7 @@ from forecasts.extraction.speakers import (
     SpeakerState,
     agent_name,
     apposed_person,
+    described_agent,
     parse_agent,
 )
 
@@ -33,6 +34,7 @@ class Utterance:
     verb: str = ""
     reported: bool = False
     quoted: bool = False
+    person: bool = False  # the speaker is a person, not an organisation
 
 
 _VERB = rf"(?:also\s+|further\s+|then\s+)?(?P<verb>{REPORTING_VERBS})\b"
@@ -66,13 +68,19 @@ _TITLE_DOT_RE = re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof|Gen|Sen|Rep|Lt|Col|Capt|Sgt|Go
 def _quote_attribution(paragraph: Paragraph, quote: Quote, state: SpeakerState) -> tuple:
     """(agent, verb) for a quotation: the words after its closing mark, else before it."""
     after = _TITLE_DOT_RE.sub(r"\1", paragraph.text[quote.end :])  # "Dr. Brook said"
-    for pattern in (_TAIL_VERB_FIRST_RE, _TAIL_WHO_FIRST_RE):
+    # A quotation closed by a full stop ends its sentence: what follows is a new one
+    # (`"… by noon." The bureau said …`), not this quotation's attribution.
+    closed = quote.content.rstrip("”’\"' ").endswith(".") and after.strip()[:1].isupper()
+    for pattern in () if closed else (_TAIL_VERB_FIRST_RE, _TAIL_WHO_FIRST_RE):
         match = pattern.match(after)
         if match and (agent := parse_agent(match["who"], state)):
             return agent, match["verb"]
     before = paragraph.text[: quote.start]
     match = _HEAD_RE.search(re.split(r"(?<=[.!?])\s+", before)[-1]) if before.strip() else None
-    if match and (agent := _suffix_agent(match["who"], state) or parse_agent(match["who"], state)):
+    who = match["who"] if match else ""
+    if match and (
+        agent := _agent_before(who, state) or _suffix_agent(who, state) or parse_agent(who, state)
+    ):
         return agent, match["verb"]
     return None, ""
 
@@ -94,41 +102,107 @@ def _reported_clause(verb: str, rest: str) -> str:
     match = _OPEN_QUOTE_RE.match(rest)
     if match and len(rest[: match.start("content")].split()) <= 8:
         return match["content"].strip()
-    if verb in _SPEECH_VERBS_WITH_OBJECT or verb.endswith("saying"):
+    last = verb.split()[-1]  # "has warned" is "warned" here
+    if last in _SPEECH_VERBS_WITH_OBJECT or verb.endswith("saying"):
+        before = rest
         rest = _OBJECT_THAT_RE.sub("", rest, count=1)
+        if rest == before and last in {"told", "tells", "tell"}:
+            rest = _LISTENER_RE.sub("", rest, count=1)  # "told reporters the quay will …"
     return re.sub(r"^(?:that|,|:)\s+", "", rest)
+
+
+# Whom something was told, when no "that" follows: reporters, a named outlet.
+_LISTENER_RE = re.compile(
+    r"^(?:reporters|journalists|the\s+press|the\s+media|(?:a\s+)?(?:news|press)\s+conference|"
+    r"(?:the\s+)?(?:[A-Z][\w.’'&-]*\s+){1,4}(?=[a-z]))\s*(?:on\s+\w+\s+)?"
+)
 
 
 def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
     """The speaker phrase just before a reporting verb: the whole prefix ("Ali Abdu,
     Eritrea's information minister"), else what follows its last comma or "and"
     ("Following the storm, the bureau")."""
+    # A description and a name in apposition ("The bank's economist, Ada Brook, said") or a
+    # name and its description ("… and pilot Ada Brook, the port's pilot, said").
+    parts = [p.strip() for p in prefix.split(",") if p.strip()]
+    if len(parts) >= 2:
+        pair = [_nearest_phrase(parts[-2]), parts[-1]]
+        if agent := apposed_person(pair, state) or described_agent(pair, state):
+            return agent
     if prefix.rstrip().endswith(","):
-        # "…, said X": the speaker follows the verb (a tail frame), unless the prefix is a
-        # description and a name in apposition ("The bank's economist, Ada Brook, said").
-        parts = [p.strip() for p in prefix.split(",") if p.strip()]
-        return apposed_person(parts, state) if len(parts) == 2 else None
-    tries = [prefix, re.split(r",\s+", prefix)[-1]]
+        return None  # "…, said X": the speaker follows the verb (a tail frame)
+    # The phrase nearest the verb first: "…, but the bureau warned" is the bureau's.
+    last = re.split(r",\s+|;\s+", prefix)[-1]
+    last = re.sub(r"^(?:but|and|while|although|though|as|yet|so)\s+", "", last.strip())
+    tries = [last]
     if match := re.search(r"\s+and\s+(?=the\s|[A-Z])(?!.*\sand\s)", prefix):
         tries.append(prefix[match.end() :])
+    if not _CLAUSE_IN_PREFIX_RE.search(prefix):
+        tries.append(prefix)
     for text in dict.fromkeys(t.strip() for t in tries if t.strip()):
+        if _PREPOSITION_START_RE.match(text):
+            continue  # "In the northern states of …": a place, not a subject
         agent = parse_agent(text, state)
         if agent is not None and agent.kind != "first_person":
+            return agent
+    # "Political scientist at the City University Willy Lam told …": a long description
+    # ending in a full name.
+    if match := _TRAILING_NAME_RE.search(prefix):
+        run = match.group().split()
+        # a longer run ends in the name: "… of Hong Kong Willy Lam" is Willy Lam
+        after_of = re.search(r"\b(?:of|in|at|from)\s*$", prefix[: match.start()])
+        agent = parse_agent(
+            " ".join(run if len(run) <= 2 or (len(run) == 3 and not after_of) else run[-2:]), state
+        )
+        if agent is not None and agent.kind == "person":
             return agent
     return None
 
 
+def _nearest_phrase(text: str) -> str:
+    """The phrase after the last conjunction: "The port cut fees and pilot Ada Brook"."""
+    return re.split(r"\s+(?:and|but|while|as|after|when)\s+", text)[-1]
+
+
+_CLAUSE_IN_PREFIX_RE = re.compile(
+    r"\b(?:has|have|had|is|are|was|were|will|would|could|did|does)\s+[a-z]", re.IGNORECASE
+)
+_PREPOSITION_START_RE = re.compile(
+    r"^(?:in|on|at|for|from|of|with|by|under|across|throughout|after|before|during|since|"
+    r"following|despite|among|amid|to|into|over)\b",
+    re.IGNORECASE,
+)
+_TRAILING_NAME_RE = re.compile(r"(?<![\w’'.-])(?:[A-Z][\w’'.-]+\s+){0,5}[A-Z][\w’'-]+\s*$")
+
+
+_CAP_WORD_RE = re.compile(r"^[A-Z(]")
 _PARTICIPLE_RE = re.compile(r",\s+(?:noting|warning|saying|adding|predicting|claiming)\s+")
 
 
 def _subject_agent(prefix: str, state: SpeakerState) -> Agent | None:
     """The subject opening a sentence: its first words, before its verb."""
+    if agent := apposed_person([p.strip() for p in prefix.split(",") if p.strip()], state):
+        return agent  # "At noon, Ada Brook, a student, posted …"
     words = prefix.split(",")[0].split()
     for size in range(min(len(words) - 1, 6), 0, -1):
+        if _CAP_WORD_RE.match(words[size]):
+            continue  # a name is a whole capitalised run ("Central European Summer Time")
         agent = parse_agent(" ".join(words[:size]), state)
         if agent is not None and agent.kind not in {"first_person"}:
             return agent
     return None
+
+
+_QUOTED_RE = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_PASSIVE_RE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s*$", re.IGNORECASE)
+_BE_FORMS = ("is ", "are ", "was ", "were ")
+_UNNAMED_SUBJECT_RE = re.compile(
+    r"(?:^|,\s+|\b(?:but|and|while|although|as)\s+)(?:the\s+|some\s+|many\s+|other\s+)?"
+    r"(?:[a-z]+\s+)?(?:officials|experts|analysts|authorities|sources|critics|observers|"
+    r"economists|scientists|researchers|forecasters|meteorologists|residents|witnesses|"
+    r"people|others|some|many)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]:
@@ -145,12 +219,16 @@ def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
         if agent is not None:
             return agent, "said", _reported_clause("said", body[match.end() :])
     for match in _VERB_RE.finditer(body):
-        prefix = body[: match.start()]
+        prefix = _QUOTED_RE.sub(",", body[: match.start()])  # a closed quotation is no frame
         if re.search(r"[“‘\"]", prefix) or len(prefix.split()) > 16:
             break  # the verb belongs to a quotation or a clause deep in the sentence
+        if _PASSIVE_RE.search(prefix) and not match["verb"].startswith(_BE_FORMS):
+            continue  # "Dorian was forecast to …": nobody is named as the speaker
         agent = _agent_before(prefix, state)
         if agent is not None:
             return agent, match["verb"], _reported_clause(match["verb"], body[match.end() :])
+        if _UNNAMED_SUBJECT_RE.search(prefix):
+            break  # "…, but officials fear that …": unnamed, so nobody we could track
     return None, "", ""
 
 
@@ -171,7 +249,10 @@ def _quoted_part(paragraph: Paragraph, sentence: Sentence, quote: Quote) -> str:
 class _Walker:
     def __init__(self, document: Document) -> None:
         self.document = document
-        self.state = SpeakerState(author=document.byline)
+        self.state = SpeakerState(
+            author=document.byline,
+            document="\n".join([document.headline] + [p.text for p in document.paragraphs]),
+        )
         self.last_quote_speaker = ""
         self.opinion = bool(document.byline) and self._first_person_outside_quotes()
         if document.byline:
@@ -252,4 +333,6 @@ class _Walker:
 def attribute(document: Document) -> list[Utterance]:
     """Every sentence of the article with its speaker ("" for the narrator), in order."""
     walker = _Walker(document)
-    return [u for p in document.paragraphs for u in walker.paragraph(p)]
+    utterances = [u for p in document.paragraphs for u in walker.paragraph(p)]
+    people = walker.state.people
+    return [replace(u, person=u.speaker in people) if u.speaker else u for u in utterances]

@@ -97,7 +97,11 @@ def build_candidates(
 
 def _kind(utterance: Utterance, clause: str) -> str:
     plan = is_plan(
-        clause, speaker=utterance.speaker, verb=utterance.verb, reported=utterance.reported
+        clause,
+        speaker=utterance.speaker,
+        verb=utterance.verb,
+        reported=utterance.reported,
+        person=utterance.person,
     )
     return "plan" if plan else "forecast"
 

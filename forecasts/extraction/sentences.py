@@ -102,7 +102,9 @@ def find_quotes(text: str) -> tuple[Quote, ...]:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     word = text[:dot].rsplit(None, 1)[-1].lstrip("(“‘\"'").lower() if text[:dot].strip() else ""
-    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    # "J.P. Morgan", "U.S. officials": initials, not the end of a sentence.
+    initials = re.fullmatch(r"(?:[a-z]\.)+[a-z]", word) is not None
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or initials
 
 
 def split_offsets(text: str) -> list[tuple[int, int]]:
@@ -119,8 +121,13 @@ def split_offsets(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _quote_at(quotes: tuple[Quote, ...], offset: int) -> int | None:
-    return next((k for k, q in enumerate(quotes) if q.start <= offset < q.end - 1), None)
+def _quote_at(quotes: tuple[Quote, ...], start: int, end: int) -> int | None:
+    """The quotation a sentence is in: the one around its start, else one that opens inside
+    it and runs past its end (`Brook said: "Rates will rise. …"`), whose speaker it shares."""
+    inside = next((k for k, q in enumerate(quotes) if q.start <= start < q.end - 1), None)
+    if inside is not None:
+        return inside
+    return next((k for k, q in enumerate(quotes) if start < q.start < end < q.end - 1), None)
 
 
 def _paragraph(index: int, raw: str, first_sentence: int) -> Paragraph:
@@ -129,7 +136,9 @@ def _paragraph(index: int, raw: str, first_sentence: int) -> Paragraph:
     text = raw[label_match.end() :] if label_match else raw
     quotes = find_quotes(text)
     sentences = tuple(
-        Sentence(first_sentence + k, index, start, end, text[start:end], _quote_at(quotes, start))
+        Sentence(
+            first_sentence + k, index, start, end, text[start:end], _quote_at(quotes, start, end)
+        )
         for k, (start, end) in enumerate(split_offsets(text))
     )
     return Paragraph(index, text, label, quotes, sentences)

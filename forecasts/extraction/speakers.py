@@ -66,6 +66,7 @@ ORG_WORDS = frozenset(
     report study statement advisory""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 PRONOUNS = frozenset({"he", "she"})
+_CONNECTORS = frozenset({"of", "for", "de", "in"})
 FIRST_PERSON = frozenset({"i", "we"})
 _CAP_TOKEN = re.compile(r"^[A-Z][\w’'.-]*$")
 _NAME_IN_TEXT_RE = re.compile(
@@ -93,7 +94,7 @@ _NOT_NAMES = frozenset(
     june july august september october november december officials experts analysts
     authorities sources critics observers economists scientists researchers witnesses
     residents forecasters meteorologists some many several two three four five six seven
-    eight nine ten summer standard daylight utc gmt est cest""".split()  # noqa: SIM905
+    eight nine ten summer standard daylight utc gmt est cest neither either both""".split()  # noqa: SIM905
 )
 
 
@@ -117,11 +118,16 @@ class SpeakerState:
     expert: str = ""
     last_org: str = ""
     author: str = ""
+    last_person: str = ""  # the last person named, speaking or not: "he" when nobody spoke
+    document: str = ""  # the whole text, to find the full name behind a lone surname
+    people: set[str] = field(default_factory=set)  # every name known to be a person's
 
     def register_person(self, name: str, descriptor: str = "") -> str:
         full = self.persons.get(name, name) if " " not in name else name
         if " " in full:
             self.persons[full.split()[-1]] = full
+        self.last_person = full
+        self.people.add(full)
         for word in descriptor.lower().split():
             self.roles[word] = full
             if word in EXPERT_WORDS:
@@ -135,7 +141,7 @@ class SpeakerState:
         if agent.kind == "org":
             return agent.name
         if agent.kind == "pronoun":
-            return self.last_speaker or self.expert
+            return self.last_speaker or self.expert or self.last_person
         if agent.kind == "org_pronoun":
             return self.last_org
         if agent.kind == "role":
@@ -202,7 +208,9 @@ PLURAL_PRONOUNS = frozenset({"they", "it"})
 # "Nugoroho today", "Obama in a statement this morning": when and where, not who.
 _TRAILING_CONTEXT_RE = re.compile(
     r"(?<=\w)\s+(?:today|yesterday|tonight|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
-    r"Saturday|Sunday)|in\s+(?:a|an|his|her|its|their|the)\s+(?!\w+\s+of\b)|during|earlier|"
+    r"Saturday|Sunday)|on\s+(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\b|"
+    r"in\s+(?:a|an|his|her|its|their|the)\s+(?!\w+\s+of\b)|during|earlier|"
     r"later|last|this\s+(?:morning|week|afternoon|evening)|when|while|after|before)\b.*$",
 )
 # Words that make a phrase a clause rather than a description of a speaker.
@@ -226,6 +234,23 @@ def apposed_person(parts: list[str], state: SpeakerState) -> Agent | None:
         if agent is not None and agent.kind == "person" and len(agent.name.split()) >= 2:
             return agent
     return None
+
+
+def described_agent(parts: list[str], state: SpeakerState) -> Agent | None:
+    """ "Ada Brook, the bank's economist" or "The Harbour Authority, a state agency": the name
+    before its description (a phrase with a title or organisation word and no verb)."""
+    name, description = parts[0].split(), parts[-1].lower().split()
+    if not name or not description or len(description) > 10:
+        return None
+    if description[0] in {"and", "but", "or", "while", "as", "who", "which", "whose"}:
+        return None
+    if _CLAUSE_WORDS & set(description) or not (
+        {re.sub(r"['’]s$", "", w) for w in description} & (TITLE_WORDS | EXPERT_WORDS | ORG_WORDS)
+        or description[0] in {"a", "an", "the"}
+    ):
+        return None
+    agent = parse_agent(parts[0], state)
+    return agent if agent is not None and agent.kind in {"person", "org"} else None
 
 
 def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
@@ -278,13 +303,22 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
             and _CAP_TOKEN.match(words[start - 2])
             and start < len(words)
         )
+        # "the U.S. Embassy in New Delhi": an office and its place are one name
+        or (
+            words[start - 1] == "in"
+            and start >= 2
+            and words[start - 2].lower() in ORG_WORDS | {"embassy", "consulate", "office"}
+            and start < len(words)
+        )
     ):
         start -= 1
     if start == len(words):
         return None
     descriptor = [w.lower() for w in words[:start]]
     names = words[start:]
-    if any(n.lower() in _NOT_NAMES for n in names) or _all_titles(names):
+    if len(names) > 1 and names[0] == "The":  # "The Vell Embassy in Port Anna"
+        descriptor, names = [*descriptor, "the"], names[1:]
+    if any(n.lower() in _NOT_NAMES - _CONNECTORS for n in names) or _all_titles(names):
         return None  # "Instead", "Tropical Cyclone Larry", "Additional Director"
     if org:
         return Agent(" ".join(words), "org", " ".join(names).removesuffix("’s").removesuffix("'s"))
@@ -295,7 +329,9 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
         descriptor.append(names.pop(0).lower())
     if _all_titles(names):
         return None
-    if any(w in ORG_WORDS for w in descriptor[-1:]) or names[-1].lower() in ORG_WORDS:
+    if any(w in ORG_WORDS for w in descriptor[-1:]) or any(
+        n.lower() in ORG_WORDS | {"embassy", "consulate"} for n in names
+    ):
         return Agent(" ".join(words), "org", " ".join(names))
     if len(descriptor) > 4 or names[0] in {"The", "A", "An"} or _CLAUSE_WORDS & set(descriptor):
         return None
@@ -303,7 +339,25 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
     titled = any(w.strip(".") in TITLE_WORDS | EXPERT_WORDS for w in descriptor)
     if len(names) >= 2 or name in state.persons or titled:
         return Agent(" ".join(words), "person", name, " ".join(descriptor))
+    if full := _full_name_in(state.document, name):  # "Obama" after "Barack Obama"
+        return Agent(" ".join(words), "person", full, " ".join(descriptor))
     return Agent(" ".join(words), "org", name)
+
+
+def _full_name_in(document: str, surname: str) -> str:
+    """ "Barack Obama" when the article names "Barack Obama" and later says "Obama": a
+    capitalised word (not a title, an organisation word or a sentence opener) just before it."""
+    if not document or not surname[:1].isupper() or len(surname) < 3:
+        return ""
+    for match in re.finditer(
+        rf"(?<![\w’'.-])(?P<first>[A-Z][a-z’'-]+)(?: [A-Z]\.)? {re.escape(surname)}\b"
+        r"(?!\s+[A-Z])",
+        document,
+    ):
+        first = match["first"].lower()
+        if first not in TITLE_WORDS | EXPERT_WORDS | ORG_WORDS | _NOT_NAMES | {surname.lower()}:
+            return match.group()
+    return ""
 
 
 def agent_name(agent: Agent | None, state: SpeakerState) -> str:

@@ -1,0 +1,98 @@
+"""Who speaks, read from the structure of the sentence rather than from words fitted to one
+article: each rule family in sentences of our own."""
+
+import datetime as dt
+
+import pytest
+
+from forecasts.extraction.candidates import Candidate
+from forecasts.extraction.sentences import split_offsets
+from forecasts.extraction.service import extract_claims
+
+LEAD = "Harbour Notes\nThe council met on Monday in the old town hall to discuss the budget.\n"
+PUBLISHED = dt.date(2026, 3, 4)
+
+
+def claims(body: str) -> list[Candidate]:
+    return extract_claims(LEAD + body, published_on=PUBLISHED, horizon_days=365)
+
+
+def speakers(body: str) -> list[tuple[str, str]]:
+    return [(c.speaker, c.claim) for c in claims(body) if c.kind == "forecast"]
+
+
+def test_initials_do_not_end_a_sentence() -> None:
+    text = "An analyst at K.L. Rowan expects rents to fall. Nobody else does."
+    assert [text[a:b] for a, b in split_offsets(text)] == [
+        "An analyst at K.L. Rowan expects rents to fall.",
+        "Nobody else does.",
+    ]
+
+
+def test_a_quotation_closed_by_a_full_stop_is_not_attributed_by_the_next_sentence() -> None:
+    found = speakers(
+        "Hydrologist Nell Ostrow said, “the water is high. It is likely to recede by Friday.” "
+        "The Harbour Authority said that the quay was closed."
+    )
+    assert found == [("Nell Ostrow", "It is likely to recede by Friday")]
+
+
+def test_a_quotation_opening_inside_a_sentence_belongs_to_its_speaker() -> None:
+    found = speakers(
+        "The port cut its fees and pilot Ana Ferro, the port's senior pilot, said: “Ships will "
+        "come back within a year. Some will stay for good.”"
+    )
+    assert found[0] == ("Ana Ferro", "Ships will come back within a year")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "After crossing the bay, the storm was forecast to reach the coast on Tuesday.",
+        "The dam held, but officials fear that the river will rise next week.",
+        "In the northern districts of Vell, the harbour states will flood next year.",
+    ],
+)
+def test_no_speaker_is_invented_for_a_passive_an_unnamed_group_or_a_place(sentence: str) -> None:
+    assert claims(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Ana Ferro, the port's senior pilot, said the quay will flood by 2027.", "Ana Ferro"),
+        (
+            "The Harbour Authority, a state agency, said the quay will flood by 2027.",
+            "Harbour Authority",
+        ),
+        (
+            "Hydrologist at the Coastal Institute of Vell Nell Ostrow told reporters the quay "
+            "will flood by 2027.",
+            "Nell Ostrow",
+        ),
+        (
+            "The Vell Embassy in Port Anna on 3 March warned that the quay will flood by 2027.",
+            "Vell Embassy in Port Anna",
+        ),
+    ],
+)
+def test_the_speaker_is_the_phrase_nearest_the_verb_with_its_description(
+    sentence: str, speaker: str
+) -> None:
+    assert speakers(sentence) == [(speaker, "the quay will flood by 2027")]
+
+
+def test_he_is_the_last_person_named_when_nobody_has_spoken_and_a_surname_is_that_person() -> None:
+    found = speakers(
+        "In a speech on Monday, Mayor of the Old Town Ida Marsh presented her budget. Describing "
+        "it as “a hard one,” Marsh explained the cuts. He said that fares would rise next year."
+    )
+    assert found == [("Ida Marsh", "fares would rise next year")]
+
+
+def test_a_persons_it_is_not_the_persons_own_plan() -> None:
+    found = claims(
+        "Engineer Nell Ostrow said she was pleased with the ruling and that it would "
+        "strengthen the sea wall programme."
+    )
+    assert [(c.kind, c.speaker) for c in found] == [("forecast", "Nell Ostrow")]
