@@ -131,6 +131,11 @@ def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
             return agent
     if prefix.rstrip().endswith(","):
         return None  # "…, said X": the speaker follows the verb (a tail frame)
+    if match := re.search(r"(?:^|\s)(?P<pronoun>he|she|they|it)\s*$", prefix, re.IGNORECASE):
+        return parse_agent(match["pronoun"], state)  # "Of the plan he stated that …"
+    if re.search(r"\b(?:and|but)\s*$", prefix) and len(prefix.split()) > 2:
+        # "He pointed to the past, but stated that …": the verb shares the sentence's subject.
+        return _subject_agent(re.sub(r",?\s*\b(?:and|but)\s*$", "", prefix), state)
     # The phrase nearest the verb first: "…, but the bureau warned" is the bureau's.
     last = re.split(r",\s+|;\s+", prefix)[-1]
     last = re.sub(r"^(?:but|and|while|although|though|as|yet|so)\s+", "", last.strip())

@@ -16,8 +16,9 @@ STRONG_FORECAST_VERBS = frozenset(
     """predicted predicts forecast forecasts expects expected anticipates anticipated
     projected projects foresees foresaw envisages envisioned predict expect anticipate""".split()  # noqa: SIM905
 ) | {"is expecting", "are expecting", "was expecting", "were expecting"}
+WARNING_VERBS = frozenset({"warned", "warns", "warn", "cautioned", "cautions"})
 _MODAL_RE = re.compile(
-    r"\b(?P<modal>will|won['’]t|shall|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
+    r"\b(?P<modal>will|won['’]t|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
     r"(?:going|set|poised|bound|"
     r"expected|likely|unlikely|about)\s+to|may|might|could|would)\b",
     re.IGNORECASE,
@@ -38,6 +39,14 @@ _EPISTEMIC_RE = re.compile(
     r"\b(?:could|may|might)\s+(?:well\s+|also\s+)?(?:explain|mean|suggest|indicate|reflect)\b",
     re.IGNORECASE,
 )
+# "growth could be higher if everyone were given a chance", "it would hold if it had been
+# built": a modal with an "if" in the past tense is a hypothetical, not a forecast.
+_COUNTERFACTUAL_RE = re.compile(
+    r"\b(?:could|would|might)\b[^;]*\b(?:if|unless)\s+(?:[\w’'-]+\s+){1,6}?"
+    r"(?:were|was|had|did|could|knew|wanted)\b"
+    r"|\b(?:if|unless)\s+(?:[\w’'-]+\s+){1,6}?(?:were|had)\b[^;]*\b(?:could|would|might)\b",
+    re.IGNORECASE,
+)
 # "it could be a once-in-a-lifetime event": a judgement of the present, not a forecast.
 _PRESENT_JUDGEMENT_RE = re.compile(
     r"^(?:it|this|that|these|those)\s+(?:could|may|might|would)\s+(?:well\s+|also\s+|\w+ly\s+)?"
@@ -55,7 +64,7 @@ _MONTH_MAY_RE = re.compile(
 )
 _FIRST_PERSON_FORECAST_RE = re.compile(
     r"\b(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[a-z]+(?<!ss)s)\s+(?:do\s+|fully\s+|now\s+|still\s+|also\s+)*"
-    r"(?:expect|predict|forecast|anticipate)\b"
+    r"(?:expect|predict|forecast|anticipate)(?:s|ed)?\b"
 )
 _INABILITY_RE = re.compile(
     r"\b(?P<be>is|are)\s+(?:still\s+)?(?:unable|not able)\s+to\s+(?!comment|confirm|say|"
@@ -177,17 +186,54 @@ def claim_clauses(text: str) -> list[str]:
     clauses: list[str] = []
     for part in (_SECOND_VERB_RE.sub("", p, count=1) for p in parts if p):
         part = re.sub(r"\bnot\s+only\s+", "", part)
-        # "It will worsen, but will become a war": the second clause shares the subject.
-        subject = (
-            re.match(r"^(.{1,60}?)\s+(?:will|would|may|might|could)\b", clauses[-1])
-            if (clauses and _MODAL_START_RE.match(part))
-            else None
-        )
-        clauses.append(f"{subject[1]} {part}" if subject else part)
+        clauses.append(_with_shared_subject(part, clauses[-1]) if clauses else part)
     return clauses
 
 
 _MODAL_START_RE = re.compile(r"^(?:will|would|may|might|could|won['’]t)\s", re.IGNORECASE)
+_SUBJECT_VERB_RE = re.compile(
+    r"^(?P<subj>.{1,60}?)\s+(?P<verb>will|would|may|might|could|had|has|have|is|are|was|were|"
+    r"did|does)\b"
+)
+_SUBJECT_MODAL_RE = re.compile(r"^(?P<subj>.{1,60}?)\s+(?P<modal>will|would|may|might|could)\s")
+# Words that open a clause of their own, not a verb phrase sharing the subject before it.
+_NOT_BARE_VERBS = frozenset(
+    """the a an this that these those it its they their he she his her we our i you there
+    some many most all no not one two three four five six seven eight nine ten in on at for
+    from with by as to of if when while so then also even only more less such each every
+    other another both either neither much few several what which who where how why
+    than""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+
+
+_FINITE_VERBS = frozenset(
+    """is are was were has have had made said told went came took gave got saw found left put
+    became began ran won lost held kept sent met led paid brought bought thought felt does did
+    says""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+
+
+def _with_shared_subject(part: str, previous: str) -> str:
+    """A coordinated verb phrase takes the subject (and modal) of the clause before it: "It
+    will worsen, but will become a war", "the storm could hit the island, and bring floods"."""
+    if _MODAL_START_RE.match(part):
+        if match := _SUBJECT_VERB_RE.match(previous):
+            return f"{match['subj']} {part}"
+        return part
+    first = part.split()[0] if part.split() else ""
+    bare = (
+        first.isalpha()
+        and first.islower()
+        and first not in _NOT_BARE_VERBS
+        and not re.search(r"(?:[^s]s|ed|ly)$", first)
+    )
+    words = part.split()[:8]
+    bare = bare and not any(
+        w in _FINITE_VERBS or re.fullmatch(r"[a-z]+ed", w) or w[:1].isupper() for w in words[1:]
+    )  # "and interim minister Ali Kas made an appeal": a clause with its own subject
+    if bare and not _MODAL_RE.search(part) and (match := _SUBJECT_MODAL_RE.match(previous)):
+        return f"{match['subj']} {match['modal']} {part}"
+    return part
 
 
 PAST_REPORTING_VERBS_RE = re.compile(r"(?:ed|said|told|wrote|thought|forecast|foresaw)$")
@@ -236,6 +282,9 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
         return ""
     if _EPISTEMIC_RE.search(clause):
         return ""
+    backshifted = reported and PAST_REPORTING_VERBS_RE.search(verb)
+    if not backshifted and _COUNTERFACTUAL_RE.search(clause):
+        return ""  # after "warned that", "if Congress did not act" is a backshifted present
     if modal := _forward_modal(clause, verb, reported):
         return modal
     if match := _INABILITY_RE.search(clause):
@@ -244,6 +293,8 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
         return match.group()
     if verb in STRONG_FORECAST_VERBS:
         return verb
+    if verb and verb.split()[-1] in WARNING_VERBS and re.match(r"^of\s+\S", clause):
+        return f"{verb} of"  # "warned of flash floods": a warning names a future event
     if (match := FUTURE_TIME_RE.search(clause)) and not _PAST_RE.search(clause):
         return match.group()
     if (match := _HEDGE_RE.search(clause)) and not _PAST_RE.search(clause):

@@ -28,7 +28,7 @@ _INABILITY_CLAUSE_RE = re.compile(
 )
 _EXPECT_CLAUSE_RE = re.compile(
     r"^(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he)\s+(?:do\s+|fully\s+|now\s+|still\s+)*(?:expect|predict|forecast|"
-    r"anticipate)\s+(?:that\s+)?(?P<subj>.+?)\s+(?:to|will)\s+(?P<pred>.+)$"
+    r"anticipate)(?:s|ed)?\s+(?:that\s+)?(?P<subj>.+?)\s+(?:to|will|would)\s+(?P<pred>.+)$"
 )
 _EXPECT_BACK_RE = re.compile(
     r"^(?:I|[Ww]e)\s+expect\s+(?P<subj>\S+)\s+(?P<pred>(?:back|home|in|at|on|out)\b.+)$"

@@ -177,6 +177,9 @@ class SpeakerState:
         """A person who is the subject of a sentence ("The mayor, Selin Aydemir, disagrees")
         is whom a following "she" most likely means."""
         match = _SUBJECT_RE.match(text)
+        following = text[match.end("name") :].split()[:1] if match else []
+        if following and following[0].lower() in ORG_WORDS:
+            return  # "The United States government would …": a modifier, not a person
         agent = parse_agent(match["name"], self) if match else None
         if agent is not None and agent.kind == "person":
             self.last_speaker = self.register_person(agent.name, agent.descriptor)

@@ -96,3 +96,44 @@ def test_a_persons_it_is_not_the_persons_own_plan() -> None:
         "strengthen the sea wall programme."
     )
     assert [(c.kind, c.speaker) for c in found] == [("forecast", "Nell Ostrow")]
+
+
+# --- What is a forecast: modality and tense, not words of one article -----------------------
+
+
+def titles(body: str) -> list[str]:
+    return [c.question_title for c in claims(body) if c.kind == "forecast"]
+
+
+def test_a_coordinated_verb_phrase_shares_the_subject_and_modal() -> None:
+    found = speakers(
+        "The Coastal Bureau said the storm could reach the islands by Friday, and bring winds "
+        "of 150 kilometres an hour."
+    )
+    assert [claim for _, claim in found] == [
+        "the storm could reach the islands by Friday",
+        "the storm could bring winds of 150 kilometres an hour",
+    ]
+
+
+def test_a_warning_of_an_event_forecasts_it() -> None:
+    found = speakers("The Coastal Bureau warned of heavy flooding along the northern coast.")
+    assert found == [("Coastal Bureau", "of heavy flooding along the northern coast")]
+
+
+def test_a_hypothetical_is_not_a_forecast_but_a_backshifted_condition_is() -> None:
+    assert claims("“Growth could be far higher if every town had a port,” said Ida Lund.") == []
+    found = speakers(
+        "Economist Ida Lund warned that rents could double if the council did not act."
+    )
+    assert found == [("Ida Lund", "rents could double if the council did not act")]
+
+
+def test_shall_states_a_rule_not_a_forecast() -> None:
+    assert titles("“The board shall meet every month,” said harbour chair Ida Lund.") == []
+
+
+def test_a_reported_past_expectation_is_a_forecast() -> None:
+    assert titles(
+        "Mayor Ida Lund said she expected the new ferry to carry 2,000 people a day."
+    ) == ["Will the new ferry carry 2,000 people a day by 4 March 2027?"]
