@@ -35,6 +35,7 @@ class Utterance:
     reported: bool = False
     quoted: bool = False
     person: bool = False  # the speaker is a person, not an organisation
+    frame: str = ""  # "tail" when the speaker came from a closing "…, said X."
 
 
 _VERB = rf"(?:also\s+|further\s+|then\s+)?(?P<verb>{REPORTING_VERBS})\b"
@@ -42,11 +43,21 @@ _VERB_RE = re.compile(rf"\s{_VERB}")
 _TAIL_VERB_FIRST_RE = re.compile(rf"^\s*[,.]?\s*{_VERB}\s+(?P<who>[^.;!?]+)")
 _TAIL_WHO_FIRST_RE = re.compile(rf"^\s*[,.]?\s*(?P<who>[^.;!?“‘\"]{{1,80}}?)\s+{_VERB}")
 _HEAD_RE = re.compile(rf"(?P<who>[^.;!?“”‘\"]{{1,80}}?)\s+{_VERB}[^:“‘\"]{{0,40}}[:,]?\s*$")
+# What may follow the verb of a closing attribution: "…, the bureau said in its advisory.",
+# "…, Ferro told reporters on Monday."
+_AFTER_TAIL_VERB = (
+    r"(?:\s+(?:reporters|journalists|the\s+press|(?:the\s+)?[A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,3})"
+    r")?(?:\s+(?:on|in|at|during|after|before|via|through|yesterday|today|tonight|last|this|"
+    r"earlier|later)\b[^,;!?“”\"]{0,60})?"
+)
 _SENTENCE_TAIL_RE = re.compile(
     rf",\s+(?:{_VERB}\s+(?P<who>[^;!?]+?)|(?P<who2>[^,;!?]{{1,60}}?)\s+(?:also\s+)?"
-    rf"(?P<verb2>{REPORTING_VERBS}))\s*[.!?]?$"
+    rf"(?P<verb2>{REPORTING_VERBS}){_AFTER_TAIL_VERB})\s*[.!?]?$"
 )
-_ACCORDING_RE = re.compile(r"^According to (?P<who>[^,]{2,80}),\s+(?P<rest>.+)$")
+_ACCORDING_RE = re.compile(
+    r"^According to (?:(?P<who>[^,]{2,80}),\s+|(?P<named>(?:the\s+)?(?:[A-Z][\w.’'&-]*\s+"
+    r"(?:(?:of|for|on|in)\s+(?:the\s+)?)?){1,6}?)(?=[a-z]))(?P<rest>.+)$"
+)
 _LEADING_RE = re.compile(r"^(?:(?:But|And|However|Meanwhile|Still|Now|Yet|So),?\s+)+")
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|my|me|I’m|I'm)\b")
 
@@ -108,7 +119,19 @@ def _reported_clause(verb: str, rest: str) -> str:
         rest = _OBJECT_THAT_RE.sub("", rest, count=1)
         if rest == before and last in {"told", "tells", "tell"}:
             rest = _LISTENER_RE.sub("", rest, count=1)  # "told reporters the quay will …"
+    rest = _LEADING_WHEN_RE.sub("", rest)  # "predicted on Tuesday the quay would …"
     return re.sub(r"^(?:that|,|:)\s+", "", rest)
+
+
+_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_LEADING_WHEN_RE = re.compile(
+    rf"^(?:on\s+(?:{_DAY}|\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}})(?:,?\s+\d{{4}})?|yesterday|"
+    r"today|last\s+(?:week|month|night)|this\s+(?:week|morning|month)|earlier\s+this\s+\w+)"
+    r",?\s+(?:that\s+)?(?=[a-zA-Z])"
+)
 
 
 # Whom something was told, when no "that" follows: reporters, a named outlet.
@@ -122,6 +145,10 @@ def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
     """The speaker phrase just before a reporting verb: the whole prefix ("Ali Abdu,
     Eritrea's information minister"), else what follows its last comma or "and"
     ("Following the storm, the bureau")."""
+    # "Ada Brook, who ran the port," and "Ada Brook, a pilot who ran the port,": the
+    # relative clause describes; it is not part of the name.
+    prefix = re.sub(r",\s+(?:who|which|whose)\b[^,]*,\s*$", " ", prefix)
+    prefix = re.sub(r"\s+(?:who|which|whose)\b[^,]*(,\s*)$", r"\1", prefix)
     # A description and a name in apposition ("The bank's economist, Ada Brook, said") or a
     # name and its description ("… and pilot Ada Brook, the port's pilot, said").
     parts = [p.strip() for p in prefix.split(",") if p.strip()]
@@ -198,6 +225,7 @@ def _subject_agent(prefix: str, state: SpeakerState) -> Agent | None:
     return None
 
 
+PAST_VERB_RE = re.compile(r"(?:ed|said|told|wrote|thought|forecast|foresaw)$")
 _QUOTED_RE = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _PASSIVE_RE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s*$", re.IGNORECASE)
 _BE_FORMS = ("is ", "are ", "was ", "were ")
@@ -214,7 +242,8 @@ def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
     """ "X is confident that …": (agent, verb, reported clause). The subject is the phrase just
     before the verb, so "Baku will …, said X" is not read as spoken by Baku."""
     if match := _ACCORDING_RE.match(text):
-        return parse_agent(match["who"], state), "said", match["rest"]
+        # "According to X, …", or without the comma "According to the Coastal Bureau the …"
+        return parse_agent(match["who"] or match["named"], state), "said", match["rest"]
     match = _ACCORDING_TAIL_RE.match(text)
     if match and (agent := parse_agent(match["who"], state)):
         return agent, "said", match["rest"]
@@ -229,6 +258,15 @@ def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
             break  # the verb belongs to a quotation or a clause deep in the sentence
         if _PASSIVE_RE.search(prefix) and not match["verb"].startswith(_BE_FORMS):
             continue  # "Dorian was forecast to …": nobody is named as the speaker
+        head, _, _ = prefix.rpartition(",")
+        tail = _SENTENCE_TAIL_RE.search(body)
+        if (
+            tail
+            and tail.start() == len(head)
+            and _CLAUSE_IN_PREFIX_RE.search(head)
+            and not re.search(r",\s+(?:who|which|whose)\b[^,]*$", head)
+        ):
+            break  # "The storm will …, the bureau said in its advisory.": a closing frame
         agent = _agent_before(prefix, state)
         if agent is not None:
             return agent, match["verb"], _reported_clause(match["verb"], body[match.end() :])
@@ -242,7 +280,8 @@ def _tail_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
     match = _SENTENCE_TAIL_RE.search(text)
     if not match:
         return None, "", ""
-    agent = parse_agent(match["who"] or match["who2"], state)
+    who = re.sub(r",\s+(?:who|which|whose)\b.*$", "", match["who"] or match["who2"])
+    agent = parse_agent(who, state)
     return agent, match["verb"] or match["verb2"], text[: match.start()]
 
 
@@ -314,21 +353,26 @@ class _Walker:
         agent, verb, clause = _head_frame(sentence.text, self.state)
         if agent is None:
             self.state.note_subject(sentence.text)
+        frame = ""
+        if agent is None:
+            frame = "tail"
             agent, verb, clause = _tail_frame(sentence.text, self.state)
         if agent is not None:
-            return Utterance(sentence, agent_name(agent, self.state), clause, verb, reported=True)
+            name = agent_name(agent, self.state)
+            return Utterance(sentence, name, clause, verb, reported=True, frame=frame)
         speaker = label_speaker or (self.state.author if self.opinion else "")
         return Utterance(sentence, speaker, sentence.text)
 
     def _inherit_tail(self, paragraph: Paragraph, utterances: list[Utterance]) -> list[Utterance]:
         """A wire lede attributes the whole paragraph at its end: "A. B. C, said X." """
         last = utterances[-1] if utterances else None
-        if last is None or not last.reported or last.sentence.quote is not None:
+        if last is None or last.frame != "tail" or last.sentence.quote is not None:
             return utterances
-        if not _SENTENCE_TAIL_RE.search(last.sentence.text):
-            return utterances
+        # The verb governs its own clause only: "A. B, analysts expect." makes "A" reported
+        # speech, not a forecast because of "expect".
+        verb = "said" if PAST_VERB_RE.search(last.verb) else "says"
         return [
-            Utterance(u.sentence, last.speaker, u.text, last.verb, reported=True)
+            Utterance(u.sentence, last.speaker, u.text, verb, reported=True)
             if not u.speaker and u.sentence.quote is None
             else u
             for u in utterances

@@ -20,7 +20,8 @@ WARNING_VERBS = frozenset({"warned", "warns", "warn", "cautioned", "cautions"})
 _MODAL_RE = re.compile(
     r"\b(?P<modal>will|won['’]t|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
     r"(?:going|set|poised|bound|"
-    r"expected|likely|unlikely|about)\s+to|may|might|could|would)\b",
+    r"expected|likely|unlikely|about)\s+to|(?:was|were)\s+(?:not\s+)?(?:\w+ly\s+)?(?:going|set|"
+    r"likely|unlikely|expected)\s+to|may|might|could|would)\b",
     re.IGNORECASE,
 )
 # "could have been", "would have done": past speculation or counterfactual, not a forecast;
@@ -63,7 +64,7 @@ _MONTH_MAY_RE = re.compile(
     r"this)\s+)May\b|\bMay\s+\d"
 )
 _FIRST_PERSON_FORECAST_RE = re.compile(
-    r"\b(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[a-z]+(?<!ss)s)\s+(?:do\s+|fully\s+|now\s+|still\s+|also\s+)*"
+    r"\b(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[Ii]t|[a-z]+(?<!ss)s)\s+(?:do\s+|fully\s+|now\s+|still\s+|also\s+)*"
     r"(?:expect|predict|forecast|anticipate)(?:s|ed)?\b"
 )
 _INABILITY_RE = re.compile(
@@ -106,8 +107,9 @@ _OPENERS_RE = re.compile(
 # They are dropped from the question but kept for the probability ("I doubt" → 0.25).
 _FRAME_RE = re.compile(
     r"^(?:it\s+is\s+(?:\w+\s+)?\w+\s+that|[^,]{1,40}?\s+is\s+that|"
-    r"(?:I|we|they|he|she)\s+(?:do\s+)?(?:think|thought|believe|believed|doubt|doubted|suspect|"
-    r"fear|feared)(?:\s+that)?|"
+    r"(?:I|we|they|he|she|it)\s+(?:do\s+|does\s+|also\s+|still\s+)?(?:think|thinks|thought|"
+    r"believe|believes|believed|doubt|doubts|doubted|suspect|suspects|suspected|fear|fears|"
+    r"feared)(?:\s+that)?|"
     r"(?:I|we|he|she|they)(?:\s+(?:am|are|is|was|were)|['’]re|['’]m)\s+(?:\w+\s+)?"
     r"(?:worried|concerned|afraid)(?:\s+that)?|"
     # "she is almost certain", "we are confident that", "he was sure"
@@ -122,7 +124,8 @@ _FRAME_RE = re.compile(
     re.IGNORECASE,
 )
 _CUT_RE = re.compile(
-    r"\s*(?:,\s*[‘“\"']|,\s+(?:just\s+as|although|though|while|whereas|which|since)\b|"
+    r"\s*(?:,\s+(?:he|she|they|it|[A-Z][\w’'-]+)\s+(?:also\s+)?(?:said|says|told|tells|added|"
+    r"adds|noted|wrote|warned|predicted)\b|,\s*[‘“\"']|,\s+(?:just\s+as|although|though|while|whereas|which|since)\b|"
     r"\s+[—–]\s).*$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -258,6 +261,9 @@ def _forward_modal_at(clause: str, match: re.Match, verb: str, reported: bool) -
     if re.fullmatch(rf"{re.escape(modal)}\W*", after) or _PAST_MODAL_RE.match(after):
         return ""  # an elliptical answer ("Some will.") or a past speculation
     lowered = modal.lower()
+    if lowered.startswith(("was ", "were ")):
+        # "were likely to" looks forward only as a backshifted "are likely to" after "said".
+        return modal if reported and PAST_REPORTING_VERBS_RE.search(verb) else ""
     if lowered == "would":
         # A backshifted "will" only after a past reporting verb ("said it would").
         return modal if reported and PAST_REPORTING_VERBS_RE.search(verb) else ""

@@ -14,9 +14,9 @@ from forecasts.extraction.claims import proposition
 MAX_TITLE_CHARS = 200
 MAX_TITLE_WORDS = 32
 _MODALS = (
-    r"will\s+not|will\s+never|won['’]t|will|shall|would\s+not|would|may\s+not|may|might|could|"
-    r"(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:going|set|poised|bound|expected|likely|unlikely|"
-    r"about)\s+to"
+    r"will\s+not|will\s+never|won['’]t|will|shall|would\s+not|would|(?-i:may)\s+not|(?-i:may)|might|could|"
+    r"(?:is|are|am|['’]s|['’]re|was|were)\s+(?:not\s+)?(?:going|set|poised|bound|expected|likely|"
+    r"unlikely|about)\s+to"
 )
 _ADVERBS = r"(?:(?:also|still|probably|likely|certainly|definitely|surely|soon|eventually|"
 _ADVERBS += r"inevitably|undoubtedly|almost\s+certainly|very\s+likely|only|not|never)\s+)*"
@@ -27,7 +27,7 @@ _INABILITY_CLAUSE_RE = re.compile(
     r"^(?P<subj>.+?)\s+(?:is|are)\s+(?:still\s+)?(?:unable|not\s+able)\s+to\s+(?P<pred>.+)$", re.I
 )
 _EXPECT_CLAUSE_RE = re.compile(
-    r"^(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he)\s+(?:do\s+|fully\s+|now\s+|still\s+)*(?:expect|predict|forecast|"
+    r"^(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[Ii]t)\s+(?:do\s+|fully\s+|now\s+|still\s+)*(?:expect|predict|forecast|"
     r"anticipate)(?:s|ed)?\s+(?:that\s+)?(?P<subj>.+?)\s+(?:to|will|would)\s+(?P<pred>.+)$"
 )
 _EXPECT_BACK_RE = re.compile(

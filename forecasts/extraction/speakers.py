@@ -149,16 +149,17 @@ class SpeakerState:
                 return self.expert or self.last_speaker
             if agent.name in ORG_WORDS:
                 known = self.last_org if agent.name in self.last_org.lower() else ""
-                return known or self.last_org_like(agent.descriptor)
+                phrase = re.sub(r"^(?:the|this|our|its)\s+", "", agent.text, flags=re.IGNORECASE)
+                return known or self.last_org_like(phrase)
             return self.roles.get(agent.name, "")
         return ""
 
     def last_org_like(self, phrase: str) -> str:
         """ "the report" is the last organisation's; "the government weather service", when
         no organisation was named, is itself the speaker."""
-        if phrase.split()[-1] in {"report", "statement", "advisory"}:
+        if phrase.split()[-1].lower() in {"report", "statement", "advisory"}:
             return self.last_org
-        if phrase.split()[-1] in {"poll", "survey", "study"}:
+        if phrase.split()[-1].lower() in {"poll", "survey", "study"}:
             return ""  # an unnamed poll speaks for nobody we could track
         return phrase if len(phrase.split()) >= 2 else self.last_org
 

@@ -137,3 +137,67 @@ def test_a_reported_past_expectation_is_a_forecast() -> None:
     assert titles(
         "Mayor Ida Lund said she expected the new ferry to carry 2,000 people a day."
     ) == ["Will the new ferry carry 2,000 people a day by 4 March 2027?"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "title"),
+    [
+        (
+            "Ana Ferro, who has run the port for a decade, said the quay will flood by 2027.",
+            "Ana Ferro",
+            "Will the quay flood by 2027?",
+        ),
+        (
+            "The quay will flood by 2027, said Ana Ferro, who has run the port for a decade.",
+            "Ana Ferro",
+            "Will the quay flood by 2027?",
+        ),
+        (
+            "Port pilot Ana Ferro predicted on Tuesday the quay would flood by 2027.",
+            "Ana Ferro",
+            "Will the quay flood by 2027?",
+        ),
+        (
+            "Ana Ferro, an analyst at Kestrel Capital, said prices were likely to rise by 2027.",
+            "Ana Ferro",
+            "Will prices rise by 2027?",
+        ),
+        (
+            "According to the Coastal Bureau the storm will make landfall by June 2026.",
+            "Coastal Bureau",
+            "Will the storm make landfall by June 2026?",
+        ),
+        (
+            "The storm will probably make landfall by June 2026, the Coastal Bureau said in its "
+            "latest advisory.",
+            "Coastal Bureau",
+            "Will the storm make landfall by June 2026?",
+        ),
+        (
+            "The Vell government says it expects the economy will shrink by 3.6% in 2026.",
+            "Vell government",
+            "Will the economy shrink by 3.6% in 2026?",
+        ),
+        (
+            "Ana Ferro of the Port Institute said she believes the quay will flood by 2027.",
+            "Ana Ferro",
+            "Will the quay flood by 2027?",
+        ),
+        (
+            "Ferro expects the bridge to reopen in May 2026, she told the Gazette.",
+            "Ferro",
+            "Will the bridge reopen in May 2026?",
+        ),
+    ],
+)
+def test_common_reporting_frames(sentence: str, speaker: str, title: str) -> None:
+    found = [c for c in claims(sentence) if c.kind == "forecast"]
+    assert [(c.speaker, c.question_title) for c in found] == [(speaker, title)]
+
+
+def test_a_closing_attribution_covers_its_paragraph_but_its_verb_only_its_own_clause() -> None:
+    found = speakers(
+        "The bank raised rates. Its chief economist, Ana Ferro, expects inflation to fall "
+        "below 3% next year."
+    )
+    assert found == [("Ana Ferro", "inflation to fall below 3% next year")]
