@@ -243,7 +243,11 @@ def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
     before the verb, so "Baku will …, said X" is not read as spoken by Baku."""
     if match := _ACCORDING_RE.match(text):
         # "According to X, …", or without the comma "According to the Coastal Bureau the …"
-        return parse_agent(match["who"] or match["named"], state), "said", match["rest"]
+        rest = match["rest"]
+        first, comma, after = rest.partition(", ")
+        if comma and match["who"] and described_agent([match["who"], first], state):
+            rest = after  # "According to Ada Brook, the port's pilot, the quay will …"
+        return parse_agent(match["who"] or match["named"], state), "said", rest
     match = _ACCORDING_TAIL_RE.match(text)
     if match and (agent := parse_agent(match["who"], state)):
         return agent, "said", match["rest"]

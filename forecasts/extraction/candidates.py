@@ -10,6 +10,7 @@ from forecasts.extraction.claims import (
     future_cue,
     is_contingency,
     probability_of,
+    proposition,
 )
 from forecasts.extraction.deadlines import suggest_deadline
 from forecasts.extraction.plans import is_plan
@@ -97,7 +98,7 @@ def build_candidates(
 
 def _kind(utterance: Utterance, clause: str) -> str:
     plan = is_plan(
-        clause,
+        proposition(clause),  # "I think we will open …": the plan is in the proposition
         speaker=utterance.speaker,
         verb=utterance.verb,
         reported=utterance.reported,

@@ -40,6 +40,52 @@ _EPISTEMIC_RE = re.compile(
     r"\b(?:could|may|might)\s+(?:well\s+|also\s+)?(?:explain|mean|suggest|indicate|reflect)\b",
     re.IGNORECASE,
 )
+# A fronted subordinate clause holds no claim of its own: "Although the sea may rise, …",
+# "Taking into account that jobs may not …, it becomes clear that …".
+_FRONTED_SUBORDINATE_RE = re.compile(
+    r"^(?:although|though|while|whereas|because|since|given\s+that|taking\s+into\s+account|"
+    r"considering|despite|even\s+though)\b[^,]{3,200},\s+(?P<main>(?!and\b|but\b).+)$",
+    re.IGNORECASE,
+)
+# A wish is not a forecast, whoever holds it: "she hoped the ferry would run".
+_WISH_RE = re.compile(
+    r"^(?:[\w’'-]+\s+){1,3}?(?:hope|hopes|hoped|wish|wishes|wished|want|wants|wanted|"
+    r"would\s+like|would\s+love|pray|prays|prayed)\b",
+    re.IGNORECASE,
+)
+# Advice: "investors may want to wait", "you might want to", "would do well to".
+_ADVICE_RE = re.compile(
+    r"\b(?:may|might|could)\s+(?:also\s+)?(?:want|wish)\s+to\b|\bwould\s+do\s+well\s+to\b|"
+    r"\bwould\s+be\s+(?:wise|well\s+advised)\s+to\b",
+    re.IGNORECASE,
+)
+# A timeless generalisation: "will always …", "… those who build on the plain".
+_GENERIC_STATEMENT_RE = re.compile(
+    r"\bwill\s+always\b|\b(?:those|anyone|people|whoever)\s+who\b", re.IGNORECASE
+)
+# A judgement of what is known now, not of what will happen: "the report may be incomplete",
+# "the figures could be wrong", "this estimate may be overstated".
+_EPISTEMIC_PREDICATE_RE = re.compile(
+    r"\b(?:may|might|could)\s+(?:not\s+)?(?:well\s+|also\s+)?be\s+(?:\w+ly\s+)?"
+    r"(?:true|false|wrong|right|correct|incorrect|accurate|inaccurate|incomplete|misleading|"
+    r"overstated|understated|exaggerated|overestimated|underestimated|representative|"
+    r"responsible|related|linked|connected|involved|to\s+blame|the\s+case|a\s+factor|"
+    r"the\s+cause|a\s+sign|unrelated|genuine|fake|real)\b",
+    re.IGNORECASE,
+)
+# "would" or "could" of a past habit or a past scene: "she would often walk", "in those
+# years the ferry would leave at dawn", "could hardly breathe when the water came in".
+_PAST_HABIT_RE = re.compile(
+    r"\b(?:would|could)\s+(?:often|usually|always|sometimes|regularly|routinely|hardly|barely|"
+    r"frequently|occasionally)\b|\b(?:would|could|might)\b[^,;]*\b(?:when|while|as|after|"
+    r"before|until|once)\s+(?:\w+\s+){0,4}?(?:was|were|had|did|came|went|saw|began|[a-z]+ed)\b",
+    re.IGNORECASE,
+)
+_PAST_TIME_RE = re.compile(
+    r"\b(?:as\s+a\s+(?:child|boy|girl|student)|in\s+those\s+(?:days|years|times)|back\s+then|"
+    r"at\s+the\s+time|in\s+the\s+past|used\s+to|(?:years|decades|months)\s+ago)\b",
+    re.IGNORECASE,
+)
 # "growth could be higher if everyone were given a chance", "it would hold if it had been
 # built": a modal with an "if" in the past tense is a hypothetical, not a forecast.
 _COUNTERFACTUAL_RE = re.compile(
@@ -282,12 +328,23 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
     """
     if clause.endswith("?") or not clause:
         return ""
+    if match := _FRONTED_SUBORDINATE_RE.match(clause):
+        # "Although prices may rise, the plan is sound": the main clause decides.
+        return future_cue(match["main"], verb=verb, reported=reported)
     if verb in NON_FORECAST_VERBS or _REFUSAL_RE.search(clause) or _CALL_RE.match(clause):
         return ""
+    if _WISH_RE.match(clause) or _ADVICE_RE.search(clause):
+        return ""  # "she hoped the ferry would run", "investors may want to wait"
     if _GENERIC_SUBJECT_RE.match(clause) or _PRESENT_JUDGEMENT_RE.match(clause):
         return ""
-    if _EPISTEMIC_RE.search(clause):
+    if _GENERIC_STATEMENT_RE.search(clause):
+        return ""  # "floods will always come to those who build on the plain"
+    if _EPISTEMIC_RE.search(clause) or _EPISTEMIC_PREDICATE_RE.search(clause):
         return ""
+    if _PAST_HABIT_RE.search(clause) or (
+        _PAST_TIME_RE.search(clause) and not re.search(r"\b(?:will|won['’]t)\b", clause)
+    ):
+        return ""  # "she would often walk to the harbour", "in those years the ferry would …"
     backshifted = reported and PAST_REPORTING_VERBS_RE.search(verb)
     if not backshifted and _COUNTERFACTUAL_RE.search(clause):
         return ""  # after "warned that", "if Congress did not act" is a backshifted present

@@ -201,3 +201,37 @@ def test_a_closing_attribution_covers_its_paragraph_but_its_verb_only_its_own_cl
         "below 3% next year."
     )
     assert found == [("Ana Ferro", "inflation to fall below 3% next year")]
+
+
+# --- What is not a forecast -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # past narrative: a habit, a past scene, a time in the past
+        "Ana Ferro said she would often walk to the harbour as a child.",
+        "Ana Ferro said that in those years the ferry would leave at dawn.",
+        "“I could hardly breathe when the water came in,” said survivor Ana Ferro.",
+        # a wish, advice, a maxim
+        "Ana Ferro said she hoped the ferry would run next year.",
+        "Ana Ferro said investors may want to wait until the spring.",
+        "“Floods will always come to those who build on the plain,” said Ana Ferro.",
+        # a judgement of what is known now
+        "Ana Ferro said the report may be incomplete.",
+        "Ana Ferro said this estimate may be overstated.",
+        # the claim sits in a fronted subordinate clause; the main clause is present
+        "Ana Ferro said that although the sea may rise, the old quay is sound.",
+        # an apposition after "According to X" is not the claim's subject
+        "According to Ana Ferro, the port's pilot, nobody will ever sail there again.",
+    ],
+)
+def test_past_narrative_wishes_advice_maxims_and_judgements_are_not_forecasts(
+    sentence: str,
+) -> None:
+    assert [c.claim for c in claims(sentence) if c.kind == "forecast"] == []
+
+
+def test_a_plan_is_read_in_the_proposition_under_a_frame() -> None:
+    found = claims("“I think we will open two new routes in June,” said ferry chief Ana Ferro.")
+    assert [c.kind for c in found] == ["plan"]
