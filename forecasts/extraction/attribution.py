@@ -35,6 +35,7 @@ class Utterance:
     reported: bool = False
     quoted: bool = False
     person: bool = False  # the speaker is a person, not an organisation
+    expert: bool = False  # … introduced as an analyst, a scientist: speaks for no institution
     frame: str = ""  # "tail" when the speaker came from a closing "…, said X."
 
 
@@ -187,7 +188,9 @@ def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
             " ".join(run if len(run) <= 2 or (len(run) == 3 and not after_of) else run[-2:]), state
         )
         if agent is not None and agent.kind == "person":
-            return agent
+            # its description ("political scientist at …") says who the person is
+            description = " ".join(prefix[: match.start()].lower().split()[:8])
+            return replace(agent, descriptor=f"{agent.descriptor} {description}".strip())
     return None
 
 
@@ -352,7 +355,23 @@ class _Walker:
             if sentence.quote not in quote_speakers:
                 quote_speakers[sentence.quote] = self._quote_speaker(paragraph, quote)
             speaker, verb = quote_speakers[sentence.quote]
-            text = _quoted_part(paragraph, sentence, quote)
+            # `"The track is uncertain" as to the storm, "but it may turn," added the bureau`:
+            # every quotation the sentence holds is the speaker's, named after any of them.
+            held = [
+                (k, q)
+                for k, q in enumerate(paragraph.quotes)
+                if q is quote or sentence.start <= q.start < sentence.end
+            ]
+            for k, q in held[1:]:
+                if not speaker:
+                    quote_speakers[k] = quote_speakers.get(k) or self._quote_speaker(paragraph, q)
+                    speaker, verb = quote_speakers[k]
+            parts = [_quoted_part(paragraph, sentence, q) for _, q in held]
+            text = (
+                "; ".join(p.strip().strip("“”\"‘’' ,") for p in parts)
+                if len(parts) > 1
+                else parts[0]
+            )
             return Utterance(sentence, speaker or label_speaker, text, verb, quoted=True)
         agent, verb, clause = _head_frame(sentence.text, self.state)
         if agent is None:
@@ -387,5 +406,8 @@ def attribute(document: Document) -> list[Utterance]:
     """Every sentence of the article with its speaker ("" for the narrator), in order."""
     walker = _Walker(document)
     utterances = [u for p in document.paragraphs for u in walker.paragraph(p)]
-    people = walker.state.people
-    return [replace(u, person=u.speaker in people) if u.speaker else u for u in utterances]
+    people, experts = walker.state.people, walker.state.experts
+    return [
+        replace(u, person=u.speaker in people, expert=u.speaker in experts) if u.speaker else u
+        for u in utterances
+    ]

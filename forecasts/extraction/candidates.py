@@ -103,6 +103,7 @@ def _kind(utterance: Utterance, clause: str) -> str:
         verb=utterance.verb,
         reported=utterance.reported,
         person=utterance.person,
+        expert=utterance.expert,
     )
     return "plan" if plan else "forecast"
 

@@ -27,7 +27,9 @@ _MODAL_RE = re.compile(
 # "could have been", "would have done": past speculation or counterfactual, not a forecast;
 # "will have" (future perfect) is one.
 _PAST_MODAL_RE = re.compile(
-    r"^(?:may|might|could|would|should)\s+(?:not\s+)?have\s+(?!to\b)\w+", re.IGNORECASE
+    r"^(?:may|might|could|would|should)\s+(?:not\s+)?(?:\w+ly\s+)?have\s+(?:been|had|done|gone|"
+    r"seen|made|come|become|run|put|let|set|hit|cut|[a-z]+(?:ed|en|wn|ne|t|d))\b",
+    re.IGNORECASE,
 )
 # "he would not comment", "could not be reached": refusals and unavailability.
 _REFUSAL_RE = re.compile(
@@ -228,10 +230,30 @@ _SECOND_VERB_RE = re.compile(
 )
 
 
+_WHICH_MODAL_RE = re.compile(
+    r"^(?P<main>.+?),\s+which\s+(?P<modal>will|would|could|may|might|is\s+likely\s+to|"
+    r"is\s+expected\s+to)\s+(?P<rest>[^,;]+)"
+)
+_MAIN_SUBJECT_RE = re.compile(
+    r"^(?P<subj>.{1,80}?)\s+(?:will|would|may|might|could|is|are|was|were|has|have|had)\b"
+)
+
+
+def _which_clauses(part: str) -> list[str]:
+    """ "Heavy snow is possible, which could lead to travel problems": the relative clause
+    forecasts of the main clause's subject, a claim of its own."""
+    match = _WHICH_MODAL_RE.match(part)
+    subject = _MAIN_SUBJECT_RE.match(match["main"]) if match else None
+    if not match or not subject or subject["subj"].lower() in {"it", "this", "that", "there"}:
+        return [part]
+    return [part, f"{subject['subj']} {match['modal']} {match['rest']}"]
+
+
 def claim_clauses(text: str) -> list[str]:
     """The propositions of a sentence: coordinated main clauses ("fares will rise, and the bus
     network will be cut") are separate claims, each its own question."""
-    parts = [claim_clause(part) for part in _COORDINATION_RE.split(_strip_quotes(text))]
+    raw = [w for p in _COORDINATION_RE.split(_strip_quotes(text)) for w in _which_clauses(p)]
+    parts = [claim_clause(part) for part in raw]
     clauses: list[str] = []
     for part in (_SECOND_VERB_RE.sub("", p, count=1) for p in parts if p):
         part = re.sub(r"\bnot\s+only\s+", "", part)

@@ -49,7 +49,13 @@ ADMINISTERED = frozenset(
 )
 
 
-def _is_self(subject: str, speaker: str, reported: bool, person: bool | None = None) -> bool:
+def _is_self(
+    subject: str,
+    speaker: str,
+    reported: bool,
+    person: bool | None = None,
+    expert: bool = False,
+) -> bool:
     words = subject.lower().split()
     if not words:
         return False
@@ -62,6 +68,8 @@ def _is_self(subject: str, speaker: str, reported: bool, person: bool | None = N
         if person is not None and (subject.lower() in PERSON_SUBJECTS) != person:
             return False
         return reported
+    if expert:
+        return False  # an analyst's "the committee will …" forecasts what others decide
     if first in {"his", "her", "its", "their"} and words[-1] in INSTITUTIONS:
         return True
     if speaker and any(w in subject.lower() for w in speaker.lower().split() if len(w) > 3):
@@ -77,6 +85,7 @@ def is_plan(
     verb: str = "",
     reported: bool = False,
     person: bool | None = None,
+    expert: bool = False,
 ) -> bool:
     """Whether `clause` announces the speaker's own action rather than forecasting one."""
     if verb in PLAN_VERBS:
@@ -88,4 +97,4 @@ def is_plan(
     subject = match["subject"].split(", ")[-1]  # "In working with X, we are going to …"
     if match["be"] and not action.endswith("ing"):
         return action in ADMINISTERED
-    return action not in OUTCOME_VERBS and _is_self(subject, speaker, reported, person)
+    return action not in OUTCOME_VERBS and _is_self(subject, speaker, reported, person, expert)

@@ -121,6 +121,7 @@ class SpeakerState:
     last_person: str = ""  # the last person named, speaking or not: "he" when nobody spoke
     document: str = ""  # the whole text, to find the full name behind a lone surname
     people: set[str] = field(default_factory=set)  # every name known to be a person's
+    experts: set[str] = field(default_factory=set)  # people introduced as analysts, scientists
 
     def register_person(self, name: str, descriptor: str = "") -> str:
         full = self.persons.get(name, name) if " " not in name else name
@@ -132,6 +133,7 @@ class SpeakerState:
             self.roles[word] = full
             if word in EXPERT_WORDS:
                 self.expert = full
+                self.experts.add(full)
         return full
 
     def resolve(self, agent: Agent) -> str:
@@ -326,6 +328,14 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
         return None  # "Instead", "Tropical Cyclone Larry", "Additional Director"
     if org:
         return Agent(" ".join(words), "org", " ".join(names).removesuffix("’s").removesuffix("'s"))
+    # "Vell University Ana Ferro", "Kestrel Capital analyst Ana Ferro": a person after the
+    # organisation that describes them.
+    org_at = [i for i, n in enumerate(names) if n.lower() in ORG_WORDS]
+    if org_at and org_at[-1] <= len(names) - 3:
+        person = names[org_at[-1] + 1 :]
+        context = " ".join([*descriptor, *(n.lower() for n in names[: org_at[-1] + 1])])
+        if not any(n.lower().strip(".") in _NOT_NAMES | TITLE_WORDS for n in person):
+            return Agent(" ".join(words), "person", " ".join(person), context)
     # Titles inside the capitalised run ("Azerbaijani President Ilham Aliyev") are descriptors.
     while len(names) > 1 and any(
         n.lower().strip(".") in TITLE_WORDS | EXPERT_WORDS for n in names[:-1]

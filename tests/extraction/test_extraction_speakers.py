@@ -235,3 +235,38 @@ def test_past_narrative_wishes_advice_maxims_and_judgements_are_not_forecasts(
 def test_a_plan_is_read_in_the_proposition_under_a_frame() -> None:
     found = claims("“I think we will open two new routes in June,” said ferry chief Ana Ferro.")
     assert [c.kind for c in found] == ["plan"]
+
+
+# --- Recall: claims inside relative clauses, split quotations, experts on institutions -------
+
+
+def test_a_relative_clause_with_a_modal_forecasts_of_the_main_subject() -> None:
+    found = speakers(
+        "“Heavy snow is possible overnight, which could lead to closed roads,” said the "
+        "Coastal Bureau."
+    )
+    assert ("Coastal Bureau", "Heavy snow could lead to closed roads") in found
+
+
+def test_every_quotation_in_a_sentence_is_the_speakers() -> None:
+    found = speakers(
+        "“The track is still uncertain” over the weekend, “but the storm may turn north by "
+        "Monday,” added the Coastal Bureau."
+    )
+    assert found == [("Coastal Bureau", "the storm may turn north by Monday")]
+
+
+def test_an_experts_claim_about_an_institution_is_a_forecast_not_a_plan() -> None:
+    found = claims(
+        "Political scientist at Vell University Ana Ferro told reporters the committee would "
+        "reject every candidate from the north."
+    )
+    assert [(c.kind, c.speaker) for c in found] == [("forecast", "Ana Ferro")]
+
+
+def test_could_have_with_a_noun_is_not_past_speculation() -> None:
+    found = speakers(
+        "The Coastal Bureau said the storm could reach the islands, and have winds of 150 "
+        "kilometres an hour."
+    )
+    assert ("Coastal Bureau", "the storm could have winds of 150 kilometres an hour") in found
