@@ -120,6 +120,10 @@ def _reported_clause(verb: str, rest: str) -> str:
         rest = _OBJECT_THAT_RE.sub("", rest, count=1)
         if rest == before and last in {"told", "tells", "tell"}:
             rest = _LISTENER_RE.sub("", rest, count=1)  # "told reporters the quay will …"
+        if rest == before and last in {"warned", "warns", "warn"}:
+            rest = re.sub(
+                r"^(?:[^\s,]+\s+){1,4}?(?=of\s)", "", rest, count=1
+            )  # "warned residents of"
     rest = _LEADING_WHEN_RE.sub("", rest)  # "predicted on Tuesday the quay would …"
     return re.sub(r"^(?:that|,|:)\s+", "", rest)
 

@@ -37,6 +37,20 @@ _POSSIBILITY_RE = re.compile(
     r"^(?P<subj>.+?)\s+(?:is|are)\s+(?:a\s+|an\s+)?(?:real|serious|realistic|distinct|slim|"
     r"remote)?\s*(?:possibility|chance|possible)\b\s*(?P<pred>.*)$"
 )
+# "this storm has the potential to become dangerous": will it become dangerous?
+_POTENTIAL_RE = re.compile(
+    r"^(?P<subj>.+?)\s+(?:has|have)\s+the\s+potential\s+to\s+(?P<pred>.+)$", re.IGNORECASE
+)
+# "heavy snow is expected Sunday night": will there be heavy snow on Sunday night?
+_EXPECTED_NOUN_RE = re.compile(
+    r"^(?P<subj>.+?)\s+(?:is|are)\s+(?:also\s+)?expected\s+(?P<pred>(?!to\b)\S.*)$",
+    re.IGNORECASE,
+)
+# "legal experts expect a quick resolution": will there be a quick resolution?
+_THEY_EXPECT_NOUN_RE = re.compile(
+    r"^(?:[\w’'-]+\s+){1,3}?(?:expect|expects|predict|predicts|foresee|foresees)\s+"
+    r"(?P<subj>(?:a|an|more|further|heavy|higher|lower)\s.+?)(?P<pred>)$"
+)
 # "the regulator approves the tariff": a present-tense claim after a hedge frame.
 _PRESENT_RE = re.compile(
     r"^(?P<subj>(?:the|a|an|[A-Z][\w’'-]*)(?:\s+[\w’'-]+){0,5}?)\s+"
@@ -85,6 +99,9 @@ def _frame_title(clause: str, speaker: str, article: str, *, present: bool = Tru
         (_EXPECT_CLAUSE_RE, "Will {subj} {pred}"),
         (_EXPECT_BACK_RE, "Will {subj} be {pred}"),
         (_POSSIBILITY_RE, "Will there be {subj} {pred}"),
+        (_POTENTIAL_RE, "Will {subj} {pred}"),
+        (_EXPECTED_NOUN_RE, "Will there be {subj} {pred}"),
+        (_THEY_EXPECT_NOUN_RE, "Will there be {subj}{pred}"),
         (_MODAL_CLAUSE_RE, "Will {subj} {pred}"),
     ):
         if match := pattern.match(clause):
@@ -121,6 +138,10 @@ def question_title(clause: str, verb: str, speaker: str, article: str = "") -> s
     lead = ""
     if match := _LEADING_TIME_RE.match(clause):  # "By 2030 the town will …"
         clause, lead = match["rest"], " " + match["lead"][:1].lower() + match["lead"][1:]
+    if re.match(r"^of\s", clause) and verb.split()[-1:] and verb.split()[-1] in FORECAST_VERBS:
+        # "warned of potential flash floods": will there be flash floods?
+        clause = re.sub(r"^of\s+(?:(?:potential|possible|likely|further)\s+)?", "", clause)
+        return f"Will there be {clause}".rstrip(" .,;:") + "?"
     forecast_verb = verb in FORECAST_VERBS
     title = _frame_title(clause, speaker, article, present=False)
     if not title and forecast_verb and re.match(r"^(?:a|an)\s", clause):
@@ -167,3 +188,23 @@ def title_problems(title: str) -> list[str]:
     if title.count("“") != title.count("”") or title.count('"') % 2:
         problems.append("a quotation is left open")
     return list(dict.fromkeys(problems))
+
+
+_PRONOUN_SUBJECTS = frozenset(
+    """it they this that these those he she we i you there who which what""".split()  # noqa: SIM905
+)
+
+
+def subject_of(clause: str, article: str = "") -> str:
+    """The noun phrase a claim is about ("the situation" in "the situation will worsen"), for
+    a later "it" of the same speaker; "" for pronouns and long or clausal subjects."""
+    match = _MODAL_CLAUSE_RE.match(proposition(clause))
+    if not match:
+        return ""
+    subject = match["subj"].rpartition(", ")[2].strip()
+    words = subject.split()
+    if not words or len(words) > 8 or words[0].lower() in _PRONOUN_SUBJECTS:
+        return ""
+    if re.search(r"\b(?:is|are|was|were|has|have|had|that|which|who|if|when)\b", subject):
+        return ""
+    return _subject(subject, "", article)

@@ -270,3 +270,66 @@ def test_could_have_with_a_noun_is_not_past_speculation() -> None:
         "kilometres an hour."
     )
     assert ("Coastal Bureau", "the storm could have winds of 150 kilometres an hour") in found
+
+
+# --- Titles a reviewer can resolve without the article ---------------------------------------
+
+
+def test_a_title_writes_relative_dates_out_against_the_publication_date() -> None:
+    # Published on Wednesday 4 March 2026.
+    assert titles("The Coastal Bureau said the river is likely to flood on Friday.") == [
+        "Will the river flood on Friday (6 March 2026)?"
+    ]
+    assert titles("The Coastal Bureau said the river is likely to flood tonight.") == [
+        "Will the river flood on the night of 4 March 2026?"
+    ]
+    assert titles("The Coastal Bureau expects the river to flood next year.") == [
+        "Will the river flood in 2027?"
+    ]
+
+
+def test_a_title_names_the_storm_the_article_named() -> None:
+    found = titles(
+        "Typhoon Marla crossed the strait on Monday. The Coastal Bureau said the storm could "
+        "reach the islands by June 2026."
+    )
+    assert found == ["Will Typhoon Marla reach the islands by June 2026?"]
+
+
+def test_a_title_replaces_it_with_what_the_speakers_last_claim_was_about() -> None:
+    found = titles(
+        "“The drought will get worse by June 2026. It will spread to the coast by July 2026,” "
+        "said hydrologist Nell Ostrow."
+    )
+    assert found == [
+        "Will the drought get worse by June 2026?",
+        "Will the drought spread to the coast by July 2026?",
+    ]
+
+
+def test_a_warning_of_an_event_asks_whether_it_happens() -> None:
+    assert titles("The Coastal Bureau warned residents of possible flash floods by June 2026.") == [
+        "Will there be flash floods by June 2026?"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        (
+            "The Coastal Bureau said the storm has the potential to become dangerous by June 2026.",
+            "Will the storm become dangerous by June 2026?",
+        ),
+        (
+            "The Coastal Bureau said heavy snow is expected in the hills by June 2026.",
+            "Will there be heavy snow in the hills by June 2026?",
+        ),
+        (
+            "The Coastal Bureau said 40,000 jobs could be lost by June 2026, meaning that one "
+            "worker in ten would be out of work.",
+            "Will 40,000 jobs be lost by June 2026?",
+        ),
+    ],
+)
+def test_a_title_asks_about_the_event_without_frames_and_tails(sentence: str, title: str) -> None:
+    assert titles(sentence)[:1] == [title]
