@@ -93,6 +93,14 @@ def _subject(subject: str, speaker: str, article: str) -> str:
     return subject
 
 
+# A phrase before the subject that can move to the end: "Without it, …", "In 2027, …".
+_LEAD_PHRASE_RE = re.compile(
+    r"^(?:without|with|in|on|at|by|after|before|during|within|unless|if|once|when|for|from|"
+    r"under|over|despite|eventually|ultimately|soon|then|otherwise|[a-z]+ly\b|[a-z]+ing\b)",
+    re.IGNORECASE,
+)
+
+
 def _frame_title(clause: str, speaker: str, article: str, *, present: bool = True) -> str:
     for pattern, frame in (
         (_INABILITY_CLAUSE_RE, "Will {subj} be able to {pred}"),
@@ -111,6 +119,8 @@ def _frame_title(clause: str, speaker: str, article: str, *, present: bool = Tru
                 if pattern is _POSSIBILITY_RE
                 else match["subj"].rpartition(", ")
             )
+            if lead and not _LEAD_PHRASE_RE.match(lead):
+                lead, subject = "", match["subj"]  # "snow, sleet or rain": one subject
             # "the pylons are unstable and could collapse": the subject is "the pylons".
             subject = re.sub(r"\s+(?:is|are|was|were)\s+\w+(?:\s+\w+)?\s+and$", "", subject)
             pred = f"{match['pred']}, {lead[:1].lower()}{lead[1:]}" if lead else match["pred"]

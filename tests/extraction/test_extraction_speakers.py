@@ -333,3 +333,9 @@ def test_a_warning_of_an_event_asks_whether_it_happens() -> None:
 )
 def test_a_title_asks_about_the_event_without_frames_and_tails(sentence: str, title: str) -> None:
     assert titles(sentence)[:1] == [title]
+
+
+def test_a_listed_subject_stays_whole_in_the_title() -> None:
+    assert titles(
+        "The Coastal Bureau said snow, sleet or freezing rain could close the pass by June 2026."
+    ) == ["Will snow, sleet or freezing rain close the pass by June 2026?"]
