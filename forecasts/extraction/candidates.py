@@ -138,7 +138,15 @@ def _candidate(
     # the speaker's words.
     named = name_definites(clause, before)
     title = question_title(named, utterance.verb, utterance.speaker, article)
-    title = finish_title(title, before=before, published=published, antecedent=antecedent)
+    title = finish_title(
+        title,
+        before=before,
+        published=published,
+        antecedent=antecedent,
+        speaker=utterance.speaker,
+        reported=utterance.reported,
+        person=utterance.person,
+    )
     title = _dated(title, deadline, why.startswith("named"))
     problems = title_problems(title)
     return Candidate(

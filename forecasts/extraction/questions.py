@@ -30,6 +30,11 @@ _EXPECT_CLAUSE_RE = re.compile(
     r"^(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[Ii]t)\s+(?:do\s+|fully\s+|now\s+|still\s+)*(?:expect|predict|forecast|"
     r"anticipate)(?:s|ed)?\s+(?:that\s+)?(?P<subj>.+?)\s+(?:to|will|would)\s+(?P<pred>.+)$"
 )
+# "the airline expected to return to profit": the subject expects to act itself.
+_SELF_EXPECT_RE = re.compile(
+    r"^(?P<subj>(?:the|a|an|[A-Z])[\w’'\s-]{0,60}?)\s+(?:expects|expected|expect)\s+to\s+"
+    r"(?P<pred>.+)$"
+)
 _EXPECT_BACK_RE = re.compile(
     r"^(?:I|[Ww]e)\s+expect\s+(?P<subj>\S+)\s+(?P<pred>(?:back|home|in|at|on|out)\b.+)$"
 )
@@ -66,7 +71,8 @@ _COMMON_STARTS = frozenset(
 )
 FORECAST_VERBS = frozenset(
     """expects expected expect predicts predicted predict foresees foresaw forecast forecasts
-    anticipates anticipated warned warns envisioned envisages""".split()  # noqa: SIM905
+    anticipates anticipated warned warns envisioned envisages projects projected estimates
+    estimated""".split()  # noqa: SIM905
 )
 _IRREGULAR = {"has": "have", "does": "do", "goes": "go", "is": "be"}
 
@@ -105,6 +111,7 @@ def _frame_title(clause: str, speaker: str, article: str, *, present: bool = Tru
     for pattern, frame in (
         (_INABILITY_CLAUSE_RE, "Will {subj} be able to {pred}"),
         (_EXPECT_CLAUSE_RE, "Will {subj} {pred}"),
+        (_SELF_EXPECT_RE, "Will {subj} {pred}"),
         (_EXPECT_BACK_RE, "Will {subj} be {pred}"),
         (_POSSIBILITY_RE, "Will there be {subj} {pred}"),
         (_POTENTIAL_RE, "Will {subj} {pred}"),
@@ -138,6 +145,14 @@ _LEADING_TIME_RE = re.compile(
 )
 
 
+# What a forecast verb takes as its object when it is a noun phrase, not a clause: "a loss
+# of 30 million jobs", "growth of 2.1% next year" (no verb of its own).
+_NOUN_PHRASE_RE = re.compile(
+    r"^(?!.*\b(?:will|would|is|are|was|were|to|has|have|had)\b)(?:a|an|more|further|[a-z]+)\s+"
+    r"(?:[\w%’'.,-]+\s+){0,12}?[\w%’'.-]+$"
+)
+
+
 def question_title(clause: str, verb: str, speaker: str, article: str = "") -> str:
     """A YES/NO question in the claim's words: "Moscow will continue to X" → "Will Moscow
     continue to X?". Negation is left out: the probability carries it ("won't" → 0.05)."""
@@ -154,7 +169,7 @@ def question_title(clause: str, verb: str, speaker: str, article: str = "") -> s
         return f"Will there be {clause}".rstrip(" .,;:") + "?"
     forecast_verb = verb in FORECAST_VERBS
     title = _frame_title(clause, speaker, article, present=False)
-    if not title and forecast_verb and re.match(r"^(?:a|an)\s", clause):
+    if not title and forecast_verb and _NOUN_PHRASE_RE.match(clause):
         title = f"Will there be {clause}"  # foresees "a loss of 30 million jobs"
     title = title or _frame_title(clause, speaker, article)
     title = title + lead if title else title

@@ -35,11 +35,13 @@ def absolute_times(text: str, published: dt.date) -> str:
     """Relative dates written out against the publication date."""
     year = published.year
     following = dt.date(year + (published.month == 12), published.month % 12 + 1, 1)
+    monday = published + dt.timedelta(days=7 - published.weekday())  # next week starts
     rules = (
         (r"\bby\s+the\s+end\s+of\s+(?:the|this)\s+year\b", f"by the end of {year}"),
         (r"\b(?:later\s+)?this\s+year\b", f"in {year}"),
         (r"\bnext\s+year\b", f"in {year + 1}"),
         (r"\bthis\s+month\b", f"in {published:%B %Y}"),
+        (r"\bnext\s+week\b", f"in the week of {_day(monday)}"),
         (r"\bnext\s+month\b", f"in {following:%B %Y}"),
         (r"\btonight\b", f"on the night of {_day(published)}"),
         (r"\btomorrow\b", f"on {_day(published + dt.timedelta(days=1))}"),
@@ -154,16 +156,30 @@ _EXPLETIVE_RE = re.compile(
     r"^(?:be|become|remain|seem)\s+(?:\w+\s+){0,2}?(?:to|that|for|if|whether)\b", re.IGNORECASE
 )
 _PRONOUN_SUBJECT_RE = re.compile(
-    r"^Will (?P<pronoun>it|they) (?!come\s+true\b|(?:the|a|an|this|that)\s)(?P<pred>.+)$"
+    r"^Will (?P<pronoun>it|they|he|she) (?!come\s+true\b|(?:the|a|an|this|that)\s)(?P<pred>.+)$"
 )
 
 
-def finish_title(title: str, *, before: str, published: dt.date, antecedent: str = "") -> str:
+def finish_title(
+    title: str,
+    *,
+    before: str,
+    published: dt.date,
+    antecedent: str = "",
+    speaker: str = "",
+    reported: bool = False,
+    person: bool = False,
+) -> str:
     """The title a reviewer can resolve alone: tails cut, "it" and "the storm" named from the
-    article, relative dates written out."""
+    article, relative dates written out. In reported speech the pronoun of the speaker's own
+    kind is the speaker ("Moody's warned that it may downgrade …")."""
     body = clean_body(title.rstrip("?"))
     match = _PRONOUN_SUBJECT_RE.match(body)
-    if match and antecedent and not _EXPLETIVE_RE.match(match["pred"]):
-        body = f"Will {antecedent} {match['pred']}"
+    if match and not _EXPLETIVE_RE.match(match["pred"]):
+        own = {"he", "she"} if person else {"it", "they"}
+        if reported and speaker and match["pronoun"] in own:
+            body = f"Will {speaker} {match['pred']}"
+        elif antecedent and match["pronoun"] in {"it", "they"}:
+            body = f"Will {antecedent} {match['pred']}"
     body = absolute_times(name_definites(body, before), published)
     return body + "?"

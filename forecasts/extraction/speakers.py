@@ -250,6 +250,9 @@ def described_agent(parts: list[str], state: SpeakerState) -> Agent | None:
         return None
     if description[0] in {"and", "but", "or", "while", "as", "who", "which", "whose"}:
         return None
+    if description[0] in {"citing", "quoting", "speaking", "writing"}:
+        agent = parse_agent(parts[0], state)  # "The Vell Times, citing sources, reported"
+        return agent if agent is not None and agent.kind in {"person", "org"} else None
     if _CLAUSE_WORDS & set(description) or not (
         {re.sub(r"['’]s$", "", w) for w in description} & (TITLE_WORDS | EXPERT_WORDS | ORG_WORDS)
         or description[0] in {"a", "an", "the"}
@@ -271,7 +274,9 @@ def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
         return _named_agent(owner.split(), state, org=True) if owner.split() else None
     # "Economist Tomas Reyl of Kestrel Capital": the person, not the firm.
     head = re.split(r"\s+(?:of|at|from)\s+", text)[0]
-    if sum(bool(_CAP_TOKEN.match(w)) for w in head.split()) >= 2:
+    # … but "the Vell Institute of Economics" is one name: its head is an organisation word.
+    own_name = head.split()[-1:] and head.split()[-1].lower() in ORG_WORDS and " of " in text
+    if sum(bool(_CAP_TOKEN.match(w)) for w in head.split()) >= 2 and not own_name:
         text = head
     words = text.split()
     if not words or len(words) > 8:
@@ -334,7 +339,9 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
     if org_at and org_at[-1] <= len(names) - 3:
         person = names[org_at[-1] + 1 :]
         context = " ".join([*descriptor, *(n.lower() for n in names[: org_at[-1] + 1])])
-        if not any(n.lower().strip(".") in _NOT_NAMES | TITLE_WORDS for n in person):
+        if all(_CAP_TOKEN.match(n) for n in person) and not any(
+            n.lower().strip(".") in _NOT_NAMES | TITLE_WORDS for n in person
+        ):
             return Agent(" ".join(words), "person", " ".join(person), context)
     # Titles inside the capitalised run ("Azerbaijani President Ilham Aliyev") are descriptors.
     while len(names) > 1 and any(
@@ -355,7 +362,7 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
         return Agent(" ".join(words), "person", name, " ".join(descriptor))
     if full := _full_name_in(state.document, name):  # "Obama" after "Barack Obama"
         return Agent(" ".join(words), "person", full, " ".join(descriptor))
-    return Agent(" ".join(words), "org", name)
+    return Agent(" ".join(words), "org", " ".join(names))  # "Moody's" keeps its "'s"
 
 
 def _full_name_in(document: str, surname: str) -> str:

@@ -339,3 +339,34 @@ def test_a_listed_subject_stays_whole_in_the_title() -> None:
     assert titles(
         "The Coastal Bureau said snow, sleet or freezing rain could close the pass by June 2026."
     ) == ["Will snow, sleet or freezing rain close the pass by June 2026?"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "title"),
+    [
+        (
+            "The Vell Times, citing unnamed sources, reported that the minister would resign "
+            "by June 2026.",
+            "Vell Times",
+            "Will the minister resign by June 2026?",
+        ),
+        (
+            "Moody's warned that it may downgrade the port authority's rating by June 2026.",
+            "Moody's",
+            "Will Moody's downgrade the port authority's rating by June 2026?",
+        ),
+        (
+            "A spokesman for Vell Airlines said the airline expected to return to profit in 2027.",
+            "Vell Airlines",
+            "Will the airline return to profit in 2027?",
+        ),
+        (
+            "The Vell Institute of Economics projects growth of 2.1% in 2027.",
+            "Vell Institute of Economics",
+            "Will there be growth of 2.1% in 2027?",
+        ),
+    ],
+)
+def test_organisations_in_their_common_frames(sentence: str, speaker: str, title: str) -> None:
+    found = [c for c in claims(sentence) if c.kind == "forecast"]
+    assert [(c.speaker, c.question_title) for c in found] == [(speaker, title)]
