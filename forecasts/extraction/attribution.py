@@ -215,7 +215,20 @@ _TRAILING_NAME_RE = re.compile(r"(?<![\w’'.-])(?:[A-Z][\w’'.-]+\s+){0,5}[A-Z
 
 
 _CAP_WORD_RE = re.compile(r"^[A-Z(]")
-_PARTICIPLE_RE = re.compile(r",\s+(?:noting|warning|saying|adding|predicting|claiming)\s+")
+_PARTICIPLE_RE = re.compile(
+    r",\s+(?:noting|warning|saying|adding|predicting|claiming)\s+"
+    # "The agency issued a report on Monday explaining how …": what the report says
+    r"|\b(?:issued|released|published)\s+(?:a|an|its|the)\s+(?:[\w-]+\s+){0,2}(?:report|statement|"
+    r"forecast|study|outlook|assessment|analysis|advisory)\b[^,.;“\"]{0,40}?,?\s+(?:saying|stating|"
+    r"warning|predicting|explaining|suggesting|showing|forecasting|projecting)\s+(?:how\s+)?"
+)
+_CONTRAST_RE = re.compile(r",\s+(?:although|though|while|whereas|but)\s+(?P<rest>[^,]{3}.+)$")
+# "a report by the Vell Times that …": the report's author says what follows.
+_REPORT_BY_RE = re.compile(
+    r"\b(?:a|the|an)\s+(?:[\w-]+\s+)?(?:report|statement|claim|warning|forecast|prediction)\s+"
+    r"(?:by|from|in)\s+(?P<who>(?:the\s+)*(?:[A-Z][\w.’'&-]*\s+){0,4}[A-Z][\w.’'&-]*)\s+"
+    r"that\s+(?P<rest>.+)$"
+)
 
 
 def _subject_agent(prefix: str, state: SpeakerState) -> Agent | None:
@@ -223,8 +236,8 @@ def _subject_agent(prefix: str, state: SpeakerState) -> Agent | None:
     if agent := apposed_person([p.strip() for p in prefix.split(",") if p.strip()], state):
         return agent  # "At noon, Ada Brook, a student, posted …"
     words = prefix.split(",")[0].split()
-    for size in range(min(len(words) - 1, 6), 0, -1):
-        if _CAP_WORD_RE.match(words[size]):
+    for size in range(min(len(words), 6), 0, -1):
+        if size < len(words) and _CAP_WORD_RE.match(words[size]):
             continue  # a name is a whole capitalised run ("Central European Summer Time")
         agent = parse_agent(" ".join(words[:size]), state)
         if agent is not None and agent.kind not in {"first_person"}:
@@ -259,6 +272,10 @@ def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
     if match and (agent := parse_agent(match["who"], state)):
         return agent, "said", match["rest"]
     body = _LEADING_RE.sub("", text)
+    if match := _REPORT_BY_RE.search(body):
+        agent = parse_agent(re.sub(r"^(?:the\s+)+", "the ", match["who"]), state)
+        if agent is not None:
+            return agent, "said", match["rest"]
     if match := _PARTICIPLE_RE.search(body):  # "Police closed the road, warning that …"
         agent = _subject_agent(body[: match.start()], state)
         if agent is not None:
@@ -333,7 +350,24 @@ class _Walker:
         utterances = [
             self._sentence(paragraph, s, quote_speakers, label_speaker) for s in paragraph.sentences
         ]
-        return self._inherit_tail(paragraph, utterances)
+        utterances = self._inherit_tail(paragraph, utterances)
+        return [part for u in utterances for part in self._second_frame(u)]
+
+    def _second_frame(self, utterance: Utterance) -> list[Utterance]:
+        """ "The poll gave the party 202 seats, although a survey by X suggested it may win
+        256": a contrast that brings its own speaker is that speaker's utterance."""
+        if utterance.quoted:
+            return [utterance]
+        text = utterance.text if utterance.speaker else utterance.sentence.text
+        match = _CONTRAST_RE.search(text)
+        if not match:
+            return [utterance]
+        agent, verb, clause = _head_frame(match["rest"], self.state)
+        if agent is None or not (name := agent_name(agent, self.state)):
+            return [utterance]
+        first = replace(utterance, text=text[: match.start()])
+        second = Utterance(utterance.sentence, name, clause, verb, reported=True)
+        return [first, second] if utterance.speaker else [second]
 
     def _label_speaker(self, label: str) -> str:
         if label in {"A", "Answer"}:

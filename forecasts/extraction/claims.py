@@ -335,8 +335,11 @@ def _forward_modal_at(clause: str, match: re.Match, verb: str, reported: bool) -
     if lowered == "would":
         # A backshifted "will" only after a past reporting verb ("said it would").
         return modal if reported and PAST_REPORTING_VERBS_RE.search(verb) else ""
+    # The past tense that makes "could" past ability is in the modal's own clause: "it had
+    # shown it could", not "the army was ready, and the order could come within days".
+    own_clause = re.split(r",|;|\s+and\s+|\s+but\s+", clause[:start])[-1]
     if lowered == "could" and (
-        re.match(r"could\s+not\b|couldn", after, re.IGNORECASE) or _PAST_RE.search(clause[:start])
+        re.match(r"could\s+not\b|couldn", after, re.IGNORECASE) or _PAST_RE.search(own_clause)
     ):
         return ""  # "I could not figure out where I was", "it had shown it could": past ability
     return modal

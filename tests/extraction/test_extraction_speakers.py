@@ -370,3 +370,28 @@ def test_a_listed_subject_stays_whole_in_the_title() -> None:
 def test_organisations_in_their_common_frames(sentence: str, speaker: str, title: str) -> None:
     found = [c for c in claims(sentence) if c.kind == "forecast"]
     assert [(c.speaker, c.question_title) for c in found] == [(speaker, title)]
+
+
+def test_a_contrast_with_its_own_reporting_frame_has_its_own_speaker() -> None:
+    found = speakers(
+        "An exit poll gave the party 202 seats, although a survey by the Vell Institute "
+        "suggested the party may win as many as 256 seats."
+    )
+    assert found == [("Vell Institute", "the party may win as many as 256 seats")]
+
+
+def test_what_a_published_report_says_is_its_authors() -> None:
+    found = speakers(
+        "The Vell Labour Office issued a report on Monday explaining how the slowdown could "
+        "cost 40,000 jobs by June 2026."
+    )
+    assert found == [("Vell Labour Office", "the slowdown could cost 40,000 jobs by June 2026")]
+
+
+def test_a_report_by_a_newspaper_that_is_the_newspapers_claim() -> None:
+    found = speakers(
+        "The reply follows a report by the Vell Times that the army was ready and an order to "
+        "march could come within days."
+    )
+    assert [s for s, _ in found] == ["Vell Times"]
+    assert "an order to march could come within days" in found[0][1]
