@@ -220,6 +220,30 @@ _COORDINATION_RE = re.compile(
     r"(?:,\s+(?:and|but|otherwise)|;)\s+|\s+and\s+that\s+|,?\s+because\s+|\s+and\s+(?=(?:also\s+)?(?:said|predicted|warned|added)\s)|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
     r"(?:will|would|may|might|could)\b)"
 )
+# "the army was ready and the order could come within days": a new subject and modal, split
+# only when the words before "and" make a clause of their own (not "the recall and the
+# information will …", one subject of two nouns).
+_AND_SUBJECT_RE = re.compile(
+    r"\s+and\s+(?=(?:the|a|an|its|their|his|her)\s+(?:[\w’'-]+\s+){0,5}?"
+    r"(?:will|would|may|might|could)\b)"
+)
+_FINITE_RE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|could|may|might|can|does|did|[a-z]{3,}ed)\b"
+)
+
+
+def _rejoin(pattern: re.Pattern, text: str) -> list[str]:
+    parts = []
+    for part in _COORDINATION_RE.split(text):
+        pieces = pattern.split(part)
+        kept = [pieces[0]]
+        for piece in pieces[1:]:
+            if _FINITE_RE.search(re.split(r"\bthat\s+", kept[-1])[-1]):
+                kept.append(piece)
+            else:
+                kept[-1] = f"{kept[-1]} and {piece}"
+        parts += kept
+    return parts
 
 
 # "… and said there is a 30% chance that …": the same speaker's second reporting verb.
@@ -252,7 +276,7 @@ def _which_clauses(part: str) -> list[str]:
 def claim_clauses(text: str) -> list[str]:
     """The propositions of a sentence: coordinated main clauses ("fares will rise, and the bus
     network will be cut") are separate claims, each its own question."""
-    raw = [w for p in _COORDINATION_RE.split(_strip_quotes(text)) for w in _which_clauses(p)]
+    raw = [w for p in _rejoin(_AND_SUBJECT_RE, _strip_quotes(text)) for w in _which_clauses(p)]
     parts = [claim_clause(part) for part in raw]
     clauses: list[str] = []
     for part in (_SECOND_VERB_RE.sub("", p, count=1) for p in parts if p):

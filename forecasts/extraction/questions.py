@@ -32,7 +32,8 @@ _EXPECT_CLAUSE_RE = re.compile(
 )
 # "the airline expected to return to profit": the subject expects to act itself.
 _SELF_EXPECT_RE = re.compile(
-    r"^(?P<subj>(?:the|a|an|[A-Z])[\w’'\s-]{0,60}?)\s+(?:expects|expected|expect)\s+to\s+"
+    r"^(?P<subj>(?:the|a|an|[A-Z])(?![\w’'\s-]*\b(?:is|are|was|were|be|been|not)\s+expected)"
+    r"[\w’'\s-]{0,60}?)\s+(?:expects|expected|expect)\s+to\s+"
     r"(?P<pred>.+)$"
 )
 _EXPECT_BACK_RE = re.compile(
@@ -101,7 +102,7 @@ def _subject(subject: str, speaker: str, article: str) -> str:
 
 # A phrase before the subject that can move to the end: "Without it, …", "In 2027, …".
 _LEAD_PHRASE_RE = re.compile(
-    r"^(?:without|with|in|on|at|by|after|before|during|within|unless|if|once|when|for|from|"
+    r"^(?:without|with|in|on|at|by|after|before|during|within|unless|if|once|when|for|from|even|as|"
     r"under|over|despite|eventually|ultimately|soon|then|otherwise|[a-z]+ly\b|[a-z]+ing\b)",
     re.IGNORECASE,
 )

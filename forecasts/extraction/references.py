@@ -13,6 +13,8 @@ import calendar
 import datetime as dt
 import re
 
+from forecasts.extraction.plans import OUTCOME_VERBS
+
 _WEEKDAYS = list(calendar.day_name)
 _WEEKDAY_RE = re.compile(
     r"\b(?P<prep>on|by|until|before|after|into|from|through|next|this|late|early)\s+"
@@ -177,7 +179,10 @@ def finish_title(
     match = _PRONOUN_SUBJECT_RE.match(body)
     if match and not _EXPLETIVE_RE.match(match["pred"]):
         own = {"he", "she"} if person else {"it", "they"}
-        if reported and speaker and match["pronoun"] in own:
+        verb = re.sub(r"^(?:\w+ly\s+)+", "", match["pred"]).split()[0].lower()
+        if reported and speaker and match["pronoun"] in own and verb not in OUTCOME_VERBS:
+            # "Moody's warned that it may downgrade …" (an act), not "police said it could
+            # collapse" (an outcome: "it" is the building)
             body = f"Will {speaker} {match['pred']}"
         elif antecedent and match["pronoun"] in {"it", "they"}:
             body = f"Will {antecedent} {match['pred']}"

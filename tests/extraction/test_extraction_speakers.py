@@ -395,3 +395,23 @@ def test_a_report_by_a_newspaper_that_is_the_newspapers_claim() -> None:
     )
     assert [s for s, _ in found] == ["Vell Times"]
     assert "an order to march could come within days" in found[0][1]
+
+
+def test_and_starts_a_new_claim_only_after_a_clause_of_its_own() -> None:
+    found = speakers(
+        "The Coastal Bureau said the wall was weak and the sea could breach it by June 2026."
+    )
+    assert [c for _, c in found] == ["the sea could breach it by June 2026"]
+    found = speakers(
+        "The Coastal Bureau said it is possible that the wall and the quay will fail by June 2026."
+    )
+    assert [c for _, c in found] == ["the wall and the quay will fail by June 2026"]
+
+
+def test_an_organisations_it_is_the_organisation_only_when_it_acts() -> None:
+    assert titles("Moody's warned that it may cut the port's rating by June 2026.") == [
+        "Will Moody's cut the port's rating by June 2026?"
+    ]
+    assert titles("Vell Police said it could collapse by June 2026.") == [
+        "Will it collapse by June 2026?"
+    ]
