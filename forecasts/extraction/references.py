@@ -87,8 +87,12 @@ def _named(head: str, before: str) -> str:
     names = [n for n in names if n]
     if not names:
         return ""
-    # The article's own subject is named most often; a comparison in passing is not.
-    return max(names, key=lambda n: (names.count(n), -names[::-1].index(n)))
+    # The article's own subject is named most often; a comparison in passing is not. Two
+    # names as frequent ("Kalimantan's …" and "California's …") leave the title alone.
+    counts = sorted((names.count(n) for n in set(names)), reverse=True)
+    if len(counts) > 1 and counts[0] == counts[1]:
+        return ""
+    return max(names, key=names.count)
 
 
 def _trim(name: str) -> str:

@@ -415,3 +415,11 @@ def test_an_organisations_it_is_the_organisation_only_when_it_acts() -> None:
     assert titles("Vell Police said it could collapse by June 2026.") == [
         "Will it collapse by June 2026?"
     ]
+
+
+def test_two_names_as_frequent_leave_the_definite_description_alone() -> None:
+    found = titles(
+        "Locals call it Port Anna's Harbour Bridge, after Vell's Harbour Bridge. The Coastal "
+        "Bureau said the bridge could collapse by June 2026."
+    )
+    assert found == ["Will the bridge collapse by June 2026?"]
