@@ -27,7 +27,8 @@ _MODAL_RE = re.compile(
 # "could have been", "would have done": past speculation or counterfactual, not a forecast;
 # "will have" (future perfect) is one.
 _PAST_MODAL_RE = re.compile(
-    r"^(?:may|might|could|would|should)\s+(?:not\s+)?(?:\w+ly\s+)?have\s+(?:been|had|done|gone|"
+    r"^(?:may|might|could|would|should)\s+(?:not\s+|never\s+)?(?:\w+ly\s+)?have\s+(?:been|had|"
+    r"done|gone|"
     r"seen|made|come|become|run|put|let|set|hit|cut|[a-z]+(?:ed|en|wn|ne|t|d))\b",
     re.IGNORECASE,
 )
@@ -93,7 +94,10 @@ _PAST_TIME_RE = re.compile(
 _COUNTERFACTUAL_RE = re.compile(
     r"\b(?:could|would|might)\b[^;]*\b(?:if|unless)\s+(?:[\w’'-]+\s+){1,6}?"
     r"(?:were|was|had|did|could|knew|wanted)\b"
-    r"|\b(?:if|unless)\s+(?:[\w’'-]+\s+){1,6}?(?:were|had)\b[^;]*\b(?:could|would|might)\b",
+    r"|\b(?:if|unless)\s+(?:[\w’'-]+\s+){1,6}?(?:were|had)\b[^;]*\b(?:could|would|might)\b"
+    # the inverted condition: "had she known", "were it to fail"
+    r"|\b(?:could|would|might)\b[^;]*\b(?:had|were)\s+(?:I|you|he|she|it|we|they|the\s+\w+)\s+"
+    r"(?:[a-z]+(?:ed|en|wn|ne|t)|known|to)\b",
     re.IGNORECASE,
 )
 # "it could be a once-in-a-lifetime event": a judgement of the present, not a forecast.

@@ -222,6 +222,8 @@ def test_a_closing_attribution_covers_its_paragraph_but_its_verb_only_its_own_cl
         "Ana Ferro said this estimate may be overstated.",
         # the claim sits in a fronted subordinate clause; the main clause is present
         "Ana Ferro said that although the sea may rise, the old quay is sound.",
+        # a counterfactual with "never have" and an inverted condition
+        "Ana Ferro told the court that she would never have signed the deal had she known.",
         # an apposition after "According to X" is not the claim's subject
         "According to Ana Ferro, the port's pilot, nobody will ever sail there again.",
     ],
