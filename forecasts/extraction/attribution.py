@@ -222,6 +222,7 @@ _PARTICIPLE_RE = re.compile(
     r"forecast|study|outlook|assessment|analysis|advisory)\b[^,.;“\"]{0,40}?,?\s+(?:saying|stating|"
     r"warning|predicting|explaining|suggesting|showing|forecasting|projecting)\s+(?:how\s+)?"
 )
+_ADDING_RE = re.compile(r",\s+(?:adding|noting|warning|predicting|saying)\s+(?=that\s|the\s|it\s)")
 _CONTRAST_RE = re.compile(r",\s+(?:although|though|while|whereas|but)\s+(?P<rest>[^,]{3}.+)$")
 # "a report by the Vell Times that …": the report's author says what follows.
 _REPORT_BY_RE = re.compile(
@@ -276,10 +277,12 @@ def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
         agent = parse_agent(re.sub(r"^(?:the\s+)+", "the ", match["who"]), state)
         if agent is not None:
             return agent, "said", match["rest"]
-    if match := _PARTICIPLE_RE.search(body):  # "Police closed the road, warning that …"
-        agent = _subject_agent(body[: match.start()], state)
+    participle = _PARTICIPLE_RE.search(body)
+    if participle and not _VERB_RE.search(body[: participle.start()]):
+        # "Police closed the road, warning that …": the participle is the only frame
+        agent = _subject_agent(body[: participle.start()], state)
         if agent is not None:
-            return agent, "said", _reported_clause("said", body[match.end() :])
+            return agent, "said", _reported_clause("said", body[participle.end() :])
     for match in _VERB_RE.finditer(body):
         prefix = _QUOTED_RE.sub(",", body[: match.start()])  # a closed quotation is no frame
         if re.search(r"[“‘\"]", prefix) or len(prefix.split()) > 16:
@@ -359,6 +362,12 @@ class _Walker:
         if utterance.quoted:
             return [utterance]
         text = utterance.text if utterance.speaker else utterance.sentence.text
+        more = _ADDING_RE.search(text) if utterance.speaker else None
+        if more:  # "said that A, adding that B": B is the same speaker's second claim
+            clause = _reported_clause("said", text[more.end() :])
+            verb = utterance.verb or "said"
+            second = Utterance(utterance.sentence, utterance.speaker, clause, verb, reported=True)
+            return [replace(utterance, text=text[: more.start()]), second]
         match = _CONTRAST_RE.search(text)
         if not match:
             return [utterance]

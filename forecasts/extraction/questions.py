@@ -221,10 +221,14 @@ _PRONOUN_SUBJECTS = frozenset(
 )
 
 
+_COPULA_CLAUSE_RE = re.compile(r"^(?P<subj>.+?)\s+(?:is|are|was|were|has|have|had)\s")
+
+
 def subject_of(clause: str, article: str = "") -> str:
     """The noun phrase a claim is about ("the situation" in "the situation will worsen"), for
     a later "it" of the same speaker; "" for pronouns and long or clausal subjects."""
-    match = _MODAL_CLAUSE_RE.match(proposition(clause))
+    clause = proposition(clause)
+    match = _MODAL_CLAUSE_RE.match(clause) or _COPULA_CLAUSE_RE.match(clause)
     if not match:
         return ""
     subject = match["subj"].rpartition(", ")[2].strip()

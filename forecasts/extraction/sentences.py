@@ -107,11 +107,15 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or initials
 
 
+# "No." is the abbreviation of "number" only before a number: `“No. It will fail.”` ends one.
+_ANSWER_NO_RE = re.compile(r"(?:^|[\s“‘\"'])No\.\s+$")
+
+
 def split_offsets(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in a paragraph."""
     spans, start = [], 0
     for match in _BOUNDARY_RE.finditer(text):
-        if _is_abbreviation(text, match.start()):
+        if _is_abbreviation(text, match.start()) and not _ANSWER_NO_RE.search(text[: match.end()]):
             continue
         end = match.end()
         spans.append((start, len(text[:end].rstrip())))

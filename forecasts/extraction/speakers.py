@@ -76,7 +76,7 @@ _NAME_IN_TEXT_RE = re.compile(
 _ORG_IN_TEXT_RE = re.compile(
     r"\b(?:(?!The\b)[A-Z][\w&’'.-]+\s+){1,5}(?:"
     + "|".join(w.capitalize() for w in sorted(ORG_WORDS) if len(w) > 3)
-    + r")\b"
+    + r")\b(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w&’'.-]+(?:\s+[A-Z][\w&’'.-]+)*)?"
 )
 _APPOSED_NAME_RE = re.compile(
     r"\b(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'.-]*){1,3}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?"

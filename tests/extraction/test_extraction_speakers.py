@@ -425,3 +425,35 @@ def test_two_names_as_frequent_leave_the_definite_description_alone() -> None:
         "Bureau said the bridge could collapse by June 2026."
     )
     assert found == ["Will the bridge collapse by June 2026?"]
+
+
+def test_adding_that_is_the_same_speakers_second_claim() -> None:
+    found = speakers(
+        "Ana Ferro, the port director, said on Monday that the quay would likely flood by 2027, "
+        "adding that the ferry could stop running by June 2026."
+    )
+    assert found == [
+        ("Ana Ferro", "the quay would likely flood by 2027"),
+        ("Ana Ferro", "the ferry could stop running by June 2026"),
+    ]
+
+
+def test_no_as_an_answer_ends_a_sentence() -> None:
+    found = speakers(
+        "Asked whether the levee would hold, Ana Ferro said: “No. The levee will fail by 2027.”"
+    )
+    assert found == [("Ana Ferro", "The levee will fail by 2027")]
+
+
+def test_it_is_what_the_speaker_last_spoke_about_even_without_a_forecast() -> None:
+    assert titles(
+        "Ana Ferro said the levee was weak.\n“It will not hold another flood by 2027,” she added."
+    ) == ["Will the levee hold another flood by 2027?"]
+
+
+def test_an_organisation_named_with_of_is_named_whole_for_the_bureau() -> None:
+    found = speakers(
+        "The Vell Bureau of Statistics published new figures on Monday.\nThe bureau expects "
+        "unemployment to rise to 9% by the end of 2026."
+    )
+    assert found == [("Vell Bureau of Statistics", "unemployment to rise to 9% by the end of 2026")]
