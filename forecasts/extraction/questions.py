@@ -97,6 +97,14 @@ def _subject(subject: str, speaker: str, article: str) -> str:
     lowered = first.lower()
     if lowered in _COMMON_STARTS or re.search(rf"\b{re.escape(lowered)}\b", article):
         return lowered + subject[len(first) :]
+    words = subject.split()
+    proper = (
+        first.isupper()
+        or (len(words) > 1 and words[1][:1].isupper())
+        or re.search(rf"[a-z,]\s+{re.escape(first)}\b", article)  # capitalised mid-sentence
+    )
+    if first[:1].isupper() and first[1:].islower() and article and not proper:
+        return lowered + subject[len(first) :]  # "Unemployment could reach …" opened a sentence
     return subject
 
 

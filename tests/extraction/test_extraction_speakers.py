@@ -457,3 +457,12 @@ def test_an_organisation_named_with_of_is_named_whole_for_the_bureau() -> None:
         "unemployment to rise to 9% by the end of 2026."
     )
     assert found == [("Vell Bureau of Statistics", "unemployment to rise to 9% by the end of 2026")]
+
+
+def test_a_common_noun_that_opened_the_sentence_is_not_capitalised_in_the_title() -> None:
+    assert titles("“Unemployment could reach 10% by 2027,” said economist Ana Ferro.") == [
+        "Will unemployment reach 10% by 2027?"
+    ]
+    assert titles("“Vell will grow by 2027,” said economist Ana Ferro of Vell University.") == [
+        "Will Vell grow by 2027?"
+    ]
