@@ -125,7 +125,7 @@ def _reported_clause(verb: str, rest: str) -> str:
                 r"^(?:[^\s,]+\s+){1,4}?(?=of\s)", "", rest, count=1
             )  # "warned residents of"
     rest = _LEADING_WHEN_RE.sub("", rest)  # "predicted on Tuesday the quay would …"
-    return re.sub(r"^(?:that|,|:)\s+", "", rest)
+    return re.sub(r"^(?:that,?|,|:)\s+", "", rest)
 
 
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"

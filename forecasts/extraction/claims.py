@@ -64,7 +64,11 @@ _ADVICE_RE = re.compile(
 )
 # A timeless generalisation: "will always …", "… those who build on the plain".
 _GENERIC_STATEMENT_RE = re.compile(
-    r"\bwill\s+always\b|\b(?:those|anyone|people|whoever)\s+who\b", re.IGNORECASE
+    r"\bwill\s+always\b|\b(?:those|anyone|people|whoever)\s+who\b"
+    # the modal inside "anything that's going to …", "nothing that will …": no claim of its own
+    r"|\b(?:anything|nothing|something|everything|anyone|no\s+one)\s+(?:that|which|who)"
+    r"(?:['’]s|\s+(?:is|will|would|could|might|may))\b",
+    re.IGNORECASE,
 )
 # A judgement of what is known now, not of what will happen: "the report may be incomplete",
 # "the figures could be wrong", "this estimate may be overstated".
@@ -83,6 +87,10 @@ _PAST_HABIT_RE = re.compile(
     r"frequently|occasionally)\b|\b(?:would|could|might)\b[^,;]*\b(?:when|while|as|after|"
     r"before|until|once)\s+(?:\w+\s+){0,4}?(?:was|were|had|did|came|went|saw|began|[a-z]+ed)\b",
     re.IGNORECASE,
+)
+# A procedure told in the past: "after breaking in, the group would install a program".
+_PAST_PROCEDURE_RE = re.compile(
+    r"^(?:after|when|once|before|upon)\s+[a-z]+ing\b[^,]*,\s+[^,]*\bwould\b", re.IGNORECASE
 )
 _PAST_TIME_RE = re.compile(
     r"\b(?:as\s+a\s+(?:child|boy|girl|student)|in\s+those\s+(?:days|years|times)|back\s+then|"
@@ -394,8 +402,10 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
         return ""  # "floods will always come to those who build on the plain"
     if _EPISTEMIC_RE.search(clause) or _EPISTEMIC_PREDICATE_RE.search(clause):
         return ""
-    if _PAST_HABIT_RE.search(clause) or (
-        _PAST_TIME_RE.search(clause) and not re.search(r"\b(?:will|won['’]t)\b", clause)
+    if (
+        _PAST_HABIT_RE.search(clause)
+        or _PAST_PROCEDURE_RE.match(clause)
+        or (_PAST_TIME_RE.search(clause) and not re.search(r"\b(?:will|won['’]t)\b", clause))
     ):
         return ""  # "she would often walk to the harbour", "in those years the ferry would …"
     backshifted = reported and PAST_REPORTING_VERBS_RE.search(verb)

@@ -213,6 +213,8 @@ def test_a_closing_attribution_covers_its_paragraph_but_its_verb_only_its_own_cl
         "Ana Ferro said she would often walk to the harbour as a child.",
         "Ana Ferro said that in those years the ferry would leave at dawn.",
         "“I could hardly breathe when the water came in,” said survivor Ana Ferro.",
+        "Police said that, after breaking in, the gang would cut the alarm wires first.",
+        "“I can't imagine anything that's going to change my mind,” said Ana Ferro.",
         # a wish, advice, a maxim
         "Ana Ferro said she hoped the ferry would run next year.",
         "Ana Ferro said investors may want to wait until the spring.",
