@@ -9,7 +9,7 @@ proposed: they report schedules and facts, not forecasts.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from forecasts.extraction.sentences import Document, Paragraph, Quote, Sentence
 from forecasts.extraction.speakers import (
@@ -18,6 +18,7 @@ from forecasts.extraction.speakers import (
     SpeakerState,
     agent_name,
     apposed_person,
+    described_agent,
     parse_agent,
 )
 
@@ -33,6 +34,9 @@ class Utterance:
     verb: str = ""
     reported: bool = False
     quoted: bool = False
+    person: bool = False  # the speaker is a person, not an organisation
+    expert: bool = False  # … introduced as an analyst, a scientist: speaks for no institution
+    frame: str = ""  # "tail" when the speaker came from a closing "…, said X."
 
 
 _VERB = rf"(?:also\s+|further\s+|then\s+)?(?P<verb>{REPORTING_VERBS})\b"
@@ -40,11 +44,21 @@ _VERB_RE = re.compile(rf"\s{_VERB}")
 _TAIL_VERB_FIRST_RE = re.compile(rf"^\s*[,.]?\s*{_VERB}\s+(?P<who>[^.;!?]+)")
 _TAIL_WHO_FIRST_RE = re.compile(rf"^\s*[,.]?\s*(?P<who>[^.;!?“‘\"]{{1,80}}?)\s+{_VERB}")
 _HEAD_RE = re.compile(rf"(?P<who>[^.;!?“”‘\"]{{1,80}}?)\s+{_VERB}[^:“‘\"]{{0,40}}[:,]?\s*$")
+# What may follow the verb of a closing attribution: "…, the bureau said in its advisory.",
+# "…, Ferro told reporters on Monday."
+_AFTER_TAIL_VERB = (
+    r"(?:\s+(?:reporters|journalists|the\s+press|(?:the\s+)?[A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,3})"
+    r")?(?:\s+(?:on|in|at|during|after|before|via|through|yesterday|today|tonight|last|this|"
+    r"earlier|later)\b[^,;!?“”\"]{0,60})?"
+)
 _SENTENCE_TAIL_RE = re.compile(
     rf",\s+(?:{_VERB}\s+(?P<who>[^;!?]+?)|(?P<who2>[^,;!?]{{1,60}}?)\s+(?:also\s+)?"
-    rf"(?P<verb2>{REPORTING_VERBS}))\s*[.!?]?$"
+    rf"(?P<verb2>{REPORTING_VERBS}){_AFTER_TAIL_VERB})\s*[.!?]?$"
 )
-_ACCORDING_RE = re.compile(r"^According to (?P<who>[^,]{2,80}),\s+(?P<rest>.+)$")
+_ACCORDING_RE = re.compile(
+    r"^According to (?:(?P<who>[^,]{2,80}),\s+|(?P<named>(?:the\s+)?(?:[A-Z][\w.’'&-]*\s+"
+    r"(?:(?:of|for|on|in)\s+(?:the\s+)?)?){1,6}?)(?=[a-z]))(?P<rest>.+)$"
+)
 _LEADING_RE = re.compile(r"^(?:(?:But|And|However|Meanwhile|Still|Now|Yet|So),?\s+)+")
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|my|me|I’m|I'm)\b")
 
@@ -66,13 +80,19 @@ _TITLE_DOT_RE = re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof|Gen|Sen|Rep|Lt|Col|Capt|Sgt|Go
 def _quote_attribution(paragraph: Paragraph, quote: Quote, state: SpeakerState) -> tuple:
     """(agent, verb) for a quotation: the words after its closing mark, else before it."""
     after = _TITLE_DOT_RE.sub(r"\1", paragraph.text[quote.end :])  # "Dr. Brook said"
-    for pattern in (_TAIL_VERB_FIRST_RE, _TAIL_WHO_FIRST_RE):
+    # A quotation closed by a full stop ends its sentence: what follows is a new one
+    # (`"… by noon." The bureau said …`), not this quotation's attribution.
+    closed = quote.content.rstrip("”’\"' ").endswith(".") and after.strip()[:1].isupper()
+    for pattern in () if closed else (_TAIL_VERB_FIRST_RE, _TAIL_WHO_FIRST_RE):
         match = pattern.match(after)
         if match and (agent := parse_agent(match["who"], state)):
             return agent, match["verb"]
     before = paragraph.text[: quote.start]
     match = _HEAD_RE.search(re.split(r"(?<=[.!?])\s+", before)[-1]) if before.strip() else None
-    if match and (agent := _suffix_agent(match["who"], state) or parse_agent(match["who"], state)):
+    who = match["who"] if match else ""
+    if match and (
+        agent := _agent_before(who, state) or _suffix_agent(who, state) or parse_agent(who, state)
+    ):
         return agent, match["verb"]
     return None, ""
 
@@ -94,63 +114,195 @@ def _reported_clause(verb: str, rest: str) -> str:
     match = _OPEN_QUOTE_RE.match(rest)
     if match and len(rest[: match.start("content")].split()) <= 8:
         return match["content"].strip()
-    if verb in _SPEECH_VERBS_WITH_OBJECT or verb.endswith("saying"):
+    last = verb.split()[-1]  # "has warned" is "warned" here
+    if last in _SPEECH_VERBS_WITH_OBJECT or verb.endswith("saying"):
+        before = rest
         rest = _OBJECT_THAT_RE.sub("", rest, count=1)
-    return re.sub(r"^(?:that|,|:)\s+", "", rest)
+        if rest == before and last in {"told", "tells", "tell"}:
+            rest = _LISTENER_RE.sub("", rest, count=1)  # "told reporters the quay will …"
+        if rest == before and last in {"warned", "warns", "warn"}:
+            rest = re.sub(
+                r"^(?:[^\s,]+\s+){1,4}?(?=of\s)", "", rest, count=1
+            )  # "warned residents of"
+    rest = _LEADING_WHEN_RE.sub("", rest)  # "predicted on Tuesday the quay would …"
+    return re.sub(r"^(?:that,?|,|:)\s+", "", rest)
+
+
+_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_LEADING_WHEN_RE = re.compile(
+    rf"^(?:on\s+(?:{_DAY}|\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}})(?:,?\s+\d{{4}})?|yesterday|"
+    r"today|last\s+(?:week|month|night)|this\s+(?:week|morning|month)|earlier\s+this\s+\w+)"
+    r",?\s+(?:that\s+)?(?=[a-zA-Z])"
+)
+
+
+# Whom something was told, when no "that" follows: reporters, a named outlet.
+_LISTENER_RE = re.compile(
+    r"^(?:reporters|journalists|the\s+press|the\s+media|(?:a\s+)?(?:news|press)\s+conference|"
+    r"(?:the\s+)?(?:[A-Z][\w.’'&-]*\s+){1,4}(?=[a-z]))\s*(?:on\s+\w+\s+)?"
+)
 
 
 def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
     """The speaker phrase just before a reporting verb: the whole prefix ("Ali Abdu,
     Eritrea's information minister"), else what follows its last comma or "and"
     ("Following the storm, the bureau")."""
+    # "Ada Brook, who ran the port," and "Ada Brook, a pilot who ran the port,": the
+    # relative clause describes; it is not part of the name.
+    prefix = re.sub(r",\s+(?:who|which|whose)\b[^,]*,\s*$", " ", prefix)
+    prefix = re.sub(r"\s+(?:who|which|whose)\b[^,]*(,\s*)$", r"\1", prefix)
+    # A description and a name in apposition ("The bank's economist, Ada Brook, said") or a
+    # name and its description ("… and pilot Ada Brook, the port's pilot, said").
+    parts = [p.strip() for p in prefix.split(",") if p.strip()]
+    if len(parts) >= 2:
+        pair = [_nearest_phrase(parts[-2]), parts[-1]]
+        if agent := apposed_person(pair, state) or described_agent(pair, state):
+            return agent
     if prefix.rstrip().endswith(","):
-        # "…, said X": the speaker follows the verb (a tail frame), unless the prefix is a
-        # description and a name in apposition ("The bank's economist, Ada Brook, said").
-        parts = [p.strip() for p in prefix.split(",") if p.strip()]
-        return apposed_person(parts, state) if len(parts) == 2 else None
-    tries = [prefix, re.split(r",\s+", prefix)[-1]]
+        return None  # "…, said X": the speaker follows the verb (a tail frame)
+    if match := re.search(r"(?:^|\s)(?P<pronoun>he|she|they|it)\s*$", prefix, re.IGNORECASE):
+        return parse_agent(match["pronoun"], state)  # "Of the plan he stated that …"
+    if re.search(r"\b(?:and|but)\s*$", prefix) and len(prefix.split()) > 2:
+        # "He pointed to the past, but stated that …": the verb shares the sentence's subject.
+        return _subject_agent(re.sub(r",?\s*\b(?:and|but)\s*$", "", prefix), state)
+    # The phrase nearest the verb first: "…, but the bureau warned" is the bureau's.
+    last = re.split(r",\s+|;\s+", prefix)[-1]
+    last = re.sub(r"^(?:but|and|while|although|though|as|yet|so)\s+", "", last.strip())
+    tries = [last]
     if match := re.search(r"\s+and\s+(?=the\s|[A-Z])(?!.*\sand\s)", prefix):
         tries.append(prefix[match.end() :])
+    if not _CLAUSE_IN_PREFIX_RE.search(prefix):
+        tries.append(prefix)
     for text in dict.fromkeys(t.strip() for t in tries if t.strip()):
+        if _PREPOSITION_START_RE.match(text):
+            continue  # "In the northern states of …": a place, not a subject
         agent = parse_agent(text, state)
         if agent is not None and agent.kind != "first_person":
             return agent
+    # "Political scientist at the City University Willy Lam told …": a long description
+    # ending in a full name.
+    if match := _TRAILING_NAME_RE.search(prefix):
+        run = match.group().split()
+        # a longer run ends in the name: "… of Hong Kong Willy Lam" is Willy Lam
+        after_of = re.search(r"\b(?:of|in|at|from)\s*$", prefix[: match.start()])
+        agent = parse_agent(
+            " ".join(run if len(run) <= 2 or (len(run) == 3 and not after_of) else run[-2:]), state
+        )
+        if agent is not None and agent.kind == "person":
+            # its description ("political scientist at …") says who the person is
+            description = " ".join(prefix[: match.start()].lower().split()[:8])
+            return replace(agent, descriptor=f"{agent.descriptor} {description}".strip())
     return None
 
 
-_PARTICIPLE_RE = re.compile(r",\s+(?:noting|warning|saying|adding|predicting|claiming)\s+")
+def _nearest_phrase(text: str) -> str:
+    """The phrase after the last conjunction: "The port cut fees and pilot Ada Brook"."""
+    return re.split(r"\s+(?:and|but|while|as|after|when)\s+", text)[-1]
+
+
+_CLAUSE_IN_PREFIX_RE = re.compile(
+    r"\b(?:has|have|had|is|are|was|were|will|would|could|did|does)\s+[a-z]", re.IGNORECASE
+)
+_PREPOSITION_START_RE = re.compile(
+    r"^(?:in|on|at|for|from|of|with|by|under|across|throughout|after|before|during|since|"
+    r"following|despite|among|amid|to|into|over)\b",
+    re.IGNORECASE,
+)
+_TRAILING_NAME_RE = re.compile(r"(?<![\w’'.-])(?:[A-Z][\w’'.-]+\s+){0,5}[A-Z][\w’'-]+\s*$")
+
+
+_CAP_WORD_RE = re.compile(r"^[A-Z(]")
+_PARTICIPLE_RE = re.compile(
+    r",\s+(?:noting|warning|saying|adding|predicting|claiming)\s+"
+    # "The agency issued a report on Monday explaining how …": what the report says
+    r"|\b(?:issued|released|published)\s+(?:a|an|its|the)\s+(?:[\w-]+\s+){0,2}(?:report|statement|"
+    r"forecast|study|outlook|assessment|analysis|advisory)\b[^,.;“\"]{0,40}?,?\s+(?:saying|stating|"
+    r"warning|predicting|explaining|suggesting|showing|forecasting|projecting)\s+(?:how\s+)?"
+)
+_ADDING_RE = re.compile(r",\s+(?:adding|noting|warning|predicting|saying)\s+(?=that\s|the\s|it\s)")
+_CONTRAST_RE = re.compile(r",\s+(?:although|though|while|whereas|but)\s+(?P<rest>[^,]{3}.+)$")
+# "a report by the Vell Times that …": the report's author says what follows.
+_REPORT_BY_RE = re.compile(
+    r"\b(?:a|the|an)\s+(?:[\w-]+\s+)?(?:report|statement|claim|warning|forecast|prediction)\s+"
+    r"(?:by|from|in)\s+(?P<who>(?:the\s+)*(?:[A-Z][\w.’'&-]*\s+){0,4}[A-Z][\w.’'&-]*)\s+"
+    r"that\s+(?P<rest>.+)$"
+)
 
 
 def _subject_agent(prefix: str, state: SpeakerState) -> Agent | None:
     """The subject opening a sentence: its first words, before its verb."""
+    if agent := apposed_person([p.strip() for p in prefix.split(",") if p.strip()], state):
+        return agent  # "At noon, Ada Brook, a student, posted …"
     words = prefix.split(",")[0].split()
-    for size in range(min(len(words) - 1, 6), 0, -1):
+    for size in range(min(len(words), 6), 0, -1):
+        if size < len(words) and _CAP_WORD_RE.match(words[size]):
+            continue  # a name is a whole capitalised run ("Central European Summer Time")
         agent = parse_agent(" ".join(words[:size]), state)
         if agent is not None and agent.kind not in {"first_person"}:
             return agent
     return None
 
 
+PAST_VERB_RE = re.compile(r"(?:ed|said|told|wrote|thought|forecast|foresaw)$")
+_QUOTED_RE = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_PASSIVE_RE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s*$", re.IGNORECASE)
+_BE_FORMS = ("is ", "are ", "was ", "were ")
+_UNNAMED_SUBJECT_RE = re.compile(
+    r"(?:^|,\s+|\b(?:but|and|while|although|as)\s+)(?:the\s+|some\s+|many\s+|other\s+)?"
+    r"(?:[a-z]+\s+)?(?:officials|experts|analysts|authorities|sources|critics|observers|"
+    r"economists|scientists|researchers|forecasters|meteorologists|residents|witnesses|"
+    r"people|others|some|many)\s*$",
+    re.IGNORECASE,
+)
+
+
 def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]:
     """ "X is confident that …": (agent, verb, reported clause). The subject is the phrase just
     before the verb, so "Baku will …, said X" is not read as spoken by Baku."""
     if match := _ACCORDING_RE.match(text):
-        return parse_agent(match["who"], state), "said", match["rest"]
+        # "According to X, …", or without the comma "According to the Coastal Bureau the …"
+        rest = match["rest"]
+        first, comma, after = rest.partition(", ")
+        if comma and match["who"] and described_agent([match["who"], first], state):
+            rest = after  # "According to Ada Brook, the port's pilot, the quay will …"
+        return parse_agent(match["who"] or match["named"], state), "said", rest
     match = _ACCORDING_TAIL_RE.match(text)
     if match and (agent := parse_agent(match["who"], state)):
         return agent, "said", match["rest"]
     body = _LEADING_RE.sub("", text)
-    if match := _PARTICIPLE_RE.search(body):  # "Police closed the road, warning that …"
-        agent = _subject_agent(body[: match.start()], state)
+    if match := _REPORT_BY_RE.search(body):
+        agent = parse_agent(re.sub(r"^(?:the\s+)+", "the ", match["who"]), state)
         if agent is not None:
-            return agent, "said", _reported_clause("said", body[match.end() :])
+            return agent, "said", match["rest"]
+    participle = _PARTICIPLE_RE.search(body)
+    if participle and not _VERB_RE.search(body[: participle.start()]):
+        # "Police closed the road, warning that …": the participle is the only frame
+        agent = _subject_agent(body[: participle.start()], state)
+        if agent is not None:
+            return agent, "said", _reported_clause("said", body[participle.end() :])
     for match in _VERB_RE.finditer(body):
-        prefix = body[: match.start()]
+        prefix = _QUOTED_RE.sub(",", body[: match.start()])  # a closed quotation is no frame
         if re.search(r"[“‘\"]", prefix) or len(prefix.split()) > 16:
             break  # the verb belongs to a quotation or a clause deep in the sentence
+        if _PASSIVE_RE.search(prefix) and not match["verb"].startswith(_BE_FORMS):
+            continue  # "Dorian was forecast to …": nobody is named as the speaker
+        head, _, _ = prefix.rpartition(",")
+        tail = _SENTENCE_TAIL_RE.search(body)
+        if (
+            tail
+            and tail.start() == len(head)
+            and _CLAUSE_IN_PREFIX_RE.search(head)
+            and not re.search(r",\s+(?:who|which|whose)\b[^,]*$", head)
+        ):
+            break  # "The storm will …, the bureau said in its advisory.": a closing frame
         agent = _agent_before(prefix, state)
         if agent is not None:
             return agent, match["verb"], _reported_clause(match["verb"], body[match.end() :])
+        if _UNNAMED_SUBJECT_RE.search(prefix):
+            break  # "…, but officials fear that …": unnamed, so nobody we could track
     return None, "", ""
 
 
@@ -159,7 +311,8 @@ def _tail_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
     match = _SENTENCE_TAIL_RE.search(text)
     if not match:
         return None, "", ""
-    agent = parse_agent(match["who"] or match["who2"], state)
+    who = re.sub(r",\s+(?:who|which|whose)\b.*$", "", match["who"] or match["who2"])
+    agent = parse_agent(who, state)
     return agent, match["verb"] or match["verb2"], text[: match.start()]
 
 
@@ -171,7 +324,10 @@ def _quoted_part(paragraph: Paragraph, sentence: Sentence, quote: Quote) -> str:
 class _Walker:
     def __init__(self, document: Document) -> None:
         self.document = document
-        self.state = SpeakerState(author=document.byline)
+        self.state = SpeakerState(
+            author=document.byline,
+            document="\n".join([document.headline] + [p.text for p in document.paragraphs]),
+        )
         self.last_quote_speaker = ""
         self.opinion = bool(document.byline) and self._first_person_outside_quotes()
         if document.byline:
@@ -197,7 +353,30 @@ class _Walker:
         utterances = [
             self._sentence(paragraph, s, quote_speakers, label_speaker) for s in paragraph.sentences
         ]
-        return self._inherit_tail(paragraph, utterances)
+        utterances = self._inherit_tail(paragraph, utterances)
+        return [part for u in utterances for part in self._second_frame(u)]
+
+    def _second_frame(self, utterance: Utterance) -> list[Utterance]:
+        """ "The poll gave the party 202 seats, although a survey by X suggested it may win
+        256": a contrast that brings its own speaker is that speaker's utterance."""
+        if utterance.quoted:
+            return [utterance]
+        text = utterance.text if utterance.speaker else utterance.sentence.text
+        more = _ADDING_RE.search(text) if utterance.speaker else None
+        if more:  # "said that A, adding that B": B is the same speaker's second claim
+            clause = _reported_clause("said", text[more.end() :])
+            verb = utterance.verb or "said"
+            second = Utterance(utterance.sentence, utterance.speaker, clause, verb, reported=True)
+            return [replace(utterance, text=text[: more.start()]), second]
+        match = _CONTRAST_RE.search(text)
+        if not match:
+            return [utterance]
+        agent, verb, clause = _head_frame(match["rest"], self.state)
+        if agent is None or not (name := agent_name(agent, self.state)):
+            return [utterance]
+        first = replace(utterance, text=text[: match.start()])
+        second = Utterance(utterance.sentence, name, clause, verb, reported=True)
+        return [first, second] if utterance.speaker else [second]
 
     def _label_speaker(self, label: str) -> str:
         if label in {"A", "Answer"}:
@@ -223,26 +402,47 @@ class _Walker:
             if sentence.quote not in quote_speakers:
                 quote_speakers[sentence.quote] = self._quote_speaker(paragraph, quote)
             speaker, verb = quote_speakers[sentence.quote]
-            text = _quoted_part(paragraph, sentence, quote)
+            # `"The track is uncertain" as to the storm, "but it may turn," added the bureau`:
+            # every quotation the sentence holds is the speaker's, named after any of them.
+            held = [
+                (k, q)
+                for k, q in enumerate(paragraph.quotes)
+                if q is quote or sentence.start <= q.start < sentence.end
+            ]
+            for k, q in held[1:]:
+                if not speaker:
+                    quote_speakers[k] = quote_speakers.get(k) or self._quote_speaker(paragraph, q)
+                    speaker, verb = quote_speakers[k]
+            parts = [_quoted_part(paragraph, sentence, q) for _, q in held]
+            text = (
+                "; ".join(p.strip().strip("“”\"‘’' ,") for p in parts)
+                if len(parts) > 1
+                else parts[0]
+            )
             return Utterance(sentence, speaker or label_speaker, text, verb, quoted=True)
         agent, verb, clause = _head_frame(sentence.text, self.state)
         if agent is None:
             self.state.note_subject(sentence.text)
+        frame = ""
+        if agent is None:
+            frame = "tail"
             agent, verb, clause = _tail_frame(sentence.text, self.state)
         if agent is not None:
-            return Utterance(sentence, agent_name(agent, self.state), clause, verb, reported=True)
+            name = agent_name(agent, self.state)
+            return Utterance(sentence, name, clause, verb, reported=True, frame=frame)
         speaker = label_speaker or (self.state.author if self.opinion else "")
         return Utterance(sentence, speaker, sentence.text)
 
     def _inherit_tail(self, paragraph: Paragraph, utterances: list[Utterance]) -> list[Utterance]:
         """A wire lede attributes the whole paragraph at its end: "A. B. C, said X." """
         last = utterances[-1] if utterances else None
-        if last is None or not last.reported or last.sentence.quote is not None:
+        if last is None or last.frame != "tail" or last.sentence.quote is not None:
             return utterances
-        if not _SENTENCE_TAIL_RE.search(last.sentence.text):
-            return utterances
+        # The verb governs its own clause only: "A. B, analysts expect." makes "A" reported
+        # speech, not a forecast because of "expect".
+        verb = "said" if PAST_VERB_RE.search(last.verb) else "says"
         return [
-            Utterance(u.sentence, last.speaker, u.text, last.verb, reported=True)
+            Utterance(u.sentence, last.speaker, u.text, verb, reported=True)
             if not u.speaker and u.sentence.quote is None
             else u
             for u in utterances
@@ -252,4 +452,9 @@ class _Walker:
 def attribute(document: Document) -> list[Utterance]:
     """Every sentence of the article with its speaker ("" for the narrator), in order."""
     walker = _Walker(document)
-    return [u for p in document.paragraphs for u in walker.paragraph(p)]
+    utterances = [u for p in document.paragraphs for u in walker.paragraph(p)]
+    people, experts = walker.state.people, walker.state.experts
+    return [
+        replace(u, person=u.speaker in people, expert=u.speaker in experts) if u.speaker else u
+        for u in utterances
+    ]

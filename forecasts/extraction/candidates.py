@@ -10,10 +10,12 @@ from forecasts.extraction.claims import (
     future_cue,
     is_contingency,
     probability_of,
+    proposition,
 )
 from forecasts.extraction.deadlines import suggest_deadline
 from forecasts.extraction.plans import is_plan
-from forecasts.extraction.questions import question_title, title_problems
+from forecasts.extraction.questions import question_title, subject_of, title_problems
+from forecasts.extraction.references import finish_title, name_definites
 from forecasts.extraction.speakers import DISMISSING_VERBS
 
 
@@ -79,25 +81,42 @@ def _quote(clause: str) -> str:
 
 
 def build_candidates(
-    utterance: Utterance, *, published: dt.date, horizon_days: int, article: str = ""
+    utterance: Utterance,
+    *,
+    published: dt.date,
+    horizon_days: int,
+    article: str = "",
+    antecedents: dict[str, str] | None = None,
 ) -> list[Candidate]:
     """Candidates for the forecasts in one utterance; none for facts, the narrator (no
-    speaker) and contingency language."""
+    speaker) and contingency language. `antecedents` holds, per speaker, what their last claim
+    was about, for a later "it" (updated here)."""
     if not utterance.speaker or is_contingency(utterance.text):
         return []
     if utterance.text.rstrip(" ”’\"')").endswith("?"):
         return []  # a question asks; it does not forecast
+    antecedents = {} if antecedents is None else antecedents
     candidates = []
     for clause in claim_clauses(utterance.text):
         cue = future_cue(clause, verb=utterance.verb, reported=utterance.reported)
         if cue:
-            candidates.append(_candidate(utterance, clause, cue, published, horizon_days, article))
+            antecedent = antecedents.get(utterance.speaker, "")
+            candidates.append(
+                _candidate(utterance, clause, cue, published, horizon_days, article, antecedent)
+            )
+        if subject := subject_of(clause, article):
+            antecedents[utterance.speaker] = subject
     return candidates
 
 
 def _kind(utterance: Utterance, clause: str) -> str:
     plan = is_plan(
-        clause, speaker=utterance.speaker, verb=utterance.verb, reported=utterance.reported
+        proposition(clause),  # "I think we will open …": the plan is in the proposition
+        speaker=utterance.speaker,
+        verb=utterance.verb,
+        reported=utterance.reported,
+        person=utterance.person,
+        expert=utterance.expert,
     )
     return "plan" if plan else "forecast"
 
@@ -109,14 +128,26 @@ def _candidate(
     published: dt.date,
     horizon_days: int,
     article: str,
+    antecedent: str,
 ) -> Candidate:
     parsed = _probability(clause, utterance.verb, cue)
     deadline, why = suggest_deadline(clause, published, horizon_days)
-    title = _dated(
-        question_title(clause, utterance.verb, utterance.speaker, article),
-        deadline,
-        why.startswith("named"),
+    position = article.find(utterance.sentence.text) if article else -1
+    before = article[:position] if position > 0 else ""  # what the article said until here
+    # The title names what the article named ("the storm" → "Typhoon Lupit"); the claim keeps
+    # the speaker's words.
+    named = name_definites(clause, before)
+    title = question_title(named, utterance.verb, utterance.speaker, article)
+    title = finish_title(
+        title,
+        before=before,
+        published=published,
+        antecedent=antecedent,
+        speaker=utterance.speaker,
+        reported=utterance.reported,
+        person=utterance.person,
     )
+    title = _dated(title, deadline, why.startswith("named"))
     problems = title_problems(title)
     return Candidate(
         speaker=utterance.speaker,

@@ -16,16 +16,21 @@ STRONG_FORECAST_VERBS = frozenset(
     """predicted predicts forecast forecasts expects expected anticipates anticipated
     projected projects foresees foresaw envisages envisioned predict expect anticipate""".split()  # noqa: SIM905
 ) | {"is expecting", "are expecting", "was expecting", "were expecting"}
+WARNING_VERBS = frozenset({"warned", "warns", "warn", "cautioned", "cautions"})
 _MODAL_RE = re.compile(
-    r"\b(?P<modal>will|won['’]t|shall|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
+    r"\b(?P<modal>will|won['’]t|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
     r"(?:going|set|poised|bound|"
-    r"expected|likely|unlikely|about)\s+to|may|might|could|would)\b",
+    r"expected|likely|unlikely|about)\s+to|(?:was|were)\s+(?:not\s+)?(?:\w+ly\s+)?(?:going|set|"
+    r"likely|unlikely|expected)\s+to|may|might|could|would)\b",
     re.IGNORECASE,
 )
 # "could have been", "would have done": past speculation or counterfactual, not a forecast;
 # "will have" (future perfect) is one.
 _PAST_MODAL_RE = re.compile(
-    r"^(?:may|might|could|would|should)\s+(?:not\s+)?have\s+(?!to\b)\w+", re.IGNORECASE
+    r"^(?:may|might|could|would|should)\s+(?:not\s+|never\s+)?(?:\w+ly\s+)?have\s+(?:been|had|"
+    r"done|gone|"
+    r"seen|made|come|become|run|put|let|set|hit|cut|[a-z]+(?:ed|en|wn|ne|t|d))\b",
+    re.IGNORECASE,
 )
 # "he would not comment", "could not be reached": refusals and unavailability.
 _REFUSAL_RE = re.compile(
@@ -36,6 +41,71 @@ _REFUSAL_RE = re.compile(
 # "the fact that … could explain why", "this may mean that": a reading of present evidence.
 _EPISTEMIC_RE = re.compile(
     r"\b(?:could|may|might)\s+(?:well\s+|also\s+)?(?:explain|mean|suggest|indicate|reflect)\b",
+    re.IGNORECASE,
+)
+# A fronted subordinate clause holds no claim of its own: "Although the sea may rise, …",
+# "Taking into account that jobs may not …, it becomes clear that …".
+_FRONTED_SUBORDINATE_RE = re.compile(
+    r"^(?:although|though|while|whereas|because|since|given\s+that|taking\s+into\s+account|"
+    r"considering|despite|even\s+though)\b[^,]{3,200},\s+(?P<main>(?!and\b|but\b).+)$",
+    re.IGNORECASE,
+)
+# A wish is not a forecast, whoever holds it: "she hoped the ferry would run".
+_WISH_RE = re.compile(
+    r"^(?:[\w’'-]+\s+){1,3}?(?:hope|hopes|hoped|wish|wishes|wished|want|wants|wanted|"
+    r"would\s+like|would\s+love|pray|prays|prayed)\b",
+    re.IGNORECASE,
+)
+# Advice: "investors may want to wait", "you might want to", "would do well to".
+_ADVICE_RE = re.compile(
+    r"\b(?:may|might|could)\s+(?:also\s+)?(?:want|wish)\s+to\b|\bwould\s+do\s+well\s+to\b|"
+    r"\bwould\s+be\s+(?:wise|well\s+advised)\s+to\b",
+    re.IGNORECASE,
+)
+# A timeless generalisation: "will always …", "… those who build on the plain".
+_GENERIC_STATEMENT_RE = re.compile(
+    r"\bwill\s+always\b|\b(?:those|anyone|people|whoever)\s+who\b"
+    # the modal inside "anything that's going to …", "nothing that will …": no claim of its own
+    r"|\b(?:anything|nothing|something|everything|anyone|no\s+one)\s+(?:that|which|who)"
+    r"(?:['’]s|\s+(?:is|will|would|could|might|may))\b",
+    re.IGNORECASE,
+)
+# A judgement of what is known now, not of what will happen: "the report may be incomplete",
+# "the figures could be wrong", "this estimate may be overstated".
+_EPISTEMIC_PREDICATE_RE = re.compile(
+    r"\b(?:may|might|could)\s+(?:not\s+)?(?:well\s+|also\s+)?be\s+(?:\w+ly\s+)?"
+    r"(?:true|false|wrong|right|correct|incorrect|accurate|inaccurate|incomplete|misleading|"
+    r"overstated|understated|exaggerated|overestimated|underestimated|representative|"
+    r"responsible|related|linked|connected|involved|to\s+blame|the\s+case|a\s+factor|"
+    r"the\s+cause|a\s+sign|unrelated|genuine|fake|real)\b",
+    re.IGNORECASE,
+)
+# "would" or "could" of a past habit or a past scene: "she would often walk", "in those
+# years the ferry would leave at dawn", "could hardly breathe when the water came in".
+_PAST_HABIT_RE = re.compile(
+    r"\b(?:would|could)\s+(?:often|usually|always|sometimes|regularly|routinely|hardly|barely|"
+    r"frequently|occasionally)\b|\b(?:would|could|might)\b[^,;]*\b(?:when|while|as|after|"
+    r"before|until|once)\s+(?:\w+\s+){0,4}?(?:was|were|had|did|came|went|saw|began|[a-z]+ed)\b",
+    re.IGNORECASE,
+)
+# A procedure told in the past: "after breaking in, the group would install a program".
+_PAST_PROCEDURE_RE = re.compile(
+    r"^(?:after|when|once|before|upon)\s+[a-z]+ing\b[^,]*,\s+[^,]*\bwould\b", re.IGNORECASE
+)
+_PAST_TIME_RE = re.compile(
+    r"\b(?:as\s+a\s+(?:child|boy|girl|student)|in\s+those\s+(?:days|years|times)|back\s+then|"
+    r"at\s+the\s+time|in\s+the\s+past|used\s+to|(?:years|decades|months)\s+ago)\b",
+    re.IGNORECASE,
+)
+# "growth could be higher if everyone were given a chance", "it would hold if it had been
+# built": a modal with an "if" in the past tense is a hypothetical, not a forecast.
+_COUNTERFACTUAL_RE = re.compile(
+    r"\b(?:could|would|might)\b[^;]*\b(?:if|unless)\s+(?:[\w’'-]+\s+){1,6}?"
+    r"(?:were|was|had|did|could|knew|wanted)\b"
+    r"|\b(?:if|unless)\s+(?:[\w’'-]+\s+){1,6}?(?:were|had)\b[^;]*\b(?:could|would|might)\b"
+    # the inverted condition: "had she known", "were it to fail"
+    r"|\b(?:could|would|might)\b[^;]*\b(?:had|were)\s+(?:I|you|he|she|it|we|they|the\s+\w+)\s+"
+    r"(?:[a-z]+(?:ed|en|wn|ne|t)|known|to)\b",
     re.IGNORECASE,
 )
 # "it could be a once-in-a-lifetime event": a judgement of the present, not a forecast.
@@ -54,8 +124,8 @@ _MONTH_MAY_RE = re.compile(
     r"this)\s+)May\b|\bMay\s+\d"
 )
 _FIRST_PERSON_FORECAST_RE = re.compile(
-    r"\b(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[a-z]+(?<!ss)s)\s+(?:do\s+|fully\s+|now\s+|still\s+|also\s+)*"
-    r"(?:expect|predict|forecast|anticipate)\b"
+    r"\b(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[Ii]t|[a-z]+(?<!ss)s)\s+(?:do\s+|fully\s+|now\s+|still\s+|also\s+)*"
+    r"(?:expect|predict|forecast|anticipate)(?:s|ed)?\b"
 )
 _INABILITY_RE = re.compile(
     r"\b(?P<be>is|are)\s+(?:still\s+)?(?:unable|not able)\s+to\s+(?!comment|confirm|say|"
@@ -97,8 +167,9 @@ _OPENERS_RE = re.compile(
 # They are dropped from the question but kept for the probability ("I doubt" → 0.25).
 _FRAME_RE = re.compile(
     r"^(?:it\s+is\s+(?:\w+\s+)?\w+\s+that|[^,]{1,40}?\s+is\s+that|"
-    r"(?:I|we|they|he|she)\s+(?:do\s+)?(?:think|thought|believe|believed|doubt|doubted|suspect|"
-    r"fear|feared)(?:\s+that)?|"
+    r"(?:I|we|they|he|she|it)\s+(?:do\s+|does\s+|also\s+|still\s+)?(?:think|thinks|thought|"
+    r"believe|believes|believed|doubt|doubts|doubted|suspect|suspects|suspected|fear|fears|"
+    r"feared)(?:\s+that)?|"
     r"(?:I|we|he|she|they)(?:\s+(?:am|are|is|was|were)|['’]re|['’]m)\s+(?:\w+\s+)?"
     r"(?:worried|concerned|afraid)(?:\s+that)?|"
     # "she is almost certain", "we are confident that", "he was sure"
@@ -113,7 +184,8 @@ _FRAME_RE = re.compile(
     re.IGNORECASE,
 )
 _CUT_RE = re.compile(
-    r"\s*(?:,\s*[‘“\"']|,\s+(?:just\s+as|although|though|while|whereas|which|since)\b|"
+    r"\s*(?:,\s+(?:he|she|they|it|[A-Z][\w’'-]+)\s+(?:also\s+)?(?:said|says|told|tells|added|"
+    r"adds|noted|wrote|warned|predicted)\b|,\s*[‘“\"']|,\s+(?:just\s+as|although|though|while|whereas|which|since)\b|"
     r"\s+[—–]\s).*$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -160,6 +232,30 @@ _COORDINATION_RE = re.compile(
     r"(?:,\s+(?:and|but|otherwise)|;)\s+|\s+and\s+that\s+|,?\s+because\s+|\s+and\s+(?=(?:also\s+)?(?:said|predicted|warned|added)\s)|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
     r"(?:will|would|may|might|could)\b)"
 )
+# "the army was ready and the order could come within days": a new subject and modal, split
+# only when the words before "and" make a clause of their own (not "the recall and the
+# information will …", one subject of two nouns).
+_AND_SUBJECT_RE = re.compile(
+    r"\s+and\s+(?=(?:the|a|an|its|their|his|her)\s+(?:[\w’'-]+\s+){0,5}?"
+    r"(?:will|would|may|might|could)\b)"
+)
+_FINITE_RE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|could|may|might|can|does|did|[a-z]{3,}ed)\b"
+)
+
+
+def _rejoin(pattern: re.Pattern, text: str) -> list[str]:
+    parts = []
+    for part in _COORDINATION_RE.split(text):
+        pieces = pattern.split(part)
+        kept = [pieces[0]]
+        for piece in pieces[1:]:
+            if _FINITE_RE.search(re.split(r"\bthat\s+", kept[-1])[-1]):
+                kept.append(piece)
+            else:
+                kept[-1] = f"{kept[-1]} and {piece}"
+        parts += kept
+    return parts
 
 
 # "… and said there is a 30% chance that …": the same speaker's second reporting verb.
@@ -170,24 +266,81 @@ _SECOND_VERB_RE = re.compile(
 )
 
 
+_WHICH_MODAL_RE = re.compile(
+    r"^(?P<main>.+?),\s+which\s+(?P<modal>will|would|could|may|might|is\s+likely\s+to|"
+    r"is\s+expected\s+to)\s+(?P<rest>[^,;]+)"
+)
+_MAIN_SUBJECT_RE = re.compile(
+    r"^(?P<subj>.{1,80}?)\s+(?:will|would|may|might|could|is|are|was|were|has|have|had)\b"
+)
+
+
+def _which_clauses(part: str) -> list[str]:
+    """ "Heavy snow is possible, which could lead to travel problems": the relative clause
+    forecasts of the main clause's subject, a claim of its own."""
+    match = _WHICH_MODAL_RE.match(part)
+    subject = _MAIN_SUBJECT_RE.match(match["main"]) if match else None
+    if not match or not subject or subject["subj"].lower() in {"it", "this", "that", "there"}:
+        return [part]
+    return [part, f"{subject['subj']} {match['modal']} {match['rest']}"]
+
+
 def claim_clauses(text: str) -> list[str]:
     """The propositions of a sentence: coordinated main clauses ("fares will rise, and the bus
     network will be cut") are separate claims, each its own question."""
-    parts = [claim_clause(part) for part in _COORDINATION_RE.split(_strip_quotes(text))]
+    raw = [w for p in _rejoin(_AND_SUBJECT_RE, _strip_quotes(text)) for w in _which_clauses(p)]
+    parts = [claim_clause(part) for part in raw]
     clauses: list[str] = []
     for part in (_SECOND_VERB_RE.sub("", p, count=1) for p in parts if p):
         part = re.sub(r"\bnot\s+only\s+", "", part)
-        # "It will worsen, but will become a war": the second clause shares the subject.
-        subject = (
-            re.match(r"^(.{1,60}?)\s+(?:will|would|may|might|could)\b", clauses[-1])
-            if (clauses and _MODAL_START_RE.match(part))
-            else None
-        )
-        clauses.append(f"{subject[1]} {part}" if subject else part)
+        clauses.append(_with_shared_subject(part, clauses[-1]) if clauses else part)
     return clauses
 
 
 _MODAL_START_RE = re.compile(r"^(?:will|would|may|might|could|won['’]t)\s", re.IGNORECASE)
+_SUBJECT_VERB_RE = re.compile(
+    r"^(?P<subj>.{1,60}?)\s+(?P<verb>will|would|may|might|could|had|has|have|is|are|was|were|"
+    r"did|does)\b"
+)
+_SUBJECT_MODAL_RE = re.compile(r"^(?P<subj>.{1,60}?)\s+(?P<modal>will|would|may|might|could)\s")
+# Words that open a clause of their own, not a verb phrase sharing the subject before it.
+_NOT_BARE_VERBS = frozenset(
+    """the a an this that these those it its they their he she his her we our i you there
+    some many most all no not one two three four five six seven eight nine ten in on at for
+    from with by as to of if when while so then also even only more less such each every
+    other another both either neither much few several what which who where how why
+    than""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+
+
+_FINITE_VERBS = frozenset(
+    """is are was were has have had made said told went came took gave got saw found left put
+    became began ran won lost held kept sent met led paid brought bought thought felt does did
+    says""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+
+
+def _with_shared_subject(part: str, previous: str) -> str:
+    """A coordinated verb phrase takes the subject (and modal) of the clause before it: "It
+    will worsen, but will become a war", "the storm could hit the island, and bring floods"."""
+    if _MODAL_START_RE.match(part):
+        if match := _SUBJECT_VERB_RE.match(previous):
+            return f"{match['subj']} {part}"
+        return part
+    first = part.split()[0] if part.split() else ""
+    bare = (
+        first.isalpha()
+        and first.islower()
+        and first not in _NOT_BARE_VERBS
+        and not re.search(r"(?:[^s]s|ed|ly)$", first)
+    )
+    words = part.split()[:8]
+    bare = bare and not any(
+        w in _FINITE_VERBS or re.fullmatch(r"[a-z]+ed", w) or w[:1].isupper() for w in words[1:]
+    )  # "and interim minister Ali Kas made an appeal": a clause with its own subject
+    if bare and not _MODAL_RE.search(part) and (match := _SUBJECT_MODAL_RE.match(previous)):
+        return f"{match['subj']} {match['modal']} {part}"
+    return part
 
 
 PAST_REPORTING_VERBS_RE = re.compile(r"(?:ed|said|told|wrote|thought|forecast|foresaw)$")
@@ -212,11 +365,17 @@ def _forward_modal_at(clause: str, match: re.Match, verb: str, reported: bool) -
     if re.fullmatch(rf"{re.escape(modal)}\W*", after) or _PAST_MODAL_RE.match(after):
         return ""  # an elliptical answer ("Some will.") or a past speculation
     lowered = modal.lower()
+    if lowered.startswith(("was ", "were ")):
+        # "were likely to" looks forward only as a backshifted "are likely to" after "said".
+        return modal if reported and PAST_REPORTING_VERBS_RE.search(verb) else ""
     if lowered == "would":
         # A backshifted "will" only after a past reporting verb ("said it would").
         return modal if reported and PAST_REPORTING_VERBS_RE.search(verb) else ""
+    # The past tense that makes "could" past ability is in the modal's own clause: "it had
+    # shown it could", not "the army was ready, and the order could come within days".
+    own_clause = re.split(r",|;|\s+and\s+|\s+but\s+", clause[:start])[-1]
     if lowered == "could" and (
-        re.match(r"could\s+not\b|couldn", after, re.IGNORECASE) or _PAST_RE.search(clause[:start])
+        re.match(r"could\s+not\b|couldn", after, re.IGNORECASE) or _PAST_RE.search(own_clause)
     ):
         return ""  # "I could not figure out where I was", "it had shown it could": past ability
     return modal
@@ -230,12 +389,28 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
     """
     if clause.endswith("?") or not clause:
         return ""
+    if match := _FRONTED_SUBORDINATE_RE.match(clause):
+        # "Although prices may rise, the plan is sound": the main clause decides.
+        return future_cue(match["main"], verb=verb, reported=reported)
     if verb in NON_FORECAST_VERBS or _REFUSAL_RE.search(clause) or _CALL_RE.match(clause):
         return ""
+    if _WISH_RE.match(clause) or _ADVICE_RE.search(clause):
+        return ""  # "she hoped the ferry would run", "investors may want to wait"
     if _GENERIC_SUBJECT_RE.match(clause) or _PRESENT_JUDGEMENT_RE.match(clause):
         return ""
-    if _EPISTEMIC_RE.search(clause):
+    if _GENERIC_STATEMENT_RE.search(clause):
+        return ""  # "floods will always come to those who build on the plain"
+    if _EPISTEMIC_RE.search(clause) or _EPISTEMIC_PREDICATE_RE.search(clause):
         return ""
+    if (
+        _PAST_HABIT_RE.search(clause)
+        or _PAST_PROCEDURE_RE.match(clause)
+        or (_PAST_TIME_RE.search(clause) and not re.search(r"\b(?:will|won['’]t)\b", clause))
+    ):
+        return ""  # "she would often walk to the harbour", "in those years the ferry would …"
+    backshifted = reported and PAST_REPORTING_VERBS_RE.search(verb)
+    if not backshifted and _COUNTERFACTUAL_RE.search(clause):
+        return ""  # after "warned that", "if Congress did not act" is a backshifted present
     if modal := _forward_modal(clause, verb, reported):
         return modal
     if match := _INABILITY_RE.search(clause):
@@ -244,6 +419,8 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
         return match.group()
     if verb in STRONG_FORECAST_VERBS:
         return verb
+    if verb and verb.split()[-1] in WARNING_VERBS and re.match(r"^of\s+\S", clause):
+        return f"{verb} of"  # "warned of flash floods": a warning names a future event
     if (match := FUTURE_TIME_RE.search(clause)) and not _PAST_RE.search(clause):
         return match.group()
     if (match := _HEDGE_RE.search(clause)) and not _PAST_RE.search(clause):

@@ -45,6 +45,12 @@ _PATTERNS = [
         r"\s+(?P<unit>years?|months?|weeks?)\b",
     ),
     ("coming", r"\bin\s+the\s+(?:coming|next)\s+(?:few\s+)?(?P<unit>days|weeks|months|years)\b"),
+    ("tonight", r"\b(?:tonight|today|tomorrow)\b"),
+    (
+        "weekday",
+        r"\b(?:on|by|until|before|into|this|next)\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|"
+        r"Friday|Saturday|Sunday)\b",
+    ),
 ]
 _COMPILED = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _PATTERNS]
 # The last month of each season; winter ends in the February after its year (14 → 2).
@@ -97,6 +103,11 @@ def _from_match(kind: str, m: re.Match, published: dt.date) -> dt.date | None:
         if unit == "year":
             return dt.date(published.year + 1, 12, 31)
         return _add_months(published, 1) if unit == "month" else published + dt.timedelta(days=14)
+    if kind == "tonight":  # the night runs into the next day; "tomorrow" is the next day
+        return published + dt.timedelta(days=1)
+    if kind == "weekday":  # the first such day after publication
+        ahead = (calendar.day_name[:].index(m["weekday"].capitalize()) - published.weekday()) % 7
+        return published + dt.timedelta(days=ahead or 7)
     if kind == "within":
         n = int(m["n"]) if m["n"].isdigit() else _NUMBER_WORDS[m["n"].lower()]
         days = {"year": 365, "month": 30, "week": 7}[m["unit"].lower().rstrip("s")]

@@ -19,7 +19,7 @@ _AUX = (
 )
 _ADVERBS = r"(?:(?:also|still|soon|now|then|only|not|never|likely|probably|definitely)\s+)*"
 _CLAUSE_RE = re.compile(
-    rf"^(?P<subject>.{{1,60}}?)\s+{_ADVERBS}{_AUX}\s+{_ADVERBS}(?P<be>be\s+)?[“\"‘]?(?:\w+ly\s+)?"
+    rf"^(?P<subject>.{{1,120}}?)\s+{_ADVERBS}{_AUX}\s+{_ADVERBS}(?P<be>be\s+)?[“\"‘]?(?:\w+ly\s+)?"
     rf"(?P<verb>[a-z]+)",
     re.IGNORECASE,
 )
@@ -49,7 +49,13 @@ ADMINISTERED = frozenset(
 )
 
 
-def _is_self(subject: str, speaker: str, reported: bool) -> bool:
+def _is_self(
+    subject: str,
+    speaker: str,
+    reported: bool,
+    person: bool | None = None,
+    expert: bool = False,
+) -> bool:
     words = subject.lower().split()
     if not words:
         return False
@@ -58,7 +64,12 @@ def _is_self(subject: str, speaker: str, reported: bool) -> bool:
         return True
     if subject.lower() in PERSON_SUBJECTS | ORG_SUBJECTS:
         # "she said she would …", "Russia says they will …"; in a quotation "they" are others.
+        # A person's "it" and an organisation's "he" are someone or something else.
+        if person is not None and (subject.lower() in PERSON_SUBJECTS) != person:
+            return False
         return reported
+    if expert:
+        return False  # an analyst's "the committee will …" forecasts what others decide
     if first in {"his", "her", "its", "their"} and words[-1] in INSTITUTIONS:
         return True
     if speaker and any(w in subject.lower() for w in speaker.lower().split() if len(w) > 3):
@@ -67,7 +78,15 @@ def _is_self(subject: str, speaker: str, reported: bool) -> bool:
     return any(h in INSTITUTIONS for h in heads) and first in {"the", "government", "police"}
 
 
-def is_plan(clause: str, *, speaker: str, verb: str = "", reported: bool = False) -> bool:
+def is_plan(
+    clause: str,
+    *,
+    speaker: str,
+    verb: str = "",
+    reported: bool = False,
+    person: bool | None = None,
+    expert: bool = False,
+) -> bool:
     """Whether `clause` announces the speaker's own action rather than forecasting one."""
     if verb in PLAN_VERBS:
         return True
@@ -78,4 +97,4 @@ def is_plan(clause: str, *, speaker: str, verb: str = "", reported: bool = False
     subject = match["subject"].split(", ")[-1]  # "In working with X, we are going to …"
     if match["be"] and not action.endswith("ing"):
         return action in ADMINISTERED
-    return action not in OUTCOME_VERBS and _is_self(subject, speaker, reported)
+    return action not in OUTCOME_VERBS and _is_self(subject, speaker, reported, person, expert)

@@ -14,9 +14,9 @@ from forecasts.extraction.claims import proposition
 MAX_TITLE_CHARS = 200
 MAX_TITLE_WORDS = 32
 _MODALS = (
-    r"will\s+not|will\s+never|won['’]t|will|shall|would\s+not|would|may\s+not|may|might|could|"
-    r"(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:going|set|poised|bound|expected|likely|unlikely|"
-    r"about)\s+to"
+    r"will\s+not|will\s+never|won['’]t|will|shall|would\s+not|would|(?-i:may)\s+not|(?-i:may)|might|could|"
+    r"(?:is|are|am|['’]s|['’]re|was|were)\s+(?:not\s+)?(?:going|set|poised|bound|expected|likely|"
+    r"unlikely|about)\s+to"
 )
 _ADVERBS = r"(?:(?:also|still|probably|likely|certainly|definitely|surely|soon|eventually|"
 _ADVERBS += r"inevitably|undoubtedly|almost\s+certainly|very\s+likely|only|not|never)\s+)*"
@@ -27,8 +27,14 @@ _INABILITY_CLAUSE_RE = re.compile(
     r"^(?P<subj>.+?)\s+(?:is|are)\s+(?:still\s+)?(?:unable|not\s+able)\s+to\s+(?P<pred>.+)$", re.I
 )
 _EXPECT_CLAUSE_RE = re.compile(
-    r"^(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he)\s+(?:do\s+|fully\s+|now\s+|still\s+)*(?:expect|predict|forecast|"
-    r"anticipate)\s+(?:that\s+)?(?P<subj>.+?)\s+(?:to|will)\s+(?P<pred>.+)$"
+    r"^(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[Ii]t)\s+(?:do\s+|fully\s+|now\s+|still\s+)*(?:expect|predict|forecast|"
+    r"anticipate)(?:s|ed)?\s+(?:that\s+)?(?P<subj>.+?)\s+(?:to|will|would)\s+(?P<pred>.+)$"
+)
+# "the airline expected to return to profit": the subject expects to act itself.
+_SELF_EXPECT_RE = re.compile(
+    r"^(?P<subj>(?:the|a|an|[A-Z])(?![\w’'\s-]*\b(?:is|are|was|were|be|been|not)\s+expected)"
+    r"[\w’'\s-]{0,60}?)\s+(?:expects|expected|expect)\s+to\s+"
+    r"(?P<pred>.+)$"
 )
 _EXPECT_BACK_RE = re.compile(
     r"^(?:I|[Ww]e)\s+expect\s+(?P<subj>\S+)\s+(?P<pred>(?:back|home|in|at|on|out)\b.+)$"
@@ -36,6 +42,20 @@ _EXPECT_BACK_RE = re.compile(
 _POSSIBILITY_RE = re.compile(
     r"^(?P<subj>.+?)\s+(?:is|are)\s+(?:a\s+|an\s+)?(?:real|serious|realistic|distinct|slim|"
     r"remote)?\s*(?:possibility|chance|possible)\b\s*(?P<pred>.*)$"
+)
+# "this storm has the potential to become dangerous": will it become dangerous?
+_POTENTIAL_RE = re.compile(
+    r"^(?P<subj>.+?)\s+(?:has|have)\s+the\s+potential\s+to\s+(?P<pred>.+)$", re.IGNORECASE
+)
+# "heavy snow is expected Sunday night": will there be heavy snow on Sunday night?
+_EXPECTED_NOUN_RE = re.compile(
+    r"^(?P<subj>.+?)\s+(?:is|are)\s+(?:also\s+)?expected\s+(?P<pred>(?!to\b)\S.*)$",
+    re.IGNORECASE,
+)
+# "legal experts expect a quick resolution": will there be a quick resolution?
+_THEY_EXPECT_NOUN_RE = re.compile(
+    r"^(?:[\w’'-]+\s+){1,3}?(?:expect|expects|predict|predicts|foresee|foresees)\s+"
+    r"(?P<subj>(?:a|an|more|further|heavy|higher|lower)\s.+?)(?P<pred>)$"
 )
 # "the regulator approves the tariff": a present-tense claim after a hedge frame.
 _PRESENT_RE = re.compile(
@@ -52,7 +72,8 @@ _COMMON_STARTS = frozenset(
 )
 FORECAST_VERBS = frozenset(
     """expects expected expect predicts predicted predict foresees foresaw forecast forecasts
-    anticipates anticipated warned warns envisioned envisages""".split()  # noqa: SIM905
+    anticipates anticipated warned warns envisioned envisages projects projected estimates
+    estimated""".split()  # noqa: SIM905
 )
 _IRREGULAR = {"has": "have", "does": "do", "goes": "go", "is": "be"}
 
@@ -76,15 +97,35 @@ def _subject(subject: str, speaker: str, article: str) -> str:
     lowered = first.lower()
     if lowered in _COMMON_STARTS or re.search(rf"\b{re.escape(lowered)}\b", article):
         return lowered + subject[len(first) :]
+    words = subject.split()
+    proper = (
+        first.isupper()
+        or (len(words) > 1 and words[1][:1].isupper())
+        or re.search(rf"[a-z,]\s+{re.escape(first)}\b", article)  # capitalised mid-sentence
+    )
+    if first[:1].isupper() and first[1:].islower() and article and not proper:
+        return lowered + subject[len(first) :]  # "Unemployment could reach …" opened a sentence
     return subject
+
+
+# A phrase before the subject that can move to the end: "Without it, …", "In 2027, …".
+_LEAD_PHRASE_RE = re.compile(
+    r"^(?:without|with|in|on|at|by|after|before|during|within|unless|if|once|when|for|from|even|as|"
+    r"under|over|despite|eventually|ultimately|soon|then|otherwise|[a-z]+ly\b|[a-z]+ing\b)",
+    re.IGNORECASE,
+)
 
 
 def _frame_title(clause: str, speaker: str, article: str, *, present: bool = True) -> str:
     for pattern, frame in (
         (_INABILITY_CLAUSE_RE, "Will {subj} be able to {pred}"),
         (_EXPECT_CLAUSE_RE, "Will {subj} {pred}"),
+        (_SELF_EXPECT_RE, "Will {subj} {pred}"),
         (_EXPECT_BACK_RE, "Will {subj} be {pred}"),
         (_POSSIBILITY_RE, "Will there be {subj} {pred}"),
+        (_POTENTIAL_RE, "Will {subj} {pred}"),
+        (_EXPECTED_NOUN_RE, "Will there be {subj} {pred}"),
+        (_THEY_EXPECT_NOUN_RE, "Will there be {subj}{pred}"),
         (_MODAL_CLAUSE_RE, "Will {subj} {pred}"),
     ):
         if match := pattern.match(clause):
@@ -94,6 +135,8 @@ def _frame_title(clause: str, speaker: str, article: str, *, present: bool = Tru
                 if pattern is _POSSIBILITY_RE
                 else match["subj"].rpartition(", ")
             )
+            if lead and not _LEAD_PHRASE_RE.match(lead):
+                lead, subject = "", match["subj"]  # "snow, sleet or rain": one subject
             # "the pylons are unstable and could collapse": the subject is "the pylons".
             subject = re.sub(r"\s+(?:is|are|was|were)\s+\w+(?:\s+\w+)?\s+and$", "", subject)
             pred = f"{match['pred']}, {lead[:1].lower()}{lead[1:]}" if lead else match["pred"]
@@ -111,6 +154,14 @@ _LEADING_TIME_RE = re.compile(
 )
 
 
+# What a forecast verb takes as its object when it is a noun phrase, not a clause: "a loss
+# of 30 million jobs", "growth of 2.1% next year" (no verb of its own).
+_NOUN_PHRASE_RE = re.compile(
+    r"^(?!.*\b(?:will|would|is|are|was|were|to|has|have|had)\b)(?:a|an|more|further|[a-z]+)\s+"
+    r"(?:[\w%’'.,-]+\s+){0,12}?[\w%’'.-]+$"
+)
+
+
 def question_title(clause: str, verb: str, speaker: str, article: str = "") -> str:
     """A YES/NO question in the claim's words: "Moscow will continue to X" → "Will Moscow
     continue to X?". Negation is left out: the probability carries it ("won't" → 0.05)."""
@@ -121,9 +172,13 @@ def question_title(clause: str, verb: str, speaker: str, article: str = "") -> s
     lead = ""
     if match := _LEADING_TIME_RE.match(clause):  # "By 2030 the town will …"
         clause, lead = match["rest"], " " + match["lead"][:1].lower() + match["lead"][1:]
+    if re.match(r"^of\s", clause) and verb.split()[-1:] and verb.split()[-1] in FORECAST_VERBS:
+        # "warned of potential flash floods": will there be flash floods?
+        clause = re.sub(r"^of\s+(?:(?:potential|possible|likely|further)\s+)?", "", clause)
+        return f"Will there be {clause}".rstrip(" .,;:") + "?"
     forecast_verb = verb in FORECAST_VERBS
     title = _frame_title(clause, speaker, article, present=False)
-    if not title and forecast_verb and re.match(r"^(?:a|an)\s", clause):
+    if not title and forecast_verb and _NOUN_PHRASE_RE.match(clause):
         title = f"Will there be {clause}"  # foresees "a loss of 30 million jobs"
     title = title or _frame_title(clause, speaker, article)
     title = title + lead if title else title
@@ -167,3 +222,27 @@ def title_problems(title: str) -> list[str]:
     if title.count("“") != title.count("”") or title.count('"') % 2:
         problems.append("a quotation is left open")
     return list(dict.fromkeys(problems))
+
+
+_PRONOUN_SUBJECTS = frozenset(
+    """it they this that these those he she we i you there who which what""".split()  # noqa: SIM905
+)
+
+
+_COPULA_CLAUSE_RE = re.compile(r"^(?P<subj>.+?)\s+(?:is|are|was|were|has|have|had)\s")
+
+
+def subject_of(clause: str, article: str = "") -> str:
+    """The noun phrase a claim is about ("the situation" in "the situation will worsen"), for
+    a later "it" of the same speaker; "" for pronouns and long or clausal subjects."""
+    clause = proposition(clause)
+    match = _MODAL_CLAUSE_RE.match(clause) or _COPULA_CLAUSE_RE.match(clause)
+    if not match:
+        return ""
+    subject = match["subj"].rpartition(", ")[2].strip()
+    words = subject.split()
+    if not words or len(words) > 8 or words[0].lower() in _PRONOUN_SUBJECTS:
+        return ""
+    if re.search(r"\b(?:is|are|was|were|has|have|had|that|which|who|if|when)\b", subject):
+        return ""
+    return _subject(subject, "", article)

@@ -102,14 +102,20 @@ def find_quotes(text: str) -> tuple[Quote, ...]:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     word = text[:dot].rsplit(None, 1)[-1].lstrip("(“‘\"'").lower() if text[:dot].strip() else ""
-    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    # "J.P. Morgan", "U.S. officials": initials, not the end of a sentence.
+    initials = re.fullmatch(r"(?:[a-z]\.)+[a-z]", word) is not None
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or initials
+
+
+# "No." is the abbreviation of "number" only before a number: `“No. It will fail.”` ends one.
+_ANSWER_NO_RE = re.compile(r"(?:^|[\s“‘\"'])No\.\s+$")
 
 
 def split_offsets(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in a paragraph."""
     spans, start = [], 0
     for match in _BOUNDARY_RE.finditer(text):
-        if _is_abbreviation(text, match.start()):
+        if _is_abbreviation(text, match.start()) and not _ANSWER_NO_RE.search(text[: match.end()]):
             continue
         end = match.end()
         spans.append((start, len(text[:end].rstrip())))
@@ -119,8 +125,13 @@ def split_offsets(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _quote_at(quotes: tuple[Quote, ...], offset: int) -> int | None:
-    return next((k for k, q in enumerate(quotes) if q.start <= offset < q.end - 1), None)
+def _quote_at(quotes: tuple[Quote, ...], start: int, end: int) -> int | None:
+    """The quotation a sentence is in: the one around its start, else one that opens inside
+    it and runs past its end (`Brook said: "Rates will rise. …"`), whose speaker it shares."""
+    inside = next((k for k, q in enumerate(quotes) if q.start <= start < q.end - 1), None)
+    if inside is not None:
+        return inside
+    return next((k for k, q in enumerate(quotes) if start < q.start < end < q.end - 1), None)
 
 
 def _paragraph(index: int, raw: str, first_sentence: int) -> Paragraph:
@@ -129,7 +140,9 @@ def _paragraph(index: int, raw: str, first_sentence: int) -> Paragraph:
     text = raw[label_match.end() :] if label_match else raw
     quotes = find_quotes(text)
     sentences = tuple(
-        Sentence(first_sentence + k, index, start, end, text[start:end], _quote_at(quotes, start))
+        Sentence(
+            first_sentence + k, index, start, end, text[start:end], _quote_at(quotes, start, end)
+        )
         for k, (start, end) in enumerate(split_offsets(text))
     )
     return Paragraph(index, text, label, quotes, sentences)

@@ -61,9 +61,14 @@ def extract_claims(
     horizon = horizon_days or settings.EXTRACTION_DEFAULT_HORIZON_DAYS
     seen: set[tuple[str, str]] = set()
     candidates = []
+    antecedents: dict[str, str] = {}  # per speaker, what their last claim was about
     for utterance in attribute(parse_document(text)):
         for candidate in build_candidates(
-            utterance, published=published, horizon_days=horizon, article=text
+            utterance,
+            published=published,
+            horizon_days=horizon,
+            article=text,
+            antecedents=antecedents,
         ):
             key = (candidate.speaker, candidate.claim.lower())
             if key not in seen:

@@ -66,6 +66,7 @@ ORG_WORDS = frozenset(
     report study statement advisory""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 PRONOUNS = frozenset({"he", "she"})
+_CONNECTORS = frozenset({"of", "for", "de", "in"})
 FIRST_PERSON = frozenset({"i", "we"})
 _CAP_TOKEN = re.compile(r"^[A-Z][\w’'.-]*$")
 _NAME_IN_TEXT_RE = re.compile(
@@ -75,7 +76,7 @@ _NAME_IN_TEXT_RE = re.compile(
 _ORG_IN_TEXT_RE = re.compile(
     r"\b(?:(?!The\b)[A-Z][\w&’'.-]+\s+){1,5}(?:"
     + "|".join(w.capitalize() for w in sorted(ORG_WORDS) if len(w) > 3)
-    + r")\b"
+    + r")\b(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w&’'.-]+(?:\s+[A-Z][\w&’'.-]+)*)?"
 )
 _APPOSED_NAME_RE = re.compile(
     r"\b(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'.-]*){1,3}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?"
@@ -93,7 +94,7 @@ _NOT_NAMES = frozenset(
     june july august september october november december officials experts analysts
     authorities sources critics observers economists scientists researchers witnesses
     residents forecasters meteorologists some many several two three four five six seven
-    eight nine ten summer standard daylight utc gmt est cest""".split()  # noqa: SIM905
+    eight nine ten summer standard daylight utc gmt est cest neither either both""".split()  # noqa: SIM905
 )
 
 
@@ -117,15 +118,22 @@ class SpeakerState:
     expert: str = ""
     last_org: str = ""
     author: str = ""
+    last_person: str = ""  # the last person named, speaking or not: "he" when nobody spoke
+    document: str = ""  # the whole text, to find the full name behind a lone surname
+    people: set[str] = field(default_factory=set)  # every name known to be a person's
+    experts: set[str] = field(default_factory=set)  # people introduced as analysts, scientists
 
     def register_person(self, name: str, descriptor: str = "") -> str:
         full = self.persons.get(name, name) if " " not in name else name
         if " " in full:
             self.persons[full.split()[-1]] = full
+        self.last_person = full
+        self.people.add(full)
         for word in descriptor.lower().split():
             self.roles[word] = full
             if word in EXPERT_WORDS:
                 self.expert = full
+                self.experts.add(full)
         return full
 
     def resolve(self, agent: Agent) -> str:
@@ -135,7 +143,7 @@ class SpeakerState:
         if agent.kind == "org":
             return agent.name
         if agent.kind == "pronoun":
-            return self.last_speaker or self.expert
+            return self.last_speaker or self.expert or self.last_person
         if agent.kind == "org_pronoun":
             return self.last_org
         if agent.kind == "role":
@@ -143,16 +151,17 @@ class SpeakerState:
                 return self.expert or self.last_speaker
             if agent.name in ORG_WORDS:
                 known = self.last_org if agent.name in self.last_org.lower() else ""
-                return known or self.last_org_like(agent.descriptor)
+                phrase = re.sub(r"^(?:the|this|our|its)\s+", "", agent.text, flags=re.IGNORECASE)
+                return known or self.last_org_like(phrase)
             return self.roles.get(agent.name, "")
         return ""
 
     def last_org_like(self, phrase: str) -> str:
         """ "the report" is the last organisation's; "the government weather service", when
         no organisation was named, is itself the speaker."""
-        if phrase.split()[-1] in {"report", "statement", "advisory"}:
+        if phrase.split()[-1].lower() in {"report", "statement", "advisory"}:
             return self.last_org
-        if phrase.split()[-1] in {"poll", "survey", "study"}:
+        if phrase.split()[-1].lower() in {"poll", "survey", "study"}:
             return ""  # an unnamed poll speaks for nobody we could track
         return phrase if len(phrase.split()) >= 2 else self.last_org
 
@@ -171,6 +180,9 @@ class SpeakerState:
         """A person who is the subject of a sentence ("The mayor, Selin Aydemir, disagrees")
         is whom a following "she" most likely means."""
         match = _SUBJECT_RE.match(text)
+        following = text[match.end("name") :].split()[:1] if match else []
+        if following and following[0].lower() in ORG_WORDS:
+            return  # "The United States government would …": a modifier, not a person
         agent = parse_agent(match["name"], self) if match else None
         if agent is not None and agent.kind == "person":
             self.last_speaker = self.register_person(agent.name, agent.descriptor)
@@ -202,7 +214,9 @@ PLURAL_PRONOUNS = frozenset({"they", "it"})
 # "Nugoroho today", "Obama in a statement this morning": when and where, not who.
 _TRAILING_CONTEXT_RE = re.compile(
     r"(?<=\w)\s+(?:today|yesterday|tonight|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
-    r"Saturday|Sunday)|in\s+(?:a|an|his|her|its|their|the)\s+(?!\w+\s+of\b)|during|earlier|"
+    r"Saturday|Sunday)|on\s+(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\b|"
+    r"in\s+(?:a|an|his|her|its|their|the)\s+(?!\w+\s+of\b)|during|earlier|"
     r"later|last|this\s+(?:morning|week|afternoon|evening)|when|while|after|before)\b.*$",
 )
 # Words that make a phrase a clause rather than a description of a speaker.
@@ -228,6 +242,26 @@ def apposed_person(parts: list[str], state: SpeakerState) -> Agent | None:
     return None
 
 
+def described_agent(parts: list[str], state: SpeakerState) -> Agent | None:
+    """ "Ada Brook, the bank's economist" or "The Harbour Authority, a state agency": the name
+    before its description (a phrase with a title or organisation word and no verb)."""
+    name, description = parts[0].split(), parts[-1].lower().split()
+    if not name or not description or len(description) > 10:
+        return None
+    if description[0] in {"and", "but", "or", "while", "as", "who", "which", "whose"}:
+        return None
+    if description[0] in {"citing", "quoting", "speaking", "writing"}:
+        agent = parse_agent(parts[0], state)  # "The Vell Times, citing sources, reported"
+        return agent if agent is not None and agent.kind in {"person", "org"} else None
+    if _CLAUSE_WORDS & set(description) or not (
+        {re.sub(r"['’]s$", "", w) for w in description} & (TITLE_WORDS | EXPERT_WORDS | ORG_WORDS)
+        or description[0] in {"a", "an", "the"}
+    ):
+        return None
+    agent = parse_agent(parts[0], state)
+    return agent if agent is not None and agent.kind in {"person", "org"} else None
+
+
 def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
     """Read a speaker phrase: "political expert Ruben Megrabyan", "Jane Roe, chief executive
     of Northwind", "the speaker", "he", "the ILO's report". None when it names nobody."""
@@ -240,7 +274,9 @@ def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
         return _named_agent(owner.split(), state, org=True) if owner.split() else None
     # "Economist Tomas Reyl of Kestrel Capital": the person, not the firm.
     head = re.split(r"\s+(?:of|at|from)\s+", text)[0]
-    if sum(bool(_CAP_TOKEN.match(w)) for w in head.split()) >= 2:
+    # … but "the Vell Institute of Economics" is one name: its head is an organisation word.
+    own_name = head.split()[-1:] and head.split()[-1].lower() in ORG_WORDS and " of " in text
+    if sum(bool(_CAP_TOKEN.match(w)) for w in head.split()) >= 2 and not own_name:
         text = head
     words = text.split()
     if not words or len(words) > 8:
@@ -278,16 +314,35 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
             and _CAP_TOKEN.match(words[start - 2])
             and start < len(words)
         )
+        # "the U.S. Embassy in New Delhi": an office and its place are one name
+        or (
+            words[start - 1] == "in"
+            and start >= 2
+            and words[start - 2].lower() in ORG_WORDS | {"embassy", "consulate", "office"}
+            and start < len(words)
+        )
     ):
         start -= 1
     if start == len(words):
         return None
     descriptor = [w.lower() for w in words[:start]]
     names = words[start:]
-    if any(n.lower() in _NOT_NAMES for n in names) or _all_titles(names):
+    if len(names) > 1 and names[0] == "The":  # "The Vell Embassy in Port Anna"
+        descriptor, names = [*descriptor, "the"], names[1:]
+    if any(n.lower() in _NOT_NAMES - _CONNECTORS for n in names) or _all_titles(names):
         return None  # "Instead", "Tropical Cyclone Larry", "Additional Director"
     if org:
         return Agent(" ".join(words), "org", " ".join(names).removesuffix("’s").removesuffix("'s"))
+    # "Vell University Ana Ferro", "Kestrel Capital analyst Ana Ferro": a person after the
+    # organisation that describes them.
+    org_at = [i for i, n in enumerate(names) if n.lower() in ORG_WORDS]
+    if org_at and org_at[-1] <= len(names) - 3:
+        person = names[org_at[-1] + 1 :]
+        context = " ".join([*descriptor, *(n.lower() for n in names[: org_at[-1] + 1])])
+        if all(_CAP_TOKEN.match(n) for n in person) and not any(
+            n.lower().strip(".") in _NOT_NAMES | TITLE_WORDS for n in person
+        ):
+            return Agent(" ".join(words), "person", " ".join(person), context)
     # Titles inside the capitalised run ("Azerbaijani President Ilham Aliyev") are descriptors.
     while len(names) > 1 and any(
         n.lower().strip(".") in TITLE_WORDS | EXPERT_WORDS for n in names[:-1]
@@ -295,7 +350,9 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
         descriptor.append(names.pop(0).lower())
     if _all_titles(names):
         return None
-    if any(w in ORG_WORDS for w in descriptor[-1:]) or names[-1].lower() in ORG_WORDS:
+    if any(w in ORG_WORDS for w in descriptor[-1:]) or any(
+        n.lower() in ORG_WORDS | {"embassy", "consulate"} for n in names
+    ):
         return Agent(" ".join(words), "org", " ".join(names))
     if len(descriptor) > 4 or names[0] in {"The", "A", "An"} or _CLAUSE_WORDS & set(descriptor):
         return None
@@ -303,7 +360,25 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
     titled = any(w.strip(".") in TITLE_WORDS | EXPERT_WORDS for w in descriptor)
     if len(names) >= 2 or name in state.persons or titled:
         return Agent(" ".join(words), "person", name, " ".join(descriptor))
-    return Agent(" ".join(words), "org", name)
+    if full := _full_name_in(state.document, name):  # "Obama" after "Barack Obama"
+        return Agent(" ".join(words), "person", full, " ".join(descriptor))
+    return Agent(" ".join(words), "org", " ".join(names))  # "Moody's" keeps its "'s"
+
+
+def _full_name_in(document: str, surname: str) -> str:
+    """ "Barack Obama" when the article names "Barack Obama" and later says "Obama": a
+    capitalised word (not a title, an organisation word or a sentence opener) just before it."""
+    if not document or not surname[:1].isupper() or len(surname) < 3:
+        return ""
+    for match in re.finditer(
+        rf"(?<![\w’'.-])(?P<first>[A-Z][a-z’'-]+)(?: [A-Z]\.)? {re.escape(surname)}\b"
+        r"(?!\s+[A-Z])",
+        document,
+    ):
+        first = match["first"].lower()
+        if first not in TITLE_WORDS | EXPERT_WORDS | ORG_WORDS | _NOT_NAMES | {surname.lower()}:
+            return match.group()
+    return ""
 
 
 def agent_name(agent: Agent | None, state: SpeakerState) -> str:

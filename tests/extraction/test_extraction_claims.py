@@ -153,7 +153,7 @@ def test_wishes_and_elliptical_answers_are_not_forecasts() -> None:
 def test_a_stacked_marker_and_a_negated_event_follow_the_verbal_table() -> None:
     found = run("Economist Lina Marsh believes the bank likely won't cut rates next year.")
     assert [(c.probability, c.basis) for c in found] == [(0.30, "verbal")]  # believes, flipped
-    assert found[0].question_title == "Will the bank cut rates next year?"
+    assert found[0].question_title == "Will the bank cut rates in 2027?"  # 2026 + 1
 
 
 NEWSY = st.sampled_from(
