@@ -15,6 +15,7 @@ rows with the *_problem functions. Refused:
 """
 
 import datetime as dt
+import functools
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -48,8 +49,10 @@ def deadline_problem(deadline: dt.date) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=65_536)
 def name_problem(text: str, *, what: str) -> str | None:
-    """Why `text` cannot be `what` ("An expert's name", "A question's title"...), or None."""
+    """Why `text` cannot be `what` ("An expert's name", "A question's title"...), or None.
+    Cached: an import checks each expert's name and question's title on every row of it."""
     control = next((char for char in text if char in BIDI_CONTROLS), None)
     if control is not None:
         return (
