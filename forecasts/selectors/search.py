@@ -61,6 +61,9 @@ def matching_ids(queryset: QuerySet, phrase: str) -> QuerySet:
     return first.union(*rest, all=True)
 
 
+SEARCH_PLACES = 4  # the most branches _branches gives
+
+
 def _branches(ids: QuerySet, phrase: str) -> list[QuerySet]:
     """One query per place a phrase is found, each served by its own index."""
     key = name_key(phrase)
@@ -92,9 +95,14 @@ def search_predictions(queryset: QuerySet, text: str) -> QuerySet:
     phrase = search_phrase(text)
     if not phrase:
         return queryset
-    streamed = list(matching_ids(queryset, phrase)[: SEARCH_COUNT_CAP + 1])
+    ids = matching_ids(queryset, phrase)
+    streamed = list(ids[: SEARCH_COUNT_CAP + 1])
+    if len(streamed) > SEARCH_COUNT_CAP and len(set(streamed)) <= SEARCH_COUNT_CAP:
+        # Many found two ways: read on until the distinct ids decide. A prediction comes at
+        # most once per place searched, so a full read of this many has more than the cap.
+        streamed = list(ids[: SEARCH_PLACES * (SEARCH_COUNT_CAP + 1)])
     found = set(streamed)  # a prediction found two ways came twice
-    if len(streamed) <= SEARCH_COUNT_CAP:
+    if len(found) <= SEARCH_COUNT_CAP:
         # One array parameter (models/lookups.py): 6,500 placeholders took 80 ms to build,
         # send and plan, for a 2 ms query.
         result = queryset.filter(pk__any=sorted(found))

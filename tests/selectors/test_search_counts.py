@@ -111,3 +111,12 @@ def test_the_admin_row_checkbox_still_selects_the_row(client, carol, ledger):
         f'<input type="checkbox" name="_selected_action" value="{ines.pk}" '
         f'class="action-select" aria-label="Select this object for an action - {ines}">'
     ) in page.content.decode()
+
+
+def test_a_prediction_found_two_ways_does_not_push_a_search_past_the_cap(
+    ledger, api_as, monkeypatch
+):
+    # Seven predictions match, one of them by its title and its quote: eight rows streamed.
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 7)
+    body = api_as().get(API, {"search": "harbour"}).json()
+    assert (body["count"], body["count_capped"]) == (7, False)

@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from forecasts.models import Expert, Prediction, Question, Source
-from forecasts.naming import name_key
 from forecasts.services.records.catalogue import create_expert
 from forecasts.services.records.predictions import record_prediction
 from forecasts.services.records.questions import create_question
@@ -57,12 +56,12 @@ def record_from_source(
 
     A new expert's name that matches an expert already recorded (case and spacing aside) is
     that expert, so one speaker typed on three rows is one expert. A new question typed again
-    on a later row (the same title, case, accents and punctuation aside, and the same
+    on a later row (the same title and criteria, case and spacing aside, and the same
     deadline) is the question the earlier row made: two speakers of one article forecasting
     one event share it, and one speaker's claim typed twice is refused as a duplicate."""
     predictions = []
     named: dict[str, Expert] = {}
-    made: dict[tuple[str, dt.date | None], Question] = {}
+    made: dict[tuple, Question] = {}
     for index, row in enumerate(rows):
         try:
             with transaction.atomic():
@@ -78,7 +77,7 @@ def _record_row(
     row: SourceRow,
     recorded_by: User,
     named: dict[str, Expert],
-    made: dict[tuple[str, dt.date | None], Question],
+    made: dict[tuple, Question],
 ) -> Prediction:
     made_on = row.made_on or source.published_on
     if made_on is None:
@@ -106,14 +105,18 @@ def _expert_named(name: str, named: dict[str, Expert]) -> Expert:
     return named[key]
 
 
-def _new_question(
-    row: SourceRow, recorded_by: User, made: dict[tuple[str, dt.date | None], Question]
-) -> Question:
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _new_question(row: SourceRow, recorded_by: User, made: dict[tuple, Question]) -> Question:
     if not row.title.strip():
         raise ValidationError({"question": "Choose a question, or type a new question's title."})
     if row.deadline is None:
         raise ValidationError({"deadline": "A new question needs a deadline."})
-    key = (name_key(row.title), row.deadline)
+    # The same terms: title and criteria with case and spacing aside (not name_key, which
+    # drops signs: "below -1%" and "below 1%" are two questions).
+    key = (_folded(row.title).rstrip(" ?."), _folded(row.resolution_criteria), row.deadline)
     if key not in made:
         made[key] = create_question(
             title=row.title,
