@@ -1,8 +1,8 @@
 """`make bench` from a clean clone: every row printed with its target and whether it was met.
 
-Runs the whole suite at --scale small (1/100 of the sizes, 3-second load runs) in its own
-databases, so the tooling (generation, stages, gunicorn + load generator, report) stays
-working; the speed targets themselves are judged by the full run (docs/benchmarks.md).
+Runs the whole suite at --scale small (1/100 of the sizes, 1-second load runs, one sweep
+run) in its own databases, so the tooling (generation, stages, gunicorn + load generator,
+report) stays working; the speed targets themselves are judged by the full run (docs/benchmarks.md).
 """
 
 import os
