@@ -46,7 +46,9 @@ def test_expert_search_reads_the_name_key_and_affiliation_indexes(ledger):
 
 
 def test_question_search_reads_title_and_criteria_indexes(ledger):
-    plan = _plan(search_questions(Question.objects.all(), "corridor"))
+    # Unordered: with the list order, a handful of rows is as cheaply read in deadline order
+    # (the order's own index) and filtered; the test is about what serves the filter.
+    plan = _plan(search_questions(Question.objects.order_by(), "corridor"))
     assert "question_title_trgm" in plan, plan
     assert "question_criteria_trgm" in plan, plan
 
@@ -79,6 +81,6 @@ def test_similar_questions_read_the_nearest_open_titles_from_the_gist_index(ledg
 
 def test_similar_questions_read_the_trigram_and_full_text_indexes(ledger):
     # Without the status filter, which a btree serves too: the text match alone.
-    plan = _plan(title_matches(Question.objects.all(), "Will the corridor open?"))
+    plan = _plan(title_matches(Question.objects.order_by(), "Will the corridor open?"))
     assert "question_title_trgm" in plan, plan
     assert "question_title_fts" in plan, plan
