@@ -69,7 +69,7 @@ def import_rows(
 
 def import_batch(run: ImportRun, batch: list[SourceRow]) -> None:
     """One batch, one transaction: its rows checked, then each stage over the good ones."""
-    rows = []
+    rows, today = [], timezone.localdate()
     for row in batch:
         if row.skip:
             run.report.skipped.append(RowError(row.number, row.skip, dict(row.values)))
@@ -78,7 +78,7 @@ def import_batch(run: ImportRun, batch: list[SourceRow]) -> None:
             run.error(row.number, row.problem, row.values)
             continue
         try:
-            rows.append((parse_ledger_row(row), row))
+            rows.append((parse_ledger_row(row, today=today), row))
         except RowProblem as exc:
             run.error(row.number, str(exc), row.values)
     run.now = timezone.now()  # one resolution time per batch, so settling groups well

@@ -82,9 +82,13 @@ def _plain(value: object) -> object:
     return value
 
 
+# One encoder for every payload: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _dump(data: dict) -> str:
     """Sorted keys, no whitespace, UTF-8: the same facts always give the same bytes."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(data)
 
 
 def canonical_payload(kind: str, row: object, fields: Sequence[str] | None = None) -> str:

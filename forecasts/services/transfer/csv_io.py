@@ -335,10 +335,11 @@ def _check_plausible(
     made_on: dt.date,
     source_title: str,
     topics: tuple[str, ...],
+    today: dt.date | None,
 ) -> None:
     """The write services' plausibility rules (services/plausibility.py), as row errors."""
     problems = [
-        ("made_on", plausibility.made_on_problem(made_on)),
+        ("made_on", plausibility.made_on_problem(made_on, today=today)),
         ("deadline", plausibility.deadline_problem(deadline)),
         ("expert", plausibility.name_problem(expert, what="An expert's name")),
         ("question", plausibility.name_problem(title, what="A question's title")),
@@ -351,8 +352,13 @@ def _check_plausible(
         raise RowProblem(f"{column}: {problem}")
 
 
-def parse_ledger_row(row: SourceRow) -> LedgerRow:
-    """Validate one row; RowProblem names the first thing wrong with it."""
+# The outcome cells a row may have (the model's choices, computed once, not per row).
+OUTCOME_CELLS = frozenset(("", *Question.Outcome.values))
+
+
+def parse_ledger_row(row: SourceRow, *, today: dt.date | None = None) -> LedgerRow:
+    """Validate one row; RowProblem names the first thing wrong with it. `today` (the
+    server's date, read once per batch by the import) bounds made_on."""
     values = row.values
     expert = _text(values, "expert", 200, required=True)
     title = _text(values, "question", 500, required=True)
@@ -361,11 +367,11 @@ def parse_ledger_row(row: SourceRow) -> LedgerRow:
     if made_on > deadline:
         raise RowProblem(f"made_on {made_on} is after deadline {deadline}")
     outcome = values.get("outcome", "").lower()
-    if outcome not in ("", *Question.Outcome.values):
+    if outcome not in OUTCOME_CELLS:
         raise RowProblem(f"outcome {values['outcome']!r} is not yes, no, annulled or empty")
     topics = _topics(unguard_cell(values.get("topic", "").strip()))
     source_title = _text(values, "source_title", 500)
-    _check_plausible(expert, title, deadline, made_on, source_title, topics)
+    _check_plausible(expert, title, deadline, made_on, source_title, topics, today)
     return LedgerRow(
         number=row.number,
         expert=expert,
