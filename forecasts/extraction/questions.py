@@ -162,10 +162,63 @@ _NOUN_PHRASE_RE = re.compile(
 )
 
 
+# "we're", "I'm": a contraction hides the modal ("we're likely to") from the patterns above.
+_CONTRACTION_RE = re.compile(r"\b(?:(we|you|they)['’]re|(I)['’]m)\b", re.IGNORECASE)
+# "The station flooded, so I think we are going to have cuts": narrative, then an opinion
+# frame; the question is what the frame governs (it must hold a modal of its own).
+_LATE_FRAME_RE = re.compile(
+    r"^.+?,\s+(?:so|and|but)\s+(?:I|[Ww]e)\s+(?:(?:do|really|also|still|just)\s+)*"
+    r"(?:think|know|believe|feel|suppose|guess|reckon|am\s+sure|am\s+confident|are\s+sure|"
+    r"are\s+confident)\s+(?:that\s+)?(?P<rest>.+\b(?:will|would|going\s+to|likely\s+to|could|"
+    r"may|might)\b.+)$"
+)
+# "I know this is going to work": a first-person frame that proposition() leaves.
+_KNOW_FRAME_RE = re.compile(r"^(?:I|[Ww]e)\s+(?:just\s+|really\s+)?know\s+(?:that\s+)?(?=\S)")
+# "…, so I hope they fence it", "…, but we are watching it": an aside after the forecast.
+_ASIDE_RE = re.compile(r",\s+(?:so|but|and)\s+(?:I|we|you)\b.*$")
+# "trigger what she called “a slow exodus”": the term stays, the frame around it goes.
+_CALLED_RE = re.compile(
+    r"\bwhat\s+(?:he|she|they|it|[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s+"
+    r"(?:called|calls|described\s+as|describes\s+as|termed|terms)\s+"
+)
+# "we will see more storms", "we could have a new harbour master": does it happen? Not after
+# a participle ("we will have finished" is the speaker's own doing).
+_WE_SEE_RE = re.compile(
+    r"^(?:we|you)\s+(?:(?:will|would|could|may|might)\s+|(?:are|is)\s+(?:also\s+)?"
+    r"(?:going|likely|set|about)\s+to\s+)(?:also\s+|probably\s+|still\s+)*(?:see|have)\s+"
+    r"(?P<obj>(?![a-z]+(?:ed|en)\b)\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def _without_frames(clause: str) -> str:
+    """The clause without the frames and asides proposition() does not know (above)."""
+    clause = _CONTRACTION_RE.sub(lambda m: f"{m[1]} are" if m[1] else f"{m[2]} am", clause)
+    if match := _LATE_FRAME_RE.match(clause):
+        clause = proposition(match["rest"])
+    clause = _KNOW_FRAME_RE.sub("", clause)
+    clause = _CALLED_RE.sub("", clause)
+    return _ASIDE_RE.sub("", clause)
+
+
+def _balanced_quotes(title: str) -> str:
+    """A title is our question, not a quotation: a quotation mark left open by the claim's
+    end ("cause “mass migration") goes, balanced ones stay."""
+    if title.count("“") != title.count("”") or title.count('"') % 2:
+        return re.sub(r"[“”\"]", "", title)
+    return title
+
+
 def question_title(clause: str, verb: str, speaker: str, article: str = "") -> str:
     """A YES/NO question in the claim's words: "Moscow will continue to X" → "Will Moscow
     continue to X?". Negation is left out: the probability carries it ("won't" → 0.05)."""
-    clause = proposition(clause)
+    return _balanced_quotes(_question_title(clause, verb, speaker, article))
+
+
+def _question_title(clause: str, verb: str, speaker: str, article: str) -> str:
+    clause = _without_frames(proposition(clause))
+    if match := _WE_SEE_RE.match(clause):
+        return f"Will there be {match['obj']}".rstrip(" .,;:") + "?"
     # "may have disrupted and may possibly destroy": the question is about the second.
     clause = re.sub(r"\b(?:may|might|could)\s+have\s+\w+\s+and\s+", "", clause)
     clause = re.sub(r"\b(it|that|there|he|she)['’]s\b", r"\1 is", clause, flags=re.IGNORECASE)

@@ -1,0 +1,71 @@
+"""Question titles from the shapes real reporting gives a claim: contractions, an opinion frame
+after a clause of narrative, an aside after the forecast, a term quoted as "what she called",
+and "we will see / have" (an event, not the speaker's doing). Sentences of our own words."""
+
+import pytest
+
+from forecasts.extraction.questions import question_title, title_problems
+
+
+@pytest.mark.parametrize(
+    ("clause", "title"),
+    [
+        # A contraction hid the modal: the whole clause became "Will it come true that …".
+        (
+            "I think we're also likely to see a rise in ferry fares",
+            "Will there be a rise in ferry fares?",
+        ),
+        (
+            "they're going to close the northern quay",
+            "Will they close the northern quay?",
+        ),
+        # Narrative first, then the opinion frame: the question is what the frame governs.
+        (
+            "The pumping station was flooded too, so I think we are going to have water cuts",
+            "Will there be water cuts?",
+        ),
+        (
+            "The ferry was late again, and I believe the timetable will change by June",
+            "Will the timetable change by June?",
+        ),
+        # An aside after the forecast is not part of it.
+        (
+            "There is a chance that the same heron would come back, so I hope they fence the pond",
+            "Will the same heron come back?",
+        ),
+        (
+            "the levee will hold, but we are watching it closely",
+            "Will the levee hold?",
+        ),
+        # The term the speaker coined stays; the frame around it goes.
+        (
+            "the drought will trigger what she called “a slow exodus” from the valley",
+            "Will the drought trigger “a slow exodus” from the valley?",
+        ),
+        (
+            "the drought will cause what she described as “mass migration",
+            "Will the drought cause mass migration?",
+        ),
+        # "we will see / have X" asks whether X happens, whoever "we" are.
+        ("we will see more storms on the coast", "Will there be more storms on the coast?"),
+        (
+            "we could have a new harbour master by spring",
+            "Will there be a new harbour master by spring?",
+        ),
+    ],
+)
+def test_titles_keep_the_proposition_alone(clause: str, title: str) -> None:
+    assert question_title(clause, "said", "Mara Voss") == title
+    assert title_problems(title) == [] or title.startswith("Will they")
+
+
+def test_we_have_a_participle_is_not_an_event() -> None:
+    # "we will have finished": the speaker's own doing, not "there will be finished …".
+    title = question_title("we will have finished the dam by May", "said", "Mara Voss")
+    assert title == "Will we have finished the dam by May?"
+
+
+def test_i_know_is_a_frame_and_what_is_left_still_needs_the_article() -> None:
+    title = question_title("I know this is going to work", "said", "Mara Voss")
+    assert title == "Will this work?"
+    assert "its subject needs the article to be understood" in title_problems(title)
