@@ -175,7 +175,15 @@ _LATE_FRAME_RE = re.compile(
 # "I know this is going to work": a first-person frame that proposition() leaves.
 _KNOW_FRAME_RE = re.compile(r"^(?:I|[Ww]e)\s+(?:just\s+|really\s+)?know\s+(?:that\s+)?(?=\S)")
 # "…, so I hope they fence it", "…, but we are watching it": an aside after the forecast.
-_ASIDE_RE = re.compile(r",\s+(?:so|but|and)\s+(?:I|we|you)\b.*$")
+_ASIDE_RE = re.compile(r",\s+(?:(?:so|but|and)\s+(?:I|we|you)\b|nor\s).*$")
+# "there is the prospect of a deal being reached" (or what a hedge frame leaves of it, "of a
+# deal being reached"): will a deal be reached?
+_PROSPECT_RE = re.compile(
+    r"^(?:there\s+(?:is|are)\s+(?:the\s+|a\s+|an\s+|some\s+|every\s+)?(?:real\s+|good\s+)?"
+    r"[“\"]?(?:prospect|chance|possibility|likelihood|risk)\s+)?of\s+(?P<subj>.+?)[”\"]?\s+being\s+"
+    r"(?P<pred>.+)$",
+    re.IGNORECASE,
+)
 # "trigger what she called “a slow exodus”": the term stays, the frame around it goes.
 _CALLED_RE = re.compile(
     r"\bwhat\s+(?:he|she|they|it|[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s+"
@@ -219,6 +227,9 @@ def _question_title(clause: str, verb: str, speaker: str, article: str) -> str:
     clause = _without_frames(proposition(clause))
     if match := _WE_SEE_RE.match(clause):
         return f"Will there be {match['obj']}".rstrip(" .,;:") + "?"
+    if match := _PROSPECT_RE.match(clause):
+        subject = _subject(match["subj"], speaker, article)
+        return f"Will {subject} be {match['pred']}".rstrip(" .,;:") + "?"
     # "may have disrupted and may possibly destroy": the question is about the second.
     clause = re.sub(r"\b(?:may|might|could)\s+have\s+\w+\s+and\s+", "", clause)
     clause = re.sub(r"\b(it|that|there|he|she)['’]s\b", r"\1 is", clause, flags=re.IGNORECASE)
@@ -259,7 +270,12 @@ _CHECKS = (
     ),
     (re.compile(r"\b(?:I|[Ww]e|[Oo]ur|us|[Mm]y|me|you|your)\b"), "it speaks in the first person"),
     (
-        re.compile(r"^Will (?:this|that|these|those|it|they|he|she|him|her|them)\b"),
+        # Not an empty "it": "Will it be impossible to prove …", "Will it snow …".
+        re.compile(
+            r"^Will (?:this|that|these|those|it|they|he|she|him|her|them)\b"
+            r"(?<!it)(?<!It)|^Will it\b(?! (?:be (?:\w+ )?(?:possible|impossible|difficult|hard|"
+            r"easy|necessary|too late) (?:for|to)\b|rain|snow|freeze|hail))"
+        ),
         "its subject needs the article to be understood",
     ),
     (re.compile(r"\b(?:he|she|him|his|her)\b"), "a pronoun refers back into the article"),

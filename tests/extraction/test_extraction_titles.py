@@ -69,3 +69,41 @@ def test_i_know_is_a_frame_and_what_is_left_still_needs_the_article() -> None:
     title = question_title("I know this is going to work", "said", "Mara Voss")
     assert title == "Will this work?"
     assert "its subject needs the article to be understood" in title_problems(title)
+
+
+@pytest.mark.parametrize(
+    ("clause", "title"),
+    [
+        (
+            "there is the “prospect of a fair settlement” being reached within two weeks",
+            "Will a fair settlement be reached within two weeks?",
+        ),
+        (
+            "there is a real chance of the old bridge being closed by winter",
+            "Will the old bridge be closed by winter?",
+        ),
+        ("the flood barrier will not fail, nor will the pumps", "Will the flood barrier fail?"),
+    ],
+)
+def test_prospects_and_trailing_nor(clause: str, title: str) -> None:
+    assert question_title(clause, "said", "Mara Voss") == title
+    assert title_problems(title) == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Will it be impossible to prove who opened the sluice gate by 2027?",
+        "Will it be difficult for the ferry company to hire crews by 2027?",
+        "Will it snow in Port Aven before 1 December 2026?",
+    ],
+)
+def test_an_empty_it_needs_no_article(title: str) -> None:
+    assert title_problems(title) == []
+
+
+@pytest.mark.parametrize(
+    "title", ["Will it be closed by 2027?", "Will it be impossible by 2027?", "Will it fail?"]
+)
+def test_an_it_that_points_back_is_still_flagged(title: str) -> None:
+    assert "its subject needs the article to be understood" in title_problems(title)
