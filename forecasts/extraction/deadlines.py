@@ -42,7 +42,7 @@ _PATTERNS = [
     (
         "within",
         r"\b(?:within|in)\s+(?:the\s+next\s+)?(?P<n>\d+|an?|one|two|three|four|five|six|ten)"
-        r"\s+(?P<unit>years?|months?|weeks?)\b",
+        r"\s+(?P<unit>years?|months?|weeks?|days?)\b",
     ),
     ("coming", r"\bin\s+the\s+(?:coming|next)\s+(?:few\s+)?(?P<unit>days|weeks|months|years)\b"),
     ("tonight", r"\b(?:tonight|today|tomorrow)\b"),
@@ -110,7 +110,7 @@ def _from_match(kind: str, m: re.Match, published: dt.date) -> dt.date | None:
         return published + dt.timedelta(days=ahead or 7)
     if kind == "within":
         n = int(m["n"]) if m["n"].isdigit() else _NUMBER_WORDS[m["n"].lower()]
-        days = {"year": 365, "month": 30, "week": 7}[m["unit"].lower().rstrip("s")]
+        days = {"year": 365, "month": 30, "week": 7, "day": 1}[m["unit"].lower().rstrip("s")]
         return published + dt.timedelta(days=n * days)
     return published + dt.timedelta(days=_COMING_DAYS[m["unit"].lower()])
 

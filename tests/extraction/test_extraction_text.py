@@ -103,6 +103,8 @@ def test_abbreviations_do_not_end_sentences() -> None:
         ("the plant will close by 1 July 2026", dt.date(2026, 7, 1)),
         ("the plant will close by July 1, 2026", dt.date(2026, 7, 1)),
         ("a deal will come within two years", dt.date(2027, 6, 1)),
+        ("a deal will be reached within the next two days", dt.date(2025, 6, 3)),
+        ("the ferry will sail in ten days", dt.date(2025, 6, 11)),
         ("the tram will run by the summer of 2027", dt.date(2027, 8, 31)),
         ("talks will fail by the end of November", dt.date(2025, 11, 30)),
     ],
