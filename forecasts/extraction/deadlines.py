@@ -21,6 +21,15 @@ _YEAR = r"(?P<year>20\d\d)"
 _PATTERNS = [
     ("day", rf"\b(?P<prep>by|before|on|until)\s+(?P<day>\d{{1,2}})\s+{_MONTH}\s+{_YEAR}"),
     ("day", rf"\b(?P<prep>by|before|on|until)\s+{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+{_YEAR}"),
+    # "by August 20", "until 3 March": the next such day after publication.
+    (
+        "day_only",
+        rf"\b(?P<prep>by|before|on|until|to)\s+(?P<day>\d{{1,2}})\s+{_MONTH}\b(?!,?\s+\d)",
+    ),
+    (
+        "day_only",
+        rf"\b(?P<prep>by|before|on|until|to)\s+{_MONTH}\s+(?P<day>\d{{1,2}})\b(?!,?\s+\d)",
+    ),
     ("month", rf"\b(?P<prep>by|before|in|until)\s+(?:the\s+end\s+of\s+)?{_MONTH}\s+{_YEAR}"),
     ("year", r"\b(?P<prep>by|before|in|until)\s+(?:the\s+end\s+of\s+|end-)?(?P<year>20\d\d)\b"),
     (
@@ -72,6 +81,11 @@ def _from_match(kind: str, m: re.Match, published: dt.date) -> dt.date | None:
     if kind == "day":
         day = dt.date(int(m["year"]), MONTHS[m["month"].lower()], int(m["day"]))
         return day - dt.timedelta(days=1) if prep == "before" else day
+    if kind == "day_only":
+        month, day = MONTHS[m["month"].lower()], int(m["day"])
+        when = dt.date(published.year, month, day)
+        when = when if when > published else dt.date(published.year + 1, month, day)
+        return when - dt.timedelta(days=1) if prep == "before" else when
     # "before the end of 2026" is the end of 2026; "before 2026" the end of 2025.
     before = prep == "before" and "end" not in m.group().lower()
     if kind == "month":
