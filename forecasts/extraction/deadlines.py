@@ -53,7 +53,11 @@ _PATTERNS = [
         r"\b(?:within|in)\s+(?:the\s+next\s+)?(?P<n>\d+|an?|one|two|three|four|five|six|ten)"
         r"\s+(?P<unit>years?|months?|weeks?|days?)\b",
     ),
-    ("coming", r"\bin\s+the\s+(?:coming|next)\s+(?:few\s+)?(?P<unit>days|weeks|months|years)\b"),
+    (
+        "coming",
+        r"\b(?:in\s+the\s+(?:coming|next)\s+(?:few\s+)?|within\s+(?:a\s+few\s+)?)"
+        r"(?P<unit>days|weeks|months|years)\b",
+    ),
     ("tonight", r"\b(?:tonight|today|tomorrow)\b"),
     (
         "weekday",

@@ -106,6 +106,9 @@ def test_abbreviations_do_not_end_sentences() -> None:
         ("a deal will be reached within the next two days", dt.date(2025, 6, 3)),
         ("the ferry will sail in ten days", dt.date(2025, 6, 11)),
         ("the strike will end by August 20", dt.date(2025, 8, 20)),
+        # No number: as "in the coming weeks" (30 days, 90 days, 180 days, three years).
+        ("the pump should be working within weeks", dt.date(2025, 8, 30)),
+        ("an order may come within a few days", dt.date(2025, 7, 1)),
         ("the pier will reopen before 3 March", dt.date(2026, 3, 2)),
         ("a storm may hit in the week from August 14 to August 20", dt.date(2025, 8, 20)),
         ("the tram will run by the summer of 2027", dt.date(2027, 8, 31)),
