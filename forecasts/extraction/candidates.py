@@ -1,11 +1,13 @@
 """From attributed sentences to candidate predictions an editor can confirm or drop."""
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass
 
 from forecasts import verbal
 from forecasts.extraction.attribution import Utterance
 from forecasts.extraction.claims import (
+    CONTRACTED_WILL_RE,
     claim_clauses,
     future_cue,
     is_contingency,
@@ -74,6 +76,13 @@ def _probability(clause: str, verb: str, cue: str) -> verbal.ParsedProbability:
     return parsed
 
 
+def _as_will(clause: str, cue: str) -> str:
+    """The claim with its "will" spelled out for the question: "we'll" → "we will", and the
+    "should" of expectation ("the ferry should be back by June") → "will"."""
+    clause = CONTRACTED_WILL_RE.sub(r"\1 will", clause)
+    return re.sub(r"\bshould\b", "will", clause, count=1) if cue == "should" else clause
+
+
 def _quote(clause: str) -> str:
     """The claim's own words, as said or reported: not the whole paragraph."""
     text = clause.strip().strip("‘’“”\"' ,").strip()
@@ -136,7 +145,7 @@ def _candidate(
     before = article[:position] if position > 0 else ""  # what the article said until here
     # The title names what the article named ("the storm" → "Typhoon Lupit"); the claim keeps
     # the speaker's words.
-    named = name_definites(clause, before)
+    named = _as_will(name_definites(clause, before), cue)
     title = question_title(named, utterance.verb, utterance.speaker, article)
     title = finish_title(
         title,

@@ -18,7 +18,7 @@ STRONG_FORECAST_VERBS = frozenset(
 ) | {"is expecting", "are expecting", "was expecting", "were expecting"}
 WARNING_VERBS = frozenset({"warned", "warns", "warn", "cautioned", "cautions"})
 _MODAL_RE = re.compile(
-    r"\b(?P<modal>will|won['’]t|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
+    r"\b(?P<modal>will|won['’]t|['’]ll|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
     r"(?:going|set|poised|bound|"
     r"expected|likely|unlikely|about)\s+to|(?:was|were)\s+(?:not\s+)?(?:\w+ly\s+)?(?:going|set|"
     r"likely|unlikely|expected)\s+to|may|might|could|would)\b",
@@ -145,6 +145,26 @@ _HEDGE_RE = re.compile(
     r"\b(?:(?:un)?likely\s+to|possib(?:le|ility)|chance\s+(?:of|that)|doubtful|improbable|"
     r"fifty-fifty|toss-up|rule\s+out|potential\s+(?:to|for|of)|imminent(?:ly)?|"
     r"(?:is|are)\s+expected|expected\s+(?:to|in|on|by|within))\b",
+    re.IGNORECASE,
+)
+# "should" of expectation, not of obligation: a thing (not I, we, you) that should be ready or
+# happen by a near time ("a new version should be available soon", "the river should fall by
+# Friday"). Advice has a person or the reader as its subject ("we should act soon"), and a
+# passive of duty ("should be punished", "should be allowed") is a call whatever the time.
+_NEAR_TIME = (
+    r"(?:soon|shortly|imminently|before\s+long|by\s+(?:then|tomorrow|tonight|the\s+end|"
+    r"early|late|mid|next|(?:the\s+)?\d|January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|\w+day)|within\s+(?:the\s+next\s+|a\s+|\w+\s+)?"
+    r"(?:hours?|days?|weeks?|months?|years?)|next\s+(?:week|month|year|season|spring|summer|"
+    r"autumn|fall|winter|\w+day)|later\s+(?:today|tonight|this\s+\w+)|tomorrow|tonight|"
+    r"in\s+the\s+(?:coming|next)\s+(?:\w+\s+)?(?:hours|days|weeks|months|years))\b"
+)
+_SHOULD_EXPECT_RE = re.compile(
+    r"^(?!(?:i|we|you|one|everyone|everybody|people|they|governments?|leaders?)\s)[^,;]{1,80}?"
+    r"\bshould\s+(?!not\b|never\b|have\s+\w+(?:ed|en|wn|ne)\b)(?:(?:\w+ly|still|also)\s+)?"
+    r"(?!be\s+(?:\w+ly\s+)?(?:allowed|permitted|required|forced|punished|banned|prosecuted|"
+    r"jailed|sacked|fired|removed|stopped|prevented|held|made|given|told|asked|encouraged|"
+    r"ashamed|careful|aware)\b)[^;]*?\b" + _NEAR_TIME,
     re.IGNORECASE,
 )
 # "residents should be allowed to return so rebuilding may begin": a call, not a forecast.
@@ -392,8 +412,11 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
     if match := _FRONTED_SUBORDINATE_RE.match(clause):
         # "Although prices may rise, the plan is sound": the main clause decides.
         return future_cue(match["main"], verb=verb, reported=reported)
-    if verb in NON_FORECAST_VERBS or _REFUSAL_RE.search(clause) or _CALL_RE.match(clause):
+    if verb in NON_FORECAST_VERBS or _REFUSAL_RE.search(clause):
         return ""
+    if _CALL_RE.match(clause):
+        expectation = _SHOULD_EXPECT_RE.match(clause)
+        return "should" if expectation and not _PAST_RE.search(clause) else ""
     if _WISH_RE.match(clause) or _ADVICE_RE.search(clause):
         return ""  # "she hoped the ferry would run", "investors may want to wait"
     if _GENERIC_SUBJECT_RE.match(clause) or _PRESENT_JUDGEMENT_RE.match(clause):
@@ -428,6 +451,9 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
     return ""
 
 
+CONTRACTED_WILL_RE = re.compile(r"(\w)['’]ll\b")
+
+
 def marker_text(clause: str, verb: str) -> str:
     """The text whose verbal markers give the probability: the clause with its attribution
     verb in the table's form ("believed" → "believes"), an inability read as "will not be able
@@ -443,6 +469,7 @@ def marker_text(clause: str, verb: str) -> str:
         "doubted": "doubts",
     }.get(verb, verb)
     text = _INABILITY_RE.sub("will not be able to ", clause)
+    text = CONTRACTED_WILL_RE.sub(r"\1 will", text)  # "we'll" is "we will"
     text = re.sub(r"\bwould\b", "will", text)
     verb = "" if verb in {"says", "said", "told", "tells", "say"} else verb
     return f"{verb} {text}".strip()

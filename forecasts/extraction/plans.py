@@ -24,6 +24,7 @@ _CLAUSE_RE = re.compile(
     re.IGNORECASE,
 )
 SELF_SUBJECTS = frozenset({"i", "we", "us"})
+_PRONOUNS = frozenset({"i", "we", "he", "she", "they", "it"})
 PERSON_SUBJECTS = frozenset({"he", "she"})
 ORG_SUBJECTS = frozenset({"it", "they"})
 INSTITUTIONS = frozenset(
@@ -90,11 +91,15 @@ def is_plan(
     """Whether `clause` announces the speaker's own action rather than forecasting one."""
     if verb in PLAN_VERBS:
         return True
-    match = _CLAUSE_RE.match(clause)
+    match = _CLAUSE_RE.match(re.sub(r"(\w)['’]ll\b", r"\1 will", clause))  # "we'll" is "we will"
     if match is None:
         return False
     action = match["verb"].lower()
     subject = match["subject"].split(", ")[-1]  # "In working with X, we are going to …"
+    # "I don't imagine I will …", "she doubts we will …": a pronoun ending a longer subject is
+    # the subject of the clause under the frame.
+    if (words := subject.split()) and len(words) > 1 and words[-1].lower() in _PRONOUNS:
+        subject = words[-1]
     if match["be"] and not action.endswith("ing"):
         return action in ADMINISTERED
     return action not in OUTCOME_VERBS and _is_self(subject, speaker, reported, person, expert)

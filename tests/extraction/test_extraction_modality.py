@@ -1,0 +1,76 @@
+"""Issue 18, session 8: modality that decides whether a clause forecasts, each rule in
+sentences of our own (fictional people and places)."""
+
+import datetime as dt
+
+import pytest
+
+from forecasts.extraction.candidates import Candidate
+from forecasts.extraction.service import extract_claims
+
+LEAD = "Harbour Notes\nThe council met on Monday in the old town hall to discuss the budget.\n"
+PUBLISHED = dt.date(2026, 3, 4)
+
+
+def claims(body: str) -> list[Candidate]:
+    return extract_claims(LEAD + body, published_on=PUBLISHED, horizon_days=365)
+
+
+def forecasts(body: str) -> list[Candidate]:
+    return [c for c in claims(body) if c.kind == "forecast"]
+
+
+# --- "we'll": the contracted "will" -----------------------------------------------------------
+
+
+def test_a_contracted_will_is_a_forecast_with_the_bare_will_probability() -> None:
+    found = forecasts("“We'll have the blaze out within hours,” said fire chief Oren Pike.")
+    assert [(c.speaker, c.probability) for c in found] == [("Oren Pike", 0.95)]
+    assert found[0].question_title.startswith("Will we have the blaze out within hours")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "“We'll open the new terminal in June,” said airport chief Ida Lund.",
+        # the pronoun under a frame is the clause's subject: her own action
+        "“I don't imagine I'll sing in that hall again,” said tenor Mira Tal.",
+    ],
+)
+def test_a_contracted_will_of_the_speakers_own_action_is_a_plan(sentence: str) -> None:
+    assert [c.kind for c in claims(sentence)] == ["plan"]
+
+
+# --- "should" of expectation, not of obligation ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        (
+            "“The repaired ferry should be back in service by June,” said harbour master Ida Lund.",
+            "Will the repaired ferry be back in service by June?",
+        ),
+        (
+            "Engineer Omar Vale said the new pump should be working within weeks.",
+            "Will the new pump be working within weeks by 4 March 2027?",
+        ),
+    ],
+)
+def test_should_with_a_thing_and_a_near_time_is_an_expectation(sentence: str, title: str) -> None:
+    found = forecasts(sentence)
+    assert [c.question_title for c in found] == [title]
+    assert found[0].probability is None  # "should" is not in the verbal table: the editor sets it
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "“We should act soon,” said harbour master Ida Lund.",  # advice to oneself
+        "“The smugglers should be punished soon,” said harbour master Ida Lund.",  # a duty
+        "“Ferries should be cheaper,” said harbour master Ida Lund.",  # no time: a judgement
+        "“The ferry should not sail before the hull is mended,” said harbour master Ida Lund.",
+    ],
+)
+def test_should_of_obligation_or_advice_is_not_a_forecast(sentence: str) -> None:
+    assert claims(sentence) == []
