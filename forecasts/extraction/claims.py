@@ -167,6 +167,28 @@ _SHOULD_EXPECT_RE = re.compile(
     r"ashamed|careful|aware)\b)[^;]*?\b" + _NEAR_TIME,
     re.IGNORECASE,
 )
+# "it is still unclear whether the bridge will open", "it remains to be seen what …": the
+# speaker says the future is not known, which forecasts nothing.
+_UNKNOWN_RE = re.compile(
+    r"^(?:(?:it|this)\s+(?:is|was|remains|remained)\s+(?:yet\s+|still\s+|not\s+yet\s+|also\s+|"
+    r"as\s+yet\s+)?(?:unknown|unclear|uncertain|undecided|not\s+(?:yet\s+)?(?:known|clear|certain|"
+    r"decided)|to\s+be\s+seen)|no\s+one\s+knows|nobody\s+knows|(?:it\s+is\s+)?hard\s+to\s+(?:say|tell|"
+    r"know|predict))\s+(?:yet\s+)?(?:what|whether|if|how|when|who|which|where|why)\b",
+    re.IGNORECASE,
+)
+# "it is rumoured that he will …", "it is said that …": a passive report names no source.
+_HEARSAY_RE = re.compile(
+    r"^it\s+(?:is|was|has\s+been|had\s+been)\s+(?:widely\s+|also\s+|now\s+)?(?:rumou?red|said|"
+    r"reported|alleged|believed|thought|understood|speculated|claimed|suggested)\s+that\b",
+    re.IGNORECASE,
+)
+# "we could tell something was going on", "she could see the water had risen": perception
+# or knowing at the time of a past scene, not a forecast.
+_PERCEPTION_RE = re.compile(
+    r"\bcould\s+(?:\w+ly\s+)?(?:tell|see|hear|sense|feel|smell|notice|understand|know)\b"
+    r"[^;]*\b(?:was|were|had|did)\b",
+    re.IGNORECASE,
+)
 # "residents should be allowed to return so rebuilding may begin": a call, not a forecast.
 _CALL_RE = re.compile(
     r"^[^,;]*?\b(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to)\b", re.IGNORECASE
@@ -249,7 +271,7 @@ def _modal(clause: str) -> str:
 
 
 _COORDINATION_RE = re.compile(
-    r"(?:,\s+(?:and|but|otherwise)|;)\s+|\s+and\s+that\s+|,?\s+because\s+|\s+and\s+(?=(?:also\s+)?(?:said|predicted|warned|added)\s)|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
+    r"(?:,\s+(?:and|but|otherwise)|;)\s+|\s+and\s+that\s+|,?\s+because\s+(?!of\b)|\s+and\s+(?=(?:also\s+)?(?:said|predicted|warned|added)\s)|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
     r"(?:will|would|may|might|could)\b)"
 )
 # "the army was ready and the order could come within days": a new subject and modal, split
@@ -379,6 +401,8 @@ def _forward_modal_at(clause: str, match: re.Match, verb: str, reported: bool) -
     start = match.start()
     if modal.lower() == "will" and _NOUN_WILL_RE.search(clause[max(0, start - 12) :]):
         return ""
+    if modal == "Will" and start > 0:
+        return ""  # a capital "Will" inside a clause is a name ("actors such as Will Brook")
     if modal == "May" and _MONTH_MAY_RE.search(clause[max(0, start - 12) :]):
         return ""
     after = clause[start:]
@@ -421,6 +445,8 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
         return ""  # "she hoped the ferry would run", "investors may want to wait"
     if _GENERIC_SUBJECT_RE.match(clause) or _PRESENT_JUDGEMENT_RE.match(clause):
         return ""
+    if _UNKNOWN_RE.match(clause) or _HEARSAY_RE.match(clause) or _PERCEPTION_RE.search(clause):
+        return ""  # "it is unclear whether …", "it is rumoured that …", "could tell it was …"
     if _GENERIC_STATEMENT_RE.search(clause):
         return ""  # "floods will always come to those who build on the plain"
     if _EPISTEMIC_RE.search(clause) or _EPISTEMIC_PREDICATE_RE.search(clause):

@@ -74,3 +74,38 @@ def test_should_with_a_thing_and_a_near_time_is_an_expectation(sentence: str, ti
 )
 def test_should_of_obligation_or_advice_is_not_a_forecast(sentence: str) -> None:
     assert claims(sentence) == []
+
+
+# --- what is not a forecast although it holds a modal ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the speaker says the future is not known
+        "Mayor Ada Brook said it is still unclear whether the bridge will reopen.",
+        "“It remains to be seen what the new board will do,” said harbour master Ida Lund.",
+        # a passive report names no source, inside whoever's sentence it stands
+        "Mayor Ada Brook said the ferry was sold; it is rumoured that the buyer will rename it.",
+        # perception in a past scene
+        "“We could tell the water was rising,” said survivor Omar Vale.",
+        # a capital "Will" inside a clause is a name
+        "Mayor Ada Brook said the gala was to star singers such as Will Tarrow.",
+    ],
+)
+def test_unknowns_hearsay_past_perception_and_a_man_named_will_are_not_forecasts(
+    sentence: str,
+) -> None:
+    assert forecasts(sentence) == []
+
+
+def test_the_region_could_see_rain_is_still_a_forecast() -> None:
+    found = forecasts("Forecaster Ida Lund said the valley could see heavy rain on Friday.")
+    assert [c.speaker for c in found] == ["Ida Lund"]
+
+
+def test_because_of_is_a_phrase_not_a_second_claim() -> None:
+    found = forecasts(
+        "Hydrologist Nell Ostrow warned that the delta could lose its farms because of the drought."
+    )
+    assert [c.claim for c in found] == ["the delta could lose its farms because of the drought"]
