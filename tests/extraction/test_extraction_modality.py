@@ -109,3 +109,26 @@ def test_because_of_is_a_phrase_not_a_second_claim() -> None:
         "Hydrologist Nell Ostrow warned that the delta could lose its farms because of the drought."
     )
     assert [c.claim for c in found] == ["the delta could lose its farms because of the drought"]
+
+
+# --- plans: announcements, "all our …", the main clause after a condition ---------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Studio head Ana Ferro announced that actor Omar Vale will be voicing the keeper.",
+        "Governor Ada Brook announced that Omar Vale would be Harbour Master.",
+        "“All our crews will be working through the night,” said harbour master Ida Lund.",
+        # the aux of a condition ("want to pay") is not the main clause's
+        "Harbour master Ida Lund said: “The owners know that if they don't want to pay, as ever, "
+        "we are going to close the quay.”",
+    ],
+)
+def test_announced_appointments_and_the_speakers_own_actions_are_plans(sentence: str) -> None:
+    assert [c.kind for c in claims(sentence)] == ["plan"]
+
+
+def test_an_announced_forecast_of_a_storm_stays_a_forecast() -> None:
+    found = claims("The Coastal Bureau announced that the cyclone will strengthen overnight.")
+    assert [(c.kind, c.speaker) for c in found] == [("forecast", "Coastal Bureau")]
