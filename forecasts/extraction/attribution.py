@@ -102,6 +102,8 @@ def _quote_attribution(paragraph: Paragraph, quote: Quote, state: SpeakerState) 
 _OPEN_QUOTE_RE = re.compile(
     r"^(?:[^“‘\"]{0,80}?[,:]\s*|that\s+|)[“‘\"](?P<content>[^”\"]+?)[”’\"]?[.,]?$"
 )
+# The words before a quotation end in a modal: the quotation continues their clause.
+_LEAD_CLAUSE_RE = re.compile(r"\b(?:will|would|may|might|could|can|should|must)\s*[,:]?$")
 _OBJECT_THAT_RE = re.compile(r"^(?:[^\s,.;:“‘\"]+\s+){0,10}?that\s+")
 _ACCORDING_TAIL_RE = re.compile(r"^(?P<rest>.+?),?\s+according to (?P<who>[^,;]{2,80}?)[.!?]?$")
 _SPEECH_VERBS_WITH_OBJECT = frozenset({"told", "tells", "reported", "said", "says", "warned"})
@@ -113,6 +115,12 @@ def _reported_clause(verb: str, rest: str) -> str:
     rest = rest.strip()
     match = _OPEN_QUOTE_RE.match(rest)
     if match and len(rest[: match.start("content")].split()) <= 8:
+        lead = rest[: match.start("content")].rstrip(' “‘"')
+        if _LEAD_CLAUSE_RE.search(lead):
+            # "said the new rule will, “help the families …”": the quotation finishes a clause
+            # whose subject and modal come before it
+            lead = re.sub(r"^that\s+", "", lead.rstrip(" ,:"))
+            return f"{lead} {match['content'].strip()}"
         return match["content"].strip()
     last = verb.split()[-1]  # "has warned" is "warned" here
     if last in _SPEECH_VERBS_WITH_OBJECT or verb.endswith("saying"):
@@ -259,9 +267,30 @@ _UNNAMED_SUBJECT_RE = re.compile(
 )
 
 
+_REPORT_NOUNS = r"(?:report|article|story|study|survey|analysis|paper|statement|broadcast)"
+# "According to a Tidewater report in the Gazette, …": the report's named source speaks.
+_ACCORDING_REPORT_RE = re.compile(
+    rf"^According to (?:a|an|the)\s+(?P<who>[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){{0,3}})\s+"
+    rf"{_REPORT_NOUNS}(?:\s+(?:in|on|by|from|published\s+in)\s+(?:the\s+)?"
+    r"[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,3})?,?\s+(?P<rest>\S.+)$"
+)
+# "A study published on Monday in the Gazette by economist Ada Brook of the City University
+# claims …": its author speaks, however long the description between.
+_REPORT_AUTHOR_RE = re.compile(
+    rf"^(?:A|An|The)\s+(?:[\w-]+\s+)?{_REPORT_NOUNS}\b[^.;“\"]{{0,80}}?\bby\s+"
+    r"(?P<who>(?:[a-z]+\s+)?(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w’'-]+)"
+    r"(?:\s+(?:of|at|from)\s+[^.;“\"]{0,60}?)?\s+(?P<verb>claims|says|warns|finds|predicts|"
+    r"suggests|estimates|concludes|argues|forecasts|projects|expects)\s+(?:that\s+)?(?P<rest>\S.+)$"
+)
+
+
 def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]:
     """ "X is confident that …": (agent, verb, reported clause). The subject is the phrase just
     before the verb, so "Baku will …, said X" is not read as spoken by Baku."""
+    for pattern in (_ACCORDING_REPORT_RE, _REPORT_AUTHOR_RE):
+        if (match := pattern.match(text)) and (agent := parse_agent(match["who"], state)):
+            verb = match["verb"] if "verb" in match.groupdict() else "said"
+            return agent, verb, match["rest"]
     if match := _ACCORDING_RE.match(text):
         # "According to X, …", or without the comma "According to the Coastal Bureau the …"
         rest = match["rest"]

@@ -317,9 +317,25 @@ _MAIN_SUBJECT_RE = re.compile(
 )
 
 
+# "… ready for the talks, which we do expect will start soon": a relative clause under a
+# forecast verb forecasts of the noun just before it.
+_WHICH_EXPECTED_RE = re.compile(
+    r",\s+which\s+(?:I|we|they|he|she|[A-Z][\w’'-]+|(?:the\s+)?[a-z]+s)\s+(?:do\s+|does\s+|fully\s+|now\s+)?"
+    r"(?:expects?|anticipates?|predicts?|believes?|thinks?|forecasts?)\s+"
+    r"(?P<modal>will|would|could|may|might)\s+(?P<rest>[^,;]+)"
+)
+_NOUN_BEFORE_RE = re.compile(
+    r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that)\s+(?:[\w’'-]+\s+){0,3}[\w’'-]+$"
+)
+
+
 def _which_clauses(part: str) -> list[str]:
     """ "Heavy snow is possible, which could lead to travel problems": the relative clause
     forecasts of the main clause's subject, a claim of its own."""
+    expected = _WHICH_EXPECTED_RE.search(part)
+    noun = _NOUN_BEFORE_RE.search(part[: expected.start()]) if expected else None
+    if expected and noun:
+        return [part, f"{noun.group()} {expected['modal']} {expected['rest']}"]
     match = _WHICH_MODAL_RE.match(part)
     subject = _MAIN_SUBJECT_RE.match(match["main"]) if match else None
     if not match or not subject or subject["subj"].lower() in {"it", "this", "that", "there"}:

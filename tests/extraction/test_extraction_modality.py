@@ -132,3 +132,52 @@ def test_announced_appointments_and_the_speakers_own_actions_are_plans(sentence:
 def test_an_announced_forecast_of_a_storm_stays_a_forecast() -> None:
     found = claims("The Coastal Bureau announced that the cyclone will strengthen overnight.")
     assert [(c.kind, c.speaker) for c in found] == [("forecast", "Coastal Bureau")]
+
+
+# --- where the claim and its speaker are: quotations that finish a clause, relative clauses
+# under a forecast verb, reports and their authors ---------------------------------------------
+
+
+def test_a_quotation_finishing_a_clause_keeps_the_subject_and_modal_before_it() -> None:
+    found = forecasts(
+        "Mayor Ada Brook said the new ferry timetable will, “bring the islands closer to the "
+        "mainland than ever”."
+    )
+    assert [(c.speaker, c.claim) for c in found] == [
+        (
+            "Ada Brook",
+            "the new ferry timetable will bring the islands closer to the mainland than ever",
+        )
+    ]
+
+
+def test_a_relative_clause_under_a_forecast_verb_is_a_claim_about_the_noun_before_it() -> None:
+    found = forecasts(
+        "Mayor Ada Brook said the town is ready for the regatta, which we fully expect will draw "
+        "record crowds."
+    )
+    assert [c.claim for c in found] == ["the regatta will draw record crowds"]
+
+
+def test_a_hope_in_a_relative_clause_is_not_a_forecast() -> None:
+    body = "“We are ready for the regatta, which we hope will draw crowds,” said Mayor Ada Brook."
+    assert forecasts(body) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "According to a Tidewater report in the Harbour Gazette the port workers are likely to "
+            "strike in spring.",
+            "Tidewater",
+        ),
+        (
+            "A study published last week in the Harbour Gazette by economist Ada Brook of the Vell "
+            "Institute claims rents may double within two years.",
+            "Ada Brook",
+        ),
+    ],
+)
+def test_a_report_speaks_for_its_named_source_or_author(sentence: str, speaker: str) -> None:
+    assert [c.speaker for c in forecasts(sentence)] == [speaker]
