@@ -284,6 +284,14 @@ _REPORT_AUTHOR_RE = re.compile(
 )
 
 
+# Between a subject and its reporting verb: a parenthetical connective ("Ada Brook, however,
+# claims …") or an adverb ("Ada Brook originally said …").
+_ASIDE_BEFORE_VERB_RE = re.compile(
+    r"(?:,\s+(?:however|meanwhile|though|too|in\s+turn|for\s+(?:his|her|its|their)\s+part|"
+    r"by\s+contrast|in\s+contrast|on\s+the\s+other\s+hand),|(?<=[A-Za-z])\s+(?!only\b)[a-z]{3,}ly)\s*$"
+)
+
+
 def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]:
     """ "X is confident that …": (agent, verb, reported clause). The subject is the phrase just
     before the verb, so "Baku will …, said X" is not read as spoken by Baku."""
@@ -314,6 +322,9 @@ def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
             return agent, "said", _reported_clause("said", body[participle.end() :])
     for match in _VERB_RE.finditer(body):
         prefix = _QUOTED_RE.sub(",", body[: match.start()])  # a closed quotation is no frame
+        prefix = _ASIDE_BEFORE_VERB_RE.sub(
+            "", prefix
+        )  # "Brook, however, claims", "Brook once said"
         if re.search(r"[“‘\"]", prefix) or len(prefix.split()) > 16:
             break  # the verb belongs to a quotation or a clause deep in the sentence
         if _PASSIVE_RE.search(prefix) and not match["verb"].startswith(_BE_FORMS):

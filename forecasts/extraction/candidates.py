@@ -2,13 +2,13 @@
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from forecasts import verbal
 from forecasts.extraction.attribution import Utterance
 from forecasts.extraction.claims import (
     CONTRACTED_WILL_RE,
-    claim_clauses,
+    claim_clauses_with_verbs,
     future_cue,
     is_contingency,
     probability_of,
@@ -106,12 +106,14 @@ def build_candidates(
         return []  # a question asks; it does not forecast
     antecedents = {} if antecedents is None else antecedents
     candidates = []
-    for clause in claim_clauses(utterance.text):
-        cue = future_cue(clause, verb=utterance.verb, reported=utterance.reported)
+    for clause, second_verb in claim_clauses_with_verbs(utterance.text):
+        # "announced the plan and said that it would …": "said" governs the second claim
+        said = replace(utterance, verb=second_verb) if second_verb else utterance
+        cue = future_cue(clause, verb=said.verb, reported=said.reported)
         if cue:
             antecedent = antecedents.get(utterance.speaker, "")
             candidates.append(
-                _candidate(utterance, clause, cue, published, horizon_days, article, antecedent)
+                _candidate(said, clause, cue, published, horizon_days, article, antecedent)
             )
         if subject := subject_of(clause, article):
             antecedents[utterance.speaker] = subject

@@ -302,8 +302,8 @@ def _rejoin(pattern: re.Pattern, text: str) -> list[str]:
 
 # "… and said there is a 30% chance that …": the same speaker's second reporting verb.
 _SECOND_VERB_RE = re.compile(
-    r"^(?:(?:he|she|it|they)\s+)?(?:also\s+)?(?:said|says|predicted|predicts|warned|warns|added|"
-    r"stated|noted|argued|told\s+[^,]{1,40}?)(?:\s+that)?\s+(?=\S)",
+    r"^(?:(?:he|she|it|they)\s+)?(?:also\s+)?(?P<verb>said|says|predicted|predicts|warned|warns|"
+    r"added|stated|noted|argued|told)(?:(?<=told)\s+[^,]{1,40}?)?(?:\s+that)?\s+(?=\S)",
     re.IGNORECASE,
 )
 
@@ -346,13 +346,23 @@ def _which_clauses(part: str) -> list[str]:
 def claim_clauses(text: str) -> list[str]:
     """The propositions of a sentence: coordinated main clauses ("fares will rise, and the bus
     network will be cut") are separate claims, each its own question."""
+    return [clause for clause, _ in claim_clauses_with_verbs(text)]
+
+
+def claim_clauses_with_verbs(text: str) -> list[tuple[str, str]]:
+    """claim_clauses, each with the second reporting verb that introduced it ("announced the
+    plan and said that it would …" → "said"), or "" when the utterance's own verb governs it."""
     raw = [w for p in _rejoin(_AND_SUBJECT_RE, _strip_quotes(text)) for w in _which_clauses(p)]
-    parts = [claim_clause(part) for part in raw]
     clauses: list[str] = []
-    for part in (_SECOND_VERB_RE.sub("", p, count=1) for p in parts if p):
-        part = re.sub(r"\bnot\s+only\s+", "", part)
+    verbs: list[str] = []
+    for part in (claim_clause(p) for p in raw):
+        if not part:
+            continue
+        second = _SECOND_VERB_RE.match(part)
+        part = re.sub(r"\bnot\s+only\s+", "", part[second.end() :] if second else part)
         clauses.append(_with_shared_subject(part, clauses[-1]) if clauses else part)
-    return clauses
+        verbs.append(second["verb"].lower() if second else "")
+    return list(zip(clauses, verbs, strict=True))
 
 
 _MODAL_START_RE = re.compile(r"^(?:will|would|may|might|could|won['’]t)\s", re.IGNORECASE)

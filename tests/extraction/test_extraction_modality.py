@@ -181,3 +181,27 @@ def test_a_hope_in_a_relative_clause_is_not_a_forecast() -> None:
 )
 def test_a_report_speaks_for_its_named_source_or_author(sentence: str, speaker: str) -> None:
     assert [c.speaker for c in forecasts(sentence)] == [speaker]
+
+
+# --- between a subject and its verb; a second reporting verb governs its own claim -----------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mayor Ada Brook, however, claims that the tide will turn.",
+        "Mayor Ada Brook repeatedly claims that the tide will turn.",
+    ],
+)
+def test_an_aside_or_adverb_before_the_verb_does_not_hide_the_speaker(sentence: str) -> None:
+    assert [(c.speaker, c.claim) for c in forecasts(sentence)] == [
+        ("Ada Brook", "the tide will turn")
+    ]
+
+
+def test_a_second_reporting_verb_governs_its_own_claim() -> None:
+    # "announced" would make the claim an announced plan; "said" makes it a forecast
+    found = claims(
+        "Mayor Ada Brook announced the regatta in 2024 and said that it would draw record crowds."
+    )
+    assert [(c.kind, c.claim) for c in found] == [("forecast", "it would draw record crowds")]
