@@ -460,6 +460,8 @@ class _Walker:
                 else parts[0]
             )
             return Utterance(sentence, speaker or label_speaker, text, verb, quoted=True)
+        if closing := self._closing_quote(paragraph, sentence):
+            return closing
         agent, verb, clause = _head_frame(sentence.text, self.state)
         if agent is None:
             self.state.note_subject(sentence.text)
@@ -472,6 +474,25 @@ class _Walker:
             return Utterance(sentence, name, clause, verb, reported=True, frame=frame)
         speaker = label_speaker or (self.state.author if self.opinion else "")
         return Utterance(sentence, speaker, sentence.text)
+
+    def _closing_quote(self, paragraph: Paragraph, sentence: Sentence) -> Utterance | None:
+        """ "Police found a note, “and that may explain it,” said Sgt Vale.": a quotation
+        inside a narrator's sentence, closed by the attribution that ends the sentence, is its
+        speaker's; the narrator's words before it are not."""
+        inside = [q for q in paragraph.quotes if sentence.start < q.start and q.end <= sentence.end]
+        if not inside:
+            return None
+        quote = inside[-1]
+        after = _TITLE_DOT_RE.sub(r"\1", paragraph.text[quote.end : sentence.end])
+        if len(after.split()) > 8:
+            return None
+        for pattern in (_TAIL_VERB_FIRST_RE, _TAIL_WHO_FIRST_RE):
+            match = pattern.match(after)
+            agent = parse_agent(match["who"].strip(), self.state) if match else None
+            if match and agent and (name := agent_name(agent, self.state)):
+                self.last_quote_speaker = name
+                return Utterance(sentence, name, quote.content, match["verb"], quoted=True)
+        return None
 
     def _inherit_tail(self, paragraph: Paragraph, utterances: list[Utterance]) -> list[Utterance]:
         """A wire lede attributes the whole paragraph at its end: "A. B. C, said X." """

@@ -205,3 +205,13 @@ def test_a_second_reporting_verb_governs_its_own_claim() -> None:
         "Mayor Ada Brook announced the regatta in 2024 and said that it would draw record crowds."
     )
     assert [(c.kind, c.claim) for c in found] == [("forecast", "it would draw record crowds")]
+
+
+def test_a_quotation_closing_a_narrators_sentence_is_its_attributed_speakers() -> None:
+    found = forecasts(
+        "Divers found a sealed box near the wreck on Monday, “and the search may take another "
+        "week,” said Sergeant Omar Vale."
+    )
+    assert [(c.speaker, c.claim) for c in found] == [
+        ("Omar Vale", "the search may take another week")
+    ]
