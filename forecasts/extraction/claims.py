@@ -144,6 +144,7 @@ FUTURE_TIME_RE = re.compile(
 _HEDGE_RE = re.compile(
     r"\b(?:(?:un)?likely\s+to|possib(?:le|ility)|chance\s+(?:of|that)|doubtful|improbable|"
     r"fifty-fifty|toss-up|rule\s+out|potential\s+(?:to|for|of)|imminent(?:ly)?|"
+    r"on\s+the\s+(?:verge|brink)\s+of|"
     r"(?:is|are)\s+expected|expected\s+(?:to|in|on|by|within))\b",
     re.IGNORECASE,
 )

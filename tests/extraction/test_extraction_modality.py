@@ -215,3 +215,10 @@ def test_a_quotation_closing_a_narrators_sentence_is_its_attributed_speakers() -
     assert [(c.speaker, c.claim) for c in found] == [
         ("Omar Vale", "the search may take another week")
     ]
+
+
+def test_on_the_brink_of_is_a_forecast_in_the_present_only() -> None:
+    said = "“The old bridge is on the brink of collapse,” said engineer Omar Vale."
+    assert [c.speaker for c in forecasts(said)] == ["Omar Vale"]
+    past = "Engineer Omar Vale said the old bridge was on the brink of collapse in 2019."
+    assert forecasts(past) == []
