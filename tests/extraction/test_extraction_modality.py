@@ -222,3 +222,19 @@ def test_on_the_brink_of_is_a_forecast_in_the_present_only() -> None:
     assert [c.speaker for c in forecasts(said)] == ["Omar Vale"]
     past = "Engineer Omar Vale said the old bridge was on the brink of collapse in 2019."
     assert forecasts(past) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "“The quay will flood by Friday,” Northwind Grid's Ada Brook said.",
+        "The Red Cross' Ada Brook said the quay will flood by Friday.",
+    ],
+)
+def test_a_person_after_an_organisations_possessive_is_the_speaker(sentence: str) -> None:
+    assert [c.speaker for c in forecasts(sentence)] == ["Ada Brook"]
+
+
+def test_a_possessive_inside_an_organisations_name_keeps_the_organisation() -> None:
+    found = forecasts("Moody's Investors Service said rates will rise.")
+    assert [c.speaker for c in found] == ["Moody's Investors Service"]
