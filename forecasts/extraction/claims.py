@@ -356,11 +356,19 @@ def claim_clauses_with_verbs(text: str) -> list[tuple[str, str]]:
     raw = [w for p in _rejoin(_AND_SUBJECT_RE, _strip_quotes(text)) for w in _which_clauses(p)]
     clauses: list[str] = []
     verbs: list[str] = []
+    not_only = False
     for part in (claim_clause(p) for p in raw):
         if not part:
             continue
         second = _SECOND_VERB_RE.match(part)
-        part = re.sub(r"\bnot\s+only\s+", "", part[second.end() :] if second else part)
+        part = part[second.end() :] if second else part
+        if not_only and clauses and _MODAL_START_RE.match(part):
+            # "It will not only worsen, but will become a war": one claim, the stronger one
+            clauses[-1] = _with_shared_subject(part, clauses[-1])
+            not_only = False
+            continue
+        not_only = bool(re.search(r"\bnot\s+only\b", part))
+        part = re.sub(r"\bnot\s+only\s+", "", part)
         clauses.append(_with_shared_subject(part, clauses[-1]) if clauses else part)
         verbs.append(second["verb"].lower() if second else "")
     return list(zip(clauses, verbs, strict=True))

@@ -238,3 +238,15 @@ def test_a_person_after_an_organisations_possessive_is_the_speaker(sentence: str
 def test_a_possessive_inside_an_organisations_name_keeps_the_organisation() -> None:
     found = forecasts("Moody's Investors Service said rates will rise.")
     assert [c.speaker for c in found] == ["Moody's Investors Service"]
+
+
+def test_not_only_but_with_one_subject_is_one_claim_the_stronger_one() -> None:
+    one = forecasts(
+        "“The drought will not only last, but will spread to the coast,” said hydrologist Nell "
+        "Ostrow."
+    )
+    assert [c.claim for c in one] == ["The drought will spread to the coast"]
+    two = forecasts(
+        "“Prices will not only rise, but wages will also fall,” said economist Nell Ostrow."
+    )
+    assert [c.claim for c in two] == ["Prices will rise", "wages will also fall"]
