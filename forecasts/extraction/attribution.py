@@ -94,7 +94,33 @@ def _quote_attribution(paragraph: Paragraph, quote: Quote, state: SpeakerState) 
         agent := _agent_before(who, state) or _suffix_agent(who, state) or parse_agent(who, state)
     ):
         return agent, match["verb"]
+    if agent := _saying_agent(re.split(r"(?<=[.!?])\s+", before)[-1], state):
+        return agent, "said"
     return None, ""
+
+
+_SAYING_RE = re.compile(
+    r"^(?P<who>[^“”\"]{2,200}?),?\s+(?:(?:when|by|while|before|after)\s+)?"
+    r"(?:saying|stating|adding|declaring|writing)\s*[:,]?\s*$"
+)
+_FRONTED_RE = re.compile(
+    r"^(?:although|though|while|after|when|as|despite|following|since|because|in|on|at)\b"
+    r"[^,]{0,100},\s+",
+    re.IGNORECASE,
+)
+
+
+def _saying_agent(before: str, state: SpeakerState) -> Agent | None:
+    """ "Ada Brook, the port's pilot, closed the meeting by saying, “…”": the subject of the
+    sentence that a participle of speaking introduces the quotation with."""
+    match = _SAYING_RE.search(before) if before.strip() else None
+    if match is None:
+        return None
+    who = _FRONTED_RE.sub("", match["who"].strip())  # "Although nobody asked, Ada Brook …"
+    parts = [p.strip() for p in who.split(",") if p.strip()]
+    return apposed_person(parts, state) or (
+        _subject_agent(who, state) if not re.match(r"^(?:a|an|the)\s+[a-z]", who) else None
+    )
 
 
 # The reported part is a quotation only when the quotation runs to the end ("told Bloomberg
@@ -288,7 +314,8 @@ _REPORT_AUTHOR_RE = re.compile(
 # claims …") or an adverb ("Ada Brook originally said …").
 _ASIDE_BEFORE_VERB_RE = re.compile(
     r"(?:,\s+(?:however|meanwhile|though|too|in\s+turn|for\s+(?:his|her|its|their)\s+part|"
-    r"by\s+contrast|in\s+contrast|on\s+the\s+other\s+hand),|(?<=[A-Za-z])\s+(?!only\b)[a-z]{3,}ly)\s*$"
+    r"by\s+contrast|in\s+contrast|on\s+the\s+other\s+hand),|"
+    r"(?<=[A-Za-z])\s+(?!only\b)[a-z]{3,}ly)\s*$"
 )
 
 
@@ -484,6 +511,12 @@ class _Walker:
             return None
         quote = inside[-1]
         after = _TITLE_DOT_RE.sub(r"\1", paragraph.text[quote.end : sentence.end])
+        before = paragraph.text[sentence.start : quote.start]
+        agent = _saying_agent(before, self.state) if not after.strip(' .,;!?”’"') else None
+        if agent and (name := agent_name(agent, self.state)):
+            # "Ada Brook closed the meeting by saying, “…”": the sentence's subject
+            self.last_quote_speaker = name
+            return Utterance(sentence, name, quote.content, "said", quoted=True)
         if len(after.split()) > 8:
             return None
         for pattern in (_TAIL_VERB_FIRST_RE, _TAIL_WHO_FIRST_RE):

@@ -142,7 +142,9 @@ FUTURE_TIME_RE = re.compile(
 # Table words that make a present-tense clause a forecast ("a snap election is a real
 # possibility"), unless a past auxiliary makes it a report ("the likely cause was …").
 _HEDGE_RE = re.compile(
-    r"\b(?:(?:un)?likely\s+to|possib(?:le|ility)|chance\s+(?:of|that)|doubtful|improbable|"
+    # "as safe as possible", "where possible": a manner, not a chance
+    r"\b(?:(?:un)?likely\s+to|(?<!\bas\s)(?<!\bif\s)(?<!\bwhere\s)(?<!\bwhen\s)possib(?:le|ility)|"
+    r"chance\s+(?:of|that)|doubtful|improbable|"
     r"fifty-fifty|toss-up|rule\s+out|potential\s+(?:to|for|of)|imminent(?:ly)?|"
     r"on\s+the\s+(?:verge|brink)\s+of|"
     r"(?:is|are)\s+expected|expected\s+(?:to|in|on|by|within))\b",
@@ -321,7 +323,8 @@ _MAIN_SUBJECT_RE = re.compile(
 # "… ready for the talks, which we do expect will start soon": a relative clause under a
 # forecast verb forecasts of the noun just before it.
 _WHICH_EXPECTED_RE = re.compile(
-    r",\s+which\s+(?:I|we|they|he|she|[A-Z][\w’'-]+|(?:the\s+)?[a-z]+s)\s+(?:do\s+|does\s+|fully\s+|now\s+)?"
+    r",\s+which\s+(?:I|we|they|he|she|[A-Z][\w’'-]+|(?:the\s+)?[a-z]+s)\s+"
+    r"(?:do\s+|does\s+|fully\s+|now\s+)?"
     r"(?:expects?|anticipates?|predicts?|believes?|thinks?|forecasts?)\s+"
     r"(?P<modal>will|would|could|may|might)\s+(?P<rest>[^,;]+)"
 )

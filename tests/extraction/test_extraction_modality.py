@@ -250,3 +250,25 @@ def test_not_only_but_with_one_subject_is_one_claim_the_stronger_one() -> None:
         "“Prices will not only rise, but wages will also fall,” said economist Nell Ostrow."
     )
     assert [c.claim for c in two] == ["Prices will rise", "wages will also fall"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Although nobody had asked, Ada Brook, the port's pilot, closed the meeting by saying, "
+        "“Ships will come back within a year.”",
+        "Ada Brook ended her talk on Monday by saying: “Ships will come back within a year.”",
+    ],
+)
+def test_a_quotation_introduced_by_saying_is_the_sentences_subjects(sentence: str) -> None:
+    found = forecasts(sentence)
+    assert [(c.speaker, c.claim) for c in found] == [
+        ("Ada Brook", "Ships will come back within a year")
+    ]
+
+
+def test_as_safe_as_possible_is_a_manner_not_a_chance() -> None:
+    said = "“Crews are working to keep the quay as safe as possible,” said harbour master Ida Lund."
+    assert forecasts(said) == []
+    chance = "“A second flood is possible,” said harbour master Ida Lund."
+    assert [c.speaker for c in forecasts(chance)] == ["Ida Lund"]
