@@ -101,7 +101,7 @@ def _quote_attribution(paragraph: Paragraph, quote: Quote, state: SpeakerState) 
 
 _SAYING_RE = re.compile(
     r"^(?P<who>[^“”\"]{2,200}?),?\s+(?:(?:when|by|while|before|after)\s+)?"
-    r"(?:saying|stating|adding|declaring|writing)\s*[:,]?\s*$"
+    r"(?:saying|stating|adding|declaring|writing|warning|noting|predicting|meaning)\s*[:,]?\s*$"
 )
 _FRONTED_RE = re.compile(
     r"^(?:although|though|while|after|when|as|despite|following|since|because|in|on|at)\b"

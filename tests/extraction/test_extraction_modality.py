@@ -272,3 +272,11 @@ def test_as_safe_as_possible_is_a_manner_not_a_chance() -> None:
     assert forecasts(said) == []
     chance = "“A second flood is possible,” said harbour master Ida Lund."
     assert [c.speaker for c in forecasts(chance)] == ["Ida Lund"]
+
+
+def test_a_quotation_after_meaning_or_warning_is_the_subjects() -> None:
+    found = forecasts(
+        "The Harbour Authority, the port's regulator, has raised the flood level to red, meaning "
+        "“the river is expected to burst its banks within hours”."
+    )
+    assert [c.speaker for c in found] == ["Harbour Authority"]
