@@ -114,6 +114,15 @@ _PRESENT_JUDGEMENT_RE = re.compile(
     r"be\s+(?:a|an|the|one|very|quite|so|too|more|less|that|[a-z]+er\b)",
     re.IGNORECASE,
 )
+# "the sequel may be the best of the series": a superlative judged now, not a forecast; but
+# "could be the strongest storm to hit the coast since 1990" measures what is coming.
+_SUPERLATIVE_JUDGEMENT_RE = re.compile(
+    r"\b(?:may|might|could)\s+(?:well\s+|also\s+)?be\s+(?:the|its|their|his|her|one\s+of\s+the)\s+"
+    r"(?:best|worst|greatest|finest|most\s+\w+|least\s+\w+|[a-z]{3,}est)\b"
+    r"(?![^,;]*\b(?:to\s+(?!date\b)[a-z]+|since|on\s+record|ever|in\s+(?:years|decades|history|"
+    r"a\s+generation|living\s+memory)|this\s+(?:year|century|season))\b)",
+    re.IGNORECASE,
+)
 # "the will of the people", "political will", "the will to fight": the noun, not the modal.
 _NOUN_WILL_RE = re.compile(
     r"\b(?:the|a|free|political|good|his|her|their|its|own|popular)\s+will\b|\bwill\s+(?:of|to)\b",
@@ -483,6 +492,8 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
         return ""  # "she hoped the ferry would run", "investors may want to wait"
     if _GENERIC_SUBJECT_RE.match(clause) or _PRESENT_JUDGEMENT_RE.match(clause):
         return ""
+    if _SUPERLATIVE_JUDGEMENT_RE.search(clause):
+        return ""  # "the sequel may be the best of the series"
     if _UNKNOWN_RE.match(clause) or _HEARSAY_RE.match(clause) or _PERCEPTION_RE.search(clause):
         return ""  # "it is unclear whether …", "it is rumoured that …", "could tell it was …"
     if _GENERIC_STATEMENT_RE.search(clause):

@@ -280,3 +280,10 @@ def test_a_quotation_after_meaning_or_warning_is_the_subjects() -> None:
         "“the river is expected to burst its banks within hours”."
     )
     assert [c.speaker for c in found] == ["Harbour Authority"]
+
+
+def test_a_superlative_judged_now_is_not_a_forecast_but_a_record_to_come_is() -> None:
+    review = "“The sequel may be the finest of the series,” said critic Omar Vale."
+    assert forecasts(review) == []
+    storm = "“Cyclone Ada could be the strongest storm to hit the coast since 1990,” said Ida Lund."
+    assert [c.speaker for c in forecasts(storm)] == ["Ida Lund"]
