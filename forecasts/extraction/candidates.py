@@ -10,6 +10,7 @@ from forecasts.extraction.claims import (
     CONTRACTED_WILL_RE,
     claim_clauses_with_verbs,
     future_cue,
+    is_concession,
     is_contingency,
     probability_of,
     proposition,
@@ -110,7 +111,7 @@ def build_candidates(
         # "announced the plan and said that it would …": "said" governs the second claim
         said = replace(utterance, verb=second_verb) if second_verb else utterance
         cue = future_cue(clause, verb=said.verb, reported=said.reported)
-        if cue:
+        if cue and not is_concession(clause, utterance.text):
             antecedent = antecedents.get(utterance.speaker, "")
             candidates.append(
                 _candidate(said, clause, cue, published, horizon_days, article, antecedent)

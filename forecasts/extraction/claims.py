@@ -529,6 +529,22 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
 CONTRACTED_WILL_RE = re.compile(r"(\w)['’]ll\b")
 
 
+# "The vote may be free, but it is not fair": "may be" conceded before "but" is granted now.
+_CONCEDED_RE = re.compile(
+    r"\b(?:may|might)\s+(?:well\s+)?(?:not\s+)?be\s+(?:\S+\s+){0,2}\S+$", re.IGNORECASE
+)
+
+
+def is_concession(clause: str, text: str) -> bool:
+    """Whether `clause` concedes a point with a short "may be …" that `text` follows with
+    "but" ("The vote may be free, but …")."""
+    return bool(
+        _CONCEDED_RE.search(clause)
+        and not FUTURE_TIME_RE.search(clause)
+        and re.search(re.escape(clause) + r"[”’\"']?,\s+but\b", text)
+    )
+
+
 def marker_text(clause: str, verb: str) -> str:
     """The text whose verbal markers give the probability: the clause with its attribution
     verb in the table's form ("believed" → "believes"), an inability read as "will not be able

@@ -287,3 +287,15 @@ def test_a_superlative_judged_now_is_not_a_forecast_but_a_record_to_come_is() ->
     assert forecasts(review) == []
     storm = "“Cyclone Ada could be the strongest storm to hit the coast since 1990,” said Ida Lund."
     assert [c.speaker for c in forecasts(storm)] == ["Ida Lund"]
+
+
+def test_a_short_may_be_conceded_before_but_is_not_a_forecast() -> None:
+    conceded = "“The new fares may be lower, but the ferries are dirty,” said commuter Omar Vale."
+    assert forecasts(conceded) == []
+    hedged = (
+        "“The new fares may be lower next year, but few will notice,” said economist Omar Vale."
+    )
+    assert [c.claim for c in forecasts(hedged)] == [
+        "The new fares may be lower next year",
+        "few will notice",
+    ]
