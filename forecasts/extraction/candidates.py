@@ -8,6 +8,7 @@ from forecasts import verbal
 from forecasts.extraction.attribution import Utterance
 from forecasts.extraction.claims import (
     CONTRACTED_WILL_RE,
+    ON_COURSE_RE,
     claim_clauses_with_verbs,
     future_cue,
     is_concession,
@@ -78,9 +79,10 @@ def _probability(clause: str, verb: str, cue: str) -> verbal.ParsedProbability:
 
 
 def _as_will(clause: str, cue: str) -> str:
-    """The claim with its "will" spelled out for the question: "we'll" → "we will", and the
-    "should" of expectation ("the ferry should be back by June") → "will"."""
+    """The claim with its "will" spelled out for the question: "we'll" → "we will", "is on
+    track to" → "will", and the "should" of expectation ("the ferry should be back by June")."""
     clause = CONTRACTED_WILL_RE.sub(r"\1 will", clause)
+    clause = ON_COURSE_RE.sub("will", clause)  # "is on track to win" → "will win"
     return re.sub(r"\bshould\b", "will", clause, count=1) if cue == "should" else clause
 
 

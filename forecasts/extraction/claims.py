@@ -17,11 +17,15 @@ STRONG_FORECAST_VERBS = frozenset(
     projected projects foresees foresaw envisages envisioned predict expect anticipate""".split()  # noqa: SIM905
 ) | {"is expecting", "are expecting", "was expecting", "were expecting"}
 WARNING_VERBS = frozenset({"warned", "warns", "warn", "cautioned", "cautions"})
+# "is on track to", "was on its way to win": a course toward an outcome, read as "will".
+_ON_COURSE = r"on\s+(?:track|course|(?:its|their|his|her|our|the)\s+way)"
+ON_COURSE_RE = re.compile(rf"\b(?:is|are|was|were|['’]s|['’]re)\s+{_ON_COURSE}\s+to\b")
 _MODAL_RE = re.compile(
     r"\b(?P<modal>will|won['’]t|['’]ll|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
     r"(?:going|set|poised|bound|"
-    r"expected|likely|unlikely|about)\s+to|(?:was|were)\s+(?:not\s+)?(?:\w+ly\s+)?(?:going|set|"
-    r"likely|unlikely|expected)\s+to|may|might|could|would)\b",
+    r"expected|likely|unlikely|about|" + _ON_COURSE + r")\s+to|(?:was|were)\s+(?:not\s+)?"
+    r"(?:\w+ly\s+)?(?:going|set|likely|unlikely|expected|" + _ON_COURSE + r")\s+to|may|might|"
+    r"could|would)\b",
     re.IGNORECASE,
 )
 # "could have been", "would have done": past speculation or counterfactual, not a forecast;

