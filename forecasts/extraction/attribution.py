@@ -315,7 +315,9 @@ _REPORT_AUTHOR_RE = re.compile(
 _ASIDE_BEFORE_VERB_RE = re.compile(
     r"(?:,\s+(?:however|meanwhile|though|too|in\s+turn|for\s+(?:his|her|its|their)\s+part|"
     r"by\s+contrast|in\s+contrast|on\s+the\s+other\s+hand),|"
-    r"(?<=[A-Za-z])\s+(?!only\b)[a-z]{3,}ly)\s*$"
+    r"(?<=[A-Za-z])\s+(?:[a-z]{3,}(?:ally|edly|ently|antly|ously|ively|ately|ibly|ably|ingly|fully)|"
+    r"publicly|openly|firmly|strongly|flatly|bluntly|recently|previously|quickly|briefly|"
+    r"directly|clearly|similarly|explicitly))\s*$"
 )
 
 

@@ -175,12 +175,20 @@ _NEAR_TIME = (
     r"autumn|fall|winter|\w+day)|later\s+(?:today|tonight|this\s+\w+)|tomorrow|tonight|"
     r"in\s+the\s+(?:coming|next)\s+(?:\w+\s+)?(?:hours|days|weeks|months|years))\b"
 )
+# What things do, not what people are told to do: "the river should fall by Friday" expects,
+# "the minister should resign by Friday" calls.
+_EXPECTED_VERBS = (
+    r"(?:arrive|reach|return|recover|reopen|resume|open|start|begin|end|finish|clear|pass|land|"
+    r"peak|ease|improve|fall|rise|drop|climb|grow|shrink|weaken|strengthen|continue|last|remain|"
+    r"stay|take|come|happen|occur|follow|increase|decrease|decline|recede|subside|settle|"
+    r"stabili[sz]e|arrive|have|get|see|bring|move|turn|hit)"
+)
 _SHOULD_EXPECT_RE = re.compile(
     r"^(?!(?:i|we|you|one|everyone|everybody|people|they|governments?|leaders?)\s)[^,;]{1,80}?"
     r"\bshould\s+(?!not\b|never\b|have\s+\w+(?:ed|en|wn|ne)\b)(?:(?:\w+ly|still|also)\s+)?"
     r"(?!be\s+(?:\w+ly\s+)?(?:allowed|permitted|required|forced|punished|banned|prosecuted|"
     r"jailed|sacked|fired|removed|stopped|prevented|held|made|given|told|asked|encouraged|"
-    r"ashamed|careful|aware)\b)[^;]*?\b" + _NEAR_TIME,
+    r"ashamed|careful|aware)\b)(?:be|" + _EXPECTED_VERBS + r")\b[^;]*?\b" + _NEAR_TIME,
     re.IGNORECASE,
 )
 # "it is still unclear whether the bridge will open", "it remains to be seen what …": the
@@ -201,8 +209,9 @@ _HEARSAY_RE = re.compile(
 # "we could tell something was going on", "she could see the water had risen": perception
 # or knowing at the time of a past scene, not a forecast.
 _PERCEPTION_RE = re.compile(
-    r"\bcould\s+(?:\w+ly\s+)?(?:tell|see|hear|sense|feel|smell|notice|understand|know)\b"
-    r"[^;]*\b(?:was|were|had|did)\b",
+    r"\bcould\s+(?:\w+ly\s+)?(?:(?:tell|hear|sense|smell|notice|understand)\b|"
+    r"(?:see|feel)\s+(?=that|what|how|why|whether))(?:\s+that)?(?:\s+[\w’'-]+){0,6}?\s+"
+    r"(?:was|were|had|did)\b",
     re.IGNORECASE,
 )
 # "residents should be allowed to return so rebuilding may begin": a call, not a forecast.
@@ -496,7 +505,7 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
         return ""  # "she hoped the ferry would run", "investors may want to wait"
     if _GENERIC_SUBJECT_RE.match(clause) or _PRESENT_JUDGEMENT_RE.match(clause):
         return ""
-    if _SUPERLATIVE_JUDGEMENT_RE.search(clause):
+    if _SUPERLATIVE_JUDGEMENT_RE.search(clause) and not FUTURE_TIME_RE.search(clause):
         return ""  # "the sequel may be the best of the series"
     if _UNKNOWN_RE.match(clause) or _HEARSAY_RE.match(clause) or _PERCEPTION_RE.search(clause):
         return ""  # "it is unclear whether …", "it is rumoured that …", "could tell it was …"

@@ -52,6 +52,10 @@ def test_a_contracted_will_of_the_speakers_own_action_is_a_plan(sentence: str) -
             "Will the repaired ferry be back in service by June",
         ),
         (
+            "Engineer Omar Vale said the river should fall by Friday.",
+            "Will the river fall by Friday",
+        ),
+        (
             "Engineer Omar Vale said the new pump should be working within weeks.",
             "Will the new pump be working within weeks",
         ),
@@ -68,6 +72,7 @@ def test_should_with_a_thing_and_a_near_time_is_an_expectation(sentence: str, ti
     "sentence",
     [
         "“We should act soon,” said harbour master Ida Lund.",  # advice to oneself
+        "“The port's director should resign by Friday,” said Mayor Ada Brook.",  # a call
         "“The smugglers should be punished soon,” said harbour master Ida Lund.",  # a duty
         "“Ferries should be cheaper,” said harbour master Ida Lund.",  # no time: a judgement
         "“The ferry should not sail before the hull is mended,” said harbour master Ida Lund.",
@@ -288,6 +293,8 @@ def test_a_superlative_judged_now_is_not_a_forecast_but_a_record_to_come_is() ->
     assert forecasts(review) == []
     storm = "“Cyclone Ada could be the strongest storm to hit the coast since 1990,” said Ida Lund."
     assert [c.speaker for c in forecasts(storm)] == ["Ida Lund"]
+    dated = "Economist Ada Brook said inflation could be the highest in the region next year."
+    assert [c.speaker for c in forecasts(dated)] == ["Ada Brook"]
 
 
 def test_a_short_may_be_conceded_before_but_is_not_a_forecast() -> None:
