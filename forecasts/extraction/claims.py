@@ -200,6 +200,12 @@ _UNKNOWN_RE = re.compile(
     r"know|predict))\s+(?:yet\s+)?(?:what|whether|if|how|when|who|which|where|why)\b",
     re.IGNORECASE,
 )
+# "We'll see", "we will see what happens", "only time will tell": waiting, not forecasting.
+_WAIT_AND_SEE_RE = re.compile(
+    r"^(?:(?:I|we)(?:['’]ll|\s+will)\s+(?:just\s+|have\s+to\s+)*(?:wait\s+and\s+)?see"
+    r"(?:\s+(?:what|how|whether|if|about|where|when|who)\b.*)?|(?:only\s+)?time\s+will\s+tell\b.*)$",
+    re.IGNORECASE,
+)
 # "it is rumoured that he will …", "it is said that …": a passive report names no source.
 _HEARSAY_RE = re.compile(
     r"^it\s+(?:is|was|has\s+been|had\s+been)\s+(?:widely\s+|also\s+|now\s+)?(?:rumou?red|said|"
@@ -507,8 +513,10 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
         return ""
     if _SUPERLATIVE_JUDGEMENT_RE.search(clause) and not FUTURE_TIME_RE.search(clause):
         return ""  # "the sequel may be the best of the series"
-    if _UNKNOWN_RE.match(clause) or _HEARSAY_RE.match(clause) or _PERCEPTION_RE.search(clause):
-        return ""  # "it is unclear whether …", "it is rumoured that …", "could tell it was …"
+    if _UNKNOWN_RE.match(clause) or _WAIT_AND_SEE_RE.match(clause):
+        return ""  # "it is still unclear whether …", "we'll see what happens"
+    if _HEARSAY_RE.match(clause) or _PERCEPTION_RE.search(clause):
+        return ""  # "it is rumoured that …", "we could tell it was …"
     if _GENERIC_STATEMENT_RE.search(clause):
         return ""  # "floods will always come to those who build on the plain"
     if _EPISTEMIC_RE.search(clause) or _EPISTEMIC_PREDICATE_RE.search(clause):

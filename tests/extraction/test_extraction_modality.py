@@ -91,6 +91,9 @@ def test_should_of_obligation_or_advice_is_not_a_forecast(sentence: str) -> None
         # the speaker says the future is not known
         "Mayor Ada Brook said it is still unclear whether the bridge will reopen.",
         "“It remains to be seen what the new board will do,” said harbour master Ida Lund.",
+        # waiting, not forecasting
+        "“We'll see what happens,” said coach Ida Lund.",
+        "“Only time will tell whether the port recovers,” said coach Ida Lund.",
         # a passive report names no source, inside whoever's sentence it stands
         "Mayor Ada Brook said the ferry was sold; it is rumoured that the buyer will rename it.",
         # perception in a past scene
@@ -330,3 +333,8 @@ def test_on_track_to_and_on_its_way_to_are_read_as_will(sentence: str, title: st
 
 def test_on_its_way_in_the_narrators_past_is_not_a_forecast() -> None:
     assert forecasts("“The ferry was on its way to the island,” said Ida Lund.") == []
+
+
+def test_we_will_see_with_an_outcome_is_still_a_forecast() -> None:
+    found = forecasts("“We will see prices fall by spring,” said economist Ida Lund.")
+    assert [c.claim for c in found] == ["We will see prices fall by spring"]
