@@ -94,7 +94,33 @@ def _quote_attribution(paragraph: Paragraph, quote: Quote, state: SpeakerState) 
         agent := _agent_before(who, state) or _suffix_agent(who, state) or parse_agent(who, state)
     ):
         return agent, match["verb"]
+    if agent := _saying_agent(re.split(r"(?<=[.!?])\s+", before)[-1], state):
+        return agent, "said"
     return None, ""
+
+
+_SAYING_RE = re.compile(
+    r"^(?P<who>[^“”\"]{2,200}?),?\s+(?:(?:when|by|while|before|after)\s+)?"
+    r"(?:saying|stating|adding|declaring|writing|warning|noting|predicting|meaning)\s*[:,]?\s*$"
+)
+_FRONTED_RE = re.compile(
+    r"^(?:although|though|while|after|when|as|despite|following|since|because|in|on|at)\b"
+    r"[^,]{0,100},\s+",
+    re.IGNORECASE,
+)
+
+
+def _saying_agent(before: str, state: SpeakerState) -> Agent | None:
+    """ "Ada Brook, the port's pilot, closed the meeting by saying, “…”": the subject of the
+    sentence that a participle of speaking introduces the quotation with."""
+    match = _SAYING_RE.search(before) if before.strip() else None
+    if match is None:
+        return None
+    who = _FRONTED_RE.sub("", match["who"].strip())  # "Although nobody asked, Ada Brook …"
+    parts = [p.strip() for p in who.split(",") if p.strip()]
+    return apposed_person(parts, state) or (
+        _subject_agent(who, state) if not re.match(r"^(?:a|an|the)\s+[a-z]", who) else None
+    )
 
 
 # The reported part is a quotation only when the quotation runs to the end ("told Bloomberg
@@ -102,6 +128,8 @@ def _quote_attribution(paragraph: Paragraph, quote: Quote, state: SpeakerState) 
 _OPEN_QUOTE_RE = re.compile(
     r"^(?:[^“‘\"]{0,80}?[,:]\s*|that\s+|)[“‘\"](?P<content>[^”\"]+?)[”’\"]?[.,]?$"
 )
+# The words before a quotation end in a modal: the quotation continues their clause.
+_LEAD_CLAUSE_RE = re.compile(r"\b(?:will|would|may|might|could|can|should|must)\s*[,:]?$")
 _OBJECT_THAT_RE = re.compile(r"^(?:[^\s,.;:“‘\"]+\s+){0,10}?that\s+")
 _ACCORDING_TAIL_RE = re.compile(r"^(?P<rest>.+?),?\s+according to (?P<who>[^,;]{2,80}?)[.!?]?$")
 _SPEECH_VERBS_WITH_OBJECT = frozenset({"told", "tells", "reported", "said", "says", "warned"})
@@ -113,6 +141,12 @@ def _reported_clause(verb: str, rest: str) -> str:
     rest = rest.strip()
     match = _OPEN_QUOTE_RE.match(rest)
     if match and len(rest[: match.start("content")].split()) <= 8:
+        lead = rest[: match.start("content")].rstrip(' “‘"')
+        if _LEAD_CLAUSE_RE.search(lead):
+            # "said the new rule will, “help the families …”": the quotation finishes a clause
+            # whose subject and modal come before it
+            lead = re.sub(r"^that\s+", "", lead.rstrip(" ,:"))
+            return f"{lead} {match['content'].strip()}"
         return match["content"].strip()
     last = verb.split()[-1]  # "has warned" is "warned" here
     if last in _SPEECH_VERBS_WITH_OBJECT or verb.endswith("saying"):
@@ -259,9 +293,41 @@ _UNNAMED_SUBJECT_RE = re.compile(
 )
 
 
+_REPORT_NOUNS = r"(?:report|article|story|study|survey|analysis|paper|statement|broadcast)"
+# "According to a Tidewater report in the Gazette, …": the report's named source speaks.
+_ACCORDING_REPORT_RE = re.compile(
+    rf"^According to (?:a|an|the)\s+(?P<who>[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){{0,3}})\s+"
+    rf"{_REPORT_NOUNS}(?:\s+(?:in|on|by|from|published\s+in)\s+(?:the\s+)?"
+    r"[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,3})?,?\s+(?P<rest>\S.+)$"
+)
+# "A study published on Monday in the Gazette by economist Ada Brook of the City University
+# claims …": its author speaks, however long the description between.
+_REPORT_AUTHOR_RE = re.compile(
+    rf"^(?:A|An|The)\s+(?:[\w-]+\s+)?{_REPORT_NOUNS}\b[^.;“\"]{{0,80}}?\bby\s+"
+    r"(?P<who>(?:[a-z]+\s+)?(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w’'-]+)"
+    r"(?:\s+(?:of|at|from)\s+[^.;“\"]{0,60}?)?\s+(?P<verb>claims|says|warns|finds|predicts|"
+    r"suggests|estimates|concludes|argues|forecasts|projects|expects)\s+(?:that\s+)?(?P<rest>\S.+)$"
+)
+
+
+# Between a subject and its reporting verb: a parenthetical connective ("Ada Brook, however,
+# claims …") or an adverb ("Ada Brook originally said …").
+_ASIDE_BEFORE_VERB_RE = re.compile(
+    r"(?:,\s+(?:however|meanwhile|though|too|in\s+turn|for\s+(?:his|her|its|their)\s+part|"
+    r"by\s+contrast|in\s+contrast|on\s+the\s+other\s+hand),|"
+    r"(?<=[A-Za-z])\s+(?:[a-z]{3,}(?:ally|edly|ently|antly|ously|ively|ately|ibly|ably|ingly|fully)|"
+    r"publicly|openly|firmly|strongly|flatly|bluntly|recently|previously|quickly|briefly|"
+    r"directly|clearly|similarly|explicitly))\s*$"
+)
+
+
 def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]:
     """ "X is confident that …": (agent, verb, reported clause). The subject is the phrase just
     before the verb, so "Baku will …, said X" is not read as spoken by Baku."""
+    for pattern in (_ACCORDING_REPORT_RE, _REPORT_AUTHOR_RE):
+        if (match := pattern.match(text)) and (agent := parse_agent(match["who"], state)):
+            verb = match["verb"] if "verb" in match.groupdict() else "said"
+            return agent, verb, match["rest"]
     if match := _ACCORDING_RE.match(text):
         # "According to X, …", or without the comma "According to the Coastal Bureau the …"
         rest = match["rest"]
@@ -285,6 +351,9 @@ def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
             return agent, "said", _reported_clause("said", body[participle.end() :])
     for match in _VERB_RE.finditer(body):
         prefix = _QUOTED_RE.sub(",", body[: match.start()])  # a closed quotation is no frame
+        prefix = _ASIDE_BEFORE_VERB_RE.sub(
+            "", prefix
+        )  # "Brook, however, claims", "Brook once said"
         if re.search(r"[“‘\"]", prefix) or len(prefix.split()) > 16:
             break  # the verb belongs to a quotation or a clause deep in the sentence
         if _PASSIVE_RE.search(prefix) and not match["verb"].startswith(_BE_FORMS):
@@ -420,6 +489,8 @@ class _Walker:
                 else parts[0]
             )
             return Utterance(sentence, speaker or label_speaker, text, verb, quoted=True)
+        if closing := self._closing_quote(paragraph, sentence):
+            return closing
         agent, verb, clause = _head_frame(sentence.text, self.state)
         if agent is None:
             self.state.note_subject(sentence.text)
@@ -432,6 +503,31 @@ class _Walker:
             return Utterance(sentence, name, clause, verb, reported=True, frame=frame)
         speaker = label_speaker or (self.state.author if self.opinion else "")
         return Utterance(sentence, speaker, sentence.text)
+
+    def _closing_quote(self, paragraph: Paragraph, sentence: Sentence) -> Utterance | None:
+        """ "Police found a note, “and that may explain it,” said Sgt Vale.": a quotation
+        inside a narrator's sentence, closed by the attribution that ends the sentence, is its
+        speaker's; the narrator's words before it are not."""
+        inside = [q for q in paragraph.quotes if sentence.start < q.start and q.end <= sentence.end]
+        if not inside:
+            return None
+        quote = inside[-1]
+        after = _TITLE_DOT_RE.sub(r"\1", paragraph.text[quote.end : sentence.end])
+        before = paragraph.text[sentence.start : quote.start]
+        agent = _saying_agent(before, self.state) if not after.strip(' .,;!?”’"') else None
+        if agent and (name := agent_name(agent, self.state)):
+            # "Ada Brook closed the meeting by saying, “…”": the sentence's subject
+            self.last_quote_speaker = name
+            return Utterance(sentence, name, quote.content, "said", quoted=True)
+        if len(after.split()) > 8:
+            return None
+        for pattern in (_TAIL_VERB_FIRST_RE, _TAIL_WHO_FIRST_RE):
+            match = pattern.match(after)
+            agent = parse_agent(match["who"].strip(), self.state) if match else None
+            if match and agent and (name := agent_name(agent, self.state)):
+                self.last_quote_speaker = name
+                return Utterance(sentence, name, quote.content, match["verb"], quoted=True)
+        return None
 
     def _inherit_tail(self, paragraph: Paragraph, utterances: list[Utterance]) -> list[Utterance]:
         """A wire lede attributes the whole paragraph at its end: "A. B. C, said X." """

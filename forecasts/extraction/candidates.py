@@ -1,13 +1,17 @@
 """From attributed sentences to candidate predictions an editor can confirm or drop."""
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, replace
 
 from forecasts import verbal
 from forecasts.extraction.attribution import Utterance
 from forecasts.extraction.claims import (
-    claim_clauses,
+    CONTRACTED_WILL_RE,
+    ON_COURSE_RE,
+    claim_clauses_with_verbs,
     future_cue,
+    is_concession,
     is_contingency,
     probability_of,
     proposition,
@@ -74,6 +78,14 @@ def _probability(clause: str, verb: str, cue: str) -> verbal.ParsedProbability:
     return parsed
 
 
+def _as_will(clause: str, cue: str) -> str:
+    """The claim with its "will" spelled out for the question: "we'll" → "we will", "is on
+    track to" → "will", and the "should" of expectation ("the ferry should be back by June")."""
+    clause = CONTRACTED_WILL_RE.sub(r"\1 will", clause)
+    clause = ON_COURSE_RE.sub("will", clause)  # "is on track to win" → "will win"
+    return re.sub(r"\bshould\b", "will", clause, count=1) if cue == "should" else clause
+
+
 def _quote(clause: str) -> str:
     """The claim's own words, as said or reported: not the whole paragraph."""
     text = clause.strip().strip("‘’“”\"' ,").strip()
@@ -97,12 +109,14 @@ def build_candidates(
         return []  # a question asks; it does not forecast
     antecedents = {} if antecedents is None else antecedents
     candidates = []
-    for clause in claim_clauses(utterance.text):
-        cue = future_cue(clause, verb=utterance.verb, reported=utterance.reported)
-        if cue:
+    for clause, second_verb in claim_clauses_with_verbs(utterance.text):
+        # "announced the plan and said that it would …": "said" governs the second claim
+        said = replace(utterance, verb=second_verb) if second_verb else utterance
+        cue = future_cue(clause, verb=said.verb, reported=said.reported)
+        if cue and not is_concession(clause, utterance.text):
             antecedent = antecedents.get(utterance.speaker, "")
             candidates.append(
-                _candidate(utterance, clause, cue, published, horizon_days, article, antecedent)
+                _candidate(said, clause, cue, published, horizon_days, article, antecedent)
             )
         if subject := subject_of(clause, article):
             antecedents[utterance.speaker] = subject
@@ -136,7 +150,7 @@ def _candidate(
     before = article[:position] if position > 0 else ""  # what the article said until here
     # The title names what the article named ("the storm" → "Typhoon Lupit"); the claim keeps
     # the speaker's words.
-    named = name_definites(clause, before)
+    named = _as_will(name_definites(clause, before), cue)
     title = question_title(named, utterance.verb, utterance.speaker, article)
     title = finish_title(
         title,

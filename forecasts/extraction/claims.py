@@ -17,11 +17,15 @@ STRONG_FORECAST_VERBS = frozenset(
     projected projects foresees foresaw envisages envisioned predict expect anticipate""".split()  # noqa: SIM905
 ) | {"is expecting", "are expecting", "was expecting", "were expecting"}
 WARNING_VERBS = frozenset({"warned", "warns", "warn", "cautioned", "cautions"})
+# "is on track to", "was on its way to win": a course toward an outcome, read as "will".
+_ON_COURSE = r"on\s+(?:track|course|(?:its|their|his|her|our|the)\s+way)"
+ON_COURSE_RE = re.compile(rf"\b(?:is|are|was|were|['’]s|['’]re)\s+{_ON_COURSE}\s+to\b")
 _MODAL_RE = re.compile(
-    r"\b(?P<modal>will|won['’]t|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
+    r"\b(?P<modal>will|won['’]t|['’]ll|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
     r"(?:going|set|poised|bound|"
-    r"expected|likely|unlikely|about)\s+to|(?:was|were)\s+(?:not\s+)?(?:\w+ly\s+)?(?:going|set|"
-    r"likely|unlikely|expected)\s+to|may|might|could|would)\b",
+    r"expected|likely|unlikely|about|" + _ON_COURSE + r")\s+to|(?:was|were)\s+(?:not\s+)?"
+    r"(?:\w+ly\s+)?(?:going|set|likely|unlikely|expected|" + _ON_COURSE + r")\s+to|may|might|"
+    r"could|would)\b",
     re.IGNORECASE,
 )
 # "could have been", "would have done": past speculation or counterfactual, not a forecast;
@@ -114,6 +118,15 @@ _PRESENT_JUDGEMENT_RE = re.compile(
     r"be\s+(?:a|an|the|one|very|quite|so|too|more|less|that|[a-z]+er\b)",
     re.IGNORECASE,
 )
+# "the sequel may be the best of the series": a superlative judged now, not a forecast; but
+# "could be the strongest storm to hit the coast since 1990" measures what is coming.
+_SUPERLATIVE_JUDGEMENT_RE = re.compile(
+    r"\b(?:may|might|could)\s+(?:well\s+|also\s+)?be\s+(?:the|its|their|his|her|one\s+of\s+the)\s+"
+    r"(?:best|worst|greatest|finest|most\s+\w+|least\s+\w+|[a-z]{3,}est)\b"
+    r"(?![^,;]*\b(?:to\s+(?!date\b)[a-z]+|since|on\s+record|ever|in\s+(?:years|decades|history|"
+    r"a\s+generation|living\s+memory)|this\s+(?:year|century|season))\b)",
+    re.IGNORECASE,
+)
 # "the will of the people", "political will", "the will to fight": the noun, not the modal.
 _NOUN_WILL_RE = re.compile(
     r"\b(?:the|a|free|political|good|his|her|their|its|own|popular)\s+will\b|\bwill\s+(?:of|to)\b",
@@ -142,9 +155,69 @@ FUTURE_TIME_RE = re.compile(
 # Table words that make a present-tense clause a forecast ("a snap election is a real
 # possibility"), unless a past auxiliary makes it a report ("the likely cause was …").
 _HEDGE_RE = re.compile(
-    r"\b(?:(?:un)?likely\s+to|possib(?:le|ility)|chance\s+(?:of|that)|doubtful|improbable|"
+    # "as safe as possible", "where possible": a manner, not a chance
+    r"\b(?:(?:un)?likely\s+to|(?<!\bas\s)(?<!\bif\s)(?<!\bwhere\s)(?<!\bwhen\s)possib(?:le|ility)|"
+    r"chance\s+(?:of|that)|doubtful|improbable|"
     r"fifty-fifty|toss-up|rule\s+out|potential\s+(?:to|for|of)|imminent(?:ly)?|"
+    r"on\s+the\s+(?:verge|brink)\s+of|"
     r"(?:is|are)\s+expected|expected\s+(?:to|in|on|by|within))\b",
+    re.IGNORECASE,
+)
+# "should" of expectation, not of obligation: a thing (not I, we, you) that should be ready or
+# happen by a near time ("a new version should be available soon", "the river should fall by
+# Friday"). Advice has a person or the reader as its subject ("we should act soon"), and a
+# passive of duty ("should be punished", "should be allowed") is a call whatever the time.
+_NEAR_TIME = (
+    r"(?:soon|shortly|imminently|before\s+long|by\s+(?:then|tomorrow|tonight|the\s+end|"
+    r"early|late|mid|next|(?:the\s+)?\d|January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|\w+day)|within\s+(?:the\s+next\s+|a\s+|\w+\s+)?"
+    r"(?:hours?|days?|weeks?|months?|years?)|next\s+(?:week|month|year|season|spring|summer|"
+    r"autumn|fall|winter|\w+day)|later\s+(?:today|tonight|this\s+\w+)|tomorrow|tonight|"
+    r"in\s+the\s+(?:coming|next)\s+(?:\w+\s+)?(?:hours|days|weeks|months|years))\b"
+)
+# What things do, not what people are told to do: "the river should fall by Friday" expects,
+# "the minister should resign by Friday" calls.
+_EXPECTED_VERBS = (
+    r"(?:arrive|reach|return|recover|reopen|resume|open|start|begin|end|finish|clear|pass|land|"
+    r"peak|ease|improve|fall|rise|drop|climb|grow|shrink|weaken|strengthen|continue|last|remain|"
+    r"stay|take|come|happen|occur|follow|increase|decrease|decline|recede|subside|settle|"
+    r"stabili[sz]e|arrive|have|get|see|bring|move|turn|hit)"
+)
+_SHOULD_EXPECT_RE = re.compile(
+    r"^(?!(?:i|we|you|one|everyone|everybody|people|they|governments?|leaders?)\s)[^,;]{1,80}?"
+    r"\bshould\s+(?!not\b|never\b|have\s+\w+(?:ed|en|wn|ne)\b)(?:(?:\w+ly|still|also)\s+)?"
+    r"(?!be\s+(?:\w+ly\s+)?(?:allowed|permitted|required|forced|punished|banned|prosecuted|"
+    r"jailed|sacked|fired|removed|stopped|prevented|held|made|given|told|asked|encouraged|"
+    r"ashamed|careful|aware)\b)(?:be|" + _EXPECTED_VERBS + r")\b[^;]*?\b" + _NEAR_TIME,
+    re.IGNORECASE,
+)
+# "it is still unclear whether the bridge will open", "it remains to be seen what …": the
+# speaker says the future is not known, which forecasts nothing.
+_UNKNOWN_RE = re.compile(
+    r"^(?:(?:it|this)\s+(?:is|was|remains|remained)\s+(?:yet\s+|still\s+|not\s+yet\s+|also\s+|"
+    r"as\s+yet\s+)?(?:unknown|unclear|uncertain|undecided|not\s+(?:yet\s+)?(?:known|clear|certain|"
+    r"decided)|to\s+be\s+seen)|no\s+one\s+knows|nobody\s+knows|(?:it\s+is\s+)?hard\s+to\s+(?:say|tell|"
+    r"know|predict))\s+(?:yet\s+)?(?:what|whether|if|how|when|who|which|where|why)\b",
+    re.IGNORECASE,
+)
+# "We'll see", "we will see what happens", "only time will tell": waiting, not forecasting.
+_WAIT_AND_SEE_RE = re.compile(
+    r"^(?:(?:I|we)(?:['’]ll|\s+will)\s+(?:just\s+|have\s+to\s+)*(?:wait\s+and\s+)?see"
+    r"(?:\s+(?:what|how|whether|if|about|where|when|who)\b.*)?|(?:only\s+)?time\s+will\s+tell\b.*)$",
+    re.IGNORECASE,
+)
+# "it is rumoured that he will …", "it is said that …": a passive report names no source.
+_HEARSAY_RE = re.compile(
+    r"^it\s+(?:is|was|has\s+been|had\s+been)\s+(?:widely\s+|also\s+|now\s+)?(?:rumou?red|said|"
+    r"reported|alleged|believed|thought|understood|speculated|claimed|suggested)\s+that\b",
+    re.IGNORECASE,
+)
+# "we could tell something was going on", "she could see the water had risen": perception
+# or knowing at the time of a past scene, not a forecast.
+_PERCEPTION_RE = re.compile(
+    r"\bcould\s+(?:\w+ly\s+)?(?:(?:tell|hear|sense|smell|notice|understand)\b|"
+    r"(?:see|feel)\s+(?=that|what|how|why|whether))(?:\s+that)?(?:\s+[\w’'-]+){0,6}?\s+"
+    r"(?:was|were|had|did)\b",
     re.IGNORECASE,
 )
 # "residents should be allowed to return so rebuilding may begin": a call, not a forecast.
@@ -229,7 +302,7 @@ def _modal(clause: str) -> str:
 
 
 _COORDINATION_RE = re.compile(
-    r"(?:,\s+(?:and|but|otherwise)|;)\s+|\s+and\s+that\s+|,?\s+because\s+|\s+and\s+(?=(?:also\s+)?(?:said|predicted|warned|added)\s)|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
+    r"(?:,\s+(?:and|but|otherwise)|;)\s+|\s+and\s+that\s+|,?\s+because\s+(?!of\b)|\s+and\s+(?=(?:also\s+)?(?:said|predicted|warned|added)\s)|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
     r"(?:will|would|may|might|could)\b)"
 )
 # "the army was ready and the order could come within days": a new subject and modal, split
@@ -260,8 +333,8 @@ def _rejoin(pattern: re.Pattern, text: str) -> list[str]:
 
 # "… and said there is a 30% chance that …": the same speaker's second reporting verb.
 _SECOND_VERB_RE = re.compile(
-    r"^(?:(?:he|she|it|they)\s+)?(?:also\s+)?(?:said|says|predicted|predicts|warned|warns|added|"
-    r"stated|noted|argued|told\s+[^,]{1,40}?)(?:\s+that)?\s+(?=\S)",
+    r"^(?:(?:he|she|it|they)\s+)?(?:also\s+)?(?P<verb>said|says|predicted|predicts|warned|warns|"
+    r"added|stated|noted|argued|told)(?:(?<=told)\s+[^,]{1,40}?)?(?:\s+that)?\s+(?=\S)",
     re.IGNORECASE,
 )
 
@@ -275,9 +348,26 @@ _MAIN_SUBJECT_RE = re.compile(
 )
 
 
+# "… ready for the talks, which we do expect will start soon": a relative clause under a
+# forecast verb forecasts of the noun just before it.
+_WHICH_EXPECTED_RE = re.compile(
+    r",\s+which\s+(?:I|we|they|he|she|[A-Z][\w’'-]+|(?:the\s+)?[a-z]+s)\s+"
+    r"(?:do\s+|does\s+|fully\s+|now\s+)?"
+    r"(?:expects?|anticipates?|predicts?|believes?|thinks?|forecasts?)\s+"
+    r"(?P<modal>will|would|could|may|might)\s+(?P<rest>[^,;]+)"
+)
+_NOUN_BEFORE_RE = re.compile(
+    r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that)\s+(?:[\w’'-]+\s+){0,3}[\w’'-]+$"
+)
+
+
 def _which_clauses(part: str) -> list[str]:
     """ "Heavy snow is possible, which could lead to travel problems": the relative clause
     forecasts of the main clause's subject, a claim of its own."""
+    expected = _WHICH_EXPECTED_RE.search(part)
+    noun = _NOUN_BEFORE_RE.search(part[: expected.start()]) if expected else None
+    if expected and noun:
+        return [part, f"{noun.group()} {expected['modal']} {expected['rest']}"]
     match = _WHICH_MODAL_RE.match(part)
     subject = _MAIN_SUBJECT_RE.match(match["main"]) if match else None
     if not match or not subject or subject["subj"].lower() in {"it", "this", "that", "there"}:
@@ -288,13 +378,31 @@ def _which_clauses(part: str) -> list[str]:
 def claim_clauses(text: str) -> list[str]:
     """The propositions of a sentence: coordinated main clauses ("fares will rise, and the bus
     network will be cut") are separate claims, each its own question."""
+    return [clause for clause, _ in claim_clauses_with_verbs(text)]
+
+
+def claim_clauses_with_verbs(text: str) -> list[tuple[str, str]]:
+    """claim_clauses, each with the second reporting verb that introduced it ("announced the
+    plan and said that it would …" → "said"), or "" when the utterance's own verb governs it."""
     raw = [w for p in _rejoin(_AND_SUBJECT_RE, _strip_quotes(text)) for w in _which_clauses(p)]
-    parts = [claim_clause(part) for part in raw]
     clauses: list[str] = []
-    for part in (_SECOND_VERB_RE.sub("", p, count=1) for p in parts if p):
+    verbs: list[str] = []
+    not_only = False
+    for part in (claim_clause(p) for p in raw):
+        if not part:
+            continue
+        second = _SECOND_VERB_RE.match(part)
+        part = part[second.end() :] if second else part
+        if not_only and clauses and _MODAL_START_RE.match(part):
+            # "It will not only worsen, but will become a war": one claim, the stronger one
+            clauses[-1] = _with_shared_subject(part, clauses[-1])
+            not_only = False
+            continue
+        not_only = bool(re.search(r"\bnot\s+only\b", part))
         part = re.sub(r"\bnot\s+only\s+", "", part)
         clauses.append(_with_shared_subject(part, clauses[-1]) if clauses else part)
-    return clauses
+        verbs.append(second["verb"].lower() if second else "")
+    return list(zip(clauses, verbs, strict=True))
 
 
 _MODAL_START_RE = re.compile(r"^(?:will|would|may|might|could|won['’]t)\s", re.IGNORECASE)
@@ -359,6 +467,8 @@ def _forward_modal_at(clause: str, match: re.Match, verb: str, reported: bool) -
     start = match.start()
     if modal.lower() == "will" and _NOUN_WILL_RE.search(clause[max(0, start - 12) :]):
         return ""
+    if modal == "Will" and start > 0:
+        return ""  # a capital "Will" inside a clause is a name ("actors such as Will Brook")
     if modal == "May" and _MONTH_MAY_RE.search(clause[max(0, start - 12) :]):
         return ""
     after = clause[start:]
@@ -392,12 +502,21 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
     if match := _FRONTED_SUBORDINATE_RE.match(clause):
         # "Although prices may rise, the plan is sound": the main clause decides.
         return future_cue(match["main"], verb=verb, reported=reported)
-    if verb in NON_FORECAST_VERBS or _REFUSAL_RE.search(clause) or _CALL_RE.match(clause):
+    if verb in NON_FORECAST_VERBS or _REFUSAL_RE.search(clause):
         return ""
+    if _CALL_RE.match(clause):
+        expectation = _SHOULD_EXPECT_RE.match(clause)
+        return "should" if expectation and not _PAST_RE.search(clause) else ""
     if _WISH_RE.match(clause) or _ADVICE_RE.search(clause):
         return ""  # "she hoped the ferry would run", "investors may want to wait"
     if _GENERIC_SUBJECT_RE.match(clause) or _PRESENT_JUDGEMENT_RE.match(clause):
         return ""
+    if _SUPERLATIVE_JUDGEMENT_RE.search(clause) and not FUTURE_TIME_RE.search(clause):
+        return ""  # "the sequel may be the best of the series"
+    if _UNKNOWN_RE.match(clause) or _WAIT_AND_SEE_RE.match(clause):
+        return ""  # "it is still unclear whether …", "we'll see what happens"
+    if _HEARSAY_RE.match(clause) or _PERCEPTION_RE.search(clause):
+        return ""  # "it is rumoured that …", "we could tell it was …"
     if _GENERIC_STATEMENT_RE.search(clause):
         return ""  # "floods will always come to those who build on the plain"
     if _EPISTEMIC_RE.search(clause) or _EPISTEMIC_PREDICATE_RE.search(clause):
@@ -428,6 +547,25 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
     return ""
 
 
+CONTRACTED_WILL_RE = re.compile(r"(\w)['’]ll\b")
+
+
+# "The vote may be free, but it is not fair": "may be" conceded before "but" is granted now.
+_CONCEDED_RE = re.compile(
+    r"\b(?:may|might)\s+(?:well\s+)?(?:not\s+)?be\s+(?:\S+\s+){0,2}\S+$", re.IGNORECASE
+)
+
+
+def is_concession(clause: str, text: str) -> bool:
+    """Whether `clause` concedes a point with a short "may be …" that `text` follows with
+    "but" ("The vote may be free, but …")."""
+    return bool(
+        _CONCEDED_RE.search(clause)
+        and not FUTURE_TIME_RE.search(clause)
+        and re.search(re.escape(clause) + r"[”’\"']?,\s+but\b", text)
+    )
+
+
 def marker_text(clause: str, verb: str) -> str:
     """The text whose verbal markers give the probability: the clause with its attribution
     verb in the table's form ("believed" → "believes"), an inability read as "will not be able
@@ -443,6 +581,7 @@ def marker_text(clause: str, verb: str) -> str:
         "doubted": "doubts",
     }.get(verb, verb)
     text = _INABILITY_RE.sub("will not be able to ", clause)
+    text = CONTRACTED_WILL_RE.sub(r"\1 will", text)  # "we'll" is "we will"
     text = re.sub(r"\bwould\b", "will", text)
     verb = "" if verb in {"says", "said", "told", "tells", "say"} else verb
     return f"{verb} {text}".strip()

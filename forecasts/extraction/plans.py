@@ -23,7 +23,9 @@ _CLAUSE_RE = re.compile(
     rf"(?P<verb>[a-z]+)",
     re.IGNORECASE,
 )
+_CONDITION_RE = re.compile(r"^(?:when|once|until)\b|(?:^|\s)(?:if|unless)\s", re.IGNORECASE)
 SELF_SUBJECTS = frozenset({"i", "we", "us"})
+_PRONOUNS = frozenset({"i", "we", "he", "she", "they", "it"})
 PERSON_SUBJECTS = frozenset({"he", "she"})
 ORG_SUBJECTS = frozenset({"it", "they"})
 INSTITUTIONS = frozenset(
@@ -31,6 +33,14 @@ INSTITUTIONS = frozenset(
     party police authority agency commission committee board court city state firm bank
     organisation organization union league army navy military officials zoo park museum
     school university club team""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+ANNOUNCING_VERBS = frozenset({"announced", "announces", "announce"})
+# What a storm, a market or a disease does: announced, still a forecast ("the bureau announced
+# that the cyclone will strengthen").
+_PROCESS_VERBS = frozenset(
+    """strengthen weaken intensify ease slow spread drop climb surge slump rebound expand
+    contract move turn arrive affect bring cause lead result continue persist peak make
+    produce threaten""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 # Verbs of outcomes nobody decides alone: with these, even "we will …" is a forecast.
 OUTCOME_VERBS = frozenset(
@@ -60,7 +70,10 @@ def _is_self(
     if not words:
         return False
     first = words[0]
-    if subject.lower() in SELF_SUBJECTS or first in {"our", "my"}:
+    if words[0] in {"all", "both", "most", "some", "many", "each"}:  # "all our children"
+        words = [w for w in words[1:] if w != "of"] or words
+        first = words[0]
+    if " ".join(words) in SELF_SUBJECTS or first in {"our", "my"}:
         return True
     if subject.lower() in PERSON_SUBJECTS | ORG_SUBJECTS:
         # "she said she would …", "Russia says they will …"; in a quotation "they" are others.
@@ -90,11 +103,28 @@ def is_plan(
     """Whether `clause` announces the speaker's own action rather than forecasting one."""
     if verb in PLAN_VERBS:
         return True
+    clause = re.sub(r"(\w)['’]ll\b", r"\1 will", clause)  # "we'll" is "we will"
     match = _CLAUSE_RE.match(clause)
+    condition = match is not None and _CONDITION_RE.search(match["subject"].split(", ")[-1])
+    if (match is None or condition) and ", " in clause:
+        # a subject too long to be one, or the verb of a condition: the main clause after the
+        # last comma ("if they will not hear us, as ever, we are going to act alone")
+        match = _CLAUSE_RE.match(clause.rsplit(", ", 1)[-1]) or match
     if match is None:
         return False
     action = match["verb"].lower()
+    if verb.split()[-1:] and verb.split()[-1] in ANNOUNCING_VERBS:
+        # "announced that Ana Ferro will be voicing the pilot", "… would be Harbour Master":
+        # an announcement tells of a decision, unless its verb is an outcome nobody decides.
+        base = re.sub(r"ing$", "", action)
+        if match["be"] and not action.endswith("ing"):
+            return action in ADMINISTERED or match["verb"][:1].isupper()
+        return not {action, base} & (OUTCOME_VERBS | _PROCESS_VERBS)
     subject = match["subject"].split(", ")[-1]  # "In working with X, we are going to …"
+    # "I don't imagine I will …", "she doubts we will …": a pronoun ending a longer subject is
+    # the subject of the clause under the frame.
+    if (words := subject.split()) and len(words) > 1 and words[-1].lower() in _PRONOUNS:
+        subject = words[-1]
     if match["be"] and not action.endswith("ing"):
         return action in ADMINISTERED
     return action not in OUTCOME_VERBS and _is_self(subject, speaker, reported, person, expert)

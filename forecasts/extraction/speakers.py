@@ -291,6 +291,8 @@ def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
     if words[0].lower() in {"the", "this", "our", "its"}:
         rest = words[1:]
         if rest and all(_CAP_TOKEN.match(w) for w in rest) and not _all_titles(rest):
+            if any(re.search(r"(?:['’]s|s['’])$", w) for w in rest[:-2]):
+                return _named_agent(rest, state)  # "the Red Cross' Ada Brook": a person
             if len(rest) == 1 and not rest[0].isupper():  # "The Times", not "Times"
                 return Agent(text, "org", f"{words[0].capitalize()} {rest[0]}")
             return _named_agent(rest, state, org=True)
@@ -333,6 +335,15 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
         return None  # "Instead", "Tropical Cyclone Larry", "Additional Director"
     if org:
         return Agent(" ".join(words), "org", " ".join(names).removesuffix("’s").removesuffix("'s"))
+    # "Northwind's Ada Brook", "the Red Cross' Ada Brook": the person after a possessive.
+    owned = [i for i, n in enumerate(names[:-2]) if re.search(r"(?:['’]s|s['’])$", n)]
+    if owned and not org:
+        person = names[owned[-1] + 1 :]
+        if all(_CAP_TOKEN.match(n) for n in person) and not any(
+            n.lower().strip(".") in _NOT_NAMES | TITLE_WORDS | ORG_WORDS for n in person
+        ):
+            context = " ".join([*descriptor, *(n.lower() for n in names[: owned[-1] + 1])])
+            return Agent(" ".join(words), "person", " ".join(person), context)
     # "Vell University Ana Ferro", "Kestrel Capital analyst Ana Ferro": a person after the
     # organisation that describes them.
     org_at = [i for i, n in enumerate(names) if n.lower() in ORG_WORDS]
