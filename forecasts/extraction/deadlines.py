@@ -56,7 +56,7 @@ _PATTERNS = [
     (
         "coming",
         r"\b(?:in\s+the\s+(?:coming|next)\s+(?:few\s+)?|within\s+(?:a\s+few\s+)?)"
-        r"(?P<unit>days|weeks|months|years)\b",
+        r"(?P<unit>hours|days|weeks|months|years)\b",
     ),
     ("tonight", r"\b(?:tonight|today|tomorrow)\b"),
     (
@@ -68,7 +68,7 @@ _PATTERNS = [
 _COMPILED = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _PATTERNS]
 # The last month of each season; winter ends in the February after its year (14 → 2).
 _SEASON_END = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11, "winter": 14}
-_COMING_DAYS = {"days": 30, "weeks": 90, "months": 180, "years": 3 * 365}
+_COMING_DAYS = {"hours": 1, "days": 30, "weeks": 90, "months": 180, "years": 3 * 365}
 
 
 def _month_end(year: int, month: int) -> dt.date:

@@ -190,11 +190,13 @@ _CALLED_RE = re.compile(
     r"(?:called|calls|described\s+as|describes\s+as|termed|terms)\s+"
 )
 # "we will see more storms", "we could have a new harbour master": does it happen? Not after
-# a participle ("we will have finished" is the speaker's own doing).
+# a participle ("we will have finished" is the speaker's own doing), nor of a thing already
+# named ("we'll have the blaze out": the speaker's doing again).
 _WE_SEE_RE = re.compile(
     r"^(?:we|you)\s+(?:(?:will|would|could|may|might)\s+|(?:are|is)\s+(?:also\s+)?"
     r"(?:going|likely|set|about)\s+to\s+)(?:also\s+|probably\s+|still\s+)*(?:see|have)\s+"
-    r"(?P<obj>(?![a-z]+(?:ed|en)\b)\S.*)$",
+    r"(?P<obj>(?![a-z]+(?:ed|en)\b|(?:the|this|that|these|those|it|them|him|her|our|their|my|"
+    r"your|his|its|one|everything|something)\b)\S.*)$",
     re.IGNORECASE,
 )
 

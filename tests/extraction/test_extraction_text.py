@@ -109,6 +109,7 @@ def test_abbreviations_do_not_end_sentences() -> None:
         # No number: as "in the coming weeks" (30 days, 90 days, 180 days, three years).
         ("the pump should be working within weeks", dt.date(2025, 8, 30)),
         ("an order may come within a few days", dt.date(2025, 7, 1)),
+        ("the fire will be out within hours", dt.date(2025, 6, 2)),
         ("the pier will reopen before 3 March", dt.date(2026, 3, 2)),
         ("a storm may hit in the week from August 14 to August 20", dt.date(2025, 8, 20)),
         ("the tram will run by the summer of 2027", dt.date(2027, 8, 31)),

@@ -59,6 +59,11 @@ def test_titles_keep_the_proposition_alone(clause: str, title: str) -> None:
     assert title_problems(title) == [] or title.startswith("Will they")
 
 
+def test_we_have_a_thing_already_named_is_not_an_event() -> None:
+    title = question_title("we will have the fire out by noon", "said", "Mara Voss")
+    assert title == "Will we have the fire out by noon?"
+
+
 def test_we_have_a_participle_is_not_an_event() -> None:
     # "we will have finished": the speaker's own doing, not "there will be finished …".
     title = question_title("we will have finished the dam by May", "said", "Mara Voss")
