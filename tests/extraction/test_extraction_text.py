@@ -152,3 +152,19 @@ def test_question_titles_ask_about_the_event_without_its_negation(
     clause: str, verb: str, title: str
 ) -> None:
     assert question_title(clause, verb, "Vera Ostrova") == title
+
+
+def test_a_paragraph_of_many_quotations_finds_each_with_its_own_closer() -> None:
+    # Each opener takes the first closer after it, and a single mark after punctuation before
+    # one after a word; the closers are indexed once per paragraph (this used to be quadratic).
+    text = " ".join(
+        f"“Pier {n} will flood,” she said, and ‘the crane on dock {n}’s pier will tip,’ too."
+        for n in range(400)
+    )
+    quotes = find_quotes(text)
+    assert [q.content for q in quotes[:2]] == [
+        "Pier 0 will flood,",
+        "the crane on dock 0’s pier will tip,",
+    ]
+    assert len(quotes) == 800
+    assert all(text[q.start] in "“‘" and text[q.end - 1] in "”’" for q in quotes)
