@@ -7,6 +7,7 @@ fails a check is proposed all the same, marked "needs editing" with its reasons,
 confirmed unedited.
 """
 
+import functools
 import re
 
 from forecasts.extraction.claims import proposition
@@ -89,19 +90,39 @@ def _base_form(verb: str) -> str:
     return verb[:-1]
 
 
+_WORD_RE = re.compile(r"\w+")
+_MID_SENTENCE_WORD_RE = re.compile(r"(?<=[a-z,])\s+(\w+)")
+
+
+@functools.lru_cache(maxsize=4)
+def _article_words(article: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The article's words as written, and those that follow a lower-case letter or a comma
+    (mid-sentence): read once per article, not once per candidate (a 200,000-character article
+    of a few thousand claims spent minutes searching itself)."""
+    return frozenset(_WORD_RE.findall(article)), frozenset(_MID_SENTENCE_WORD_RE.findall(article))
+
+
+def _in_article(word: str, article: str, *, mid_sentence: bool = False) -> bool:
+    """Whether `word` stands alone in the article (anywhere, or after a lower-case word)."""
+    if not _WORD_RE.fullmatch(word):  # "Trans-Valley", "O'Neill": a search of their own
+        pattern = rf"[a-z,]\s+{re.escape(word)}\b" if mid_sentence else rf"\b{re.escape(word)}\b"
+        return re.search(pattern, article) is not None
+    return word in _article_words(article)[mid_sentence]
+
+
 def _subject(subject: str, speaker: str, article: str) -> str:
     subject = _NOMINATIVE.get(subject, subject)
     if subject in {"I", "we", "We"}:
         return speaker if subject == "I" or " " not in speaker else subject.lower()
     first = subject.split()[0]
     lowered = first.lower()
-    if lowered in _COMMON_STARTS or re.search(rf"\b{re.escape(lowered)}\b", article):
+    if lowered in _COMMON_STARTS or _in_article(lowered, article):
         return lowered + subject[len(first) :]
     words = subject.split()
     proper = (
         first.isupper()
         or (len(words) > 1 and words[1][:1].isupper())
-        or re.search(rf"[a-z,]\s+{re.escape(first)}\b", article)  # capitalised mid-sentence
+        or _in_article(first, article, mid_sentence=True)  # capitalised mid-sentence
     )
     if first[:1].isupper() and first[1:].islower() and article and not proper:
         return lowered + subject[len(first) :]  # "Unemployment could reach …" opened a sentence

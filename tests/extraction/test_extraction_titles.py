@@ -112,3 +112,25 @@ def test_an_empty_it_needs_no_article(title: str) -> None:
 )
 def test_an_it_that_points_back_is_still_flagged(title: str) -> None:
     assert "its subject needs the article to be understood" in title_problems(title)
+
+
+@pytest.mark.parametrize(
+    ("subject_word", "article", "title"),
+    [
+        # The word written in lower case elsewhere: a common noun that opened the sentence.
+        ("Rents", "Harbour rents rose.", "Will rents fall by 2027?"),
+        # Capitalised after a lower-case word: a name, kept.
+        ("Rowan", "We met Rowan today.", "Will Rowan fall by 2027?"),
+        # Never seen elsewhere: a sentence opener, lowered.
+        ("Rents", "Nothing else.", "Will rents fall by 2027?"),
+        # Not a plain word: looked up as written.
+        ("Trans-Valley", "the trans-valley line", "Will trans-valley fall by 2027?"),
+        ("Trans-Valley", "The line, Trans-Valley, is old.", "Will Trans-Valley fall by 2027?"),
+    ],
+)
+def test_a_capitalised_subject_is_lowered_unless_the_article_writes_it_as_a_name(
+    subject_word: str, article: str, title: str
+) -> None:
+    assert (
+        question_title(f"{subject_word} will fall by 2027", "said", "Mara Voss", article) == title
+    )
