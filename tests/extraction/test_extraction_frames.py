@@ -1,24 +1,9 @@
 """Who speaks, what is a forecast, and the question it becomes: issue 18's frames, each in a
 sentence of our own words."""
 
-import datetime as dt
-
 import pytest
 
-from forecasts.extraction.candidates import Candidate
-from forecasts.extraction.service import extract_claims
-
-LEAD = "Harbour Notes\nThe council met on Monday in the old town hall to discuss the budget.\n"
-PUBLISHED = dt.date(2026, 3, 4)
-
-
-def claims(body: str) -> list[Candidate]:
-    return extract_claims(LEAD + body, published_on=PUBLISHED, horizon_days=365)
-
-
-def forecasts(body: str) -> list[Candidate]:
-    return [c for c in claims(body) if c.kind == "forecast"]
-
+from tests.extraction_support import claims, forecasts
 
 HADDAD = (
     "Energy analyst Laila Haddad told Radio Meridian on 3 March 2026 that she is almost certain "

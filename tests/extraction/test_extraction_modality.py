@@ -1,24 +1,9 @@
 """Issue 18, session 8: modality that decides whether a clause forecasts, each rule in
 sentences of our own (fictional people and places)."""
 
-import datetime as dt
-
 import pytest
 
-from forecasts.extraction.candidates import Candidate
-from forecasts.extraction.service import extract_claims
-
-LEAD = "Harbour Notes\nThe council met on Monday in the old town hall to discuss the budget.\n"
-PUBLISHED = dt.date(2026, 3, 4)
-
-
-def claims(body: str) -> list[Candidate]:
-    return extract_claims(LEAD + body, published_on=PUBLISHED, horizon_days=365)
-
-
-def forecasts(body: str) -> list[Candidate]:
-    return [c for c in claims(body) if c.kind == "forecast"]
-
+from tests.extraction_support import claims, forecasts
 
 # --- "we'll": the contracted "will" -----------------------------------------------------------
 

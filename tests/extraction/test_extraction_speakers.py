@@ -1,20 +1,10 @@
 """Who speaks, read from the structure of the sentence rather than from words fitted to one
 article: each rule family in sentences of our own."""
 
-import datetime as dt
-
 import pytest
 
-from forecasts.extraction.candidates import Candidate
 from forecasts.extraction.sentences import split_offsets
-from forecasts.extraction.service import extract_claims
-
-LEAD = "Harbour Notes\nThe council met on Monday in the old town hall to discuss the budget.\n"
-PUBLISHED = dt.date(2026, 3, 4)
-
-
-def claims(body: str) -> list[Candidate]:
-    return extract_claims(LEAD + body, published_on=PUBLISHED, horizon_days=365)
+from tests.extraction_support import claims
 
 
 def speakers(body: str) -> list[tuple[str, str]]:
