@@ -302,6 +302,48 @@ _CHECKS = (
         "its subject needs the article to be understood",
     ),
     (re.compile(r"\b(?:he|she|him|his|her)\b"), "a pronoun refers back into the article"),
+    (
+        # Anywhere in the title, not only as its subject: "their homes", "blown away by it",
+        # "if that happens". An object "it" is rarely the empty one of "it will rain".
+        re.compile(
+            r"\b(?:they|them|their|theirs)\b"
+            r"|\b(?:by|of|to|on|with|about|for|against|from) (?:it|that)\b"
+            r"(?! (?:is|was|will|would|has|had)\b)"
+            r"|\b(?:if|when|unless|once|before|after) (?:that|it)\b"
+            r"(?! (?:\w+ )?(?:rains|snows|freezes))",
+            re.IGNORECASE,
+        ),
+        "a pronoun refers back into the article",
+    ),
+    (
+        # A demonstrative points at something the article said: "this series", "these
+        # measures", wherever it stands ("Will this …" is caught above as the subject).
+        re.compile(r"(?<!^Will )\b(?:this|these)\s+(?!is\b|are\b|was\b|were\b)[a-z]"),
+        "“this” or “these” points back into the article",
+    ),
+    (
+        # The nouns news copy uses for what it has just described, standing alone as the
+        # subject: "the situation", "the same bear", "the latest arrests", "the rate".
+        re.compile(
+            r"^Will (?:the|this|that) (?:same|latest|former|above|aforementioned)\b|"
+            r"^Will the (?:situation|incident|move|plan|deal|decision|event|matter|issue|"
+            r"problem|proposal|measures?|changes?|operation|offensive|attack|storm|fire|rate|"
+            r"talks|agreement|order|case|project|process|policy|crisis|scheme|company|"
+            r"government|bill|law)\b(?! of\b| in\b| on\b| at\b| for\b| between\b|['’]s\b)"
+        ),
+        "its subject needs the article to be understood",
+    ),
+    (
+        # What a sentence broken at the wrong place leaves: "Will in February of …", "Will
+        # without …", "Will expressed concern that …", "Will China is more likely …".
+        re.compile(
+            r"^Will (?:in|of|on|at|to|from|with|without|for|by|into|about|and|but|or)\b|"
+            r"^Will (?:expressed|said|added|noted|announced|suggested|argued|insisted)\b|"
+            r"^Will (?!it come true)(?:(?!(?:that|which|who|if|when|as|where|because|since|"
+            r"than|while|what|how)\b)[\w'’.-]+ ){1,4}(?:is|are|was|were)\b"
+        ),
+        "it is not a grammatical question",
+    ),
     (re.compile(r"…"), "it was cut short"),
 )
 
