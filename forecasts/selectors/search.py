@@ -106,8 +106,10 @@ def search_predictions(queryset: QuerySet, text: str) -> QuerySet:
         # One array parameter (models/lookups.py): 6,500 placeholders took 80 ms to build,
         # send and plan, for a 2 ms query.
         result = queryset.filter(pk__any=sorted(found))
-        # Kept on the query, which later orderings copy, for the paginators.
+        # Kept on the query, which later orderings copy, for the paginators; the queryset
+        # before the search reads a page's rows once their ids are known (SearchPaginator).
         result.query.search_count = (len(found), False)
+        result.query.search_base = queryset
         return result
     key = name_key(phrase)
     dense = Q(question__title__icontains=phrase)
@@ -118,6 +120,11 @@ def search_predictions(queryset: QuerySet, text: str) -> QuerySet:
     result = queryset.filter(dense)
     result.query.search_count = (SEARCH_COUNT_CAP, True)
     return result
+
+
+def search_base(queryset: Any) -> QuerySet | None:
+    """The queryset a search_predictions result of up to the cap was made from, else None."""
+    return getattr(getattr(queryset, "query", None), "search_base", None)
 
 
 def search_count(queryset: Any) -> tuple[int, bool] | None:

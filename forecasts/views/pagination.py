@@ -5,7 +5,7 @@ from functools import cached_property
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
-from forecasts.selectors.search import search_count
+from forecasts.selectors.search import search_base, search_count
 
 
 class CountedPaginator(Paginator):
@@ -34,6 +34,29 @@ class SearchPaginator(Paginator):
     def count(self) -> int:
         known = search_count(self.object_list)
         return known[0] if known is not None else super().count
+
+    def page(self, number):
+        """A search's page of up to 10,000 matches in two reads: the page's ids first, in the
+        list's order, then those rows. The ids come from the ordering's index alone (an index
+        -only scan that checks each id against the matches); reading whole rows to order them
+        touched a table page per row passed over (9,000 pages for one phrase, 40-150 ms when
+        they were not in memory), for the 50 rows of the page. Past the cap, and for any
+        other list, a page is read as usual."""
+        base = search_base(self.object_list)
+        if base is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        # From the queryset before the search: with both id lists in one query the planner
+        # expected one row and read the whole table. The ids already passed every filter.
+        rows = base.filter(pk__in=ids)
+        if self.object_list.query.order_by:  # else the model's ordering, the same on both
+            rows = rows.order_by(*self.object_list.query.order_by)
+        return self._get_page(rows, number, self)
 
 
 def page_links(request: HttpRequest, param: str, page) -> dict:

@@ -120,3 +120,45 @@ def test_a_prediction_found_two_ways_does_not_push_a_search_past_the_cap(
     monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 7)
     body = api_as().get(API, {"search": "harbour"}).json()
     assert (body["count"], body["count_capped"]) == (7, False)
+
+
+@pytest.mark.parametrize(
+    ("params", "key"),
+    [
+        ({}, lambda p: (p.made_on, p.pk)),
+        ({"ordering": "probability"}, lambda p: (-p.probability, -p.pk)),
+    ],
+)
+def test_pages_of_a_counted_search_follow_the_list_order_from_page_to_page(
+    ledger, api_as, params, key
+):
+    # A counted search reads each page's ids first, then their rows (SearchPaginator).
+    client = api_as()
+    seen, page = [], 1
+    while page:
+        body = client.get(API, {"search": "harbour", "page_size": 2, "page": page, **params})
+        body = body.json()
+        assert len(body["results"]) <= 2
+        seen += [row["id"] for row in body["results"]]
+        page = page + 1 if body["next"] else 0
+    assert seen == [p.pk for p in sorted(ledger, key=key, reverse=True)]
+
+
+def test_a_counted_search_page_keeps_the_other_filters(ledger, api_as):
+    body = api_as().get(API, {"search": "harbour", "expert": "oleg-quoted", "page_size": 1})
+    [row] = body.json()["results"]
+    assert row["quote"] == "The harbour bridge will carry traffic again."
+
+
+def test_the_admin_pages_a_counted_search_newest_logged_first(client, alice, ledger):
+    from forecasts.admin.predictions import PredictionAdmin
+
+    client.force_login(alice)
+    url = reverse("admin:forecasts_prediction_changelist")
+    pages = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PredictionAdmin, "list_per_page", 3)
+        for number in (1, 2, 3):
+            changelist = client.get(url, {"q": "harbour", "p": number}).context["cl"]
+            pages.append([p.pk for p in changelist.result_list])
+    assert pages == [sorted((p.pk for p in ledger), reverse=True)[i : i + 3] for i in (0, 3, 6)]
