@@ -162,3 +162,27 @@ def test_the_admin_pages_a_counted_search_newest_logged_first(client, alice, led
             changelist = client.get(url, {"q": "harbour", "p": number}).context["cl"]
             pages.append([p.pk for p in changelist.result_list])
     assert pages == [sorted((p.pk for p in ledger), reverse=True)[i : i + 3] for i in (0, 3, 6)]
+
+
+def test_a_counted_search_page_reads_its_rows_with_their_related_rows_at_once(
+    client, alice, ledger
+):
+    # A page's rows are read again by id (SearchPaginator): with the list's related rows
+    # (the admin's list_select_related), not each row's expert, question and source apart.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from forecasts.admin.predictions import PredictionAdmin
+
+    client.force_login(alice)
+    url = reverse("admin:forecasts_prediction_changelist")
+    counts = []
+    for per_page in (2, 5):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(PredictionAdmin, "list_per_page", per_page)
+            client.get(url, {"q": "harbour"})  # warm: permissions, content types
+            with CaptureQueriesContext(connection) as queries:
+                page = client.get(url, {"q": "harbour"})
+        assert len(page.context["cl"].result_list) == per_page
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
