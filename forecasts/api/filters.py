@@ -64,7 +64,12 @@ class CheckedOrderingFilter(OrderingFilter):
                         ]
                     }
                 )
-        return super().get_ordering(request, queryset, view)
+        ordering = super().get_ordering(request, queryset, view)
+        if ordering and not any(str(f).lstrip("-") in ("id", "pk") for f in ordering):
+            # Rows tied on the asked field (same day, same probability) in a fixed order:
+            # otherwise a page boundary between them could repeat one and skip another.
+            ordering = [*ordering, "-id"]
+        return ordering
 
     @staticmethod
     def allowed_values(view: Any) -> list[str]:

@@ -134,6 +134,21 @@ def test_ordering_takes_the_listed_fields_and_refuses_others_by_name(db) -> None
     assert "deadline" in response.json()["errors"]["ordering"][0]
 
 
+def test_rows_tied_on_the_ordering_are_paged_once_each(db) -> None:
+    # Five questions with one deadline: ordered by deadline alone, a page boundary between
+    # tied rows could repeat one and skip another. Ties go newest first.
+    made = [make_question(f"Will tie {i} happen?").pk for i in range(5)]
+    seen = []
+    for page in range(1, 6):
+        body = (
+            APIClient()
+            .get("/api/questions/", {"ordering": "deadline", "page_size": 1, "page": page})
+            .json()
+        )
+        seen += [row["id"] for row in body["results"]]
+    assert seen == sorted(made, reverse=True)
+
+
 def test_a_bad_date_bound_is_reported_under_its_own_parameter(db) -> None:
     response = APIClient().get("/api/predictions/?made_on_after=yesterday")
     assert response.status_code == 400
