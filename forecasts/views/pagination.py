@@ -5,6 +5,7 @@ from functools import cached_property
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
+from forecasts.selectors import search
 from forecasts.selectors.search import search_base, search_count
 
 
@@ -50,12 +51,33 @@ class SearchPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        if self.capped:
+            return self._capped_page(base, number, bottom, top)
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         # From the queryset before the search: with both id lists in one query the planner
         # expected one row and read the whole table. The ids already passed every filter.
         rows = base.filter(pk__in=ids)
         if self.object_list.query.order_by:  # else the model's ordering, the same on both
             rows = rows.order_by(*self.object_list.query.order_by)
+        return self._get_page(rows, number, self)
+
+    def _capped_page(self, base, number: int, bottom: int, top: int):
+        """A page of a search past the cap: its list read in order, the phrase checked row by
+        row. That walk costs the rows it passes before the page is full, and in a list newest
+        first the newest rows can all miss: after an import of 100,000 unrelated rows an admin
+        search walked them all (350-400 ms, and more with a larger import). Such a list is
+        looked at from the table's newest CAPPED_WINDOW ids down first; when the page is not
+        there, every match is read from the indexes and ordered (40-170 ms for 14,000-79,000
+        matches of 1.1 million). Other orders walk as before: measured, a window cost the
+        API's list (-made_on) more than its walk, whose matches are dense at the top."""
+        order = {str(field) for field in self.object_list.query.order_by}  # admin: -id twice
+        if not order or not order <= {"-id", "-pk"}:
+            return super().page(number)
+        newest = base.model._base_manager.order_by("-pk").values_list("pk", flat=True)
+        bound = list(newest[search.CAPPED_WINDOW - 1 : search.CAPPED_WINDOW])
+        rows = list(self.object_list.filter(pk__gte=bound[0])[bottom:top]) if bound else []
+        if len(rows) < top - bottom:
+            rows = list(search.every_match(self.object_list).order_by("-pk")[bottom:top])
         return self._get_page(rows, number, self)
 
 

@@ -182,3 +182,28 @@ def test_a_counted_search_page_reads_its_rows_with_their_related_rows_at_once(
         assert len(page.context["cl"].result_list) == per_page
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("window", [1, 3, 100])
+def test_admin_pages_past_the_cap_are_the_first_matches_whatever_the_window(
+    client, alice, ledger, monkeypatch, today, window
+):
+    # The newest rows match nothing: the window of newest ids holds the page, or every match
+    # is read and ordered; both give the list's first matches, newest logged first.
+    from forecasts.admin.predictions import PredictionAdmin
+
+    deadline = today + dt.timedelta(days=30)
+    for i in range(4):
+        depot = make_question(f"Will the tram depot {i} open?", deadline=deadline)
+        forecast(create_expert(name=f"Unrelated Person{i}"), depot, 0.5, made_on=today)
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 5)
+    monkeypatch.setattr(search, "CAPPED_WINDOW", window)
+    monkeypatch.setattr(PredictionAdmin, "list_per_page", 2)
+    client.force_login(alice)
+    url = reverse("admin:forecasts_prediction_changelist")
+    seen = []
+    for number in (1, 2, 3):
+        changelist = client.get(url, {"q": "harbour", "p": number}).context["cl"]
+        assert changelist.paginator.capped
+        seen += [p.pk for p in changelist.result_list]
+    assert seen == sorted((p.pk for p in ledger), reverse=True)[:5]
