@@ -102,11 +102,15 @@ class _ReviewLinks:
 
     PLACEHOLDER = "TOKEN"
 
-    def __init__(self, user_id: int) -> None:
+    def __init__(self, user_id: int, signed_at: dt.datetime | None = None) -> None:
         self.user_id = user_id
         signer = signing.TimestampSigner(salt=REVIEW_LINK_SALT)
         self.sep = signer.sep
-        self.timestamp = signer.timestamp()
+        # Signed at the pass's time when given, so a digest sent again (its first send was not
+        # recorded) is byte for byte the first; the clock, read mid-pass, could tick between.
+        self.timestamp = (
+            signing.b62_encode(int(signed_at.timestamp())) if signed_at else signer.timestamp()
+        )
         self._mac = salted_hmac(signer.salt + "signer", b"", signer.key, algorithm=signer.algorithm)
         path = reverse("review:open", args=[self.PLACEHOLDER])
         self.prefix, self.suffix = absolute(path).rsplit(self.PLACEHOLDER, 1)
@@ -232,7 +236,7 @@ def build_digest(
         if counts[section] <= settings.DIGEST_MAX_ITEMS:
             shown.append(row)
     details = questions(sorted({row.question_id for row in shown}))
-    links = _ReviewLinks(recipient.pk)
+    links = _ReviewLinks(recipient.pk, signed_at=now)
     sections: dict[str, list[_Item]] = defaultdict(list)
     for row in shown:
         sections[SECTIONS[row.stage]].append(_item(row, details[row.question_id], links, now))

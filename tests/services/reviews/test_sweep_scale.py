@@ -287,6 +287,16 @@ def test_a_resent_digest_keeps_its_message_id(bob):
     assert mail.outbox[1].body == mail.outbox[0].body
 
 
+def test_digest_links_are_signed_at_the_pass_time_and_open_until_they_expire(bob):
+    # A resent digest is the first byte for byte because its links carry the pass's time,
+    # not the clock's (which could tick between the two sends).
+    signed_at = timezone.now() - dt.timedelta(days=2)
+    link = digests._ReviewLinks(bob.pk, signed_at=signed_at)(7)
+    token = link.split("/")[-2]
+    assert token.split(":")[1] == signing.b62_encode(int(signed_at.timestamp()))
+    assert digests.read_review_token(token) == (7, bob.pk)
+
+
 # --- PostgreSQL: two sweeps at once -------------------------------------------------------
 
 
