@@ -16,7 +16,7 @@ from forecasts.extraction.claims import (
     probability_of,
     proposition,
 )
-from forecasts.extraction.deadlines import suggest_deadline
+from forecasts.extraction.deadlines import PASSED_DATE, suggest_deadline
 from forecasts.extraction.plans import is_plan
 from forecasts.extraction.questions import question_title, subject_of, title_problems
 from forecasts.extraction.references import finish_title, name_definites
@@ -161,8 +161,11 @@ def _candidate(
         reported=utterance.reported,
         person=utterance.person,
     )
-    title = _dated(title, deadline, why.startswith("named"))
+    passed = PASSED_DATE in why  # the claim names a date, before the article's own
+    title = _dated(title, deadline, why.startswith("named") or passed)
     problems = title_problems(title)
+    if passed:
+        problems.append("the date it names is not after the article's date: check both")
     return Candidate(
         speaker=utterance.speaker,
         claim=clause,

@@ -135,7 +135,9 @@ def _from_match(kind: str, m: re.Match, published: dt.date) -> dt.date | None:
 
 def suggest_deadline(claim: str, published: dt.date, horizon_days: int) -> tuple[dt.date, str]:
     """(deadline, why): the first date expression in the claim that lies after publication,
-    else `horizon_days` after publication."""
+    else `horizon_days` after publication (`why` then says when the claim named a date that
+    does not: PASSED_DATE)."""
+    passed = ""
     for kind, pattern in _COMPILED:
         match = pattern.search(claim)
         if not match:
@@ -146,5 +148,16 @@ def suggest_deadline(claim: str, published: dt.date, horizon_days: int) -> tuple
             continue  # "31 February": not a date; try the next expression
         if deadline and deadline > published:
             return deadline, f"named in the claim: “{match.group()}”"
+        if deadline and not passed and match.group().split()[0].lower() in _DEADLINE_WORDS:
+            passed = match.group()  # "by June 2026", not "as in 2024"
     default = published + dt.timedelta(days=horizon_days)
-    return default, f"default: {horizon_days} days after publication"
+    why = f"default: {horizon_days} days after publication"
+    if passed:
+        why += f"; “{passed}” in the claim is {PASSED_DATE}"
+    return default, why
+
+
+# How `why` says that the claim's own date is not after the article's (a wrong or missing
+# publication date, or a claim about the past): the title keeps that date and needs editing.
+PASSED_DATE = "not after the article's date"
+_DEADLINE_WORDS = ("by", "before", "until")

@@ -8,6 +8,7 @@ from forecasts.extraction.candidates import question_title
 from forecasts.extraction.deadlines import suggest_deadline
 from forecasts.extraction.errors import InputTooLarge, NotAnArticle, UnsupportedInput
 from forecasts.extraction.sentences import find_quotes, parse_document
+from forecasts.extraction.service import extract_claims
 from forecasts.extraction.text import MAX_TEXT_CHARS, check_article, decode_upload, html_to_article
 
 PROSE = (
@@ -129,9 +130,28 @@ def test_without_a_date_the_deadline_is_the_horizon_after_publication() -> None:
 
 
 def test_a_past_date_in_the_claim_is_ignored() -> None:
-    assert suggest_deadline("as in 2024, it will", dt.date(2025, 6, 1), 30)[0] == dt.date(
-        2025, 7, 1
+    assert suggest_deadline("as in 2024, it will", dt.date(2025, 6, 1), 30) == (
+        dt.date(2025, 7, 1),
+        "default: 30 days after publication",
     )
+
+
+def test_a_deadline_before_the_article_is_kept_in_the_title_and_needs_editing() -> None:
+    # A claim's own deadline that is not after the article's date (a wrong or missing date on
+    # the source): the title keeps it, gets no second deadline, and must be edited.
+    text = (
+        "Harbour Notes\nPort analyst Mara Voss said on Monday that the northern quay will "
+        "probably close by June 2026.\n"
+    )
+    [found] = extract_claims(text, published_on=dt.date(2026, 12, 6), horizon_days=365)
+    assert found.question_title == "Will the northern quay close by June 2026?"
+    assert found.needs_editing
+    assert "the date it names is not after the article's date: check both" in (
+        found.editing_reasons
+    )
+    [dated] = extract_claims(text, published_on=dt.date(2026, 3, 2), horizon_days=365)
+    assert dated.suggested_deadline == "2026-06-30"
+    assert not dated.needs_editing
 
 
 TITLES = [
