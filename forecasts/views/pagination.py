@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 
 from forecasts.selectors import search
-from forecasts.selectors.search import search_base, search_count
 
 
 class CountedPaginator(Paginator):
@@ -28,12 +27,12 @@ class SearchPaginator(Paginator):
 
     @cached_property
     def capped(self) -> bool:
-        known = search_count(self.object_list)
+        known = search.search_count(self.object_list)
         return known is not None and known[1]
 
     @cached_property
     def count(self) -> int:
-        known = search_count(self.object_list)
+        known = search.search_count(self.object_list)
         return known[0] if known is not None else super().count
 
     def page(self, number):
@@ -41,9 +40,9 @@ class SearchPaginator(Paginator):
         list's order, then those rows. The ids come from the ordering's index alone (an index
         -only scan that checks each id against the matches); reading whole rows to order them
         touched a table page per row passed over (9,000 pages for one phrase, 40-150 ms when
-        they were not in memory), for the 50 rows of the page. Past the cap, and for any
-        other list, a page is read as usual."""
-        base = search_base(self.object_list)
+        they were not in memory), for the 50 rows of the page. Past the cap: _capped_page.
+        Any other list is read as usual."""
+        base = search.search_base(self.object_list)
         if base is None:
             return super().page(number)
         number = self.validate_number(number)
