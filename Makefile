@@ -11,15 +11,21 @@ export PORT
 # Installs read only the locks, requirements.txt and requirements-dev.txt: every package, direct
 # or not, pinned with its hashes, so any pip (the one `python3 -m venv` ships included) installs
 # the set CI tested. No unpinned `pip install --upgrade pip` first: the dev lock pins pip too.
+# --no-deps: the lock already is the resolution (tests/project/test_install_lock.py checks it is
+# closed), so pip resolves nothing. pip 23.2.1 resolved justext's `lxml[html_clean]` apart from
+# the `lxml==6.2.0` pin and, once lxml 6.2.1 was published, refused the lock as unpinned.
+# `pip check` then fails the install if a pinned package's requirement is missing.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q --require-hashes -r requirements.txt
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements.txt
+	$(BIN)/pip check
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install -q --require-hashes -r requirements-dev.txt
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements-dev.txt
+	$(BIN)/pip check
 	touch $(VENV)/.installed $@
 
 venv: $(VENV)/.installed
