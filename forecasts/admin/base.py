@@ -158,6 +158,9 @@ class DisplayInline(admin.TabularInline):
 class ViewOnlyAdmin(admin.ModelAdmin):
     """Derived or workflow rows that staff may look at but not touch here."""
 
+    class Media:
+        css = {"all": ["forecasts/admin/ledger.css"]}  # change-list columns that wrap
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -8,6 +8,7 @@ the ledger disagree with itself.
 from django.contrib import admin
 
 from forecasts.admin.base import ViewOnlyAdmin
+from forecasts.admin.display import percent
 from forecasts.models import (
     PredictionScore,
     QuestionRevision,
@@ -43,21 +44,50 @@ class ReminderRecordAdmin(ViewOnlyAdmin):
     search_fields = ["question__title", "recipient__username"]
 
 
+def figure(value: float | None) -> str:
+    """A score as staff compare them, four decimals (-1.3863, not -1.38629436112); "-" for
+    a record with nothing scored."""
+    return "-" if value is None else f"{value:.4f}"
+
+
 @admin.register(TrackRecord)
 class TrackRecordAdmin(ViewOnlyAdmin):
     list_display = [
         "expert",
         "topic",
+        "scope",
         "resolved_count",
-        "brier",
-        "log_score",
-        "hit_rate",
-        "ranking_score",
+        "brier_shown",
+        "log_score_shown",
+        "hit_rate_shown",
+        "ranking_score_shown",
         "updated_at",
     ]
-    list_filter = [("topic", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["prospective_only", ("topic", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["expert", "topic"]
     search_fields = ["expert__name"]
+
+    # Each (expert, topic) has two records, over every forecast and over prospective ones
+    # only (SCORING.md, hindsight); without this column the list showed look-alike pairs.
+    @admin.display(description="forecasts", ordering="prospective_only")
+    def scope(self, record: TrackRecord) -> str:
+        return "prospective only" if record.prospective_only else "all"
+
+    @admin.display(description="Brier", ordering="brier")
+    def brier_shown(self, record: TrackRecord) -> str:
+        return figure(record.brier)
+
+    @admin.display(description="log score", ordering="log_score")
+    def log_score_shown(self, record: TrackRecord) -> str:
+        return figure(record.log_score)
+
+    @admin.display(description="hit rate", ordering="hit_rate")
+    def hit_rate_shown(self, record: TrackRecord) -> str:
+        return "-" if record.hit_rate is None else percent(record.hit_rate)
+
+    @admin.display(description="ranking score", ordering="ranking_score")
+    def ranking_score_shown(self, record: TrackRecord) -> str:
+        return figure(record.ranking_score)
 
 
 @admin.register(PredictionScore)
@@ -67,13 +97,21 @@ class PredictionScoreAdmin(ViewOnlyAdmin):
         "question",
         "probability",
         "outcome",
-        "brier",
-        "log_score",
+        "brier_shown",
+        "log_score_shown",
         "resolved_on",
     ]
     list_select_related = ["expert", "question"]
     search_fields = ["expert__name", "question__title"]
     date_hierarchy = "resolved_on"
+
+    @admin.display(description="Brier", ordering="brier")
+    def brier_shown(self, score: PredictionScore) -> str:
+        return figure(score.brier)
+
+    @admin.display(description="log score", ordering="log_score")
+    def log_score_shown(self, score: PredictionScore) -> str:
+        return figure(score.log_score)
 
 
 @admin.register(QuestionRevision)
