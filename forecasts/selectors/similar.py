@@ -9,8 +9,8 @@ sequences of the words over all of them), plus a bonus for a deadline near the o
 for a shared topic. On PostgreSQL the candidates are found by indexes: the nearest titles by
 trigram distance (kept when their similarity is at least 0.3, pg_trgm's default threshold)
 and the titles holding all the words (full text, english stemming: "strikes" finds
-"strike"). On SQLite the same measure is
-computed in Python over open questions sharing a word with the text.
+"strike"). On SQLite the same measure is computed in Python over open questions sharing a word
+with the text, and a title holding all its words (plurals folded) is kept too.
 """
 
 import datetime as dt
@@ -146,15 +146,33 @@ def _postgres_candidates(questions: QuerySet, text: str) -> list[tuple[Question,
     return kept[:CANDIDATES]
 
 
+def _stem(word: str) -> str:
+    """A plural's singular, roughly ("treaties" → "treaty", "ferries" → "ferry", "states" →
+    "state"): enough for the fallback to treat a query's words as the title's, as PostgreSQL's
+    english stemming does."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
 def _plain_candidates(questions: QuerySet, text: str) -> list[tuple[Question, float]]:
+    """Open questions sharing a word with the text, kept when trigram-similar or holding all
+    of its words (as on PostgreSQL: a short query is far from a long title by trigrams)."""
     words = [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2]
     if not words:
         return []
+    stems = {_stem(w) for w in words}
     any_word = Q()
-    for word in words[:10]:
-        any_word |= Q(title__icontains=word)
+    for stem in sorted(stems)[:10]:
+        any_word |= Q(title__icontains=stem[: max(3, len(stem) - 1)])  # "treat": treaty, -ies
     rows = questions.filter(any_word).only("id", "title", "deadline", "status")[:2000]
-    scored = [(q, trigram_similarity(q.title, text)) for q in rows]
-    kept = [(q, round(s, 4)) for q, s in scored if s >= MIN_SIMILARITY]
+    kept = []
+    for question in rows:
+        similarity = trigram_similarity(question.title, text)
+        title_stems = {_stem(w) for w in _WORD.findall(question.title.lower())}
+        if similarity >= MIN_SIMILARITY or stems <= title_stems:
+            kept.append((question, round(similarity, 4)))
     kept.sort(key=lambda item: (-item[1], item[0].deadline, item[0].pk))
     return kept[:CANDIDATES]

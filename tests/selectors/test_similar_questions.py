@@ -53,6 +53,21 @@ def test_deadline_and_topic_break_ties_of_title(today):
     assert {s.question for s in by_topic} == {far, close, tagged}
 
 
+def test_a_few_words_of_a_title_find_it_on_every_database(ferry, today):
+    """A short query (what an editor types) is far from a long title by trigrams alone, but
+    holds all of its own words: both backends offer the question. SQLite used to find nothing
+    (its fallback knew only the trigram threshold)."""
+    treaty = make_question(
+        "Will the coastal states of Norland and Southmark finally sign their long-delayed "
+        "fisheries treaty by 30 June 2027?",
+        deadline=today + dt.timedelta(days=400),
+    )
+    assert trigram_similarity("fisheries treaty Norland", treaty.title) < 0.3
+    assert [s.question for s in similar_questions("fisheries treaty Norland")] == [treaty]
+    assert [s.question for s in similar_questions("Norland treaties")] == [treaty]  # a plural
+    assert similar_questions("fisheries treaty Eastvale") == []  # a word no title holds
+
+
 def test_nothing_alike_finds_nothing(ferry):
     assert similar_questions("Who wins the chess olympiad?") == []
     assert similar_questions("   ") == []
