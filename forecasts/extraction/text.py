@@ -89,10 +89,36 @@ def check_article(text: str) -> str:
 
 
 def normalise_text(text: str) -> str:
-    """One paragraph per line, single spaces inside, no empty lines."""
+    """One paragraph per line, single spaces inside, no empty lines; a label glued to the first
+    sentence (see `_unglue_label`) on a line of its own."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     lines = (" ".join(line.split()) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return _unglue_label("\n".join(line for line in lines if line))
+
+
+# Copied from a news page, a category or place label can arrive glued to the first sentence,
+# with no space or line between them: "IranIran has warned …", "Financial crisisIn a speech
+# …". The sentence then begins with a word no sentence has ("IranIran", taken for a speaker's
+# name) and its label joins the first question's title. A label is split off only at the very
+# start of the text, only where a lower-case letter or digit meets a capital that begins a
+# word repeating the label's last word or one a sentence commonly starts with, so names such as
+# "McDonald", "PlayStation" or "DreamWorks" stay whole.
+_SENTENCE_OPENERS = (
+    "A|An|The|In|On|At|After|Before|As|For|From|With|Following|According|During|Since|When|"
+    "While|He|She|They|We|Officials|Police|Authorities|Today|"
+    "Yesterday"
+)
+_GLUED_LABEL = re.compile(
+    rf"^(?P<label>[^\n.!?]{{0,80}}?\b(?P<last>[A-Z]?[a-z]+)|[^\n.!?]{{0,80}}?[a-z0-9)])"
+    rf"(?P<start>(?P=last)\b|(?:{_SENTENCE_OPENERS})\s)"
+)
+
+
+def _unglue_label(text: str) -> str:
+    match = _GLUED_LABEL.match(text)
+    if match is None or not match.group("label").strip():
+        return text
+    return f"{match.group('label')}\n{text[match.start('start') :]}"
 
 
 def html_to_article(html: str) -> ArticleText:

@@ -23,6 +23,34 @@ def test_english_prose_is_accepted_and_normalised() -> None:
 
 
 @pytest.mark.parametrize(
+    ("first_line", "expected"),
+    [
+        ("NorlandNorland has warned that any blockade will be met", "Norland\nNorland has warned"),
+        ("Harbour strikeOn Monday the union said", "Harbour strike\nOn Monday the union said"),
+        ("VeyraA ferry is expected to sail", "Veyra\nA ferry is expected"),
+        # Names with an inner capital, and text with no label, stay as they are.
+        ("McAllister said the port will reopen", "McAllister said the port"),
+        ("PlayStation sales will rise, the maker said", "PlayStation sales will rise"),
+        ("DreamWorks Animation said it will grow", "DreamWorks Animation said"),
+        ("Norland has warned that a blockade will be met", "Norland has warned"),
+    ],
+)
+def test_a_label_glued_to_the_first_sentence_is_split_off(first_line: str, expected: str) -> None:
+    assert check_article(f"{first_line}. {PROSE}").startswith(expected)
+
+
+def test_a_glued_label_is_no_speaker_and_no_part_of_a_title() -> None:
+    text = (
+        "NorlandNorland has warned that a blockade of its ports will be met with force. "
+        "Southmark's navy has been patrolling the strait since March, and the two "
+        "governments have not met since the talks broke down in the autumn. " + PROSE
+    )
+    candidates = extract_claims(check_article(text))
+    assert candidates[0].speaker == "Norland"  # was "NorlandNorland"
+    assert "Norland" not in candidates[0].question_title.split()[1]
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("", "empty"),
