@@ -270,7 +270,10 @@ class SourceLogMixin:
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "opts": Source._meta,
             "original": source,
-            "title": f"Log predictions from “{source}”" if source else "Log predictions",
+            # The source under the heading, as Django's change form shows its object: in the
+            # heading, a long source title ran under the "Extract predictions" button.
+            "title": "Log predictions",
+            "subtitle": f"From “{source}”" if source else None,
             "pick": pick,
             "rows": rows,
             "media": self.media + media,  # type: ignore[attr-defined]
