@@ -154,7 +154,12 @@ def clean_body(body: str) -> str:
     """The title's text without descriptive tails and stray quotation marks."""
     body = _TAIL_RE.sub("", body)
     body = re.sub(r"[“”\"]", "", body)
-    body = re.sub(r"(?<!\w)[‘’'](?=\w)|(?<=[\s,])[’']|[‘’']$", "", body)
+    # Single quotation marks, both halves (an opener before a word, a closer after one), not
+    # apostrophes inside a word ("don't") nor a plural's possessive ("the islands' ferries"):
+    # "a 'new version' will" lost only its opener and kept "version' be".
+    body = re.sub(
+        r"(?<!\w)[‘’'](?=\w)|(?<=[\s,])[’']|(?<=[^\Ws])[’'](?=[\s,.;:!?]|$)|[‘’']$", "", body
+    )
     return re.sub(r"\s{2,}", " ", body).strip(" ,;:")
 
 

@@ -51,6 +51,27 @@ def test_a_glued_label_is_no_speaker_and_no_part_of_a_title() -> None:
 
 
 @pytest.mark.parametrize(
+    ("quotation", "title"),
+    [
+        # Both halves of a single quotation mark go; before, the closer stayed ("version' be").
+        (
+            "A 'new timetable' should be ready by May 2027.",
+            "Will a new timetable be ready by May 2027?",
+        ),
+        # A plural's possessive and an apostrophe inside a word stay.
+        (
+            "The islands' ferries won't sail before 3 May 2027.",
+            "Will the islands' ferries sail before 3 May 2027?",
+        ),
+    ],
+)
+def test_titles_drop_single_quotation_marks_but_keep_apostrophes(quotation, title) -> None:
+    text = f'The harbour master, Ines Okafor, said: "{quotation}" {PROSE}'
+    candidates = extract_claims(check_article(text), published_on=dt.date(2027, 1, 10))
+    assert candidates[0].question_title == title
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("", "empty"),
