@@ -122,6 +122,17 @@ def test_bad_filters_are_reported_and_ignored(client, board):
     assert "could not be used" in response.content.decode()
 
 
+def test_an_empty_prospective_board_says_why(client, board):
+    """The board's forecasts were logged after their deadlines (hindsight): ranked on the
+    prospective record, nobody is, and the page says that is the reason."""
+    assert _ranked_names(client.get("/")) == ["Sharp Shooter", "Steady Eddie"]
+    response = client.get("/", {"record": "prospective"})
+    assert _ranked_names(response) == []
+    text = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert "once 5 of their prospective predictions have resolved" in text
+    assert "is hindsight and counts only under “All scored”" in text
+
+
 # --- Expert page ---------------------------------------------------------------------------
 
 
