@@ -100,25 +100,34 @@ def normalise_text(text: str) -> str:
 # with no space or line between them: "IranIran has warned …", "Financial crisisIn a speech
 # …". The sentence then begins with a word no sentence has ("IranIran", taken for a speaker's
 # name) and its label joins the first question's title. A label is split off only at the very
-# start of the text, only where a lower-case letter or digit meets a capital that begins a
-# word repeating the label's last word or one a sentence commonly starts with, so names such as
-# "McDonald", "PlayStation" or "DreamWorks" stay whole.
+# start of the text, where a lower-case letter meets either a capitalised word of four letters
+# or more repeating the one before it ("IranIran", not "TomTom" or "couscous"), or a word a
+# sentence commonly starts with. "In", "On", "At" and "As" also end brand names ("LinkedIn
+# said"), so after a one-word label they count only before what a sentence's first phrase has
+# next: a capital, a number or a determiner ("AfghanistanOn Sunday", "… crisisIn a speech").
+# Names such as "McAllister", "PlayStation" or "Route 4A" stay whole. Every part is bounded:
+# the text may be 200,000 characters of anything.
 _SENTENCE_OPENERS = (
-    "A|An|The|In|On|At|After|Before|As|For|From|With|Following|According|During|Since|When|"
-    "While|He|She|They|We|Officials|Police|Authorities|Today|"
-    "Yesterday"
+    "A|An|The|In|On|At|As|After|Before|For|From|With|Following|According|During|Since|When|"
+    "While|He|She|They|We|Officials|Police|Authorities|Today|Yesterday"
 )
-_GLUED_LABEL = re.compile(
-    rf"^(?P<label>[^\n.!?]{{0,80}}?\b(?P<last>[A-Z]?[a-z]+)|[^\n.!?]{{0,80}}?[a-z0-9)])"
-    rf"(?P<start>(?P=last)\b|(?:{_SENTENCE_OPENERS})\s)"
-)
+_SHORT_OPENERS = frozenset({"In", "On", "At", "As"})
+_PHRASE_GOES_ON = re.compile(r"(?:[A-Z0-9]|(?:a|an|the|this|that|its|their|his|her|least)\b)")
+_REPEATED_LABEL = re.compile(r"^(?P<label>[^\n.!?]{0,80}?\b(?P<last>[A-Z][a-z]{3,39}))(?P=last)\b")
+_OPENER_LABEL = re.compile(rf"^(?P<label>[^\n.!?]{{0,80}}?[a-z])(?P<opener>{_SENTENCE_OPENERS})\s")
 
 
 def _unglue_label(text: str) -> str:
-    match = _GLUED_LABEL.match(text)
-    if match is None or not match.group("label").strip():
+    if match := _REPEATED_LABEL.match(text):
+        return f"{match['label']}\n{text[match.end('label') :]}"
+    match = _OPENER_LABEL.match(text)
+    if match is None or not match["label"].strip():
         return text
-    return f"{match.group('label')}\n{text[match.start('start') :]}"
+    one_word = " " not in match["label"].strip()
+    short = match["opener"] in _SHORT_OPENERS
+    if short and one_word and not _PHRASE_GOES_ON.match(text, match.end()):
+        return text  # "LinkedIn said …": a name
+    return f"{match['label']}\n{text[match.end('label') :]}"
 
 
 def html_to_article(html: str) -> ArticleText:

@@ -28,7 +28,12 @@ def test_english_prose_is_accepted_and_normalised() -> None:
         ("NorlandNorland has warned that any blockade will be met", "Norland\nNorland has warned"),
         ("Harbour strikeOn Monday the union said", "Harbour strike\nOn Monday the union said"),
         ("VeyraA ferry is expected to sail", "Veyra\nA ferry is expected"),
+        ("NorlandOn Sunday the union said", "Norland\nOn Sunday the union said"),
         # Names with an inner capital, and text with no label, stay as they are.
+        ("LinkedIn said it will cut jobs", "LinkedIn said it will cut jobs"),
+        ("Route 4A will close for repairs", "Route 4A will close"),
+        ("TomTom said the maps will change", "TomTom said"),
+        ("Prices of couscous will rise", "Prices of couscous will rise"),
         ("McAllister said the port will reopen", "McAllister said the port"),
         ("PlayStation sales will rise, the maker said", "PlayStation sales will rise"),
         ("DreamWorks Animation said it will grow", "DreamWorks Animation said"),
@@ -57,6 +62,10 @@ def test_a_glued_label_is_no_speaker_and_no_part_of_a_title() -> None:
         (
             "A 'new timetable' should be ready by May 2027.",
             "Will a new timetable be ready by May 2027?",
+        ),
+        (
+            "The 'new ferries' will sail before 3 May 2027.",
+            "Will the new ferries sail before 3 May 2027?",
         ),
         # A plural's possessive and an apostrophe inside a word stay.
         (
