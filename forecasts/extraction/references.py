@@ -150,16 +150,19 @@ _TAIL_RE = re.compile(
 )
 
 
+_QUOTED_PHRASE_RE = re.compile(r"(?<!\w)['‘]([^'‘’\n]{1,200}?)['’](?!\w)")
+
+
 def clean_body(body: str) -> str:
     """The title's text without descriptive tails and stray quotation marks."""
     body = _TAIL_RE.sub("", body)
     body = re.sub(r"[“”\"]", "", body)
-    # Single quotation marks, both halves (an opener before a word, a closer after one), not
-    # apostrophes inside a word ("don't") nor a plural's possessive ("the islands' ferries"):
-    # "a 'new version' will" lost only its opener and kept "version' be".
-    body = re.sub(
-        r"(?<!\w)[‘’'](?=\w)|(?<=[\s,])[’']|(?<=[^\Ws])[’'](?=[\s,.;:!?]|$)|[‘’']$", "", body
-    )
+    # A quoted phrase loses both its marks ("a 'new version' will", "the 'new ferries' sail":
+    # the closer after an s too); then a lone opener before a word, or a mark after a space or
+    # at the end. Apostrophes inside a word ("don't", "O'Brien") and a plural's possessive
+    # ("the islands' ferries") stay.
+    body = _QUOTED_PHRASE_RE.sub(r"\1", body)
+    body = re.sub(r"(?<!\w)[‘’'](?=\w)|(?<=[\s,])[’']|[‘’']$", "", body)
     return re.sub(r"\s{2,}", " ", body).strip(" ,;:")
 
 
