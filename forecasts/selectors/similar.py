@@ -14,6 +14,7 @@ with the text, and a title holding all its words (plurals folded) is kept too.
 """
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,11 @@ DEADLINE_BONUS = 0.15
 TOPIC_BONUS = 0.1
 CANDIDATES = 50  # ranked by title first; the bonuses reorder these
 _WORD = re.compile(r"\w+")
-STOP_WORDS = frozenset("will the a an of by in on to be before end is are and or for at".split())  # noqa: SIM905
+# The words a query's "all its words" test ignores, as PostgreSQL's english full text does.
+STOP_WORDS = frozenset(
+    """will the a an of by in on to be before end is are and or for at its it with from has
+    have had than this that these those was were not but into over after who what which""".split()  # noqa: SIM905
+)
 
 
 @dataclass(frozen=True)
@@ -146,15 +151,19 @@ def _postgres_candidates(questions: QuerySet, text: str) -> list[tuple[Question,
     return kept[:CANDIDATES]
 
 
-def _stem(word: str) -> str:
-    """A plural's singular, roughly ("treaties" → "treaty", "ferries" → "ferry", "states" →
-    "state"): enough for the fallback to treat a query's words as the title's, as PostgreSQL's
-    english stemming does."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+def _forms(word: str) -> set[str]:
+    """The word and the singulars it may be the plural of ("treaties" → "treaty", "buses" →
+    "bus", "causes" → "cause"): a query word matches a title word when they share one, as
+    PostgreSQL's english stemming folds them. Words of four letters or fewer are left whole
+    ("news" is not "new")."""
+    forms = {word}
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        forms.add(word[:-1])
+        if word.endswith("es"):
+            forms.add(word[:-2])
+        if word.endswith("ies"):
+            forms.add(word[:-3] + "y")
+    return forms
 
 
 def _plain_candidates(questions: QuerySet, text: str) -> list[tuple[Question, float]]:
@@ -163,16 +172,17 @@ def _plain_candidates(questions: QuerySet, text: str) -> list[tuple[Question, fl
     words = [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2]
     if not words:
         return []
-    stems = {_stem(w) for w in words}
     any_word = Q()
-    for stem in sorted(stems)[:10]:
-        any_word |= Q(title__icontains=stem[: max(3, len(stem) - 1)])  # "treat": treaty, -ies
+    for word in sorted(set(words))[:10]:
+        # What every form of the word starts with: "treat" finds "treaty" and "treaties".
+        any_word |= Q(title__icontains=os.path.commonprefix(sorted(_forms(word))))
     rows = questions.filter(any_word).only("id", "title", "deadline", "status")[:2000]
+    wanted = [_forms(w) for w in set(words)]
     kept = []
     for question in rows:
         similarity = trigram_similarity(question.title, text)
-        title_stems = {_stem(w) for w in _WORD.findall(question.title.lower())}
-        if similarity >= MIN_SIMILARITY or stems <= title_stems:
+        title_forms = set().union(*(_forms(w) for w in _WORD.findall(question.title.lower())))
+        if similarity >= MIN_SIMILARITY or all(forms & title_forms for forms in wanted):
             kept.append((question, round(similarity, 4)))
     kept.sort(key=lambda item: (-item[1], item[0].deadline, item[0].pk))
     return kept[:CANDIDATES]

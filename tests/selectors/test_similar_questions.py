@@ -66,6 +66,11 @@ def test_a_few_words_of_a_title_find_it_on_every_database(ferry, today):
     assert [s.question for s in similar_questions("fisheries treaty Norland")] == [treaty]
     assert [s.question for s in similar_questions("Norland treaties")] == [treaty]  # a plural
     assert similar_questions("fisheries treaty Eastvale") == []  # a word no title holds
+    # Short words are not folded ("news" is not "new"), and words full text ignores do not
+    # count on their own.
+    make_question("Will the new coastal ferry sail by 2027?", deadline=treaty.deadline)
+    assert similar_questions("news") == []
+    assert similar_questions("its") == []
 
 
 def test_nothing_alike_finds_nothing(ferry):
