@@ -184,6 +184,7 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
             "provisional_pages": page_links(request, "provisional_page", provisional),
             "filters": filters,
             "filtered": bool(topic or period or min_resolved or board.prospective),
+            "narrowed": bool(topic or period),  # to a topic or a time: fewer resolved calls
             "sort_key": sort_key,
             "sort_label": SORTS[sort_key].label,
             "sort_headers": _sort_headers(request, sort_key, descending),

@@ -129,7 +129,7 @@ def test_an_empty_prospective_board_says_why(client, board):
     response = client.get("/", {"record": "prospective"})
     assert _ranked_names(response) == []
     text = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
-    assert "once 5 of their prospective predictions have resolved" in text
+    assert "once 5 of their prospective predictions have resolved." in text  # no topic named
     assert "is hindsight and counts only under “All scored”" in text
 
 
