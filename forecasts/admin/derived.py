@@ -50,8 +50,20 @@ def figure(value: float | None) -> str:
     return "-" if value is None else f"{value:.4f}"
 
 
+class ScoreColumns:
+    """The Brier and log score columns of a list of scores or records, rounded."""
+
+    @admin.display(description="Brier", ordering="brier")
+    def brier_shown(self, row: PredictionScore | TrackRecord) -> str:
+        return figure(row.brier)
+
+    @admin.display(description="log score", ordering="log_score")
+    def log_score_shown(self, row: PredictionScore | TrackRecord) -> str:
+        return figure(row.log_score)
+
+
 @admin.register(TrackRecord)
-class TrackRecordAdmin(ViewOnlyAdmin):
+class TrackRecordAdmin(ScoreColumns, ViewOnlyAdmin):
     list_display = [
         "expert",
         "topic",
@@ -73,14 +85,6 @@ class TrackRecordAdmin(ViewOnlyAdmin):
     def scope(self, record: TrackRecord) -> str:
         return "prospective only" if record.prospective_only else "all"
 
-    @admin.display(description="Brier", ordering="brier")
-    def brier_shown(self, record: TrackRecord) -> str:
-        return figure(record.brier)
-
-    @admin.display(description="log score", ordering="log_score")
-    def log_score_shown(self, record: TrackRecord) -> str:
-        return figure(record.log_score)
-
     @admin.display(description="hit rate", ordering="hit_rate")
     def hit_rate_shown(self, record: TrackRecord) -> str:
         return "-" if record.hit_rate is None else percent(record.hit_rate)
@@ -91,7 +95,7 @@ class TrackRecordAdmin(ViewOnlyAdmin):
 
 
 @admin.register(PredictionScore)
-class PredictionScoreAdmin(ViewOnlyAdmin):
+class PredictionScoreAdmin(ScoreColumns, ViewOnlyAdmin):
     list_display = [
         "expert",
         "question",
@@ -104,14 +108,6 @@ class PredictionScoreAdmin(ViewOnlyAdmin):
     list_select_related = ["expert", "question"]
     search_fields = ["expert__name", "question__title"]
     date_hierarchy = "resolved_on"
-
-    @admin.display(description="Brier", ordering="brier")
-    def brier_shown(self, score: PredictionScore) -> str:
-        return figure(score.brier)
-
-    @admin.display(description="log score", ordering="log_score")
-    def log_score_shown(self, score: PredictionScore) -> str:
-        return figure(score.log_score)
 
 
 @admin.register(QuestionRevision)
