@@ -57,11 +57,25 @@ class RowLines:
         """Call before asking the reader for a row."""
         self._row.clear()
 
-    def skip_rest_of_row(self) -> None:
-        """After the reader gave up on a row: consume its remaining lines, if it spans more."""
+    @property
+    def row_lines(self) -> list[str]:
+        """The lines the current row was read from (more than one: a cell with line breaks)."""
+        return self._row
+
+    def ends_inside_quotes(self) -> bool:
+        """Whether the current row's lines end inside a quoted cell: after a row the reader
+        returned, only when the file ended before the cell's closing quote."""
+        return self._scan()[0]
+
+    def _scan(self) -> tuple[bool, bool]:
         inside, at_field_start = False, True
         for line in self._row:
             inside, at_field_start = _ends_inside_quotes(line, inside, at_field_start)
+        return inside, at_field_start
+
+    def skip_rest_of_row(self) -> None:
+        """After the reader gave up on a row: consume its remaining lines, if it spans more."""
+        inside, at_field_start = self._scan()
         while inside:
             line = next(self._lines, None)
             if line is None:
@@ -78,7 +92,14 @@ def _reader(stream: TextIO, required: tuple[str, ...]) -> tuple[csv.DictReader, 
         raise CsvFormatError(f"not a readable CSV file: {exc}") from None
     if not header:
         raise CsvFormatError("the file is empty: expected a header row")
-    found = {name.strip().lower() for name in header if name}
+    names = [name.strip().lower() for name in header if name and name.strip()]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise CsvFormatError(
+            f"the header names {', '.join(twice)} more than once: which one to read is a guess, "
+            "so the file is not read; keep one column of each name"
+        )
+    found = set(names)
     missing = [name for name in required if name not in found]
     if missing:
         raise CsvFormatError(
@@ -96,10 +117,29 @@ def _too_long() -> str:
     )
 
 
+def _unclosed_quote() -> str:
+    return (
+        "a quoted cell that starts in this row is never closed, so every line after it was "
+        'read into that cell; close the quote (a quote inside a cell is written twice: "")'
+    )
+
+
+def _extra_cells(cells: int, width: int) -> str:
+    return (
+        f"the row has {cells} cells and the header {width}: is a comma inside a cell that is "
+        "not in double quotes? Put that cell in quotes; nothing of the row was imported"
+    )
+
+
+NUL_IN_CELL = "a cell holds a NUL character (\\x00), which is not text; remove it"
+
+
 def _rows(reader: csv.DictReader, lines: RowLines) -> Iterator[tuple[int, dict[str, str], str]]:
     """(row number, {column: stripped value}, "") as DictReader gives them (missing cells are
-    "", cells beyond the header and unnamed columns are dropped), without its per-row
-    overhead; (row number, {}, why) for a row with a cell too long to read, and on."""
+    "" and unnamed columns are dropped), without its per-row overhead; (row number, {}, why)
+    for a row that cannot be read whole: a cell too long to read, more cells than the header
+    (text past a stray comma would be lost), a quote never closed (the rest of the file would
+    be one cell) or a NUL character. Row numbers are a spreadsheet's: blank lines count."""
     number = 1
     names = list(reader.fieldnames or ())
     keep = [(i, name) for i, name in enumerate(names) if name]
@@ -117,12 +157,26 @@ def _rows(reader: csv.DictReader, lines: RowLines) -> Iterator[tuple[int, dict[s
             lines.skip_rest_of_row()
             yield number, {}, _too_long()
             continue
-        if not raw:
-            continue  # DictReader skips blank lines too (and counts them as no row)
         number += 1
+        if not raw:
+            continue  # a blank row: nothing to import, but a spreadsheet counts it
+        if problem := _row_problem(raw, width, lines):
+            yield number, {}, problem
+            continue
         if len(raw) < width:
             raw = [*raw, *[""] * (width - len(raw))]
         yield number, {name: raw[i].strip() for i, name in keep}, ""
+
+
+def _row_problem(raw: list[str], width: int, lines: RowLines) -> str:
+    """Why a row the reader returned cannot be taken as it is ("" for almost every row)."""
+    if len(lines.row_lines) > 1 and lines.ends_inside_quotes():
+        return _unclosed_quote()  # only the file's end stopped the cell
+    if len(raw) > width and any(cell.strip() for cell in raw[width:]):
+        return _extra_cells(len(raw), width)  # empty trailing cells (a spreadsheet's) are fine
+    if "\x00" in "".join(raw):
+        return NUL_IN_CELL
+    return ""
 
 
 def read_rows(

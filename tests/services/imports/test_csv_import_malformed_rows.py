@@ -1,0 +1,104 @@
+"""Rows the CSV reader can read, but not as the editor wrote them, are that row's error and
+lose nothing silently: a stray comma (more cells than the header), a quote never closed (the
+rest of the file swallowed into one cell), a NUL character (which PostgreSQL refuses as text,
+failing the whole batch). A header naming a column twice is refused whole. Row numbers are a
+spreadsheet's, blank rows included."""
+
+import csv
+import io
+
+import pytest
+
+from forecasts.models import Prediction
+from forecasts.services.transfer.csv_io import COLUMNS, read_ledger_rows
+from forecasts.services.transfer.csv_rows import CsvFormatError
+from tests.builders import row, run_import
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HEADER = ",".join(COLUMNS)
+
+
+def _line(**values: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(row(**values).values())
+    return out.getvalue()
+
+
+def _file(tmp_path, *lines: str):
+    path = tmp_path / "in.csv"
+    path.write_text("\r\n".join([HEADER, *lines, ""]), encoding="utf-8")
+    return path
+
+
+def _experts_and_quotes() -> list[tuple[str, str]]:
+    return sorted(Prediction.objects.values_list("expert__name", "quote"))
+
+
+def test_a_comma_outside_quotes_is_the_rows_error_not_a_cut_quote(tmp_path):
+    # The last column is the quote: its text after the stray comma used to be dropped.
+    cut = _line(expert="Bo Comma", quote="It will reopen") + ", though late"
+    output = run_import(_file(tmp_path, _line(expert="Ada Before"), cut, _line(expert="Cy")))
+    assert "row 3: the row has 12 cells and the header 11" in output
+    assert "Put that cell in quotes" in output
+    assert _experts_and_quotes() == [("Ada Before", ""), ("Cy", "")]
+
+
+def test_empty_cells_past_the_header_are_a_spreadsheets_and_are_read(tmp_path):
+    output = run_import(_file(tmp_path, _line(expert="Ada Trailing", quote="q") + ",,"))
+    assert "0 errors" in output
+    assert _experts_and_quotes() == [("Ada Trailing", "q")]
+
+
+def test_a_quote_never_closed_is_reported_instead_of_swallowing_the_rows_after_it(tmp_path):
+    plain = "YES if it happens"  # no comma, so no quotes of its own to close the open one
+    opened = _line(expert="Bo Open", resolution_criteria=plain) + '"It will open'
+    lines = [
+        _line(expert="Ada Before", resolution_criteria=plain),
+        opened,  # its quote cell left empty, then an open quote
+        _line(expert="Cy Swallowed", resolution_criteria=plain),
+    ]
+    output = run_import(_file(tmp_path, *lines))
+    assert "row 3: a quoted cell that starts in this row is never closed" in output
+    assert "1 errors" in output
+    # Cy's row is inside Bo's cell: it cannot be read as a row, but it is not stored as a quote.
+    assert _experts_and_quotes() == [("Ada Before", "")]
+
+
+def test_a_quote_closed_by_a_later_rows_quote_leaves_too_many_cells(tmp_path):
+    # The criteria cell of the next row is quoted (it has a comma): its quote closes the open
+    # one, and the reader goes on from there, with the rows merged into one with extra cells.
+    opened = _line(expert="Bo Open") + '"It will open'
+    output = run_import(_file(tmp_path, _line(expert="Ada Before"), opened, _line(expert="Cy")))
+    assert "row 3: the row has 16 cells and the header 11" in output
+    assert _experts_and_quotes() == [("Ada Before", "")]
+
+
+def test_a_quoted_cell_over_several_lines_is_still_one_good_row(tmp_path):
+    cell = 'first line\nsecond, with a comma and a ""quote""'
+    lines = [_line(expert="Ada Multi") + f'"{cell}"', _line(expert="Cy After")]
+    output = run_import(_file(tmp_path, *lines))
+    assert "0 errors" in output
+    assert _experts_and_quotes() == [
+        ("Ada Multi", 'first line\nsecond, with a comma and a "quote"'),
+        ("Cy After", ""),
+    ]
+
+
+def test_a_nul_character_is_the_rows_error_and_the_rest_of_the_batch_is_kept(tmp_path):
+    lines = [_line(expert="Ada Before"), _line(expert="Bo\x00Nul"), _line(expert="Cy After")]
+    output = run_import(_file(tmp_path, *lines))
+    assert "row 3: a cell holds a NUL character" in output
+    assert _experts_and_quotes() == [("Ada Before", ""), ("Cy After", "")]
+
+
+def test_a_column_named_twice_refuses_the_file():
+    text = HEADER + ",Expert\r\n" + _line(expert="Ada") + ",Someone Else\r\n"
+    with pytest.raises(CsvFormatError, match="the header names expert more than once"):
+        list(read_ledger_rows(io.StringIO(text, newline="")))
+
+
+def test_row_numbers_count_blank_rows_as_a_spreadsheet_does():
+    text = "\r\n".join([HEADER, "", "", _line(deadline="2028-02-30"), ""])
+    (only,) = read_ledger_rows(io.StringIO(text, newline=""))
+    assert only.number == 4
