@@ -372,6 +372,11 @@ def parse_ledger_row(row: SourceRow, *, today: dt.date | None = None) -> LedgerR
     topics = _topics(unguard_cell(values.get("topic", "").strip()))
     source_title = _text(values, "source_title", 500)
     _check_plausible(expert, title, deadline, made_on, source_title, topics, today)
+    resolved_on = _date(values, "resolved_on", required=False)
+    if resolved_on and today and resolved_on > today:
+        # A verdict is dated the day it was given. A future date would also make the rows
+        # imported with it count as recorded before the question was resolved (prospective).
+        raise RowProblem(f"resolved_on {resolved_on} is in the future (today is {today})")
     return LedgerRow(
         number=row.number,
         expert=expert,
@@ -387,7 +392,7 @@ def parse_ledger_row(row: SourceRow, *, today: dt.date | None = None) -> LedgerR
         topics=topics,
         quote=unguard_cell(values.get("quote", "").strip()),
         evidence_url=_url(values, "evidence_url"),
-        resolved_on=_date(values, "resolved_on", required=False),
+        resolved_on=resolved_on,
         consensus=_consensus(values),
         recorded_at=_platform_time(row.recorded_at),
         recorded_via=row.recorded_via,

@@ -1,11 +1,13 @@
 """manage.py import_predictions: row errors, idempotent re-runs, outcomes, scores."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from forecasts.models import (
     Expert,
@@ -198,6 +200,26 @@ def test_settled_questions_get_a_review_scores_and_track_records(tmp_path):
     record = TrackRecord.objects.get(prospective_only=False, topic__isnull=True)
     assert record.resolved_count == 2
     assert record.brier == pytest.approx((0.01 + 0.04) / 2)
+
+
+def test_a_verdict_dated_in_the_future_is_a_row_error_not_a_prospective_forecast(tmp_path):
+    # A future resolved_on would settle the question "later" than the import records its
+    # forecasts, so they would count as recorded before the outcome was known.
+    today = timezone.localdate()
+    later = (today + dt.timedelta(days=30)).isoformat()
+    early = {"deadline": later, "made_on": "2025-01-10", "outcome": "yes"}
+    rows = [
+        row(question="Settled early, dated ahead", resolved_on=later, **early),
+        row(question="Settled early, dated today", resolved_on=today.isoformat(), **early),
+    ]
+    path = write_csv(tmp_path / "in.csv", rows, columns=(*COLUMNS, "resolved_on"))
+    output = run_import(path)
+    assert f"row 2: resolved_on {later} is in the future (today is {today})" in output
+    assert Question.objects.filter(title__endswith="dated ahead").count() == 0
+    # Imported together with its outcome, the other forecast is on record as hindsight.
+    (prediction,) = Prediction.objects.all()
+    assert prediction.question.title.endswith("dated today")
+    assert prediction.score.hindsight is True
 
 
 def test_an_outcome_against_a_settled_question_is_a_row_error(tmp_path, carol, expert):
