@@ -645,6 +645,51 @@ def rank(records: dict[int, dict], policy: Policy) -> list[tuple[int | None, int
     return ranked + [(None, e) for e in order if records[e]["resolved_count"] < minimum]
 
 
+# A leaderboard line's figures that are its expert's track record's (the rest: rank, provisional).
+BOARD_RECORD_FIGURES = (
+    "resolved_count", "brier", "log_score", "brier_skill", "hit_rate", "hit_rate_low",
+    "hit_rate_high", "ranking_score", "peer_mean", "consensus_relative_mean", "hindsight_share",
+)  # fmt: skip
+
+
+def compare_board_figures(which: str, lines: list[dict], records: dict[int, dict],
+                          experts: dict, policy: Policy, tolerance: float,
+                          problems: list[str]) -> None:  # fmt: skip
+    """Each line's figures against its expert's recomputed record, and its provisional flag
+    against min_resolved: a board is read on its own, so its figures are checked too."""
+    for position, line in enumerate(lines, 1):
+        expert = line.get("expert_id")
+        name = f"leaderboard ({which}) line {position}"
+        if expert not in experts:
+            problems.append(f"{name}: expert id {expert!r} is not among the dump's experts")
+            continue
+        ours = records.get(expert)
+        if ours is None:
+            continue  # not on our board: compare_leaderboard reports the line
+        where = f"{name} ({experts[expert].get('slug', expert)})"
+        for figure in BOARD_RECORD_FIGURES:
+            if differs(line.get(figure), ours.get(figure), tolerance):
+                problems.append(f"{where}: {figure} published {line.get(figure)!r}, "
+                                f"recomputed {ours.get(figure)!r}")  # fmt: skip
+        provisional = ours["resolved_count"] < policy.min_resolved
+        if line.get("provisional") is not provisional:
+            problems.append(f"{where}: provisional published {line.get('provisional')!r}, "
+                            f"recomputed {provisional!r} (n {ours['resolved_count']}, "
+                            f"min_resolved {policy.min_resolved})")  # fmt: skip
+
+
+def check_experts(experts: dict[int, dict], problems: list[str]) -> None:
+    """Each slug names one expert (the pages' and the API's key). Names are descriptions an
+    admin may correct and are not chained: the ledger ties forecasts to expert ids."""
+    seen: dict[str, int] = {}
+    for pk in sorted(experts):
+        slug = experts[pk].get("slug")
+        if slug in seen:
+            problems.append(f"expert {pk}: slug {slug!r} is also expert {seen[slug]}'s")
+        else:
+            seen[slug] = pk
+
+
 def compare_leaderboard(which: str, lines: list[dict], ours: list[tuple[int | None, int]],
                         experts: dict, problems: list[str]) -> None:  # fmt: skip
     published = [(line.get("rank"), line.get("expert_id")) for line in lines]
@@ -725,6 +770,8 @@ def verify(path: str, saved_heads: list[tuple[int | None, str]], tolerance: floa
         ours = {e: recomputed.get((e, which)) or figures({}, 0, False, policy) for e in listed}
         leaderboards[which] = rank(ours, policy)
         compare_leaderboard(which, boards[which], leaderboards[which], experts, problems)
+        compare_board_figures(which, boards[which], ours, experts, policy, tolerance, problems)
+    check_experts(experts, problems)
     return {
         "problems": problems, "chain": chain, "policy": policy, "experts": experts,
         "records": recomputed, "leaderboards": leaderboards, "manifest": manifest,

@@ -232,3 +232,33 @@ def test_a_question_moved_past_its_chained_deadline_is_named(tmp_path, demo_dump
         f"question {question['id']}: deadline is '2099-12-31' in the dump, {chained!r} as chained"
         in " ".join(problems)
     ), problems
+
+
+def test_a_leaderboard_lines_own_figures_are_checked_not_only_its_order(tmp_path, demo_dump):
+    # A board is read on its own: a figure changed on it alone, rank and order kept, is named.
+    line = first(demo_dump, "leaderboard", record="all", rank=1)
+    slug = first(demo_dump, "expert", id=line["expert_id"])["slug"]
+    line["brier"] += 0.01
+    line["resolved_count"] += 50
+    problems = _problems_after(tmp_path, demo_dump)
+    assert any(
+        p.startswith(f"leaderboard (all) line 1 ({slug}): brier published ") for p in problems
+    ), problems
+    assert any(f"({slug}): resolved_count published " in p for p in problems), problems
+
+
+def test_a_provisional_expert_shown_as_ranked_on_the_board_is_named(tmp_path, demo_dump):
+    line = first(demo_dump, "leaderboard", record="all", provisional=True)
+    line["provisional"] = False
+    problems = _problems_after(tmp_path, demo_dump)
+    assert any(": provisional published False, recomputed True" in p for p in problems), problems
+
+
+def test_two_experts_under_one_slug_are_named(tmp_path, demo_dump):
+    first_expert, second_expert = [line for line in demo_dump if line["type"] == "expert"][:2]
+    second_expert["slug"] = first_expert["slug"]
+    problems = _problems_after(tmp_path, demo_dump)
+    assert (
+        f"expert {second_expert['id']}: slug {first_expert['slug']!r} is also expert "
+        f"{first_expert['id']}'s" in problems
+    ), problems

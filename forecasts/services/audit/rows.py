@@ -142,8 +142,7 @@ def expert_lines() -> Iterator[dict]:
             "id": expert.pk,
             "slug": expert.slug,
             "name": expert.name,
-            # Another branch adds Expert.aliases (a list of names); until then there are none.
-            "aliases": list(getattr(expert, "aliases", None) or []),
+            "aliases": list(expert.aliases),
             "affiliation": expert.affiliation,
             "links": expert.links,
         }
