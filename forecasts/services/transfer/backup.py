@@ -24,6 +24,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Model
 
+from forecasts.services.ledger.chain import GENESIS
 from forecasts.services.ledger.verify import LedgerProblem, verify_ledger
 from forecasts.services.track_records.sums import suspend_sums_trigger
 
@@ -85,8 +86,16 @@ def users_without_password() -> int:
 
 
 def record_is_empty() -> bool:
-    """True when no domain row exists yet (groups from migrations do not count)."""
-    return not any(m.objects.exists() for m in apps.get_app_config("forecasts").get_models())
+    """True when no domain row exists yet: what `migrate` leaves (groups, and the ledger's
+    head at its start, seq 0) does not count."""
+    LedgerHead = apps.get_model("forecasts", "LedgerHead")
+    for model in apps.get_app_config("forecasts").get_models():
+        rows = model.objects.all()
+        if model is LedgerHead:
+            rows = rows.exclude(seq=0, hash=GENESIS)
+        if rows.exists():
+            return False
+    return True
 
 
 class NotEmpty(Exception):
