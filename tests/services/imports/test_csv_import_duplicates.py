@@ -54,6 +54,29 @@ def test_reimporting_the_recorded_row_is_unchanged_not_a_duplicate(on_record, tm
     assert "0 created, 1 unchanged, 0 errors" in out
 
 
+def test_a_claim_repeated_within_one_file_is_refused_as_from_two_files(tmp_path):
+    # The API, and a second file, refuse the second claim; one file used to record both.
+    rows = [
+        row(source_url=URL, probability="0.6", quote="The toll will go."),
+        row(source_url=URL, probability="0.7", quote="The toll will go."),  # same question
+        row(question="Will the toll go?", source_url=URL, quote="the toll will go!"),
+        row(source_url=URL, probability="0.6", quote="The toll will go."),  # row 2 again
+        row(expert="Ida Moss", source_url=URL, quote="The toll will go."),
+    ]
+    path = write_csv(tmp_path / "f.csv", rows)
+    out = run_import(path)
+    assert "row 3: Vera Ostrova has this claim from this source on row 2 already" in out
+    assert "row 4: Vera Ostrova has this claim from this source on row 2 already" in out
+    assert "3 created, 0 unchanged, 2 errors" in out
+    vera = Prediction.objects.filter(expert__name="Vera Ostrova")
+    assert sorted(vera.values_list("probability", flat=True)) == [0.6, 0.6]  # a repeated row
+
+    again = run_import(path)  # the same refusals, and nothing added
+    assert "0 created, 3 unchanged, 2 errors" in again
+    assert "row 3: Vera Ostrova already has this claim" in again
+    assert Prediction.objects.count() == 3
+
+
 def test_suggest_lists_open_questions_like_new_ones_and_imports_nothing(tmp_path):
     toll = make_question("Will the Harbour Bridge toll be abolished?", deadline=dt.date(2030, 1, 1))
     path = write_csv(
