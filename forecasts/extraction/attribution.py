@@ -131,6 +131,9 @@ _OPEN_QUOTE_RE = re.compile(
 # The words before a quotation end in a modal: the quotation continues their clause.
 _LEAD_CLAUSE_RE = re.compile(r"\b(?:will|would|may|might|could|can|should|must)\s*[,:]?$")
 _OBJECT_THAT_RE = re.compile(r"^(?:[^\s,.;:“‘\"]+\s+){0,10}?that\s+")
+# What follows "said" is the speaker's own frame, not whom they told: "said there is a 30
+# percent chance that …", "said it is likely that …" (the frame carries the probability).
+_OWN_FRAME_RE = re.compile(r"^(?:there\s+(?:is|was|are|were)|it\s+(?:is|was))\s", re.IGNORECASE)
 _ACCORDING_TAIL_RE = re.compile(r"^(?P<rest>.+?),?\s+according to (?P<who>[^,;]{2,80}?)[.!?]?$")
 _SPEECH_VERBS_WITH_OBJECT = frozenset({"told", "tells", "reported", "said", "says", "warned"})
 
@@ -151,7 +154,8 @@ def _reported_clause(verb: str, rest: str) -> str:
     last = verb.split()[-1]  # "has warned" is "warned" here
     if last in _SPEECH_VERBS_WITH_OBJECT or verb.endswith("saying"):
         before = rest
-        rest = _OBJECT_THAT_RE.sub("", rest, count=1)
+        if not _OWN_FRAME_RE.match(_LEADING_WHEN_RE.sub("", rest)):
+            rest = _OBJECT_THAT_RE.sub("", rest, count=1)  # "told Radio X on 3 March that"
         if rest == before and last in {"told", "tells", "tell"}:
             rest = _LISTENER_RE.sub("", rest, count=1)  # "told reporters the quay will …"
         if rest == before and last in {"warned", "warns", "warn"}:

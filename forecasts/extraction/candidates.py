@@ -86,6 +86,24 @@ def _as_will(clause: str, cue: str) -> str:
     return re.sub(r"\bshould\b", "will", clause, count=1) if cue == "should" else clause
 
 
+def _with_verb(clause: str, utterance: Utterance, parsed: verbal.ParsedProbability) -> str:
+    """The clause with the reporting verb before it when the verb carries the probability
+    ("doubts that …", "expects …", "dismissed claims that …"): without it the quote would
+    state the event as said, the opposite of "doubts". The sentence's own words from the
+    verb on, when the clause follows the verb there."""
+    verb = utterance.verb
+    if not verb or not set(verb.lower().split()) & set(parsed.phrase.lower().split()):
+        return clause
+    text = utterance.sentence.text
+    found = re.search(rf"\b{re.escape(verb)}\b", text)
+    if found is None:
+        return clause if verb.lower() in clause.lower() else f"{verb} {clause}"
+    start = text.find(clause[:40], found.start())
+    if found.start() < start <= found.end() + 40:
+        return text[found.start() : start] + clause
+    return clause
+
+
 def _quote(clause: str) -> str:
     """The claim's own words, as said or reported: not the whole paragraph."""
     text = clause.strip().strip("‘’“”\"' ,").strip()
@@ -169,7 +187,7 @@ def _candidate(
     return Candidate(
         speaker=utterance.speaker,
         claim=clause,
-        quote=_quote(clause),
+        quote=_quote(_with_verb(clause, utterance, parsed)),
         phrase=parsed.phrase,
         probability=parsed.probability,
         basis=parsed.basis,

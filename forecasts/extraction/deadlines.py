@@ -38,7 +38,7 @@ _PATTERNS = [
     ),
     (
         "season",
-        r"\b(?:by|before|in)\s+(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)"
+        r"\b(?P<prep>by|before|in)\s+(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)"
         r"\s+(?:of\s+)?(?P<year>20\d\d)",
     ),
     ("christmas", r"\b(?:by|before)\s+Christmas\b"),
@@ -46,7 +46,8 @@ _PATTERNS = [
     ("next", r"\bnext\s+(?P<unit>year|month|week)\b"),
     (
         "next_season",
-        r"\b(?:next|this\s+coming|by)\s+(?P<season>spring|summer|autumn|fall|winter)\b",
+        r"\b(?P<prep>next|this\s+coming|by|before|until)\s+(?:the\s+)?"
+        r"(?P<season>spring|summer|autumn|fall|winter)\b",
     ),
     (
         "within",
@@ -103,10 +104,10 @@ def _from_match(kind: str, m: re.Match, published: dt.date) -> dt.date | None:
         end = _month_end(year, month)
         return end.replace(day=1) - dt.timedelta(days=1) if before else end
     if kind == "season":  # the season's last day; winter runs into the next year
-        month = _SEASON_END[m["season"].lower()]
+        month = _season_month(m)
         return _month_end(int(m["year"]) + month // 13, (month - 1) % 12 + 1)
-    if kind == "next_season":  # the first end of that season after publication
-        month = _SEASON_END[m["season"].lower()]
+    if kind == "next_season":  # the first end of that season (or of the one before) after
+        month = _season_month(m)  # publication
         for year in (published.year, published.year + 1):
             end = _month_end(year + month // 13, (month - 1) % 12 + 1)
             if end > published:
@@ -131,6 +132,13 @@ def _from_match(kind: str, m: re.Match, published: dt.date) -> dt.date | None:
         days = {"year": 365, "month": 30, "week": 7, "day": 1}[m["unit"].lower().rstrip("s")]
         return published + dt.timedelta(days=n * days)
     return published + dt.timedelta(days=_COMING_DAYS[m["unit"].lower()])
+
+
+def _season_month(m: re.Match) -> int:
+    """The last month of the season named, or for "before the spring" of the season before
+    it (spring starts in March: the last day before it is in February)."""
+    month = _SEASON_END[m["season"].lower()]
+    return month - 3 if m["prep"].lower() == "before" else month
 
 
 def suggest_deadline(claim: str, published: dt.date, horizon_days: int) -> tuple[dt.date, str]:

@@ -75,6 +75,61 @@ def test_a_dismissed_claim_asks_about_the_event_with_the_probability_inverted() 
     ]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "probability"),
+    [
+        # A date between "said" and the frame used to make the frame "whom she told": the
+        # 30% was dropped and the claim scored as a bare "will" (0.95).
+        (
+            "Economist Ada Brook said on Monday there is a 30 percent chance that the Vell "
+            "central bank will raise its rate by June 2027.",
+            "30 percent chance",
+            0.30,
+        ),
+        (
+            "Economist Ada Brook said it is likely that the Vell central bank will raise its "
+            "rate by June 2027.",
+            "likely",
+            0.75,
+        ),
+    ],
+)
+def test_a_frame_right_after_said_is_the_speakers_and_gives_the_probability(
+    sentence: str, phrase: str, probability: float
+) -> None:
+    (found,) = forecasts(sentence)
+    assert (found.phrase, found.probability) == (phrase, probability)
+    assert found.question_title == "Will the Vell central bank raise its rate by June 2027?"
+    assert phrase.split()[-1] in found.quote
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote"),
+    [
+        (
+            "Economist Ada Brook doubts that rents in Vell will fall this year.",
+            "Doubts that rents in Vell will fall this year.",
+        ),
+        (
+            "Engineer Ada Brook dismissed claims that the dam would fail next winter.",
+            "Dismissed claims that the dam would fail next winter.",
+        ),
+    ],
+)
+def test_a_quote_keeps_the_verb_that_carries_the_probability(sentence: str, quote: str) -> None:
+    # Without the verb the quote states the event as said: the opposite of "doubts".
+    (found,) = forecasts(sentence)
+    assert found.quote == quote
+
+
+def test_before_a_season_is_the_last_day_before_it_starts() -> None:
+    (found,) = forecasts(
+        "Analyst Ada Brook said the Vell finance minister will resign before the spring."
+    )
+    assert found.suggested_deadline == "2027-02-28"  # published 4 March: this spring has begun
+    assert found.question_title == "Will the Vell finance minister resign before the spring?"
+
+
 def test_a_quotation_over_several_sentences_keeps_the_person_a_pronoun_points_to() -> None:
     found = forecasts(
         "Engineer Omar Vale referred to the flood survey of 2019. “The survey is clear. The "

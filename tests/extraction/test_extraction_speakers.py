@@ -396,10 +396,18 @@ def test_and_starts_a_new_claim_only_after_a_clause_of_its_own() -> None:
         "The Coastal Bureau said the wall was weak and the sea could breach it by June 2026."
     )
     assert [c for _, c in found] == ["the sea could breach it by June 2026"]
-    found = speakers(
-        "The Coastal Bureau said it is possible that the wall and the quay will fail by June 2026."
-    )
-    assert [c for _, c in found] == ["the wall and the quay will fail by June 2026"]
+    (found,) = [
+        c
+        for c in claims(
+            "The Coastal Bureau said it is possible that the wall and the quay will fail by "
+            "June 2026."
+        )
+        if c.kind == "forecast"
+    ]
+    # "said it is possible that": the frame is the speaker's, and carries the probability.
+    assert found.claim == "it is possible that the wall and the quay will fail by June 2026"
+    assert (found.phrase, found.probability) == ("it is possible", 0.4)
+    assert found.question_title == "Will the wall and the quay fail by June 2026?"
 
 
 def test_an_organisations_it_is_the_organisation_only_when_it_acts() -> None:
