@@ -114,12 +114,21 @@ class CandidateForm(forms.Form):
         """The row as edited; a title the assistant flagged stays refused until rewritten."""
         data = self.cleaned_data
         flagged = proposed is not None and proposed.needs_editing
+        criteria = data["resolution_criteria"]
+        if proposed is not None:  # the proposed criteria quote the proposed title
+            criteria = drafts.criteria_as_edited(
+                criteria,
+                proposed=proposed.as_dict(),
+                title=data["question_title"],
+                deadline=data["deadline"],
+                speaker=data["speaker"],
+            )
         return drafts.ConfirmedCandidate(
             flagged_title=proposed.question_title if flagged else "",
             editing_reasons=proposed.editing_reasons if flagged else (),
             speaker=data["speaker"],
             question_title=data["question_title"],
-            resolution_criteria=data["resolution_criteria"],
+            resolution_criteria=criteria,
             deadline=data["deadline"],
             probability=data["probability"],
             quote=data["quote"],

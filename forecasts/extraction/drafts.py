@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forecasts import selectors, services
-from forecasts.extraction.candidates import Candidate
+from forecasts.extraction.candidates import Candidate, resolution_criteria
 from forecasts.models import Expert, ExtractionDraft, Prediction, Question, Source
 from forecasts.naming import KEY_SEPARATOR, name_key
 
@@ -50,6 +50,30 @@ class ConfirmedCandidate:
                     f"article can resolve it."
                 }
             )
+
+
+def criteria_as_edited(
+    criteria: str,
+    *,
+    proposed: dict,
+    title: str,
+    deadline: dt.date,
+    speaker: str,
+) -> str:
+    """The resolution criteria to record. The proposed criteria quote the proposed title,
+    deadline and speaker; when the editor changed any of those but left the criteria as
+    proposed, they are written again from the edited ones (they would otherwise quote a
+    question that is not the one recorded). Criteria the editor wrote are kept as written."""
+    if " ".join(criteria.split()) != " ".join(proposed["resolution_criteria"].split()):
+        return criteria
+    unchanged = (
+        title == proposed["question_title"]
+        and deadline.isoformat() == proposed["suggested_deadline"]
+        and speaker == proposed["speaker"]
+    )
+    if unchanged:
+        return criteria
+    return resolution_criteria(title, proposed["claim"], speaker, deadline)
 
 
 def store_source_text(*, source: Source, text: str) -> Source:
@@ -161,10 +185,15 @@ def confirmed_from_draft(draft: ExtractionDraft, changes: dict) -> ConfirmedCand
     phrase = proposed.get("phrase", "") if proposed.get("probability") is not None else ""
     deadline = changes.get("deadline") or dt.date.fromisoformat(proposed["suggested_deadline"])
     flagged = proposed.get("needs_editing", False)
+    speaker = changes.get("speaker") or proposed["speaker"]
+    title = changes.get("question_title") or proposed["question_title"]
+    criteria = changes.get("resolution_criteria") or proposed["resolution_criteria"]
     return ConfirmedCandidate(
-        speaker=changes.get("speaker") or proposed["speaker"],
-        question_title=changes.get("question_title") or proposed["question_title"],
-        resolution_criteria=changes.get("resolution_criteria") or proposed["resolution_criteria"],
+        speaker=speaker,
+        question_title=title,
+        resolution_criteria=criteria_as_edited(
+            criteria, proposed=proposed, title=title, deadline=deadline, speaker=speaker
+        ),
         deadline=deadline,
         probability=str(changes.get("probability") or phrase),
         quote=changes.get("quote") or proposed.get("quote", ""),

@@ -89,6 +89,29 @@ def test_confirming_creates_expert_question_and_prediction_for_ticked_rows_only(
     assert prediction.made_on == source.published_on
 
 
+def test_criteria_left_as_proposed_follow_an_edited_title_and_deadline(
+    editor: Client, source: Source
+) -> None:
+    # The proposed criteria quote the proposed title: recorded as they were, they described
+    # a question other than the one the editor wrote.
+    page = editor.get(extract_url(source))
+    edited = {"question_title": "Will the new island pier open to ferries by 2028?"}
+    data = posted(page, **{"0": {"selected": "on", "deadline": "2028-06-30", **edited}})
+    editor.post(extract_url(source), data)
+    question = Prediction.objects.get().question
+    assert "“Will the new island pier open to ferries by 2028?”" in question.resolution_criteria
+    assert "by 30 June 2028" in question.resolution_criteria
+    assert "Will the new pier open" not in question.resolution_criteria
+
+
+def test_criteria_the_editor_wrote_are_recorded_as_written(editor: Client, source: Source) -> None:
+    page = editor.get(extract_url(source))
+    row = {"selected": "on", "question_title": "Will the pier open in 2027?"}
+    row["resolution_criteria"] = "YES if the harbour office reports the pier open."
+    editor.post(extract_url(source), posted(page, **{"0": row}))
+    assert Prediction.objects.get().question.resolution_criteria == row["resolution_criteria"]
+
+
 def test_an_existing_expert_and_question_are_matched_not_duplicated(
     editor: Client, source: Source
 ) -> None:

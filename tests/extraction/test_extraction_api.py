@@ -209,7 +209,10 @@ def test_a_draft_that_needs_editing_is_refused_until_its_title_is_rewritten(
     edited = {"draft_id": flagged[0]["draft_id"], "question_title": title}
     accepted = confirm(editor, source, [first, edited])
     assert accepted.status_code == 201, accepted.content
-    assert Question.objects.filter(title=title).exists()
+    # The proposed criteria quoted the flagged title; they follow the rewritten one.
+    criteria = Question.objects.get(title=title).resolution_criteria
+    assert f"“{title}”" in criteria
+    assert "this change everything" not in criteria.split("The claim as made")[0]
 
 
 def test_confirming_needs_a_list_of_drafts(editor: APIClient) -> None:
