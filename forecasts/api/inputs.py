@@ -122,9 +122,21 @@ class ProbabilityInputField(serializers.Field):
         return value
 
 
+class IdField(serializers.PrimaryKeyRelatedField):
+    """A related row by its id, which must be a whole number: DRF's field hands 1.5 or "1.9"
+    to the lookup, where Django cuts it to 1, so the record was silently attached to another
+    row than the client meant."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        whole = isinstance(data, int) and not isinstance(data, bool)
+        if not whole and not (isinstance(data, str) and data.strip().isdigit()):
+            raise serializers.ValidationError(f"Give the id as a whole number (got {data!r}).")
+        return super().to_internal_value(data)
+
+
 class PredictionCreateSerializer(serializers.Serializer):
     expert = serializers.SlugRelatedField(slug_field="slug", queryset=Expert.objects.all())
-    question = serializers.PrimaryKeyRelatedField(
+    question = IdField(
         queryset=Question.objects.all(),
         required=False,
         help_text="An existing question's id; or give `new_question` instead.",
@@ -134,9 +146,7 @@ class PredictionCreateSerializer(serializers.Serializer):
     )
     probability = ProbabilityInputField()
     made_on = serializers.DateField()
-    source = serializers.PrimaryKeyRelatedField(
-        queryset=Source.objects.all(), required=False, allow_null=True, default=None
-    )
+    source = IdField(queryset=Source.objects.all(), required=False, allow_null=True, default=None)
     source_url = serializers.SlugRelatedField(
         slug_field="url",
         queryset=Source.objects.exclude(url=""),
@@ -175,10 +185,8 @@ class CorrectionSerializer(serializers.Serializer):
     expert = serializers.SlugRelatedField(
         slug_field="slug", queryset=Expert.objects.all(), required=False
     )
-    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all(), required=False)
-    source = serializers.PrimaryKeyRelatedField(
-        queryset=Source.objects.all(), required=False, allow_null=True
-    )
+    question = IdField(queryset=Question.objects.all(), required=False)
+    source = IdField(queryset=Source.objects.all(), required=False, allow_null=True)
     quote = serializers.CharField(required=False, allow_blank=True)
 
 

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from config.settings import env_rate
+from tests.builders import make_question
 
 
 @pytest.fixture(autouse=True)
@@ -155,3 +156,17 @@ def test_every_read_answers_a_browser_with_the_browsable_page(
         response = api_as(alice).get(path, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
         assert response.status_code == 200, (path, response.status_code)
         assert response["Content-Type"].startswith("text/html"), path
+
+
+@pytest.mark.parametrize("bad", [1.5, 1.9, "1.5", True, [1]])
+def test_an_id_that_is_not_a_whole_number_is_refused_not_cut_to_another_row(
+    api_as, alice, expert, throttle_rates, bad
+):
+    # Django cut 1.9 to 1, attaching the prediction to a question the client did not name.
+    first = make_question("Will the Vell ferry run in 2027?")
+    make_question("Will the Vell bridge open in 2027?")
+    body = {"expert": expert.slug, "question": bad, "probability": 0.6, "made_on": "2025-01-01"}
+    response = api_as(alice).post("/api/predictions/", body, format="json")
+    assert response.status_code == 400
+    assert "whole number" in str(response.json()), response.json()
+    assert not first.predictions.exists()
