@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -72,6 +72,10 @@ class ServiceModelForm(forms.ModelForm):
                 self.saved = self.submit(cleaned_data)
         except ValidationError as exc:
             self._add_service_error(exc)
+        except PermissionDenied as exc:
+            # A rule about who may make this change (a late correction, a late consensus):
+            # said on the form, with what was typed kept, not a bare 403 page.
+            self.add_error(None, str(exc) or "You may not make this change.")
         return cleaned_data
 
     def _add_service_error(self, exc: ValidationError) -> None:

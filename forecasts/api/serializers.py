@@ -171,7 +171,12 @@ class AssignmentSerializer(serializers.ModelSerializer):
 class QuestionRevisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = QuestionRevision
-        fields = ["version", "title", "resolution_criteria", "deadline", "reason", "changed_at"]
+        # Every stored field: a revision that changed only the context (topics, consensus)
+        # looked like the one before it without them.
+        fields = [
+            "version", "title", "resolution_criteria", "deadline", "topic_ids",
+            "consensus_probability", "consensus_source", "reason", "changed_at",
+        ]  # fmt: skip
 
 
 # --- Predictions --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -128,6 +128,8 @@ def update_question(
     if terms_changed:
         _check_new_terms(question, deadline)
     _check_consensus(context.get("consensus_probability"))
+    if context and not question.is_prospective_at(timezone.now()):
+        _check_late_consensus(changed_by)
     rescore = question.is_settled and (context or new_topics != old_topics)
     if rescore:
         # Out with the old scores while the old topics still hold: the per-topic sums subtract
@@ -148,6 +150,18 @@ def update_question(
         mark_stale(expert_ids)
         score_question(question_id=question.pk)
     return question
+
+
+def _check_late_consensus(changed_by: AbstractBaseUser | None) -> None:
+    """A consensus set once the deadline (or the resolution) has passed moves the consensus-
+    relative and yield scores with the outcome known: only an admin may, as with a late
+    correction of a prediction (services.records.predictions), and the revision keeps it."""
+    if changed_by is None or not getattr(changed_by, "is_superuser", False):
+        raise PermissionDenied(
+            "This question's deadline (or its resolution) has passed: its consensus figure "
+            "now changes scores with the outcome known, so only an admin can change it, with "
+            "a reason."
+        )
 
 
 def _check_new_terms(question: Question, deadline: dt.date) -> None:
