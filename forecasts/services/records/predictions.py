@@ -69,7 +69,10 @@ def record_prediction(
     """
     parsed = parse_probability_input(probability)
     _check_made_on(question, made_on)
-    refuse_duplicate(expert=expert, question=question, source=source, quote=quote)
+    refuse_duplicate(
+        expert=expert, question=question, source=source, quote=quote, made_on=made_on,
+        probability=parsed.probability,
+    )  # fmt: skip
     now = timezone.now()
     prediction = Prediction.objects.create(
         expert=expert,

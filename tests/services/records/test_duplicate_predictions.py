@@ -16,6 +16,8 @@ from tests.builders import make_question
 
 pytestmark = pytest.mark.django_db
 
+ONE_DAY = dt.timedelta(days=1)
+
 
 @pytest.fixture
 def said(expert, question, today):
@@ -64,8 +66,31 @@ def test_another_expert_another_source_or_no_source_is_recorded(said, today):
     record_prediction(expert=create_expert(name="Ida Moss"), source=said.source, **kwargs)
     record_prediction(expert=said.expert, source=other_source, **kwargs)
     record_prediction(expert=said.expert, source=None, **kwargs)
-    record_prediction(expert=said.expert, source=None, **kwargs)  # no source: nothing ties them
-    assert Prediction.objects.count() == 5
+    # Without a source nothing ties two forecasts to one utterance: said again another day,
+    # with another probability or in other words, each is recorded.
+    record_prediction(expert=said.expert, source=None, **kwargs | {"made_on": today - ONE_DAY})
+    record_prediction(expert=said.expert, source=None, **kwargs | {"probability": 0.4})
+    record_prediction(expert=said.expert, source=None, quote="Tolls go next year.", **kwargs)
+    assert Prediction.objects.count() == 7
+
+
+def test_without_a_source_the_very_same_record_again_is_refused(said, alice, api_as, today):
+    # A client sending the same body twice without an Idempotency-Key recorded it twice.
+    kwargs = {"expert": said.expert, "question": said.question, "made_on": today}
+    first = record_prediction(probability="30%", quote="The toll will go.", **kwargs)
+    with pytest.raises(DuplicatePrediction, match="same question, day, probability and quote"):
+        record_prediction(probability=0.3, quote="the toll will go", **kwargs)
+    body = {
+        "expert": said.expert.slug,
+        "question": said.question.pk,
+        "probability": 0.3,
+        "made_on": today.isoformat(),
+        "quote": "The toll will go.",
+    }
+    response = api_as(alice).post("/api/predictions/", body, format="json")
+    assert response.status_code == 409, response.json()
+    assert response.json()["existing"]["id"] == first.pk
+    assert Prediction.objects.filter(source=None).count() == 1
 
 
 def test_api_answers_409_with_a_link_to_the_existing_prediction(said, alice, api_as, today):
