@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from forecasts.services.records.duplicates import DuplicatePrediction
+from forecasts.services.records.questions import DuplicateQuestion
 from forecasts.services.reviews.verdicts import VerdictConflict
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,9 @@ class Conflict(exceptions.APIException):
 
 def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DuplicatePrediction):
-        return _duplicate(exc, context)
+        return _duplicate(exc, context, "api:prediction-detail")
+    if isinstance(exc, DuplicateQuestion):
+        return _duplicate(exc, context, "api:question-detail")
     exc = _as_api_exception(exc)
     response = exception_handler(exc, context)
     if response is None:
@@ -54,9 +57,11 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
     return response
 
 
-def _duplicate(exc: DuplicatePrediction, context: dict[str, Any]) -> Response:
-    """409 with a link to the prediction already on record (and a Location header to it)."""
-    path = reverse("api:prediction-detail", args=[exc.existing.pk])
+def _duplicate(
+    exc: DuplicatePrediction | DuplicateQuestion, context: dict[str, Any], view: str
+) -> Response:
+    """409 with a link to the record already there (and a Location header to it)."""
+    path = reverse(view, args=[exc.existing.pk])
     request = context.get("request")
     url = request.build_absolute_uri(path) if request is not None else path
     body = {"detail": exc.messages[0], "existing": {"id": exc.existing.pk, "url": url}}

@@ -118,16 +118,28 @@ def test_one_new_question_typed_on_two_rows_is_one_question(editor, source):
     assert sorted(p.expert.name for p in question.predictions.all()) == [LAILA, "Omar Nasr"]
 
 
-def test_other_terms_or_another_sign_make_another_question(editor, source):
+def test_another_sign_makes_another_question(editor, source):
     below = "Will growth be below 1% in 2026?"
     data = rows(
         new_question(below, "2026-12-31", "10%", expert_name="Laila Haddad"),
         new_question(below.replace("1%", "-1%"), "2026-12-31", "20%"),
+    )
+    assert editor.post(reverse(LOG, args=[source.pk]), data).status_code == 302
+    assert Question.objects.count() == 2
+
+
+def test_the_same_title_and_deadline_with_other_criteria_is_refused_not_a_twin(editor, source):
+    # Two questions a reader could not tell apart: the title has to say what differs.
+    below = "Will growth be below 1% in 2026?"
+    data = rows(
+        new_question(below, "2026-12-31", "10%", expert_name="Laila Haddad"),
         new_question(below, "2026-12-31", "30%", expert_name="Omar Nasr")
         | {"resolution_criteria": "YES if the statistics office's first estimate says so."},
     )
-    assert editor.post(reverse(LOG, args=[source.pk]), data).status_code == 302
-    assert Question.objects.count() == 3
+    response = editor.post(reverse(LOG, args=[source.pk]), data)
+    assert response.status_code == 200
+    assert "already on record, with the same title and deadline" in response.content.decode()
+    assert not Question.objects.exists()
 
 
 def test_one_speakers_claim_typed_on_two_rows_is_refused_as_a_duplicate(editor, source):

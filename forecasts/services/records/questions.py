@@ -5,12 +5,13 @@ feed published figures, so every change is kept with who and why and chained in 
 """
 
 import datetime as dt
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from forecasts.models import Question, QuestionRevision, ReviewAssignment, Topic
@@ -55,6 +56,31 @@ def _check_consensus(value: float | None) -> None:
         raise ValidationError({"consensus_probability": "Give a probability between 0 and 1."})
 
 
+class DuplicateQuestion(ValidationError):
+    """The same question (title, case and spacing aside, and deadline) is already on record.
+    The API answers 409 with a link to it; the admin shows the message."""
+
+    def __init__(self, existing: Question) -> None:
+        self.existing = existing
+        super().__init__(
+            f"This question is already on record, with the same title and deadline (question "
+            f"{existing.pk}, \u201c{existing.title}\u201d, {existing.deadline}): record the "
+            "prediction on it instead of creating another.",
+            code="duplicate",
+        )
+
+
+def find_same_question(title: str, deadline: dt.date) -> Question | None:
+    """A question with this title (case and spacing aside) and deadline: the key the CSV
+    import and extraction already share questions by. Two creators at once queue on it."""
+    title = " ".join(title.split())
+    if connection.vendor == "postgresql":
+        key = zlib.crc32(title.lower().encode()) - 2**31  # the lock takes signed 32-bit keys
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, deadline.toordinal()])
+    return Question.objects.filter(title__iexact=title, deadline=deadline).order_by("pk").first()
+
+
 @transaction.atomic
 def create_question(
     *,
@@ -69,6 +95,8 @@ def create_question(
     check_question_text(title, resolution_criteria)
     plausibility.check_question(title=title, deadline=deadline)
     _check_consensus(consensus_probability)
+    if existing := find_same_question(title, deadline):
+        raise DuplicateQuestion(existing)
     question = Question.objects.create(
         title=" ".join(title.split()),
         resolution_criteria=resolution_criteria.strip(),
