@@ -9,7 +9,6 @@ such prediction, and superseded versions count as present too.
 from collections import Counter
 
 from django.db import IntegrityError, transaction
-from django.utils.text import slugify
 
 from forecasts.models import Expert, Prediction, Source
 from forecasts.naming import name_keys
@@ -20,13 +19,14 @@ from forecasts.services.imports.writing import (
     PredictionRecord,
     insert_rows,
 )
+from forecasts.services.records.catalogue import slug_base
 from forecasts.services.transfer.csv_io import LedgerRow
 
 
 def allocate_slugs(model: type, texts: list[str], *, max_length: int = 200) -> list[str]:
     """Unique slugs for many new rows at once, like services.unique_slug ("-2", "-3" ...),
     with two queries for the whole batch instead of one per row."""
-    bases = [slugify(text)[:max_length].strip("-") or "item" for text in texts]
+    bases = [slug_base(model, text, max_length=max_length) for text in texts]
     manager = model.objects  # type: ignore[attr-defined]
     taken = set(manager.filter(slug__in=set(bases)).values_list("slug", flat=True))
     repeated = Counter(bases)

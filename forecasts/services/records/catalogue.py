@@ -13,13 +13,23 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from forecasts.models import Expert, Source, Topic
-from forecasts.naming import clean_aliases, name_keys
+from forecasts.naming import clean_aliases, name_key, name_keys
 from forecasts.services.records import plausibility
+
+
+def slug_base(model: type, text: str, *, max_length: int = 200) -> str:
+    """The slug a name starts from: "Ana-Li" → "ana-li", "Рубен Меграбян" → "ruben-megrabyan"
+    (transliterated as search keys are); a name in a script we do not transliterate gets the
+    model's name ("expert"), where Django's slugify left nothing ("item") or only its digits."""
+    base = slugify(text if text.isascii() else name_key(text))[:max_length].strip("-")
+    if not any(c.isalpha() for c in base):
+        base = "-".join(filter(None, [model._meta.model_name, base]))[:max_length]  # type: ignore[attr-defined]
+    return base
 
 
 def unique_slug(model: type, text: str, *, max_length: int = 200) -> str:
     """A slug for `text` not used yet by `model`: "ruben-megrabyan", then "-2", "-3", ..."""
-    base = slugify(text)[:max_length].strip("-") or "item"
+    base = slug_base(model, text, max_length=max_length)
     taken = set(
         model.objects.filter(slug__startswith=base).values_list("slug", flat=True)  # type: ignore[attr-defined]
     )
