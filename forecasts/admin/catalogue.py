@@ -144,6 +144,10 @@ class ExpertAdmin(
     prediction_owner = "expert"
     actions = [merge_selected_experts]
 
+    def has_merge_permission(self, request: HttpRequest) -> bool:
+        """Merging rewrites whose record a forecast is part of: admins only."""
+        return request.user.is_superuser
+
     def get_fields(self, request: HttpRequest, obj: Expert | None = None) -> list[str]:
         fields = ["name", "aliases", "affiliation", "bio", "links"]
         # The slug is made from the name once (with a suffix if taken) and is then a public URL.

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.forms import formset_factory
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
@@ -274,7 +275,10 @@ class SourceExtractionMixin:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages) + " Nothing was recorded.")
             return False
-        messages.success(request, f"Recorded {len(predictions)} predictions from this source.")
+        count = len(predictions)
+        messages.success(
+            request, f"Recorded {count} prediction{pluralize(count)} from this source."
+        )
         return True
 
     def _render(

@@ -81,7 +81,9 @@ class MergeForm(forms.Form):
         self.fields["into"].queryset = experts
 
 
-@admin.action(description="Merge the selected experts (one person)")
+# Offered to admins only (ModelAdmin.has_merge_permission): editors were offered it and got
+# a bare 403 page.
+@admin.action(description="Merge the selected experts (one person)", permissions=["merge"])
 def merge_selected_experts(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
 ) -> HttpResponse | None:

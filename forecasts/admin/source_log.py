@@ -253,7 +253,10 @@ class SourceLogMixin:
     def _log_saved(
         self, request: HttpRequest, source: Source, predictions: list[Prediction]
     ) -> HttpResponse:
-        messages.success(request, f"Recorded {len(predictions)} predictions from “{source}”.")
+        messages.success(
+            request,
+            f"Recorded {len(predictions)} prediction{pluralize(len(predictions))} from “{source}”.",
+        )
         if "_addanother" in request.POST:
             last = predictions[-1]
             carried = {"expert": last.expert_id, "made_on": last.made_on.isoformat()}

@@ -87,6 +87,8 @@ def test_confirming_creates_expert_question_and_prediction_for_ticked_rows_only(
     assert prediction.source == source
     assert prediction.recorded_by == alice
     assert prediction.made_on == source.published_on
+    said = [str(m) for m in editor.get(response["Location"]).context["messages"]]
+    assert said == ["Recorded 1 prediction from this source."]  # not "1 predictions"
 
 
 def test_criteria_left_as_proposed_follow_an_edited_title_and_deadline(
