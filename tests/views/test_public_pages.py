@@ -131,6 +131,15 @@ def test_an_empty_prospective_board_says_why(client, board):
     text = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
     assert "once 5 of their prospective predictions have resolved." in text  # no topic named
     assert "is hindsight and counts only under “All scored”" in text
+    # The experts listed below the board with nothing prospective: no prior-only score (0.250)
+    # beside n = 0, and their hindsight share said to be left out.
+    provisional = response.context["provisional"]
+    assert provisional and all(row.resolved_count == 0 for row, _ in provisional)
+    assert "0.250" not in text
+    assert "100% hindsight, left out" in text
+    page = client.get(f"/experts/{provisional[0][0].expert.slug}/").content.decode()
+    assert "Brier over the 0 forecasts" not in page
+    assert "None yet: no scored forecast of this expert was recorded before" in page
 
 
 # --- Expert page ---------------------------------------------------------------------------
