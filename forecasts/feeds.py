@@ -1,6 +1,9 @@
 """Atom feeds: the latest predictions, the latest resolutions, and each expert's predictions.
 
-Mounted under /api/feeds/ (forecasts/api/urls.py). Items link to the API's JSON records.
+Mounted under /api/feeds/ (forecasts/api/urls.py) and advertised by the public pages. Items
+link to the public pages a reader opens (a question, an expert); each entry's id stays the
+URL of its JSON record in the API, as it was when items linked there, so feed readers that
+already hold an entry do not see it again as new.
 """
 
 import datetime as dt
@@ -28,7 +31,7 @@ class LatestPredictionsFeed(Feed):
     subtitle = "Forecasts by public experts, newest recorded first."
 
     def link(self) -> str:
-        return reverse("api:prediction-list")
+        return reverse("leaderboard")
 
     def items(self) -> QuerySet:
         return self._predictions().order_by("-id")[:FEED_LENGTH]
@@ -63,7 +66,12 @@ class LatestPredictionsFeed(Feed):
         )
 
     def item_link(self, item: Prediction) -> str:
+        return reverse("question-detail", args=[item.question_id])
+
+    def item_guid(self, item: Prediction) -> str:
         return reverse("api:prediction-detail", args=[item.pk])
+
+    item_guid_is_permalink = False
 
     def item_pubdate(self, item: Prediction) -> dt.datetime:
         return item.created_at
@@ -83,7 +91,7 @@ class ExpertPredictionsFeed(LatestPredictionsFeed):
         return f"Every forecast recorded for {expert.name}, newest first."
 
     def link(self, expert: Expert) -> str:
-        return reverse("api:expert-detail", args=[expert.slug])
+        return reverse("expert-detail", args=[expert.slug])
 
     def items(self, expert: Expert) -> QuerySet:
         return self._predictions().filter(expert=expert).order_by("-id")[:FEED_LENGTH]
@@ -95,7 +103,7 @@ class LatestResolutionsFeed(Feed):
     subtitle = "Questions resolved or annulled, newest first."
 
     def link(self) -> str:
-        return reverse("api:question-list")
+        return reverse("leaderboard")
 
     def items(self) -> QuerySet:
         return Question.objects.settled().order_by("-resolved_at", "-id")[:FEED_LENGTH]
@@ -109,8 +117,13 @@ class LatestResolutionsFeed(Feed):
         return escape(f"Deadline {item.deadline:%Y-%m-%d}. Criteria: {item.resolution_criteria}")
 
     def item_link(self, item: Question) -> str:
-        # The resolved_at in the link keeps a re-resolution a new entry for feed readers.
+        return f"{reverse('question-detail', args=[item.pk])}#resolution-heading"
+
+    def item_guid(self, item: Question) -> str:
+        # The resolved_at in the id keeps a re-resolution a new entry for feed readers.
         return f"{reverse('api:question-detail', args=[item.pk])}#resolved-{item.resolved_at:%s}"
+
+    item_guid_is_permalink = False
 
     def item_pubdate(self, item: Question) -> dt.datetime:
         return item.resolved_at

@@ -57,3 +57,15 @@ def test_csv_export_has_the_import_columns_and_honours_the_filters(db, expert, q
     bad = APIClient().get("/api/predictions.csv", {"made_on_after": "someday"})
     assert bad.status_code == 400
     assert "made_on" in bad.json()["detail"]
+
+
+def test_entries_link_to_the_public_pages_and_keep_their_ids(expert, question, today, client):
+    record_prediction(expert=expert, question=question, probability=0.2, made_on=today)
+    feed = ElementTree.fromstring(client.get("/api/feeds/predictions/").content)  # noqa: S314
+    (entry,) = feed.iter(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}link").get("href").endswith(f"/questions/{question.pk}/")
+    prediction = question.predictions.get()
+    assert entry.findtext(f"{ATOM}id").endswith(f"/api/predictions/{prediction.pk}/")
+    page = client.get(f"/experts/{expert.slug}/").content.decode()
+    assert 'type="application/atom+xml"' in page
+    assert f'href="/api/feeds/experts/{expert.slug}/"' in page

@@ -134,7 +134,8 @@ def test_an_empty_prospective_board_says_why(client, board):
     # The experts listed below the board with nothing prospective: no prior-only score (0.250)
     # beside n = 0, and their hindsight share said to be left out.
     provisional = response.context["provisional"]
-    assert provisional and all(row.resolved_count == 0 for row, _ in provisional)
+    assert provisional
+    assert all(row.resolved_count == 0 for row, _ in provisional)
     assert "0.250" not in text
     assert "100% hindsight, left out" in text
     page = client.get(f"/experts/{provisional[0][0].expert.slug}/").content.decode()
