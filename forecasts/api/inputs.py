@@ -8,14 +8,14 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from forecasts.api.serializers import REASON_HELP
+from forecasts.api.serializers import REASON_HELP, StrictInput
 from forecasts.models import Expert, Question, Source
 
 # --- Sources ----------------------------------------------------------------------------------
 
 
 @extend_schema_serializer(component_name="Source")  # SourceRequest, PatchedSourceRequest
-class SourceWriteSerializer(serializers.ModelSerializer):
+class SourceWriteSerializer(StrictInput, serializers.ModelSerializer):
     title = serializers.CharField(max_length=500, required=False, allow_blank=True)
     text = serializers.CharField(
         required=False, allow_blank=True, write_only=True, help_text="The article text, kept."
@@ -39,13 +39,20 @@ class SourceWriteSerializer(serializers.ModelSerializer):
 # --- Questions --------------------------------------------------------------------------------
 
 
+# Where a question's status and outcome are set instead (StrictInput).
+_VERDICT = "a question is settled by a verdict: POST /api/questions/{id}/resolve/"
+BY_VERDICT = {"status": _VERDICT, "outcome": _VERDICT}
+
+
 class TopicNamesField(serializers.ListField):
     """Topics by slug or by name; an unknown name creates the topic (get_or_create_topic)."""
 
     child = serializers.CharField(max_length=120)
 
 
-class QuestionCreateSerializer(serializers.Serializer):
+class QuestionCreateSerializer(StrictInput, serializers.Serializer):
+    input_hints = BY_VERDICT
+
     title = serializers.CharField(max_length=500, help_text="Phrased so it resolves YES or NO.")
     resolution_criteria = serializers.CharField(
         help_text="What counts as YES, what as NO, what annuls it."
@@ -60,8 +67,10 @@ class QuestionCreateSerializer(serializers.Serializer):
     )
 
 
-class QuestionUpdateSerializer(serializers.Serializer):
+class QuestionUpdateSerializer(StrictInput, serializers.Serializer):
     """A change of terms is a numbered revision and needs a reason (services.update_question)."""
+
+    input_hints = BY_VERDICT
 
     title = serializers.CharField(max_length=500, required=False)
     resolution_criteria = serializers.CharField(required=False)
@@ -76,7 +85,7 @@ class QuestionUpdateSerializer(serializers.Serializer):
     consensus_source = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
-class ResolveSerializer(serializers.Serializer):
+class ResolveSerializer(StrictInput, serializers.Serializer):
     outcome = serializers.ChoiceField(
         choices=Question.Outcome.choices,
         error_messages={"invalid_choice": '"{input}" is not an outcome: use yes, no or annulled.'},
@@ -134,7 +143,7 @@ class IdField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
-class PredictionCreateSerializer(serializers.Serializer):
+class PredictionCreateSerializer(StrictInput, serializers.Serializer):
     expert = serializers.SlugRelatedField(slug_field="slug", queryset=Expert.objects.all())
     question = IdField(
         queryset=Question.objects.all(),
@@ -175,7 +184,7 @@ class PredictionCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class CorrectionSerializer(serializers.Serializer):
+class CorrectionSerializer(StrictInput, serializers.Serializer):
     """The fields that change, and why. Unnamed fields keep their published value."""
 
     reason = serializers.CharField(help_text="Why the record is corrected; kept in the history.")

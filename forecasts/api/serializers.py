@@ -5,6 +5,8 @@ Serializers only shape and check input types; every write is a call to a service
 so the API and the admin keep the same integrity rules.
 """
 
+from typing import Any
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -58,7 +60,33 @@ class ExpertRefSerializer(serializers.ModelSerializer):
 REASON_HELP = "Why the details change: kept in the row's history (updates only)."
 
 
-class ExpertSerializer(serializers.ModelSerializer):
+class StrictInput:
+    """A request body's keys must be fields this endpoint takes: a misspelt field ("qoute")
+    or one it does not set ("status", "slug") was dropped without a word, and what the client
+    meant was lost. `input_hints` says where such a field is set instead."""
+
+    input_hints: dict[str, str] = {}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "keys"):
+            fields = self.fields  # type: ignore[attr-defined]
+            writable = sorted(name for name, field in fields.items() if not field.read_only)
+            errors = {}
+            for key in data:
+                if key in writable:
+                    continue
+                hint = self.input_hints.get(key) or (
+                    "it is read-only here" if key in fields else "this endpoint has no such field"
+                )
+                errors[key] = [f"Not taken: {hint}. The fields taken are {', '.join(writable)}."]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class ExpertSerializer(StrictInput, serializers.ModelSerializer):
+    input_hints = {"slug": "the slug is made from the name once, and is then the page's address"}
+
     links = serializers.ListField(child=serializers.URLField(max_length=1000), required=False)
     aliases = serializers.ListField(
         child=serializers.CharField(max_length=200),

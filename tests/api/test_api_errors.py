@@ -170,3 +170,31 @@ def test_an_id_that_is_not_a_whole_number_is_refused_not_cut_to_another_row(
     assert response.status_code == 400
     assert "whole number" in str(response.json()), response.json()
     assert not first.predictions.exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field", "says"),
+    [
+        ("post", "/api/experts/", {"name": "Ida Moss", "affilation": "Vell U"}, "affilation",
+         "this endpoint has no such field"),
+        ("post", "/api/experts/", {"name": "Ida Moss", "slug": "ida"}, "slug",
+         "the slug is made from the name once"),
+        ("patch", "/api/questions/{question}/", {"status": "resolved", "reason": "x"}, "status",
+         "POST /api/questions/{id}/resolve/"),
+        ("post", "/api/predictions/", {"expert": "{expert}", "question": "{question}",
+         "probability": 0.6, "made_on": "2025-01-01", "qoute": "lost words"}, "qoute",
+         "The fields taken are "),
+    ],
+)  # fmt: skip
+def test_a_field_the_endpoint_does_not_take_is_a_400_not_dropped(
+    api_as, alice, expert, throttle_rates, method, path, body, field, says
+):
+    question = make_question("Will the Vell ferry run in 2027?")
+    ids = {"{question}": question.pk, "{expert}": expert.slug}
+    body = {k: ids.get(v, v) if isinstance(v, str) else v for k, v in body.items()}
+    response = getattr(api_as(alice), method)(
+        path.replace("{question}", str(question.pk)), body, format="json"
+    )
+    assert response.status_code == 400, response.json()
+    assert says in " ".join(response.json()["errors"][field])
+    assert not question.predictions.exists()
