@@ -11,7 +11,7 @@ from collections import Counter
 from django.db import IntegrityError, transaction
 
 from forecasts.models import Expert, Prediction, Source
-from forecasts.naming import name_keys
+from forecasts.naming import name_key, name_keys
 from forecasts.services.imports.state import ImportRun, PredictionKey
 from forecasts.services.imports.writing import (
     PREDICTION_COLUMNS,
@@ -43,12 +43,30 @@ def allocate_slugs(model: type, texts: list[str], *, max_length: int = 200) -> l
 
 
 def resolve_experts(run: ImportRun, rows: list[LedgerRow]) -> None:
+    """Each row's expert: by exact name (the oldest of a name wins; a merged expert's name
+    leads to the one it was merged into), else by the name's search key (case, accents,
+    hyphens and the Cyrillic script aside) among names and aliases, when one expert has it:
+    "ALMA QUIST" and an alias "Ruben Mehrabyan" used to open a second page for one person.
+    Else a new expert."""
     names = {r.expert for r in rows} - run.experts.keys()
     if not names:
         return
-    for name, pk in Expert.objects.filter(name__in=names).order_by("-id").values_list("name", "id"):
-        run.experts[name] = pk  # the oldest expert of a name wins (written last)
-    new = [name for name in dict.fromkeys(r.expert for r in rows) if name not in run.experts]
+    found = Expert.objects.filter(name__in=names).order_by("-id")
+    for name, pk, merged_into in found.values_list("name", "id", "merged_into_id"):
+        run.experts[name] = merged_into or pk  # the oldest expert of a name wins (written last)
+    unmatched = [name for name in dict.fromkeys(r.expert for r in rows) if name not in run.experts]
+    # A platform's user ids (PredictionBook's "matt" and "Matt") are exact: not written names.
+    exact = {r.expert for r in rows if r.recorded_via}
+    if unmatched and not exact.issuperset(unmatched):
+        keys = run.expert_keys()
+        for name in unmatched:
+            if name not in exact and (pk := keys.get(name_key(name))):
+                run.experts[name] = pk
+    spellings: dict[str, str] = {}  # search key (or exact id) → the first spelling of a name
+    for name in unmatched:
+        if name not in run.experts:
+            spellings.setdefault(_spelling_key(name, exact), name)
+    new = list(spellings.values())
     if not new:
         return
     for attempt in range(3):
@@ -64,7 +82,15 @@ def resolve_experts(run: ImportRun, rows: list[LedgerRow]) -> None:
             if attempt == 2:  # someone keeps taking the same slugs; give up loudly
                 raise
     run.experts.update((e.name, e.pk) for e in experts)
+    for name in unmatched:  # the file's other spellings of a name just created
+        if name not in run.experts:
+            run.experts[name] = run.experts[spellings[_spelling_key(name, exact)]]
+    run.add_expert_keys((e.pk, e.search_names) for e in experts)
     run.report.experts_created += len(experts)
+
+
+def _spelling_key(name: str, exact: set[str]) -> str:
+    return f"exact:{name}" if name in exact else name_key(name)
 
 
 def source_key(row: LedgerRow) -> tuple[str, str] | None:

@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from forecasts.models import Question
+from forecasts.models import Expert, Question
+from forecasts.naming import KEY_SEPARATOR
 
 IMPORT_USERNAME = "csv-import"
 OPEN_STATES = (Question.Status.OPEN, Question.Status.DUE)
@@ -125,6 +126,7 @@ class ImportRun:
         self.matched: set[int] = set()  # predictions from before the run that rows matched
         self.created = IdRanges()  # predictions this run inserted
         self.touched_experts: set[int] = set()
+        self._expert_keys: dict[str, int | None] | None = None  # expert_keys()
         # (expert, source) → [(row number, (question key, made_on, probability, quote))]: the
         # claims this run's rows made, for the duplicate rule between rows of one file.
         self.claims: dict[tuple[int, int], list[tuple[int, tuple]]] = {}
@@ -134,6 +136,22 @@ class ImportRun:
         # This batch's new revisions and settlements, chained with its predictions and verdicts.
         self.new_revisions: list[tuple] = []
         self.settlements: list[tuple] = []
+
+    def expert_keys(self) -> dict[str, int | None]:
+        """{search key: expert id} over every unmerged expert's name and aliases, read once per
+        run (experts number thousands, not millions); None where two experts share a key."""
+        if self._expert_keys is None:
+            self._expert_keys = {}
+            current = Expert.objects.filter(merged_into__isnull=True).order_by("id")
+            self.add_expert_keys(current.values_list("id", "search_names").iterator(2000))
+        return self._expert_keys
+
+    def add_expert_keys(self, experts: Iterable[tuple[int, str]]) -> None:
+        if self._expert_keys is None:
+            return  # not read yet: reading it will include these
+        for pk, search_names in experts:
+            for key in filter(None, search_names.split(KEY_SEPARATOR)):
+                self._expert_keys[key] = pk if self._expert_keys.get(key, pk) == pk else None
 
     def error(self, number: int, reason: str, values) -> None:
         self.report.errors.append(RowError(number, reason, dict(values)))
