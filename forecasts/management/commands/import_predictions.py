@@ -79,7 +79,9 @@ class Command(BaseCommand):
                         batch_size=options["batch_size"],
                         progress=bar.update,
                     )
-        except (OSError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            raise CommandError(_not_utf8(path, exc)) from None
+        except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from None
         except CsvFormatError as exc:
             raise CommandError(f"{path}: {exc}") from None
@@ -161,3 +163,25 @@ def _write_errors(path: Path, report: ImportReport) -> None:
         writer.writerow(["row", "kind", "reason", *columns])
         for kind, e in sorted(failed, key=lambda item: item[1].row):
             writer.writerow([e.row, kind, e.reason, *(e.values.get(c, "") for c in columns)])
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
+    """Where the file stops being UTF-8, by line, and how to save it so. Rows before that
+    line were imported (batches commit as they go) and are not repeated by a second run."""
+    line = "?"
+    try:
+        with path.open("rb") as raw:
+            for number, data in enumerate(raw, start=1):
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError:
+                    line = str(number)
+                    break
+    except OSError:
+        pass
+    return (
+        f"{path} is not UTF-8 text: line {line} has a byte UTF-8 does not allow "
+        f"({exc.object[exc.start : exc.start + 1]!r}; Latin-1 or Windows-1252, as spreadsheets "
+        'save by default?). Save the file as "CSV UTF-8" and run the import again: rows '
+        "already imported are not repeated."
+    )

@@ -111,6 +111,9 @@ def read_predictionbook_rows(
         if problem:
             yield SourceRow(number, {}, problem=problem)
             continue
+        if bad := _bad_timestamp(pb):
+            yield SourceRow(number, {}, problem=bad)
+            continue
         values = predictionbook_row(pb, titles)
         skip = _predictionbook_skip(pb, values)
         key = (pb["question_id"], pb["user_id"])
@@ -123,6 +126,17 @@ def read_predictionbook_rows(
         yield SourceRow(
             number, values, skip, recorded_at=pb["timestamp"], recorded_via=PREDICTIONBOOK
         )
+
+
+def _bad_timestamp(pb: Mapping[str, str]) -> str:
+    """Why a row's own times cannot be read ("" when they can): they were compared as text,
+    and 'not a time' read as a date after the close date, a skip instead of an error."""
+    for column in ("timestamp", "close_time"):
+        try:
+            dt.datetime.fromisoformat(pb[column])
+        except ValueError:
+            return f"{column} {pb[column]!r} is not an ISO 8601 time"
+    return ""
 
 
 def _predictionbook_skip(pb: Mapping[str, str], values: Mapping[str, str]) -> str:

@@ -8,9 +8,10 @@ import csv
 import io
 
 import pytest
+from django.core.management import CommandError
 
 from forecasts.models import Prediction
-from forecasts.services.transfer.csv_io import COLUMNS, read_ledger_rows
+from forecasts.services.transfer.csv_io import COLUMNS, read_ledger_rows, read_predictionbook_rows
 from forecasts.services.transfer.csv_rows import CsvFormatError
 from tests.builders import row, run_import
 
@@ -102,3 +103,23 @@ def test_row_numbers_count_blank_rows_as_a_spreadsheet_does():
     text = "\r\n".join([HEADER, "", "", _line(deadline="2028-02-30"), ""])
     (only,) = read_ledger_rows(io.StringIO(text, newline=""))
     assert only.number == 4
+
+
+def test_a_file_that_is_not_utf8_names_its_line_and_says_how_to_save_it(tmp_path):
+    path = tmp_path / "latin1.csv"
+    lines = [HEADER, _line(expert="Ada Before"), _line(expert="Béa Latin")]
+    path.write_bytes("\r\n".join(lines).encode("latin-1"))
+    with pytest.raises(CommandError, match=r'line 3 has a byte .* Save the file as "CSV UTF-8"'):
+        run_import(path)
+
+
+def test_a_predictionbook_row_with_an_unreadable_time_is_an_error_not_a_skip():
+    header = "question_id,user_id,probability,timestamp,outcome,close_time,resolve_time,q_type"
+    good = "7,matt,0.6,2010-01-02 10:00:00+00:00,1.0,2011-01-01 00:00:00+00:00,,0"
+    bad = "7,ann,0.6,not a time,1.0,2011-01-01 00:00:00+00:00,,0"
+    text = "\r\n".join([header, good, bad, ""])
+    rows = list(read_predictionbook_rows(io.StringIO(text, newline="")))
+    assert [(r.number, r.skip, r.problem) for r in rows] == [
+        (2, "", ""),
+        (3, "", "timestamp 'not a time' is not an ISO 8601 time"),
+    ]
