@@ -48,6 +48,8 @@ def pages(bob: User) -> dict[str, list[str]]:
             f"/?topic={topic.slug}",
             "/?topic=no-such-topic&min_resolved=zero",  # the filter error message
             f"/experts/{expert.slug}/",
+            "/experts/",
+            "/experts/?q=no+such+name",
             f"/questions/{resolved.pk}/",
             f"/questions/{due.pk}/",
             "/check/",
