@@ -26,7 +26,9 @@ sources and predictions looked up, matched, created) and settling (outcomes and 
 writing holds the bulk inserts and the ledger chaining they share.
 """
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 
 from django.db import transaction
@@ -48,6 +50,21 @@ def _batches(rows: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
         yield batch
 
 
+@contextmanager
+def _young_collections_only() -> Iterator[None]:
+    """Python's cyclic collector off during the batches, the two young generations collected
+    after each: an import keeps what it has looked up and matched from batch to batch (a
+    growing heap of small objects with few cycles), and each full collection walked all of
+    it, about 3 s of CPU in 100,000 rows (row e: 12.5 → 9.3 s of CPU, memory the same)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_rows(
     rows: Iterable[SourceRow],
     *,
@@ -57,12 +74,14 @@ def import_rows(
 ) -> ImportReport:
     """Import rows of our format (csv_io); see the module docstring for the rules."""
     run = ImportRun(file_label)
-    for batch in _batches(rows, batch_size):
-        import_batch(run, batch)
-        if progress:
-            progress(len(batch))
-    if run.touched_experts:
-        run.report.track_records = update_track_records(expert_ids=run.touched_experts)
+    with _young_collections_only():
+        for batch in _batches(rows, batch_size):
+            import_batch(run, batch)
+            gc.collect(1)  # a batch's own short-lived cycles, if any
+            if progress:
+                progress(len(batch))
+        if run.touched_experts:
+            run.report.track_records = update_track_records(expert_ids=run.touched_experts)
     wait_for_disk()  # the batches committed asynchronously: nothing is reported before this
     return run.report
 

@@ -123,3 +123,17 @@ def test_a_predictionbook_row_with_an_unreadable_time_is_an_error_not_a_skip():
         (2, "", ""),
         (3, "", "timestamp 'not a time' is not an ISO 8601 time"),
     ]
+
+
+def test_the_collector_is_back_on_after_an_import_even_one_that_fails(tmp_path):
+    # The import pauses Python's full collections while it runs (a long-lived worker or
+    # shell that imports a file must not be left without them).
+    import gc
+
+    run_import(_file(tmp_path, _line(expert="Ada Before")))
+    assert gc.isenabled()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + ",expert\r\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        run_import(bad)
+    assert gc.isenabled()
