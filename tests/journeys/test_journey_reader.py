@@ -2,14 +2,17 @@
 leaderboard by topic, open an expert. The same pages at a phone's width keep their text on
 screen (wide tables scroll inside their own box). Screenshots go to var/screenshots/."""
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 
 import pytest
 
-from forecasts.models import Topic
+from forecasts.models import Expert, Topic
+from forecasts.services import record_prediction
 from seeds.loader import load_seeds
 from tests.browser_support import MOBILE, launch_browser, new_page, screenshot
+from tests.builders import make_question
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TOPIC = "Fictional transport"
@@ -97,10 +100,21 @@ def test_a_reader_filters_by_topic_and_opens_an_expert_by_keyboard(browser, live
     screenshot(page, "reader-04-leaderboard-empty")
 
     # At a phone's width nothing is cut off: the page itself never scrolls sideways.
+    # A title with a long compound word and a quote with a long URL broke out of the page.
+    long = make_question(
+        "Will the Donaudampfschifffahrtsgesellschaftskapitaenswitwenrentenkasse reopen?",
+        deadline=dt.date(2025, 1, 1),
+    )
+    record_prediction(
+        expert=Expert.objects.order_by("pk").first(), question=long, probability=0.4,
+        made_on=dt.date(2024, 12, 1), quote="See https://example.org/" + "long-path-" * 12,
+    )  # fmt: skip
     phone = new_page(browser, live_server.url, viewport=MOBILE, is_mobile=True, has_touch=True)
     for path, name_ in (
         ("/", "reader-05-leaderboard-mobile"),
         (expert_path, "reader-06-expert-mobile"),
+        ("/experts/", "reader-07-experts-mobile"),
+        (f"/questions/{long.pk}/", "reader-08-long-words-mobile"),
     ):
         phone.goto(path)
         assert no_sideways_scroll(phone), f"{path} scrolls sideways at {MOBILE['width']}px"
