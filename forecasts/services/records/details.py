@@ -11,6 +11,7 @@ import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
@@ -58,6 +59,15 @@ def edit_source(
     """Apply `changes` (kind, title, outlet, via, url, published_on, text)."""
     if "title" in changes:
         plausibility.check_source_title(changes["title"])
+    if url := changes.get("url"):
+        # Said under `url`, naming the source that has it: the unique index's own message
+        # ("Constraint … is violated") named neither.
+        other = Source.objects.filter(url=url).exclude(pk=source.pk).first()
+        if other is not None:
+            raise ValidationError(
+                {"url": f"Source {other.pk} (“{other.title}”) has this URL already: a URL is "
+                 "one source. Record the predictions on that source instead."}
+            )  # fmt: skip
     return _edit(source, SOURCE_FIELDS, source_details, changes, changed_by, reason)
 
 

@@ -149,3 +149,14 @@ def test_admin_source_changes_are_versioned(client, alice):
     assert latest.details["outlet"] == "Harbour Gazette"
     assert (latest.changed_by, latest.reason) == (alice, "Outlet was missing.")
     assert "Outlet was missing." in client.get(url).content.decode()
+
+
+def test_a_url_another_source_has_is_refused_under_url_naming_it(alice):
+    first = get_or_create_source(title="Gazette", url="https://gazette.example/toll")
+    second = get_or_create_source(title="Herald", url="https://herald.example/toll")
+    with pytest.raises(ValidationError) as refused:
+        edit_source(second, changed_by=alice, reason="Moved.", url=first.url)
+    assert refused.value.message_dict["url"] == [
+        f"Source {first.pk} (“Gazette”) has this URL already: a URL is one source. Record the "
+        "predictions on that source instead."
+    ]
