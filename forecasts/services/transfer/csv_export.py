@@ -1,4 +1,13 @@
-"""Export every current prediction in the import format, so export → import loses nothing.
+"""Export every current prediction in the import format: re-imported, the same forecasts on
+the same questions, with their probabilities, words, dates, quotes, sources, topics, outcomes,
+evidence and scores.
+
+Not carried back by the import, on purpose or for lack of a column: when each forecast entered
+the record (`recorded_at`, `recorded_via`, `hindsight`, `corrected_after_deadline` are written
+for readers, but a typed time must never decide the hindsight rule, so re-imported forecasts
+are recorded, and judged, as of the import), the verdicts' notes, the questions' consensus
+source, and the experts' aliases, affiliations and bios. A whole ledger moves with
+`export_all` / `import_all` (services.transfer.backup), which loses nothing.
 
 Rows come question by question and, within a question, in the order the predictions were
 recorded: re-imported, a later prediction of the same day stays the later one, which matters
