@@ -79,6 +79,13 @@ class ServiceModelForm(forms.ModelForm):
         return cleaned_data
 
     def _add_service_error(self, exc: ValidationError) -> None:
+        existing = getattr(exc, "existing", None)  # a duplicate prediction or question
+        if existing is not None:
+            name = existing._meta.model_name
+            url = reverse(f"admin:forecasts_{name}_change", args=[existing.pk])
+            link = format_html('<a href="{}">Open {} {}</a>.', url, name, existing.pk)
+            self.add_error(None, format_html("{} {}", exc.messages[0], link))
+            return
         if not hasattr(exc, "error_dict"):
             self.add_error(None, exc)
             return

@@ -45,3 +45,19 @@ def test_the_api_answers_409_with_a_link_to_it(api_as, alice, expert):
     with_prediction = client.post("/api/predictions/", body, format="json")
     assert with_prediction.status_code == 409, with_prediction.json()
     assert Question.objects.count() == 1
+
+
+def test_the_admin_says_so_with_a_link_to_the_question_on_record(client, alice):
+    first = create_question(**TERMS | {"deadline": dt.date(2027, 6, 30)}, created_by=alice)
+    client.force_login(alice)
+    data = TERMS | {"title": TERMS["title"].upper(), "consensus_probability": "", "topics": []}
+    data["consensus_source"] = ""
+    response = client.post("/admin/forecasts/question/add/", data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This question is already on record, with the same title and deadline" in page
+    assert (
+        f'<a href="/admin/forecasts/question/{first.pk}/change/">Open question {first.pk}</a>'
+        in page
+    )
+    assert Question.objects.count() == 1
