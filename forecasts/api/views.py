@@ -280,6 +280,14 @@ class QuestionViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if "similar_to" not in request.query_params:
             return super().list(request, *args, **kwargs)
+        # The lookup ranks open questions by likeness: a list's filters, search, ordering and
+        # pages do not apply to it, and were ignored without a word.
+        taken = {*inputs.SimilarQuestionsQuery().fields, "format"}
+        if others := sorted(set(request.query_params) - taken):
+            raise exceptions.ValidationError(
+                {name: [f"Not taken with similar_to, which ranks open questions by likeness and "
+                        f"takes {', '.join(sorted(taken - {'format'}))}."] for name in others}
+            )  # fmt: skip
         lookup = inputs.SimilarQuestionsQuery(data=request.query_params)
         lookup.is_valid(raise_exception=True)
         query = lookup.validated_data

@@ -96,3 +96,14 @@ def test_api_similar_to_says_what_to_fix(api_as):
     response = api_as().get("/api/questions/", {"similar_to": "x", "near_deadline": "soon"})
     assert response.status_code == 400
     assert "near_deadline" in response.json()["detail"]
+
+
+def test_api_similar_to_refuses_a_lists_parameters_it_would_ignore(api_as):
+    # ?similar_to=…&status=resolved&page=2 answered open questions, page 1, without a word.
+    response = api_as().get(
+        "/api/questions/", {"similar_to": "ferry", "status": "resolved", "page": 2}
+    )
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert sorted(errors) == ["page", "status"]
+    assert "takes limit, near_deadline, similar_to, topic" in errors["status"][0]
