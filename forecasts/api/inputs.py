@@ -3,6 +3,8 @@
 What it answers with is in serializers.py; these validate input and hand it to a service.
 """
 
+import datetime as dt
+import re
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -11,11 +13,28 @@ from rest_framework import serializers
 from forecasts.api.serializers import REASON_HELP, StrictInput
 from forecasts.models import Expert, Question, Source
 
+
+class CalendarDateField(serializers.DateField):
+    """A date, where a well-formed day that does not exist ("2026-02-30") is said to be one,
+    not "wrong format. Use YYYY-MM-DD" (which it is in)."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            try:
+                dt.date.fromisoformat(value.strip())
+            except ValueError as exc:
+                raise serializers.ValidationError(
+                    f"{value.strip()} is not a day of the calendar ({exc})."
+                ) from None
+        return super().to_internal_value(value)
+
+
 # --- Sources ----------------------------------------------------------------------------------
 
 
 @extend_schema_serializer(component_name="Source")  # SourceRequest, PatchedSourceRequest
 class SourceWriteSerializer(StrictInput, serializers.ModelSerializer):
+    published_on = CalendarDateField(required=False, allow_null=True)
     title = serializers.CharField(max_length=500, required=False, allow_blank=True)
     text = serializers.CharField(
         required=False, allow_blank=True, write_only=True, help_text="The article text, kept."
@@ -57,7 +76,7 @@ class QuestionCreateSerializer(StrictInput, serializers.Serializer):
     resolution_criteria = serializers.CharField(
         help_text="What counts as YES, what as NO, what annuls it."
     )
-    deadline = serializers.DateField()
+    deadline = CalendarDateField()
     topics = TopicNamesField(required=False, default=list)
     consensus_probability = serializers.FloatField(
         required=False, allow_null=True, default=None, min_value=0, max_value=1
@@ -74,7 +93,7 @@ class QuestionUpdateSerializer(StrictInput, serializers.Serializer):
 
     title = serializers.CharField(max_length=500, required=False)
     resolution_criteria = serializers.CharField(required=False)
-    deadline = serializers.DateField(required=False)
+    deadline = CalendarDateField(required=False)
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Why the terms change; kept."
     )
@@ -154,7 +173,7 @@ class PredictionCreateSerializer(StrictInput, serializers.Serializer):
         required=False, help_text="Creates the question together with the prediction."
     )
     probability = ProbabilityInputField()
-    made_on = serializers.DateField()
+    made_on = CalendarDateField()
     source = IdField(queryset=Source.objects.all(), required=False, allow_null=True, default=None)
     source_url = serializers.SlugRelatedField(
         slug_field="url",
@@ -190,7 +209,7 @@ class CorrectionSerializer(StrictInput, serializers.Serializer):
     reason = serializers.CharField(help_text="Why the record is corrected; kept in the history.")
     probability = ProbabilityInputField(required=False)
     phrase = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    made_on = serializers.DateField(required=False)
+    made_on = CalendarDateField(required=False)
     expert = serializers.SlugRelatedField(
         slug_field="slug", queryset=Expert.objects.all(), required=False
     )
@@ -205,7 +224,7 @@ class SimilarQuestionsQuery(serializers.Serializer):
     similar_to = serializers.CharField(
         max_length=500, help_text="A question title, as an editor would write it."
     )
-    near_deadline = serializers.DateField(
+    near_deadline = CalendarDateField(
         required=False, help_text="Questions with a deadline within a month of it rank higher."
     )
     topic = serializers.ListField(

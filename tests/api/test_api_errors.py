@@ -198,3 +198,13 @@ def test_a_field_the_endpoint_does_not_take_is_a_400_not_dropped(
     assert response.status_code == 400, response.json()
     assert says in " ".join(response.json()["errors"][field])
     assert not question.predictions.exists()
+
+
+def test_a_day_that_does_not_exist_is_said_to_be_one(api_as, alice, expert, throttle_rates):
+    question = make_question("Will the Vell ferry run in 2027?")
+    body = {"expert": expert.slug, "question": question.pk, "probability": 0.6,
+            "made_on": "2024-02-30"}  # fmt: skip
+    response = api_as(alice).post("/api/predictions/", body, format="json")
+    assert response.status_code == 400
+    (message,) = response.json()["errors"]["made_on"]
+    assert message.startswith("2024-02-30 is not a day of the calendar")
