@@ -72,7 +72,7 @@ class AuditDumpView(MethodCheckedFirst, APIView):
                 "`python manage.py export_audit --publish`."
             )
         etag = f'"{dump.sha256}"'
-        if request.headers.get("If-None-Match") == etag:
+        if _matches(request.headers.get("If-None-Match", ""), etag):
             return HttpResponse(status=304, headers={"ETag": etag})
         response = FileResponse(
             default_storage.open(dump.path, "rb"),
@@ -84,3 +84,12 @@ class AuditDumpView(MethodCheckedFirst, APIView):
         response["X-Ledger-Head"] = f"{dump.head_seq} {dump.head_hash}"
         response["Cache-Control"] = "public, max-age=300"
         return response
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110's weak comparison, as If-None-Match uses it: "*", or any tag of the list,
+    with or without W/ (a proxy may weaken the tag; the file is the same)."""
+    if if_none_match.strip() == "*":
+        return True
+    tags = (tag.strip().removeprefix("W/") for tag in if_none_match.split(","))
+    return etag in tags
