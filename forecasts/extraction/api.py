@@ -75,9 +75,10 @@ def _inputs(request: Request) -> dict[str, Any]:
     if html is not None and not isinstance(html, str | bytes):
         raise UnsupportedInput("`html` must be a string or an uploaded file.")
     return {
-        "text": data.get("text") or None,
-        "html": html or None,
-        "url": data.get("url") or None,
+        # "" kept apart from absent, so that an empty `text` is said to be empty.
+        "text": data.get("text"),
+        "html": html,
+        "url": data.get("url"),
         "published_on": _date(data.get("published_on")),
     }
 

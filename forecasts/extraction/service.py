@@ -31,9 +31,11 @@ def read_input(
     """(checked article text, fetched URL or "") from exactly one of text, html or url."""
     given = [name for name, value in (("text", text), ("html", html), ("url", url)) if value]
     if len(given) != 1:
+        empty = [n for n, v in (("text", text), ("html", html), ("url", url)) if v is not None]
         raise ExtractionInputError(
             "Give exactly one of `text`, `html` or `url`"
             + (f" (got {', '.join(given)})." if given else ".")
+            + (f" `{empty[0]}` is empty." if not given and empty else "")
         )
     if text:
         return ArticleText(check_article(text)), ""

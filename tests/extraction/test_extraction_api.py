@@ -220,3 +220,12 @@ def test_confirming_needs_a_list_of_drafts(editor: APIClient) -> None:
     response = confirm(editor, source, [])
     assert response.status_code == 400
     assert "drafts" in response.json()["detail"]
+
+
+def test_an_empty_text_is_said_to_be_empty(editor: APIClient) -> None:
+    # It said "Give exactly one of text, html or url", although text was given.
+    response = editor.post(EXTRACT, {"text": ""}, format="json")
+    assert response.status_code == 400
+    assert (
+        response.json()["detail"] == "Give exactly one of `text`, `html` or `url`. `text` is empty."
+    )
