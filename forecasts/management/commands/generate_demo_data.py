@@ -20,12 +20,20 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--experts", type=int, default=200)
-        parser.add_argument("--questions", type=int, default=2_000)
-        parser.add_argument("--predictions", type=int, default=10_000)
-        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--experts", type=int, default=200, help="Experts to make (200).")
+        parser.add_argument(
+            "--questions", type=int, default=2_000, help="Questions to make (2,000)."
+        )
+        parser.add_argument(
+            "--predictions", type=int, default=10_000, help="Predictions to make (10,000)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, help="The same seed makes the same data (1)."
+        )
         parser.add_argument("--topics", type=int, default=40, help="At most 120.")
-        parser.add_argument("--reviewers", type=int, default=20)
+        parser.add_argument(
+            "--reviewers", type=int, default=20, help="Reviewer accounts to make (20)."
+        )
         parser.add_argument(
             "--overdue",
             type=int,

@@ -13,6 +13,7 @@ from forecasts.services.imports.state import ImportReport, RowError
 from forecasts.services.imports.suggestions import suggest_questions
 from forecasts.services.transfer.csv_io import (
     COLUMNS,
+    OPTIONAL_COLUMNS,
     read_ledger_rows,
     read_predictionbook_rows,
     read_predictionbook_titles,
@@ -60,6 +61,8 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
+        if options["questions"] and options["format"] != "predictionbook":
+            raise CommandError("--questions goes with --format predictionbook; it was not read.")
         if options["suggest"]:
             self._suggest(path, options)
             return
@@ -84,8 +87,10 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from None
         except CsvFormatError as exc:
-            raise CommandError(f"{path}: {exc}") from None
+            raise CommandError(f"{path}: {exc}{_format_hint(path, options)}") from None
         self._summarise(report, time.monotonic() - started)
+        if ignored := _ignored_columns(path, options):
+            self.stdout.write(f"Columns not read (no such column in this format): {ignored}")
         if options["errors"]:
             _write_errors(options["errors"], report)
 
@@ -185,3 +190,28 @@ def _not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
         'save by default?). Save the file as "CSV UTF-8" and run the import again: rows '
         "already imported are not repeated."
     )
+
+
+def _header(path: Path) -> list[str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            return [name.strip().lower() for name in next(csv.reader(stream), [])]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
+def _format_hint(path: Path, options: dict[str, Any]) -> str:
+    """A PredictionBook file read as ours: say which option reads it."""
+    header = _header(path)
+    if options["format"] == "ledger" and {"question_id", "user_id"} <= set(header):
+        return " This looks like PredictionBook's public.csv: add --format predictionbook."
+    return ""
+
+
+def _ignored_columns(path: Path, options: dict[str, Any]) -> str:
+    """Named columns of the file that the format does not read (a "notes" column, a typo of
+    an optional one): said once, so nobody believes they were imported."""
+    if options["format"] != "ledger":
+        return ""
+    known = {*COLUMNS, *OPTIONAL_COLUMNS}
+    return ", ".join(name for name in _header(path) if name and name not in known)

@@ -137,3 +137,23 @@ def test_the_collector_is_back_on_after_an_import_even_one_that_fails(tmp_path):
     with pytest.raises(CommandError):
         run_import(bad)
     assert gc.isenabled()
+
+
+def test_columns_the_format_does_not_read_are_named(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text(HEADER + ",notes\r\n" + _line(expert="Ada") + ",call her back\r\n", "utf-8")
+    output = run_import(path)
+    assert "1 created" in output
+    assert "Columns not read (no such column in this format): notes" in output
+
+
+def test_a_predictionbook_file_read_as_ours_says_which_option_reads_it(tmp_path):
+    path = tmp_path / "public.csv"
+    path.write_text(
+        "question_id,user_id,probability,timestamp,outcome,close_time,resolve_time,q_type\r\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="add --format predictionbook"):
+        run_import(path)
+    with pytest.raises(CommandError, match="--questions goes with --format predictionbook"):
+        run_import(path, "--questions", str(path))
