@@ -111,7 +111,7 @@ class Command(BaseCommand):
                 question = similar.question
                 self.stdout.write(
                     f"    #{question.pk} \u201c{question.title}\u201d ({question.deadline}), "
-                    f"similarity {similar.score:.2f}"
+                    f"title likeness {similar.title_similarity:.2f} (0 to 1)"
                 )
         self.stdout.write(
             f"{len(found)} new questions look like open ones; nothing was imported. Use an "

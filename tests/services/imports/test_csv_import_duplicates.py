@@ -89,6 +89,10 @@ def test_suggest_lists_open_questions_like_new_ones_and_imports_nothing(tmp_path
     out = run_import(path, "--suggest")
     assert "row 2: new question “Will the Harbour Bridge toll be scrapped?” (2030-01-01)" in out
     assert f"#{toll.pk} “Will the Harbour Bridge toll be abolished?” (2030-01-01)" in out
+    # The titles' likeness, on its 0-1 scale (the ranking score, with its bonuses, was shown
+    # as "similarity 1.15").
+    likeness = float(out.split("title likeness ")[1].split()[0])
+    assert 0 < likeness < 1
     assert "chess" not in out
     assert "1 new questions look like open ones; nothing was imported" in out
     assert Question.objects.count() == 1
