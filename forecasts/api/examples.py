@@ -46,6 +46,7 @@ SOURCE = {
     "created_at": "2026-03-02T11:05:00Z",
 }
 SOURCE_REF = {key: SOURCE[key] for key in ("id", "title", "outlet", "url")}
+SOURCE_DETAIL = SOURCE | {"revisions": []}  # no change yet
 QUESTION_TITLE = "Will the Harbour Bridge toll be abolished by 31 December 2027?"
 CRITERIA = (
     "YES if the toll is no longer charged on 31 December 2027 according to the city's "

@@ -141,8 +141,10 @@ SOURCES = {
         ],
     ),
     "retrieve": extend_schema(
-        description="One source by id. Open to everyone; a 404 means no source has this id.",
-        examples=[ex.response("A source", ex.SOURCE)],
+        responses={200: s.SourceDetailSerializer},
+        description="One source by id, with the versions of its details. Open to everyone; a "
+        "404 means no source has this id.",
+        examples=[ex.response("A source", ex.SOURCE_DETAIL)],
     ),
     "create": extend_schema(
         request=inputs.SourceWriteSerializer,

@@ -128,6 +128,17 @@ class SourceSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
+class SourceDetailSerializer(SourceSerializer):
+    revisions = DetailsRevisionSerializer(
+        many=True,
+        read_only=True,
+        help_text="Versions of these details, oldest first; empty until the first change.",
+    )
+
+    class Meta(SourceSerializer.Meta):
+        fields = [*SourceSerializer.Meta.fields, "revisions"]
+
+
 class SourceRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source

@@ -188,6 +188,11 @@ class SourceViewSet(
             return Response(body)
         return created(request, body, "source-detail", pk=source.pk)
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # With its versions, as an expert's: a changed date or URL was on record but shown
+        # nowhere (found by a QA pass).
+        return Response(s.SourceDetailSerializer(self.get_object()).data)
+
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         source = self.get_object()
         partial = kwargs.get("partial", False)

@@ -91,14 +91,16 @@ def _percent_ticks(axis: Axis, step: float = 0.25) -> list[Tick]:
 
 
 def calibration_chart(
-    bins: list[dict], *, width: int = 360, margin: int = 52, pad: int = 14, max_radius: float = 14
+    bins: list[dict], *, width: int = 360, margin: int = 62, pad: int = 22, max_radius: float = 14
 ) -> CalibrationChart:
     """A calibration plot: x = mean forecast, y = observed rate, both 0..1.
 
     A dot's area is proportional to the number of forecasts in its bin (radius by square root),
     with a floor so a bin of one stays visible.
     """
-    # The margin (left and bottom) holds the axis labels; pad keeps the top and right dots whole.
+    # The margin (left and bottom) holds the axis labels; pad keeps the top and right dots, and
+    # the last tick's label, whole. The template sets tick labels 28 and 18 px outside the
+    # plot, past the largest dot's radius: a dot on an edge (0%) no longer covers its label.
     frame = Frame(width, width, margin, pad, width - pad, width - margin)
     x = Axis(0, 1, frame.left, frame.right)
     y = Axis(0, 1, frame.bottom, frame.top)

@@ -160,3 +160,13 @@ def test_a_url_another_source_has_is_refused_under_url_naming_it(alice):
         f"Source {first.pk} (“Gazette”) has this URL already: a URL is one source. Record the "
         "predictions on that source instead."
     ]
+
+
+def test_the_api_shows_a_sources_versions(alice, api_as):
+    source = get_or_create_source(title="Gazette", url="https://gazette.example/toll")
+    day = dt.date(2026, 3, 2)
+    edit_source(source, changed_by=alice, reason="The date was wrong.", published_on=day)
+    body = api_as().get(f"/api/sources/{source.pk}/").json()
+    assert [r["version"] for r in body["revisions"]] == [1, 2]
+    assert body["revisions"][1]["reason"] == "The date was wrong."
+    assert body["revisions"][1]["details"]["published_on"] == "2026-03-02"
