@@ -558,7 +558,7 @@ def murphy(bins: dict[int, list[int]], policy: Policy) -> dict:
         mean_p, mean_o = sum_p / count, sum_o / count
         rel += count * (mean_p - mean_o) ** 2
         res += count * (mean_o - mean_outcome) ** 2
-        wbv += sum_pp - sum_p * mean_p
+        wbv += max(0.0, sum_pp - sum_p * mean_p)  # a variance: rounding gave -1e-17
         wbc += sum_po - sum_p * mean_o
     return {
         "reliability": rel / n, "resolution": res / n,

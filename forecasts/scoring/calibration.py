@@ -102,7 +102,8 @@ def murphy_from_groups(groups: Iterable[BinSums]) -> Murphy | None:
         mean_p, mean_o = g.sum_p / g.count, g.sum_o / g.count
         rel += g.count * (mean_p - mean_o) ** 2
         res += g.count * (mean_o - mean_outcome) ** 2
-        wbv += g.sum_pp - g.sum_p * mean_p  # Σ(f − f̄_k)² from sums
+        # Σ(f − f̄_k)² from sums: a variance, never below 0, which rounding gave (−1e−17)
+        wbv += max(0.0, g.sum_pp - g.sum_p * mean_p)
         wbc += g.sum_po - g.sum_p * mean_o  # Σ(o − ō_k)(f − f̄_k) from sums
     uncertainty = mean_outcome * (1.0 - mean_outcome)
     return Murphy(rel / n, res / n, uncertainty, wbv / n, 2.0 * wbc / n)

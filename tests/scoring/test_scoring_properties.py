@@ -91,6 +91,7 @@ def test_murphy_from_sums_matches_the_literal_formulas(
         m.within_bin_covariance,
     )
     assert terms == pytest.approx(murphy_two_pass(ps, os, bins), abs=1e-12)
+    assert m.within_bin_variance >= 0.0  # a variance: rounding once gave -1e-17
 
 
 @given(probability, outcome)
@@ -201,3 +202,9 @@ def test_e1_brier_matches_scikit_learn() -> None:
     ps, os = [0.9, 0.8, 0.7, 0.6, 0.3], [1, 1, 0, 1, 0]
     assert brier_score_loss(os, ps) == pytest.approx(0.158, abs=1e-9)
     assert summarize_forecasts(ps, os).brier == pytest.approx(0.158, abs=1e-9)
+
+
+def test_within_bin_variance_is_never_negative_from_rounding() -> None:
+    # Three forecasts of 0.2 in one bin: Σp² − (Σp)²/n came out at −1.4e−17.
+    m = murphy_decomposition([0.2, 0.2, 0.2], [1, 0, 0], n_bins=10)
+    assert m.within_bin_variance == 0.0
