@@ -100,6 +100,7 @@ def source_key(row: LedgerRow) -> tuple[str, str] | None:
 
 
 def resolve_sources(run: ImportRun, rows: list[LedgerRow]) -> None:
+    run.batch_sources = set()
     wanted = {k for r in rows if (k := source_key(r))} - run.sources.keys()
     if not wanted:
         return
@@ -120,6 +121,7 @@ def resolve_sources(run: ImportRun, rows: list[LedgerRow]) -> None:
             new[key] = (Source.Kind.ARTICLE, title, "", "", row.source_url, None, "", run.now)
     ids = insert_rows(Source, SOURCE_COLUMNS, list(new.values()))
     run.sources.update(zip(new, ids, strict=True))
+    run.batch_sources = set(ids)
 
 
 # --- predictions ---------------------------------------------------------------------------

@@ -109,9 +109,8 @@ class ImportRun:
     """State carried from batch to batch: what this run has looked up, created and matched.
 
     It grows with the experts, sources and questions of the file (small next to its rows),
-    plus one int per row matched to a prediction recorded before the run, and one short tuple
-    per row with a source (its claim, for the duplicate rule between rows); nothing else is
-    kept per created row but the id ranges the sequence handed out.
+    plus one int per row matched to a prediction recorded before the run; nothing is kept per
+    created row but the id ranges the sequence handed out.
     """
 
     def __init__(self, file_label: str) -> None:
@@ -126,10 +125,8 @@ class ImportRun:
         self.matched: set[int] = set()  # predictions from before the run that rows matched
         self.created = IdRanges()  # predictions this run inserted
         self.touched_experts: set[int] = set()
+        self.batch_sources: set[int] = set()  # sources the current batch created
         self._expert_keys: dict[str, int | None] | None = None  # expert_keys()
-        # (expert, source) → [(row number, (question key, made_on, probability, quote))]: the
-        # claims this run's rows made, for the duplicate rule between rows of one file.
-        self.claims: dict[tuple[int, int], list[tuple[int, tuple]]] = {}
         self.now = timezone.now()
         self.born_settled: list[tuple[int, QuestionKey, dt.datetime]] = []
         self.scored: set[int] = set()

@@ -77,6 +77,27 @@ def test_a_claim_repeated_within_one_file_is_refused_as_from_two_files(tmp_path)
     assert Prediction.objects.count() == 3
 
 
+def test_the_rule_between_rows_holds_across_batches_from_the_database(tmp_path):
+    # One batch per row: what earlier batches recorded is read back from the database (the
+    # run keeps no registry of every row, which cost 50 MB per 100,000 rows).
+    rows = [
+        row(source_url=URL, probability="0.6", quote="The toll will go."),
+        row(source_url=URL, probability="0.7", quote="The toll will go."),  # same question
+        row(source_url=URL, probability="0.6", quote="The toll will go."),  # row 2 again
+        row(source_url=URL, probability="0.7", made_on="2025-01-11"),  # another day: kept
+    ]
+    path = write_csv(tmp_path / "f.csv", rows)
+    out = run_import(path, "--batch-size", "1")
+    first = Prediction.objects.order_by("id").first()
+    assert (
+        f"row 3: Vera Ostrova already has this claim from this source on record (prediction "
+        f"{first.pk}, from an earlier row of this file, said the same day)" in out
+    )
+    assert "3 created, 0 unchanged, 1 errors" in out
+    assert run_import(path, "--batch-size", "1").count("already has this claim") == 1
+    assert Prediction.objects.count() == 3
+
+
 def test_suggest_lists_open_questions_like_new_ones_and_imports_nothing(tmp_path):
     toll = make_question("Will the Harbour Bridge toll be abolished?", deadline=dt.date(2030, 1, 1))
     path = write_csv(
