@@ -45,9 +45,11 @@ def allocate_slugs(model: type, texts: list[str], *, max_length: int = 200) -> l
 def resolve_experts(run: ImportRun, rows: list[LedgerRow]) -> None:
     """Each row's expert: by exact name (the oldest of a name wins; a merged expert's name
     leads to the one it was merged into), else by the name's search key (case, accents,
-    hyphens and the Cyrillic script aside) among names and aliases, when one expert has it:
-    "ALMA QUIST" and an alias "Ruben Mehrabyan" used to open a second page for one person.
-    Else a new expert."""
+    hyphens and the Cyrillic script aside) among the names and aliases of experts on record
+    before the run, when one of them has it: "ALMA QUIST" beside "Alma Quist", or an alias
+    "Ruben Mehrabyan", used to open a second page for one person. Else a new expert, by the
+    exact name: two new names of a file are two experts, as two experts that differ only in
+    case are (an export of them re-imports as it was), whatever batch each falls in."""
     names = {r.expert for r in rows} - run.experts.keys()
     if not names:
         return
@@ -62,11 +64,7 @@ def resolve_experts(run: ImportRun, rows: list[LedgerRow]) -> None:
         for name in unmatched:
             if name not in exact and (pk := keys.get(name_key(name))):
                 run.experts[name] = pk
-    spellings: dict[str, str] = {}  # search key (or exact id) → the first spelling of a name
-    for name in unmatched:
-        if name not in run.experts:
-            spellings.setdefault(_spelling_key(name, exact), name)
-    new = list(spellings.values())
+    new = [name for name in unmatched if name not in run.experts]
     if not new:
         return
     for attempt in range(3):
@@ -82,15 +80,8 @@ def resolve_experts(run: ImportRun, rows: list[LedgerRow]) -> None:
             if attempt == 2:  # someone keeps taking the same slugs; give up loudly
                 raise
     run.experts.update((e.name, e.pk) for e in experts)
-    for name in unmatched:  # the file's other spellings of a name just created
-        if name not in run.experts:
-            run.experts[name] = run.experts[spellings[_spelling_key(name, exact)]]
-    run.add_expert_keys((e.pk, e.search_names) for e in experts)
+    run.new_experts.update(e.pk for e in experts)
     run.report.experts_created += len(experts)
-
-
-def _spelling_key(name: str, exact: set[str]) -> str:
-    return f"exact:{name}" if name in exact else name_key(name)
 
 
 def source_key(row: LedgerRow) -> tuple[str, str] | None:

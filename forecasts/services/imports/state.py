@@ -127,6 +127,7 @@ class ImportRun:
         self.touched_experts: set[int] = set()
         self.batch_sources: set[int] = set()  # sources the current batch created
         self._expert_keys: dict[str, int | None] | None = None  # expert_keys()
+        self.new_experts: set[int] = set()  # created by this run
         self.now = timezone.now()
         self.born_settled: list[tuple[int, QuestionKey, dt.datetime]] = []
         self.scored: set[int] = set()
@@ -135,20 +136,22 @@ class ImportRun:
         self.settlements: list[tuple] = []
 
     def expert_keys(self) -> dict[str, int | None]:
-        """{search key: expert id} over every unmerged expert's name and aliases, read once per
-        run (experts number thousands, not millions); None where two experts share a key."""
+        """{search key: expert id} over the names and aliases of every unmerged expert on
+        record when first asked (experts number thousands, not millions), read once per run;
+        None where two experts share a key. Experts this run creates are not added: whether a
+        new name matches must not depend on the batch it falls in."""
         if self._expert_keys is None:
-            self._expert_keys = {}
-            current = Expert.objects.filter(merged_into__isnull=True).order_by("id")
-            self.add_expert_keys(current.values_list("id", "search_names").iterator(2000))
+            keys: dict[str, int | None] = {}
+            current = (
+                Expert.objects.filter(merged_into__isnull=True)
+                .exclude(pk__in=self.new_experts)
+                .order_by("id")
+            )
+            for pk, search_names in current.values_list("id", "search_names").iterator(2000):
+                for key in filter(None, search_names.split(KEY_SEPARATOR)):
+                    keys[key] = pk if keys.get(key, pk) == pk else None
+            self._expert_keys = keys
         return self._expert_keys
-
-    def add_expert_keys(self, experts: Iterable[tuple[int, str]]) -> None:
-        if self._expert_keys is None:
-            return  # not read yet: reading it will include these
-        for pk, search_names in experts:
-            for key in filter(None, search_names.split(KEY_SEPARATOR)):
-                self._expert_keys[key] = pk if self._expert_keys.get(key, pk) == pk else None
 
     def error(self, number: int, reason: str, values) -> None:
         self.report.errors.append(RowError(number, reason, dict(values)))

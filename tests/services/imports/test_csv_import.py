@@ -205,20 +205,23 @@ def test_spellings_aliases_and_merged_names_lead_to_one_expert(tmp_path, carol):
     from forecasts.services.records.merges import merge_experts
 
     ruben = create_expert(name="Ruben Megrabyan", aliases=["Mehrabyan, Ruben"])
+    alma = create_expert(name="Alma Quist")
     ana = create_expert(name="Ana Li")
     ana_dash = create_expert(name="Ana-Lee")
     merge_experts(merged=ana_dash, into=ana, merged_by=carol, reason="One person.")
-    names = ["RUBEN MEGRABYAN", "Рубен Меграбян", "Mehrabyan Ruben", "Ana-Lee", "Alma Quist",
-             "ALMA QUIST"]  # fmt: skip
+    names = ["RUBEN MEGRABYAN", "Рубен Меграбян", "Mehrabyan Ruben", "Ana-Lee", "alma quist",
+             "ALMA QUIST", "Nia Brook", "NIA BROOK"]  # fmt: skip
     rows = [row(expert=name, question=f"Q{i}") for i, name in enumerate(names)]
-    output = run_import(write_csv(tmp_path / "in.csv", rows))
-    assert "6 created" in output
+    output = run_import(write_csv(tmp_path / "in.csv", rows), "--batch-size", "3")
+    assert "8 created" in output
     assert ruben.predictions.count() == 3
     assert ana.predictions.count() == 1  # not the merged-away row of the same name
     assert not ana_dash.predictions.filter(superseded_at__isnull=True).exists()
-    alma = Expert.objects.get(name="Alma Quist")  # the file's first spelling
     assert alma.predictions.count() == 2
-    assert Expert.objects.count() == 4
+    # Two new names are two experts, in any batch: an export of two experts that differ only
+    # in case re-imports as it was (test_csv_export).
+    nias = Expert.objects.filter(name__iexact="nia brook").values_list("name", flat=True)
+    assert sorted(nias) == ["NIA BROOK", "Nia Brook"]
 
 
 def test_a_verdict_dated_in_the_future_is_a_row_error_not_a_prospective_forecast(tmp_path):
