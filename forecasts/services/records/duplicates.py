@@ -16,6 +16,7 @@ record, made with a reason (services.records.predictions.correct_prediction). Ev
 """
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -106,18 +107,8 @@ def _lock_claims_of(expert: Expert, other: int) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-def refuse_duplicate(
-    *,
-    expert: Expert,
-    question: Question,
-    source: Source | None,
-    quote: str = "",
-    made_on: dt.date | None = None,
-    probability: float | None = None,
-) -> None:
-    existing = find_duplicate(
-        expert=expert, question=question, source=source, quote=quote, made_on=made_on,
-        probability=probability,
-    )  # fmt: skip
+def refuse_duplicate(**claim: Any) -> None:
+    """find_duplicate's arguments; raises DuplicatePrediction with what it finds."""
+    existing = find_duplicate(**claim)
     if existing is not None:
         raise DuplicatePrediction(existing)
