@@ -109,8 +109,8 @@ class ImportRun:
     """State carried from batch to batch: what this run has looked up, created and matched.
 
     It grows with the experts, sources and questions of the file (small next to its rows),
-    plus one int per row matched to a prediction recorded before the run; nothing is kept per
-    created row but the id ranges the sequence handed out.
+    plus one int per row matched to a prediction recorded before the run; nothing is kept
+    per created row but the id ranges the sequence handed out.
     """
 
     def __init__(self, file_label: str) -> None:
