@@ -39,9 +39,16 @@ class Utterance:
     frame: str = ""  # "tail" when the speaker came from a closing "…, said X."
 
 
-_VERB = rf"(?:also\s+|further\s+|then\s+)?(?P<verb>{REPORTING_VERBS})\b"
+# Adverbs between the speaker and the verb: "the Prime Minister once again said".
+_VERB = (
+    r"(?:(?:also|further|then|once\s+again|again|repeatedly|previously|recently|publicly|"
+    rf"separately|likewise|reportedly)\s+)?(?P<verb>{REPORTING_VERBS})\b"
+)
 _VERB_RE = re.compile(rf"\s{_VERB}")
-_TAIL_VERB_FIRST_RE = re.compile(rf"^\s*[,.]?\s*{_VERB}\s+(?P<who>[^.;!?]+)")
+# A full stop inside a name ("U.S. State Department") does not end the speaker phrase.
+_TAIL_VERB_FIRST_RE = re.compile(
+    rf"^\s*[,.]?\s*{_VERB}\s+(?P<who>(?:[^.;!?]|\.(?=\S)|(?<=\b[A-Z])\.)+)"
+)
 _TAIL_WHO_FIRST_RE = re.compile(rf"^\s*[,.]?\s*(?P<who>[^.;!?“‘\"]{{1,80}}?)\s+{_VERB}")
 _HEAD_RE = re.compile(rf"(?P<who>[^.;!?“”‘\"]{{1,80}}?)\s+{_VERB}[^:“‘\"]{{0,40}}[:,]?\s*$")
 # What may follow the verb of a closing attribution: "…, the bureau said in its advisory.",

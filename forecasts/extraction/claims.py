@@ -25,11 +25,28 @@ _MODAL_RE = re.compile(
     r"(?:going|set|poised|bound|"
     r"expected|likely|unlikely|about|" + _ON_COURSE + r")\s+to|(?:was|were)\s+(?:not\s+)?"
     r"(?:\w+ly\s+)?(?:going|set|likely|unlikely|expected|" + _ON_COURSE + r")\s+to|may|might|"
-    r"could|would)\b",
+    r"could|would)\b(?!-)",  # not "would-be journalists"
     re.IGNORECASE,
 )
 # "could have been", "would have done": past speculation or counterfactual, not a forecast;
 # "will have" (future perfect) is one.
+# "would like", "would rather", "would say": a wish or the speaker's own hedge.
+_SOFT_WOULD_RE = re.compile(
+    r"would\s+(?:not\s+)?(?:like|love|prefer|rather|say|argue|suggest|think|imagine|guess|"
+    r"hope|want|wish|be\s+(?:nice|good|great|wonderful|happy|glad|delighted|willing|"
+    r"interested|surprised|wrong|fair|better|best|a\s+mistake)|you|welcome|need\s+to|"
+    r"have\s+to|appreciate|comment|recommend|advise)\b",
+    re.IGNORECASE,
+)
+# "would be a surrender", "would be devastating": a judgement of a hypothetical, not a
+# forecast; "would be dispatched", "would be able to" still forecast.
+_WOULD_BE_JUDGEMENT_RE = re.compile(
+    r"would\s+(?:not\s+)?(?:\w+ly\s+)?be\b(?!\s+(?:able|unable|[a-z]+(?:ed|en|wn))\b)",
+    re.IGNORECASE,
+)
+_ANY_THAT_WOULD_RE = re.compile(
+    r"\b(?:no|any|every)\s+\w+\s+(?:that\s+|which\s+)?\w+\s+would$", re.IGNORECASE
+)
 _PAST_MODAL_RE = re.compile(
     r"^(?:may|might|could|would|should)\s+(?:not\s+|never\s+)?(?:\w+ly\s+)?have\s+(?:been|had|"
     r"done|gone|"
@@ -479,8 +496,16 @@ def _forward_modal_at(clause: str, match: re.Match, verb: str, reported: bool) -
         # "were likely to" looks forward only as a backshifted "are likely to" after "said".
         return modal if reported and PAST_REPORTING_VERBS_RE.search(verb) else ""
     if lowered == "would":
-        # A backshifted "will" only after a past reporting verb ("said it would").
-        return modal if reported and PAST_REPORTING_VERBS_RE.search(verb) else ""
+        # A backshifted "will" after a past reporting verb ("said it would"); elsewhere a
+        # conditional forecast ("such a launch would pose a threat"), unless it is a wish,
+        # a hedge of the speaker's own words or an idiom.
+        if reported and PAST_REPORTING_VERBS_RE.search(verb):
+            return modal
+        if not verb or _SOFT_WOULD_RE.match(after) or _WOULD_BE_JUDGEMENT_RE.match(after):
+            return ""
+        if _ANY_THAT_WOULD_RE.search(clause[: start + len(modal)]):
+            return ""  # "there is no tactic it would refuse": a character, not an event
+        return "" if _PAST_RE.search(clause[:start]) else modal
     # The past tense that makes "could" past ability is in the modal's own clause: "it had
     # shown it could", not "the army was ready, and the order could come within days".
     own_clause = re.split(r",|;|\s+and\s+|\s+but\s+", clause[:start])[-1]

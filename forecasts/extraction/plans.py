@@ -57,6 +57,14 @@ ADMINISTERED = frozenset(
     postponed cancelled canceled suspended resumed restored replaced appointed
     announced""".split()  # noqa: SIM905
 )
+# … and, after "announced that", what a decision makes of something: "the grant would be
+# brought forward", "conversions would be eligible for a grant" (without an announcement,
+# "the bus network will be cut" may be a forecast of someone else's decision).
+ANNOUNCED = ADMINISTERED | frozenset(
+    """brought moved lifted raised lowered cut reduced doubled halved paid awarded granted
+    banned abolished scrapped delayed merged sold expanded eligible available effective
+    mandatory compulsory exempt free""".split()  # noqa: SIM905
+)
 
 
 def _is_self(
@@ -118,7 +126,7 @@ def is_plan(
         # an announcement tells of a decision, unless its verb is an outcome nobody decides.
         base = re.sub(r"ing$", "", action)
         if match["be"] and not action.endswith("ing"):
-            return action in ADMINISTERED or match["verb"][:1].isupper()
+            return action in ANNOUNCED or match["verb"][:1].isupper()
         return not {action, base} & (OUTCOME_VERBS | _PROCESS_VERBS)
     subject = match["subject"].split(", ")[-1]  # "In working with X, we are going to …"
     # "I don't imagine I will …", "she doubts we will …": a pronoun ending a longer subject is

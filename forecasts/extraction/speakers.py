@@ -24,6 +24,7 @@ REPORTING_VERBS = (
     "is optimistic|is pessimistic|doubts|fears|feared|hopes|hoped|wants|urged|urges|"
     "called on|calls on|vowed|promised|promises|pledged|pledges|plans|intends|"
     # Organisations report and forecast too; plural subjects take the bare verb.
+    "goes on to (?:say|state|warn|predict)|went on to (?:say|state|warn|predict)|"
     "is reporting|are reporting|was reporting|reported|reports|foresees|foresaw|envisages|"
     "envisioned|is expecting|are expecting|was expecting|were expecting|indicated|indicates|"
     "revealed|reveals|says|say|warn|expect|predict|believe|fear|claim|estimate|forecasts|"
@@ -71,6 +72,8 @@ FIRST_PERSON = frozenset({"i", "we"})
 _CAP_TOKEN = re.compile(r"^[A-Z][\w’'.-]*$")
 _NAME_IN_TEXT_RE = re.compile(
     r"\b(?P<title>(?i:(?:[a-z]+\s+)?(?:" + "|".join(sorted(TITLE_WORDS | EXPERT_WORDS)) + r")))"
+    # "The Prime Minister of Australia, John Howard": the office's place between them
+    r"(?:\s+of\s+(?:the\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2},)?"
     r",?\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2})\b"
 )
 _ORG_IN_TEXT_RE = re.compile(
@@ -94,7 +97,9 @@ _NOT_NAMES = frozenset(
     june july august september october november december officials experts analysts
     authorities sources critics observers economists scientists researchers witnesses
     residents forecasters meteorologists some many several two three four five six seven
-    eight nine ten summer standard daylight utc gmt est cest neither either both""".split()  # noqa: SIM905
+    eight nine ten summer standard daylight utc gmt est cest neither either both further
+    furthermore moreover additionally finally similarly likewise thus hence therefore
+    nevertheless nonetheless elsewhere earlier later separately""".split()  # noqa: SIM905
 )
 
 
@@ -282,6 +287,8 @@ def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
     if not words or len(words) > 8:
         return None
     lower = text.lower()
+    if group := _named_group(words, state):
+        return group
     if lower in PRONOUNS:
         return Agent(text, "pronoun")
     if lower in PLURAL_PRONOUNS:
@@ -301,6 +308,30 @@ def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
     return _named_agent(words, state)
 
 
+# People who speak for the organisation named before them: "Google executives said".
+GROUP_WORDS = frozenset(
+    """executives officials spokesmen spokespeople representatives researchers scientists
+    experts analysts economists engineers staff sources""".split()  # noqa: SIM905
+)
+# "Chinese officials", "European researchers": a nationality, not an organisation.
+_NATIONALITY_RE = re.compile(r"(?:ese|ian|ean|ish|ch|ic|i)$")
+
+
+def _named_group(words: list[str], state: SpeakerState) -> Agent | None:
+    """ "Google executives", "CSIS experts": the organisation, when a name comes first."""
+    names = words[1:-1] if words[0].lower() == "the" else words[:-1]
+    if (
+        len(words) < 2
+        or words[-1].lower() not in GROUP_WORDS
+        or not names
+        or not all(_CAP_TOKEN.match(w) for w in names)
+        or (len(names) == 1 and _NATIONALITY_RE.search(names[0]))
+        or any(n.lower() in _NOT_NAMES for n in names)
+    ):
+        return None
+    return _named_agent(names, state, org=True)
+
+
 def _all_titles(names: list[str]) -> bool:
     return all(n.lower().strip(".") in TITLE_WORDS | EXPERT_WORDS for n in names)
 
@@ -311,7 +342,8 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
         _CAP_TOKEN.match(words[start - 1])
         # "Voice of America", "Bureau of Meteorology": one name across "of"
         or (
-            words[start - 1] in {"of", "for", "de"}
+            # … and, for an organisation, "Center for Strategic and International Studies"
+            words[start - 1] in ({"of", "for", "de", "and", "&"} if org else {"of", "for", "de"})
             and start >= 2
             and _CAP_TOKEN.match(words[start - 2])
             and start < len(words)
@@ -331,7 +363,8 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
     names = words[start:]
     if len(names) > 1 and names[0] == "The":  # "The Vell Embassy in Port Anna"
         descriptor, names = [*descriptor, "the"], names[1:]
-    if any(n.lower() in _NOT_NAMES - _CONNECTORS for n in names) or _all_titles(names):
+    joins = _CONNECTORS | {"and"} if org else _CONNECTORS
+    if any(n.lower() in _NOT_NAMES - joins for n in names) or _all_titles(names):
         return None  # "Instead", "Tropical Cyclone Larry", "Additional Director"
     if org:
         return Agent(" ".join(words), "org", " ".join(names).removesuffix("’s").removesuffix("'s"))
