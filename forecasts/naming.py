@@ -31,6 +31,13 @@ def name_key(name: str) -> str:
     return _SEPARATORS.sub(" ", text).strip()
 
 
+def question_title_key(title: str) -> str:
+    """The key two titles of one question share: case and spacing aside ("Will the port
+    reopen by 2027?" and "will the port  reopen by 2027?"), as services.find_same_question
+    compares them (a question is its title key and its deadline)."""
+    return " ".join(title.split()).lower()
+
+
 def name_keys(name: str, aliases: Iterable[str] = ()) -> str:
     """Every key of an expert, in one string searched with a plain substring match."""
     keys = dict.fromkeys(k for k in (name_key(n) for n in (name, *aliases)) if k)

@@ -1,16 +1,21 @@
 """A CSV import's questions: rows checked against the question they name, new ones created.
 
-A question is named by (title, deadline). A row's resolution criteria must match an existing
-question's, a new question needs criteria, and an outcome must agree with earlier rows and with
-how the question stands (not settled otherwise, not disputed). A question whose outcome the
-file already gave is created settled.
+A question is named by its title (case and spacing aside) and deadline, the rule the API and
+the admin refuse twins by: a row spelling the title of a question on record (or of an earlier
+row) in another case lands on that question, recorded with its first spelling. A row's
+resolution criteria must match an existing question's, a new question needs criteria, and an
+outcome must agree with earlier rows and with how the question stands (not settled otherwise,
+not disputed). A question whose outcome the file already gave is created settled.
 """
 
+from django.db.models import Q
+from django.db.models.functions import Lower
+
 from forecasts.models import Question, QuestionRevision
+from forecasts.naming import question_title_key
 from forecasts.services.imports.state import (
     SETTLED_STATES,
     ImportRun,
-    QuestionKey,
     QuestionState,
     Verdict,
 )
@@ -24,24 +29,33 @@ from forecasts.services.records.catalogue import get_or_create_topic
 from forecasts.services.transfer.csv_io import LedgerRow, RowProblem
 
 
-def load_questions(run: ImportRun, keys: set[QuestionKey]) -> None:
-    missing = keys - run.questions.keys()
-    if not missing:
+def load_questions(run: ImportRun, rows: list[LedgerRow]) -> None:
+    """The questions on record that these rows name and the run has not looked up yet: one
+    query, keyed like the rows (question_title_key, deadline); the oldest of a key wins."""
+    wanted = [r for r in rows if r.question_key not in run.questions]
+    if not wanted:
         return
+    keys = {r.question_key for r in wanted}
     # Every status, so that the (status, deadline) index serves the lookup (titles have
-    # none): without it PostgreSQL reads the whole table once per batch.
-    found = Question.objects.filter(
-        status__in=Question.Status.values,
-        title__in={t for t, _ in missing},
-        deadline__in={d for _, d in missing},
-    ).order_by("id")
+    # none): without it PostgreSQL reads the whole table once per batch. The exact titles
+    # too: SQLite's LOWER() folds ASCII letters only, and a title on record must always be
+    # found by its own spelling (a re-run would otherwise make a twin).
+    found = (
+        Question.objects.alias(title_lower=Lower("title"))
+        .filter(
+            Q(title__in={r.title for r in wanted}) | Q(title_lower__in={t for t, _ in keys}),
+            status__in=Question.Status.values,
+            deadline__in={d for _, d in keys},
+        )
+        .order_by("id")
+    )
     for q in found.values_list(
         "id", "title", "deadline", "status", "outcome", "resolution_criteria", "review_round"
     ):
-        key = (q[1], q[2])
-        if key in missing and key not in run.questions:
+        key = (question_title_key(q[1]), q[2])
+        if key in keys and key not in run.questions:
             run.questions[key] = QuestionState(
-                q[0], q[3], q[4], q[5], review_round=q[6], existed=True
+                q[0], q[3], q[4], q[5], review_round=q[6], existed=True, title=q[1]
             )
 
 
@@ -82,6 +96,7 @@ def _plan_question(run: ImportRun, row: LedgerRow) -> None:
             row.topics,
             row.consensus,
             existed=False,
+            title=row.title,
         )
 
 
@@ -112,8 +127,8 @@ def create_questions(run: ImportRun, rows: list[LedgerRow]) -> list[int]:
         return []
     values = []
     for key in new_keys:
-        title, deadline = key
         state = run.questions[key]
+        title, deadline = state.title, key[1]
         status, outcome, resolved_at = Question.Status.OPEN, "", None
         if key in run.verdicts:
             # A question whose outcome the file already gave is born settled: no UPDATE.

@@ -110,7 +110,7 @@ def import_batch(run: ImportRun, batch: list[SourceRow]) -> None:
         # A batch lost to a server crash before the end is simply imported again by the
         # next run (the import is idempotent); the run reports only after wait_for_disk.
         commit_asynchronously()
-        questions.load_questions(run, {parsed.question_key for parsed, _ in rows})
+        questions.load_questions(run, [parsed for parsed, _ in rows])
         good = [parsed for parsed, raw in rows if questions.check_question(run, parsed, raw.values)]
         matching.resolve_experts(run, good)
         matching.resolve_sources(run, good)

@@ -1,6 +1,6 @@
 """What one CSV import run carries from batch to batch, and what it reports.
 
-The run's lookups (experts, sources, topics, questions by title and deadline), the outcomes the
+The run's lookups (experts, sources, topics, questions by title key and deadline), the outcomes the
 file gives questions, and which predictions rows have matched or created. The stages of a batch
 (questions, matching, settling) are functions of this state; run.py hands it from batch to
 batch.
@@ -22,7 +22,7 @@ IMPORT_USERNAME = "csv-import"
 OPEN_STATES = (Question.Status.OPEN, Question.Status.DUE)
 SETTLED_STATES = Question.SETTLED
 
-QuestionKey = tuple[str, dt.date]
+QuestionKey = tuple[str, dt.date]  # (naming.question_title_key, deadline): LedgerRow's
 PredictionKey = tuple[int, int, dt.date, float | None, str]
 
 
@@ -56,6 +56,7 @@ class QuestionState:
     consensus: float | None = None
     review_round: int = 1
     existed: bool = True  # in the database before this run: its predictions may match rows
+    title: str = ""  # as the question is (or will be) recorded: the first row's spelling
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from django.core.validators import URLValidator
 
 from forecasts import verbal
 from forecasts.models import Question
+from forecasts.naming import question_title_key
 from forecasts.services.records import plausibility
 from forecasts.services.transfer.csv_rows import CsvFormatError, read_rows
 
@@ -218,9 +219,11 @@ class LedgerRow:
     recorded_at: dt.datetime | None = None  # None: when the import writes it
     recorded_via: str = ""
 
-    @property
+    @functools.cached_property  # read several times a row by every stage of the import
     def question_key(self) -> tuple[str, dt.date]:
-        return (self.title, self.deadline)
+        """The question this row names: its title's key (case and spacing aside) and its
+        deadline, the rule that refuses a twin question over the API and in the admin."""
+        return (question_title_key(self.title), self.deadline)
 
 
 _URL = URLValidator(schemes=["http", "https"])
