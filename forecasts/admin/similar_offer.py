@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 
 from forecasts.selectors.similar import SimilarQuestion, similar_questions
 
@@ -53,7 +54,8 @@ class SimilarQuestionOfferMixin(forms.Form):
             return
         self.similar_offered = found
         listed = "; ".join(
-            f"#{s.question.pk} \u201c{s.question.title}\u201d (deadline {s.question.deadline})"
+            f"#{s.question.pk} \u201c{s.question.title}\u201d"
+            f" (deadline {date_format(s.question.deadline)})"
             for s in found
         )
         raise ValidationError(
