@@ -209,6 +209,15 @@ def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
     if prefix.rstrip().endswith(","):
         return None  # "…, said X": the speaker follows the verb (a tail frame)
     if match := re.search(r"(?:^|\s)(?P<pronoun>he|she|they|it)\s*$", prefix, re.IGNORECASE):
+        # "NASA administrator Ada Brook caused a stir when she suggested that …": the
+        # sentence's own subject, before the last speaker
+        lead = _FRONTED_RE.sub("", prefix[: match.start()].strip())
+        if match["pronoun"].lower() in {"he", "she"} and re.search(
+            r"\b(?:when|as|after|before|because|and|but)$", lead
+        ):
+            subject = _subject_agent(lead, state)
+            if subject is not None and subject.kind == "person":
+                return subject
         return parse_agent(match["pronoun"], state)  # "Of the plan he stated that …"
     if re.search(r"\b(?:and|but)\s*$", prefix) and len(prefix.split()) > 2:
         # "He pointed to the past, but stated that …": the verb shares the sentence's subject.

@@ -154,7 +154,8 @@ _MONTH_MAY_RE = re.compile(
     r"this)\s+)May\b|\bMay\s+\d"
 )
 _FIRST_PERSON_FORECAST_RE = re.compile(
-    r"\b(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[Ii]t|[a-z]+(?<!ss)s)\s+(?:do\s+|fully\s+|now\s+|still\s+|also\s+)*"
+    r"\b(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[Ii]t|[a-z]+(?<!ss)s)\s+"
+    r"(?:do\s+|fully\s+|now\s+|still\s+|also\s+|(?:do|does)\s+not\s+|(?:don|doesn)['’]t\s+)*"
     r"(?:expect|predict|forecast|anticipate)(?:s|ed)?\b"
 )
 _INABILITY_RE = re.compile(
@@ -327,7 +328,10 @@ _COORDINATION_RE = re.compile(
 # information will …", one subject of two nouns).
 _AND_SUBJECT_RE = re.compile(
     r"\s+and\s+(?=(?:the|a|an|its|their|his|her)\s+(?:[\w’'-]+\s+){0,5}?"
-    r"(?:will|would|may|might|could)\b)"
+    r"(?:will|would|may|might|could)\b"
+    # "… and we don't expect damage to be widespread": a forecast verb opens its own claim
+    r"|(?:I|we|they)\s+(?:do\s+not\s+|don['’]t\s+|also\s+|fully\s+)?"
+    r"(?:expect|predict|forecast|anticipate)\b)"
 )
 _FINITE_RE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|could|may|might|can|does|did|[a-z]{3,}ed)\b"

@@ -52,7 +52,7 @@ _PATTERNS = [
     (
         "within",
         r"\b(?:within|in)\s+(?:the\s+next\s+)?(?P<n>\d+|an?|one|two|three|four|five|six|ten)"
-        r"\s+(?P<unit>years?|months?|weeks?|days?)\b",
+        r"\s+(?P<unit>years?|months?|weeks?|days?|hours?)\b",
     ),
     (
         "coming",
@@ -129,7 +129,10 @@ def _from_match(kind: str, m: re.Match, published: dt.date) -> dt.date | None:
         return published + dt.timedelta(days=ahead or 7)
     if kind == "within":
         n = int(m["n"]) if m["n"].isdigit() else _NUMBER_WORDS[m["n"].lower()]
-        days = {"year": 365, "month": 30, "week": 7, "day": 1}[m["unit"].lower().rstrip("s")]
+        unit = m["unit"].lower().rstrip("s")
+        if unit == "hour":  # "in the next 24 hours": the days those hours reach into
+            return published + dt.timedelta(days=max(1, -(-n // 24)))
+        days = {"year": 365, "month": 30, "week": 7, "day": 1}[unit]
         return published + dt.timedelta(days=n * days)
     return published + dt.timedelta(days=_COMING_DAYS[m["unit"].lower()])
 

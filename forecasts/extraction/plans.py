@@ -47,7 +47,7 @@ OUTCOME_VERBS = frozenset(
     """be become win lose face see suffer need fall rise grow shrink remain stay happen
     fail succeed collapse survive die get feel find learn notice experience recover decline
     increase decrease improve worsen deteriorate change have hit reach last occur emerge
-    come""".split()  # noqa: SIM905
+    come prevail triumph""".split()  # noqa: SIM905
 )
 # Passive actions an authority announces: "will be closed", "would be carefully monitored".
 ADMINISTERED = frozenset(

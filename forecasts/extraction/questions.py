@@ -28,7 +28,9 @@ _INABILITY_CLAUSE_RE = re.compile(
     r"^(?P<subj>.+?)\s+(?:is|are)\s+(?:still\s+)?(?:unable|not\s+able)\s+to\s+(?P<pred>.+)$", re.I
 )
 _EXPECT_CLAUSE_RE = re.compile(
-    r"^(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[Ii]t)\s+(?:do\s+|fully\s+|now\s+|still\s+)*(?:expect|predict|forecast|"
+    r"^(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[Ii]t)\s+"
+    r"(?:do\s+|fully\s+|now\s+|still\s+|(?:do|does)\s+not\s+|(?:don|doesn)['’]t\s+)*"
+    r"(?:expect|predict|forecast|"
     r"anticipate)(?:s|ed)?\s+(?:that\s+)?(?P<subj>.+?)\s+(?:to|will|would)\s+(?P<pred>.+)$"
 )
 # "the airline expected to return to profit": the subject expects to act itself.

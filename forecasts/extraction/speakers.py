@@ -49,7 +49,7 @@ TITLE_WORDS = frozenset(
     king queen chancellor commissioner founder head manager officer inspector superintendent
     commander lieutenant lt sergeant captain admiral spokesperson representative envoy
     attorney justice judge lord sir senior vice assistant additional associate acting
-    managing principal""".split()  # noqa: SIM905 (a word list reads better as text)
+    managing principal administrator""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 EXPERT_WORDS = frozenset(
     """expert analyst economist professor researcher scientist strategist commentator scholar
@@ -82,12 +82,13 @@ _ORG_IN_TEXT_RE = re.compile(
     + r")\b(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w&’'.-]+(?:\s+[A-Z][\w&’'.-]+)*)?"
 )
 _APPOSED_NAME_RE = re.compile(
-    r"\b(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'.-]*){1,3}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?"
+    r"\b(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'.-]*){1,3}),\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?P<title>" + "|".join(sorted(TITLE_WORDS | EXPERT_WORDS)) + r")\b"
 )
 _SUBJECT_RE = re.compile(
-    r"^(?:(?:The|Her|His|Their|Its|Our)\s+[\w\s]{1,30}?,?\s+)?(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})(?:,|\s+[a-z])"
+    r"^(?:(?:The|Her|His|Their|Its|Our)\s+[a-z][\w\s]{0,29}?,?\s+)?(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})(?:,|\s+[a-z])"
 )
+_HONORIFIC_DOT_RE = re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof)\.")
 # Capitalised at a sentence start but never part of a name.
 _NOT_NAMES = frozenset(
     """as in on at for but and when after before if while since during with according despite
@@ -184,6 +185,7 @@ class SpeakerState:
     def note_subject(self, text: str) -> None:
         """A person who is the subject of a sentence ("The mayor, Selin Aydemir, disagrees")
         is whom a following "she" most likely means."""
+        text = _HONORIFIC_DOT_RE.sub(r"\1", text)  # "Dr. Ada Brook, director of …, is"
         match = _SUBJECT_RE.match(text)
         following = text[match.end("name") :].split()[:1] if match else []
         if following and following[0].lower() in ORG_WORDS:

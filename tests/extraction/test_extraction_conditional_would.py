@@ -96,3 +96,55 @@ def test_an_announced_decision_is_a_plan(body: str) -> None:
 def test_a_passive_cut_outside_an_announcement_stays_a_forecast() -> None:
     found = forecasts("Economist Ivo Lind says the bus network will be cut back to pay for it.")
     assert [c.claim for c in found] == ["the bus network will be cut back to pay for it"]
+
+
+def test_a_negated_expectation_is_its_own_claim_about_the_event() -> None:
+    found = forecasts(
+        "“This is a weak storm and we don’t expect damage to be widespread,” said forecaster "
+        "Ana Ferro."
+    )
+    assert [(c.claim, c.question_title.split(" by ")[0]) for c in found] == [
+        ("we don’t expect damage to be widespread", "Will damage be widespread")
+    ]
+    # "don't expect" is a negation before a marker: ambiguous by SCORING.md, so the editor
+    # sets the probability
+    assert found[0].probability is None
+
+
+def test_a_number_of_hours_gives_a_deadline_that_many_days_ahead() -> None:
+    (found,) = forecasts(
+        "“We expect the wind to peak in the next 24 hours,” said forecaster Ana Ferro."
+    )
+    assert found.suggested_deadline == "2026-03-05"
+
+
+def test_a_person_introduced_with_an_honorific_and_office_is_he_later() -> None:
+    found = said(
+        "Dr. Ivo Lind, director of the Vell Health Office, is in town for the report. He "
+        "predicted that the outbreak will fade by June."
+    )
+    assert found == [("Ivo Lind", "the outbreak will fade by June")]
+
+
+def test_the_subject_of_the_sentence_is_the_pronoun_after_when() -> None:
+    found = said(
+        "Analyst Ana Ferro called it a race. In May, port director Ivo Lind caused a stir when "
+        "he suggested that the canal will close by 2028."
+    )
+    assert found == [("Ivo Lind", "the canal will close by 2028")]
+
+
+def test_an_organisation_opening_a_sentence_is_not_taken_for_a_person() -> None:
+    found = said(
+        "The United Vell Shipyard submitted a report on Monday. He said that the canal will "
+        "close by 2028."
+    )
+    assert found == []  # "he" is nobody the article named, not "Vell Shipyard"
+
+
+def test_a_lawyers_confidence_that_a_client_will_prevail_is_a_forecast() -> None:
+    found = claims(
+        "Defence lawyer Ana Ferro told the Vell Post that “we are confident that the charges "
+        "are weak and that he will prevail again.”"
+    )
+    assert [(c.kind, c.claim) for c in found] == [("forecast", "he will prevail again")]
