@@ -57,13 +57,10 @@ class CheckedOrderingFilter(OrderingFilter):
             allowed = self.allowed_values(view)
             wrong = [t.strip() for t in param.split(",") if t.strip() not in allowed]
             if wrong:
-                raise exceptions.ValidationError(
-                    {
-                        self.ordering_param: [
-                            f"Order by one of: {', '.join(allowed)} (got {wrong[0]!r})."
-                        ]
-                    }
-                )
+                message = f"Order by one of: {', '.join(allowed)} (got {wrong[0]!r})."
+                if not allowed:  # the CSV export: its rows come as the import reads them
+                    message = f"This list comes in one order and takes no ordering (got {param!r})."
+                raise exceptions.ValidationError({self.ordering_param: [message]})
         ordering = super().get_ordering(request, queryset, view)
         if ordering and not any(str(f).lstrip("-") in ("id", "pk") for f in ordering):
             # Rows tied on the asked field (same day, same probability) in a fixed order:

@@ -168,6 +168,11 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last_day))
 
 
+# The leaderboard is a ranking: `ordering` takes its one order, so that a client asking for
+# another is told (a 400) instead of getting the ranking as if it had been sorted.
+LEADERBOARD_ORDERINGS = ["rank"]
+
+
 class LeaderboardQuerySerializer(serializers.Serializer):
     topic = serializers.SlugField(required=False, help_text="Only questions of this topic (slug).")
     min_resolved = serializers.IntegerField(
@@ -185,6 +190,17 @@ class LeaderboardQuerySerializer(serializers.Serializer):
         default="all",
         help_text="`all` (default): rank on every scored forecast; `prospective`: only on "
         "forecasts recorded before their question's deadline and first resolution.",
+    )
+    ordering = serializers.ChoiceField(
+        choices=LEADERBOARD_ORDERINGS,
+        required=False,
+        allow_blank=True,
+        help_text="`rank` (the only order, and the default): ranked experts by ranking_score, "
+        "then provisional ones. Any other value is a 400, as on every list.",
+        error_messages={
+            "invalid_choice": f"Order by one of: {', '.join(LEADERBOARD_ORDERINGS)} "
+            "(got '{input}')."
+        },
     )
     start = serializers.DateField(
         required=False, help_text="Resolved on or after this date (YYYY-MM-DD)."
@@ -271,7 +287,8 @@ class LeaderboardView(MethodCheckedFirst, GenericAPIView):
         "Narrow it to a `topic` and to questions resolved in a `period` (30d, 12m, 2y) or "
         "between `from` and `to`; `record=prospective` ranks on prospective forecasts only "
         "(docs/scoring.md: hindsight). Open to everyone. A 400 means a parameter is not valid "
-        "(an unknown topic, a period like 3w, `to` before the start).",
+        "(an unknown topic, a period like 3w, `to` before the start, an `ordering` other "
+        "than `rank`).",
         examples=[
             ex.response("Ranked", ex.LEADERBOARD_ROW, summary="Vera Ostrova, first"),
             ex.response(

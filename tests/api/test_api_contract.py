@@ -134,6 +134,45 @@ def test_ordering_takes_the_listed_fields_and_refuses_others_by_name(db) -> None
     assert "deadline" in response.json()["errors"]["ordering"][0]
 
 
+LISTS = [
+    "/api/experts/",
+    "/api/sources/",
+    "/api/topics/",
+    "/api/questions/",
+    "/api/predictions/",
+    "/api/reviews/",
+    "/api/track-records/",
+    "/api/leaderboard/",
+]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_every_list_refuses_an_unknown_ordering_naming_the_values_it_takes(
+    db, schema: dict, path: str
+) -> None:
+    allowed = param(schema["paths"][path]["get"], "ordering")["schema"]["enum"]
+    response = APIClient().get(path, {"ordering": "bogus"})
+    assert response.status_code == 400, response.content
+    detail = response.json()["detail"]
+    assert detail.startswith("ordering: Order by one of: ")
+    assert all(value in detail for value in allowed), (allowed, detail)
+    assert APIClient().get(path, {"ordering": allowed[0]}).status_code == 200
+
+
+def test_the_leaderboard_takes_its_one_order_by_name(db) -> None:
+    assert APIClient().get("/api/leaderboard/?ordering=rank").status_code == 200
+    refused = APIClient().get("/api/leaderboard/?ordering=-brier")
+    assert refused.json()["errors"] == {"ordering": ["Order by one of: rank (got '-brier')."]}
+
+
+def test_the_csv_export_says_it_takes_no_ordering(db) -> None:
+    response = APIClient().get("/api/predictions.csv?ordering=made_on")
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "ordering: This list comes in one order and takes no ordering (got 'made_on')."
+    )
+
+
 def test_rows_tied_on_the_ordering_are_paged_once_each(db) -> None:
     # Five questions with one deadline: ordered by deadline alone, a page boundary between
     # tied rows could repeat one and skip another. Ties go newest first.
