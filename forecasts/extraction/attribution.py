@@ -103,7 +103,20 @@ def _quote_attribution(paragraph: Paragraph, quote: Quote, state: SpeakerState) 
         return agent, match["verb"]
     if agent := _saying_agent(re.split(r"(?<=[.!?])\s+", before)[-1], state):
         return agent, "said"
+    # "…, although, according to the agency, “there may be …”"
+    match = _ACCORDING_BEFORE_QUOTE_RE.search(re.split(r"(?<=[.!?])\s+", before)[-1])
+    if match and (agent := parse_agent(match["who"], state)):
+        return agent, "said"
     return None, ""
+
+
+# "There was no damage, although, according to the agency, “the sea may rise.”"
+_ACCORDING_MID_RE = re.compile(
+    r"^.+?,\s+according\s+to\s+(?P<who>[^,;“”\"]{2,80}?),\s+(?P<rest>[“\"].+)$"
+)
+_ACCORDING_BEFORE_QUOTE_RE = re.compile(
+    r"\baccording\s+to\s+(?P<who>[^,;“”\"]{2,80}?),?\s*$", re.IGNORECASE
+)
 
 
 _SAYING_RE = re.compile(
@@ -358,6 +371,9 @@ def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
     match = _ACCORDING_TAIL_RE.match(text)
     if match and (agent := parse_agent(match["who"], state)):
         return agent, "said", match["rest"]
+    match = _ACCORDING_MID_RE.match(text)
+    if match and (agent := parse_agent(match["who"], state)):
+        return agent, "said", match["rest"].strip("“”\"' ")
     body = _LEADING_RE.sub("", text)
     if match := _REPORT_BY_RE.search(body):
         agent = parse_agent(re.sub(r"^(?:the\s+)+", "the ", match["who"]), state)

@@ -245,7 +245,9 @@ _CALL_RE = re.compile(
 _PAST_RE = re.compile(r"\b(?:was|were|had|did)\b", re.IGNORECASE)
 _GENERIC_SUBJECT_RE = re.compile(
     r"^(?:no|any|every|nobody|no\s+one|anyone|everyone|everybody|whoever|those\s+who|"
-    r"if\s+you|you)\b",
+    r"if\s+you|you|(?:as\s+an\s+\w+,\s+)?(?:one|people|some|others|critics)\s+(?:might|may|could|would)"
+    r"\s+(?:say|call|argue|think|believe|claim|wonder|ask|object|complain)|"
+    r"(?:experience|history)\s+(?:has\s+)?(?:shows?|shown|teaches|taught))\b",
     re.IGNORECASE,
 )
 # Discourse openers carry no content: "And", "Naturally,", "In my view,", "Plainly,".

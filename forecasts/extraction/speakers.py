@@ -10,7 +10,7 @@ inside the expert's account does not take over his claims.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 REPORTING_VERBS = (
     "said|says|noted|notes|stressed|stresses|added|adds|continued|continues|explained|explains|"
@@ -25,6 +25,7 @@ REPORTING_VERBS = (
     "called on|calls on|vowed|promised|promises|pledged|pledges|plans|intends|"
     # Organisations report and forecast too; plural subjects take the bare verb.
     "goes on to (?:say|state|warn|predict)|went on to (?:say|state|warn|predict)|"
+    "proclaimed|proclaims|"
     "is reporting|are reporting|was reporting|reported|reports|foresees|foresaw|envisages|"
     "envisioned|is expecting|are expecting|was expecting|were expecting|indicated|indicates|"
     "revealed|reveals|says|say|warn|expect|predict|believe|fear|claim|estimate|forecasts|"
@@ -86,7 +87,10 @@ _APPOSED_NAME_RE = re.compile(
     r"(?P<title>" + "|".join(sorted(TITLE_WORDS | EXPERT_WORDS)) + r")\b"
 )
 _SUBJECT_RE = re.compile(
-    r"^(?:(?:The|Her|His|Their|Its|Our)\s+[a-z][\w\s]{0,29}?,?\s+)?(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})(?:,|\s+[a-z])"
+    r"^(?:(?:The|Her|His|Their|Its|Our)\s+[a-z][\w\s]{0,29}?,?\s+"
+    # "Political consultant Dan Judy of …": a description of a word or two before the name
+    r"|(?P<described>[A-Z][a-z]+(?:\s+[a-z]+){1,2}\s+))?"
+    r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})(?:,|\s+[a-z])"
 )
 _HONORIFIC_DOT_RE = re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof)\.")
 # Capitalised at a sentence start but never part of a name.
@@ -191,6 +195,11 @@ class SpeakerState:
         if following and following[0].lower() in ORG_WORDS:
             return  # "The United States government would …": a modifier, not a person
         agent = parse_agent(match["name"], self) if match else None
+        if match and match["described"] and agent is not None and agent.kind == "person":
+            described = match["described"].lower().split()
+            if not set(described) & (TITLE_WORDS | EXPERT_WORDS):
+                return  # "Yesterday morning Ada Brook …" describes no one
+            agent = replace(agent, descriptor=" ".join(described))
         if agent is not None and agent.kind == "person":
             self.last_speaker = self.register_person(agent.name, agent.descriptor)
 

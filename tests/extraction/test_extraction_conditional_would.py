@@ -148,3 +148,36 @@ def test_a_lawyers_confidence_that_a_client_will_prevail_is_a_forecast() -> None
         "are weak and that he will prevail again.”"
     )
     assert [(c.kind, c.claim) for c in found] == [("forecast", "he will prevail again")]
+
+
+def test_a_described_subject_is_he_in_the_next_sentence() -> None:
+    found = said(
+        "“Fares will rise by 2027,” said Mayor Tom Reyl. Port consultant Ivo Lind of Harbour "
+        "Research disagrees. He tells the Vell Post that the canal will close by 2028."
+    )
+    assert found[1:] == [("Ivo Lind", "the canal will close by 2028")]
+
+
+def test_a_proclamation_is_a_reporting_frame() -> None:
+    found = said("Senator Ana Ferro proclaimed that fares will fall by 2028.")
+    assert found == [("Ana Ferro", "fares will fall by 2028")]
+
+
+def test_according_to_in_mid_sentence_attributes_the_quotation_after_it() -> None:
+    found = said(
+        "The Vell Coastal Agency measured a small wave. There was no damage, although, "
+        "according to the Vell Coastal Agency, “the sea may rise again from tonight.”"
+    )
+    assert found == [("Vell Coastal Agency", "the sea may rise again from tonight")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "“As an analogy, one might argue that every house needs a lock,” said Ana Ferro.",
+        "“People might call the plan naive,” said Ana Ferro.",
+        "“Experience has shown that a closed port will find other trade,” said Ana Ferro.",
+    ],
+)
+def test_what_people_might_say_or_experience_shows_is_not_a_forecast(body: str) -> None:
+    assert forecasts(body) == []
