@@ -1,7 +1,9 @@
 """The review queue: what waits on me, and the verdict form. Also the links digests carry.
 
 Views parse and render only; verdicts go through services.reviews.submit_verdict, the same
-call the API makes, so the page and the API answer with the same rules and messages.
+call the API makes, so the page and the API answer with the same rules and messages. A verdict
+is permanent (superseded, never edited), so the page records it only once the reviewer has
+seen it summed up and confirmed it; the API records at once, as its contract says.
 """
 
 import datetime as dt
@@ -28,6 +30,7 @@ from forecasts.models import Prediction, Question, Review, ReviewAssignment
 from forecasts.services.reviews import digests, reminders
 from forecasts.services.reviews.verdicts import (
     VerdictConflict,
+    _check_verdict,
     involved_user_ids,
     involvement,
     is_reviewer,
@@ -152,6 +155,14 @@ def question_review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _item_page(request, question)
     values = {name: request.POST.get(name, "") for name in FIELDS}
+    if "change" in request.POST:
+        return _item_page(request, question, values)
+    if request.POST.get("confirm") != "yes":
+        return _confirm_page(request, question, values)
+    if request.POST.get("verdicts_seen") != str(len(question.reviews.all())):
+        # A verdict came in between the summary and the confirmation (or this is the
+        # confirmation sent twice): sum up the question as it stands and ask again.
+        return _confirm_page(request, question, values, changed=True)
     try:
         submit_verdict(question=question, reviewer=request.user, **values)
     except PermissionDenied as exc:
@@ -181,6 +192,36 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
         return _item_page(request, _detailed(pk), errors={"__all__": [str(exc)]}, status=409)
     messages.success(request, f"“{question.title}” is yours to review now.")
     return redirect("review:question", pk=pk)
+
+
+def _confirm_page(
+    request: HttpRequest, question: Question, values: dict[str, str], *, changed: bool = False
+) -> TemplateResponse:
+    """The verdict summed up, to be confirmed before it is recorded; nothing is written.
+
+    A verdict the service would refuse for who gives it or for what it says comes back on the
+    form at once, as it would on confirming; the question's state is checked on confirming.
+    """
+    not_independent = involvement(question, request.user)
+    if not_independent:
+        return _item_page(request, question, values, {"__all__": [not_independent]}, 403)
+    outcome = values["outcome"].strip().lower()
+    evidence_url = values["evidence_url"].strip()
+    try:
+        _check_verdict(outcome, evidence_url)
+    except ValidationError as exc:
+        return _item_page(request, question, values, exc.message_dict, 400)
+    context = {
+        "question": question,
+        "values": values,
+        "outcome": Question.Outcome(outcome),
+        "evidence_url": evidence_url,
+        "verdicts_seen": len(question.reviews.all()),
+        "re_resolving": request.user.is_superuser and question.is_settled,
+        "is_admin": request.user.is_superuser,
+        "changed": changed,
+    }
+    return _render(request, "confirm.html", context, status=409 if changed else 200)
 
 
 def _detailed(pk: int) -> Question:

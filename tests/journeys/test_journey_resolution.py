@@ -155,6 +155,12 @@ def test_an_article_becomes_a_scored_track_record(browser, live_server, smtp, ne
     alert.get_by_role("link", name="Evidence URL").click()
     reviewer.keyboard.type("https://example.org/courier/fares-rise")  # the link focused it
     form.get_by_role("button", name="Submit verdict").click()
+    # The verdict is summed up, and recorded only once confirmed (it is never edited after).
+    summary = reviewer.locator("#verdict-summary").inner_text()
+    assert summary.startswith(f"Question {questions[0].pk}, “{questions[0].title}”, resolves NO")
+    assert summary.endswith("with evidence https://example.org/courier/fares-rise.")
+    screenshot(reviewer, "journey-06b-review-confirm")
+    reviewer.get_by_role("button", name="Record this verdict").click()
     reviewer.wait_for_url("**/review/")
     reviewer.get_by_role("status").get_by_text("is now resolved").wait_for()
 
@@ -164,6 +170,7 @@ def test_an_article_becomes_a_scored_track_record(browser, live_server, smtp, ne
     item.get_by_label("YES", exact=True).check()
     item.get_by_label("Evidence URL").fill("https://example.org/courier/first-tram")
     item.get_by_role("button", name="Submit verdict").click()
+    reviewer.get_by_role("button", name="Record this verdict").click()
     reviewer.get_by_role("status").get_by_text(questions[1].title).wait_for()
     screenshot(reviewer, "journey-08-review-queue-after")
 

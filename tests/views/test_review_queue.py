@@ -29,6 +29,11 @@ def _url(question: Question) -> str:
     return f"/review/questions/{question.pk}/"
 
 
+def _confirmed(question: Question, **fields: str) -> dict[str, str]:
+    """A verdict as its summary page sends it back confirmed (test_review_confirmation)."""
+    return fields | {"confirm": "yes", "verdicts_seen": str(question.reviews.count())}
+
+
 def test_anonymous_visitor_is_sent_to_log_in(client):
     response = client.get("/review/")
     assert response.status_code == 302
@@ -90,7 +95,7 @@ def test_item_shows_criteria_predictions_with_source_and_the_form(client, bob, d
 
 def test_verdict_posted_resolves_and_redirects(client, bob, due):
     client.force_login(bob)
-    response = client.post(_url(due), {"outcome": "yes", "evidence_url": EVIDENCE})
+    response = client.post(_url(due), _confirmed(due, outcome="yes", evidence_url=EVIDENCE))
     assert (response.status_code, response["Location"]) == (302, "/review/")
     due.refresh_from_db()
     assert (due.status, due.outcome) == ("resolved", "yes")
@@ -116,23 +121,23 @@ def test_bad_verdict_re_renders_the_form_with_400_naming_the_field(client, bob, 
 
 def test_conflicting_second_verdict_gets_409_with_the_message(client, bob, dave, due):
     client.force_login(bob)
-    client.post(_url(due), {"outcome": "yes", "evidence_url": EVIDENCE})
+    client.post(_url(due), _confirmed(due, outcome="yes", evidence_url=EVIDENCE))
     client.force_login(dave)
-    response = client.post(_url(due), {"outcome": "no", "evidence_url": EVIDENCE})
+    response = client.post(_url(due), _confirmed(due, outcome="no", evidence_url=EVIDENCE))
     assert response.status_code == 409
     assert "already resolved as YES by bob" in response.content.decode()
 
 
 def test_admin_sees_re_resolution_form_on_a_resolved_question(client, bob, carol, due):
     client.force_login(bob)
-    client.post(_url(due), {"outcome": "yes", "evidence_url": EVIDENCE})
+    client.post(_url(due), _confirmed(due, outcome="yes", evidence_url=EVIDENCE))
     client.force_login(carol)
     page = client.get(_url(due)).content.decode()
     assert "Re-resolve this question" in page
-    response = client.post(_url(due), {"outcome": "no", "evidence_url": EVIDENCE})
+    response = client.post(_url(due), _confirmed(due, outcome="no", evidence_url=EVIDENCE))
     assert response.status_code == 400
     response = client.post(
-        _url(due), {"outcome": "no", "evidence_url": EVIDENCE, "reason": "Reversed."}
+        _url(due), _confirmed(due, outcome="no", evidence_url=EVIDENCE, reason="Reversed.")
     )
     assert response.status_code == 302
     due.refresh_from_db()

@@ -195,8 +195,9 @@ def test_the_review_queue_refuses_an_involved_reviewer_and_offers_takes(client, 
 
     taken = client.post(f"/review/questions/{free.pk}/take/")
     assert taken.status_code == 302
-    judged = client.post(
-        f"/review/questions/{free.pk}/", {"outcome": "no", "evidence_url": EVIDENCE}
+    judged = client.post(  # as the summary page sends it back confirmed
+        f"/review/questions/{free.pk}/",
+        {"outcome": "no", "evidence_url": EVIDENCE, "confirm": "yes", "verdicts_seen": "0"},
     )
     assert judged.status_code == 302
     free.refresh_from_db()
