@@ -608,6 +608,12 @@ def marker_text(clause: str, verb: str) -> str:
         "was confident": "is confident",
         "is convinced": "is confident",
         "was convinced": "is confident",
+        "feels confident": "is confident",
+        "feel confident": "is confident",
+        "felt confident": "is confident",
+        "remains confident": "is confident",
+        "remained confident": "is confident",
+        "were confident": "are confident",
         "is sure": "is certain",
         "doubted": "doubts",
     }.get(verb, verb)

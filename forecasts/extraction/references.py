@@ -23,6 +23,17 @@ _WEEKDAY_RE = re.compile(
 )
 
 
+_NEXT_HOURS_RE = re.compile(
+    r"\b(?:in|within)\s+the\s+next\s+(?P<n>\d{1,3})\s+hours\b", re.IGNORECASE
+)
+# A month with no day or year after a preposition: which year it is in is the article's.
+_BARE_MONTH_RE = re.compile(
+    r"\b(?:by|in|until|before|after|from|through|during|since|early|late|mid-|end\s+of)\s*"
+    r"(?<=\s|-)(?P<month>" + "|".join(calendar.month_name[1:]) + r")\b"
+    r"(?!\s*,?\s*\d)(?!\s+(?:of\s+)?(?:this|next|last)\s+year)"
+)
+
+
 def _day(date: dt.date) -> str:
     return f"{date.day} {date:%B %Y}"
 
@@ -51,6 +62,18 @@ def absolute_times(text: str, published: dt.date) -> str:
     )
     for pattern, replacement in rules:
         text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
+
+    def hours(match: re.Match) -> str:  # "in the next 24 hours" → "by 5 March 2026"
+        days = max(1, -(-int(match["n"]) // 24))
+        return f"by {_day(published + dt.timedelta(days=days))}"
+
+    text = _NEXT_HOURS_RE.sub(hours, text)
+
+    def month(match: re.Match) -> str:  # "by June" → "by June 2026": the next such month
+        number = list(calendar.month_name).index(match["month"])
+        return f"{match.group()} {year + (number < published.month)}"
+
+    text = _BARE_MONTH_RE.sub(month, text)
 
     def weekday(match: re.Match) -> str:
         date = next_weekday(published, match["day"])

@@ -21,6 +21,8 @@ REPORTING_VERBS = (
     "pointed out|predicted|predicts|forecast|forecasts|expects|expected|believes|believed|"
     "thinks|thought|reckons|reckoned|estimated|estimates|projected|projects|anticipates|"
     "anticipated|is confident|was confident|is convinced|was convinced|is certain|is sure|"
+    "feels confident|feel confident|felt confident|remains confident|remained confident|"
+    "are confident|were confident|"
     "is optimistic|is pessimistic|doubts|fears|feared|hopes|hoped|wants|urged|urges|"
     "called on|calls on|vowed|promised|promises|pledged|pledges|plans|intends|"
     # Organisations report and forecast too; plural subjects take the bare verb.

@@ -181,3 +181,28 @@ def test_according_to_in_mid_sentence_attributes_the_quotation_after_it() -> Non
 )
 def test_what_people_might_say_or_experience_shows_is_not_a_forecast(body: str) -> None:
     assert forecasts(body) == []
+
+
+def test_feeling_confident_is_being_confident() -> None:
+    (found,) = forecasts(
+        "Chief executive Ana Ferro feels confident that almost all of the spilled oil will be "
+        "recovered by June."
+    )
+    assert (found.speaker, found.probability) == ("Ana Ferro", 0.8)
+    assert found.question_title == "Will almost all of the spilled oil be recovered by June 2026?"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "written"),
+    [
+        ("by June", "by June 2026"),  # a month still ahead in the article's year
+        ("in February", "in February 2027"),  # a month already past: the next one
+        ("by the end of June", "by the end of June 2026"),
+        ("by June 12", "by June 12"),  # a day and month: the deadline reads it already
+        ("in May 2027", "in May 2027"),
+        ("in the next 24 hours", "by 5 March 2026"),
+    ],
+)
+def test_a_bare_month_or_a_number_of_hours_in_a_title_is_dated(phrase: str, written: str) -> None:
+    (found,) = forecasts(f"Economist Ivo Lind says the canal will reopen {phrase}.")
+    assert found.question_title.startswith(f"Will the canal reopen {written}")
