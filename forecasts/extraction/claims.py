@@ -336,7 +336,8 @@ _AND_SUBJECT_RE = re.compile(
     r"(?:expect|predict|forecast|anticipate)\b)"
 )
 _FINITE_RE = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|will|would|could|may|might|can|does|did|[a-z]{3,}ed)\b"
+    r"\b(?:is|are|was|were|has|have|had|will|would|could|may|might|can|does|did|[a-z]{3,}ed"
+    r"|(?:is|are|was|were|has|have|had|does|did|do)n['’]t)\b"
 )
 
 

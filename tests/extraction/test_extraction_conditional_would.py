@@ -206,3 +206,35 @@ def test_feeling_confident_is_being_confident() -> None:
 def test_a_bare_month_or_a_number_of_hours_in_a_title_is_dated(phrase: str, written: str) -> None:
     (found,) = forecasts(f"Economist Ivo Lind says the canal will reopen {phrase}.")
     assert found.question_title.startswith(f"Will the canal reopen {written}")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        (
+            "Economist Ivo Lind says the bridge would help trade, particularly among farmers.",
+            "Will the bridge help trade",
+        ),
+        (
+            "Economist Ivo Lind says the app will cut queues, as the port would share its data.",
+            "Will the app cut queues",
+        ),
+        (
+            "Economist Ivo Lind says the hearing will start within two months, adding more "
+            "delay to the case.",
+            "Will the hearing start within two months",
+        ),
+    ],
+)
+def test_an_aside_or_reason_after_the_event_leaves_the_title(sentence: str, title: str) -> None:
+    (found,) = forecasts(sentence)
+    assert found.question_title.startswith(title)
+    assert "," not in found.question_title
+
+
+def test_a_negative_contraction_is_a_clause_of_its_own_before_and() -> None:
+    found = forecasts(
+        "“This isn’t a strong storm and we don’t expect damage to be widespread,” said "
+        "forecaster Ana Ferro."
+    )
+    assert [c.question_title.split(" by ")[0] for c in found] == ["Will damage be widespread"]
