@@ -154,7 +154,9 @@ _MONTH_MAY_RE = re.compile(
     r"this)\s+)May\b|\bMay\s+\d"
 )
 _FIRST_PERSON_FORECAST_RE = re.compile(
-    r"\b(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[Ii]t|[a-z]+(?<!ss)s)\s+"
+    # a plural subject ("analysts expect"), not an auxiliary ("what was forecast")
+    r"\b(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[Ii]t|(?!(?:was|has|is|does|this|its|us|as|his)\b)"
+    r"[a-z]+(?<!ss)s)\s+"
     r"(?:do\s+|fully\s+|now\s+|still\s+|also\s+|(?:do|does)\s+not\s+|(?:don|doesn)['’]t\s+)*"
     r"(?:expect|predict|forecast|anticipate)(?:s|ed)?\b"
 )
@@ -574,7 +576,12 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
         return f"{verb} of"  # "warned of flash floods": a warning names a future event
     if (match := FUTURE_TIME_RE.search(clause)) and not _PAST_RE.search(clause):
         return match.group()
-    if (match := _HEDGE_RE.search(clause)) and not _PAST_RE.search(clause):
+    if (
+        (match := _HEDGE_RE.search(clause))
+        and not _PAST_RE.search(clause)
+        # "the blood flow raised the possibility of …": a chance someone saw, in the past
+        and not re.search(r"\b[a-z]{3,}ed\s+(?:the\s+|a\s+)?(?:\w+\s+)?$", clause[: match.start()])
+    ):
         return match.group()
     return ""
 

@@ -121,10 +121,21 @@ def is_plan(
     if match is None:
         return False
     action = match["verb"].lower()
+    rest = clause[match.end() :]
+    if action in {"continue", "start", "begin", "keep"} and (
+        following := re.match(r"\s+(?:to\s+|by\s+)?(?P<verb>[a-z]+?)(?:ing)?\b", rest)
+    ):
+        # "they will continue to protest", "he will start by hiring": the action is the
+        # verb after it ("prices will continue to rise" stays an outcome)
+        action = following["verb"]
+    # "New Zealand is to get …": an arrangement made, when the subject is the speaker's own
+    arranged = re.match(r"\s*(?:is|are)\s+to\s", match.string[match.end("subject") :]) is not None
     if verb.split()[-1:] and verb.split()[-1] in ANNOUNCING_VERBS:
         # "announced that Ana Ferro will be voicing the pilot", "… would be Harbour Master":
         # an announcement tells of a decision, unless its verb is an outcome nobody decides.
         base = re.sub(r"ing$", "", action)
+        if arranged:
+            return True  # "announced that the country is to get …": arranged already
         if match["be"] and not action.endswith("ing"):
             return action in ANNOUNCED or match["verb"][:1].isupper()
         return not {action, base} & (OUTCOME_VERBS | _PROCESS_VERBS)
@@ -135,4 +146,5 @@ def is_plan(
         subject = words[-1]
     if match["be"] and not action.endswith("ing"):
         return action in ADMINISTERED
-    return action not in OUTCOME_VERBS and _is_self(subject, speaker, reported, person, expert)
+    own = _is_self(subject, speaker, reported, person, expert)
+    return own and (arranged or action not in OUTCOME_VERBS)

@@ -67,7 +67,8 @@ ORG_WORDS = frozenset(
     partners holdings systems motors power media labs technologies bureau service
     organization organisation administration police embassy center centre network
     magazine newspaper journal agency parliament ministry court navy army survey poll
-    report study statement advisory""".split()  # noqa: SIM905 (a word list reads better as text)
+    report study statement advisory nation tribe coalition alliance federation foundation
+    movement""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 PRONOUNS = frozenset({"he", "she"})
 _CONNECTORS = frozenset({"of", "for", "de", "in"})

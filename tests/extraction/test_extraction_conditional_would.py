@@ -238,3 +238,34 @@ def test_a_negative_contraction_is_a_clause_of_its_own_before_and() -> None:
         "forecaster Ana Ferro."
     )
     assert [c.question_title.split(" by ")[0] for c in found] == ["Will damage be widespread"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Tjala Nation said they will continue to protest against the new dam.",
+        "The Vell government announced that the country is to get a new ferry by 2027.",
+    ],
+)
+def test_continuing_ones_own_action_or_an_arrangement_is_a_plan(body: str) -> None:
+    assert [c.kind for c in claims(body)] == ["plan"]
+
+
+@pytest.mark.parametrize(
+    ("body", "claim"),
+    [
+        (
+            "Economist Ivo Lind says the blood tests raised the possibility of a new strain.",
+            None,
+        ),
+        ("“Rents differ from what was forecast,” said economist Ivo Lind.", None),
+        (
+            "Economist Ivo Lind says prices will continue to rise by 2027.",
+            "prices will continue to rise by 2027",
+        ),
+    ],
+)
+def test_a_chance_seen_in_the_past_or_what_was_forecast_is_not_a_forecast(
+    body: str, claim: str | None
+) -> None:
+    assert [c.claim for c in forecasts(body)] == ([claim] if claim else [])
