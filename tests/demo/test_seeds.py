@@ -80,11 +80,11 @@ def test_second_load_creates_nothing_and_changes_nothing(seeded):
 
 def test_first_load_reports_what_it_created(seeded):
     assert seeded["experts"] == Expert.objects.count() == 6
-    assert seeded["sources"] == Source.objects.count() == 5
-    assert seeded["questions"] == Question.objects.count() == 20
-    assert seeded["predictions"] == 41
+    assert seeded["sources"] == Source.objects.count() == 6
+    assert seeded["questions"] == Question.objects.count() == 25
+    assert seeded["predictions"] == 51
     assert seeded["corrections"] == 1
-    assert seeded["resolutions"] == Review.objects.count() == 12
+    assert seeded["resolutions"] == Review.objects.count() == 17
 
 
 def test_load_seeds_command_is_idempotent(db, capsys):
@@ -160,6 +160,31 @@ def test_first_load_fills_the_leaderboard_without_a_worker(seeded):
     assert sum(n >= 5 for n in resolved.values()) >= 3
     assert overall.filter(peer_count__gt=0).count() >= 3
     assert overall.filter(consensus_count__gt=0).exists()
+
+
+def test_the_prospective_only_board_ranks_someone_on_the_demo(seeded, client):
+    """Most seed forecasts are logged long after their deadline (hindsight); a few are logged
+    before their question's deadline and settle after they are recorded: prospective."""
+    prospective = [
+        p
+        for p in Prediction.objects.current().filter(question__status=Question.Status.RESOLVED)
+        if not p.hindsight
+    ]
+    assert len(prospective) >= 10
+    for prediction in prospective:  # SCORING.md's rule, spelled out
+        question = prediction.question
+        assert prediction.recorded_at.date() < question.deadline
+        assert prediction.recorded_at < question.first_resolved_at
+    board = client.get("/api/leaderboard/", {"record": "prospective"}).json()
+    rows = board["results"] if isinstance(board, dict) else board
+    ranked = [row for row in rows if row["rank"] is not None]
+    assert ranked, rows
+    assert all(row["resolved_count"] >= 5 for row in ranked)
+    assert len([row for row in rows if row["resolved_count"] > 0]) >= 3
+    page = client.get("/", {"record": "prospective"}).content.decode()
+    assert "No ranked experts for these filters" not in page
+    # The real article's forecasts stay open, and the other demo forecasts hindsight.
+    assert not any(p.expert.name == "Ruben Megrabyan" for p in prospective)
 
 
 def test_demo_record_covers_peers_consensus_annulment_and_open_questions(seeded):

@@ -92,7 +92,10 @@ def _parts() -> dict[str, list]:
         "question__title", "question__deadline", "expert__name", "made_on", "id"
     )
     questions = Question.objects.filter(predictions__isnull=False).distinct()
-    records = TrackRecord.objects.select_related("expert", "topic")
+    # Over every scored forecast: a re-import records each forecast anew in this ledger, after
+    # its question's resolution, so the prospective-only records are not carried over
+    # (SCORING.md, hindsight: recorded_at is the ledger's clock, never read from a file).
+    records = TrackRecord.objects.filter(prospective_only=False).select_related("expert", "topic")
     verdicts = Review.objects.order_by("question__title", "round", "created_at")
     return {
         "predictions": list(
@@ -194,6 +197,7 @@ def test_export_then_import_into_an_empty_database_loses_nothing(tmp_path, carol
     before = _snapshot()
     assert before["track_records"]
     assert before["scores"]
+    assert TrackRecord.objects.filter(prospective_only=True, resolved_count__gt=0).exists()
     path = tmp_path / "export.csv"
     call_command("export_predictions", "--output", str(path), stderr=io.StringIO())
     _empty_the_record()
@@ -201,6 +205,9 @@ def test_export_then_import_into_an_empty_database_loses_nothing(tmp_path, carol
     call_command("import_predictions", str(path), "--quiet", stdout=io.StringIO())
     after = _snapshot()
     assert verify_ledger()[1] is None
+    # The seeds' prospective forecasts come back as hindsight: recorded after the resolution.
+    prospective = TrackRecord.objects.filter(prospective_only=True, resolved_count__gt=0)
+    assert not prospective.exists()
     for part in before:
         assert [x for x in after[part] if x not in before[part]] == [], part
         assert [x for x in before[part] if x not in after[part]] == [], part
