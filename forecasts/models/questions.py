@@ -5,7 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Q
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Lower, TruncDate
 from django.utils import timezone
 
 from forecasts import scoring
@@ -82,8 +82,10 @@ class Question(models.Model):
             # The due sweep: open questions whose deadline has passed.
             models.Index(fields=["status", "deadline"], name="question_status_deadline"),
             models.Index(fields=["status", "resolved_at"], name="question_status_resolved"),
-            # Imports match rows to questions by their text and deadline.
+            # Imports match rows to questions by their text and deadline: by the title's key
+            # (case aside, naming.question_title_key), and a title beyond ASCII also as spelt.
             models.Index(fields=["title", "deadline"], name="question_title_deadline"),
+            models.Index(Lower("title"), F("deadline"), name="question_title_key_deadline"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,7 +8,6 @@ outcome must agree with earlier rows and with how the question stands (not settl
 not disputed). A question whose outcome the file already gave is created settled.
 """
 
-from django.db.models import Q
 from django.db.models.functions import Lower
 
 from forecasts.models import Question, QuestionRevision
@@ -30,28 +29,25 @@ from forecasts.services.transfer.csv_io import LedgerRow, RowProblem
 
 
 def load_questions(run: ImportRun, rows: list[LedgerRow]) -> None:
-    """The questions on record that these rows name and the run has not looked up yet: one
-    query, keyed like the rows (question_title_key, deadline); the oldest of a key wins."""
+    """The questions on record that these rows name and the run has not looked up yet, keyed
+    like the rows (question_title_key, deadline); the oldest of a key wins. One query by the
+    (LOWER(title), deadline) index, and one more by the exact title for titles beyond ASCII:
+    SQLite's LOWER() folds ASCII letters only, and a title on record must always be found by
+    its own spelling (a re-run would otherwise make a twin)."""
     wanted = [r for r in rows if r.question_key not in run.questions]
     if not wanted:
         return
     keys = {r.question_key for r in wanted}
-    # Every status, so that the (status, deadline) index serves the lookup (titles have
-    # none): without it PostgreSQL reads the whole table once per batch. The exact titles
-    # too: SQLite's LOWER() folds ASCII letters only, and a title on record must always be
-    # found by its own spelling (a re-run would otherwise make a twin).
-    found = (
-        Question.objects.alias(title_lower=Lower("title"))
-        .filter(
-            Q(title__in={r.title for r in wanted}) | Q(title_lower__in={t for t, _ in keys}),
-            status__in=Question.Status.values,
-            deadline__in={d for _, d in keys},
+    deadlines = {d for _, d in keys}
+    found = [
+        Question.objects.alias(title_key=Lower("title")).filter(
+            title_key__in={t for t, _ in keys}, deadline__in=deadlines
         )
-        .order_by("id")
-    )
-    for q in found.values_list(
-        "id", "title", "deadline", "status", "outcome", "resolution_criteria", "review_round"
-    ):
+    ]
+    if beyond_ascii := {r.title for r in wanted if not r.title.isascii()}:
+        found.append(Question.objects.filter(title__in=beyond_ascii, deadline__in=deadlines))
+    columns = ("id", "title", "deadline", "status", "outcome", "resolution_criteria")
+    for q in sorted(q for query in found for q in query.values_list(*columns, "review_round")):
         key = (question_title_key(q[1]), q[2])
         if key in keys and key not in run.questions:
             run.questions[key] = QuestionState(
