@@ -298,7 +298,11 @@ def claim_clause(text: str) -> str:
     return _strip_quotes(clause.rstrip(" .!?;:,")).rstrip(" .!?;:,")
 
 
-_CONDITION_RE = re.compile(r"^(?P<cond>(?:if|unless|once)\s+[^,]{1,80}),\s+(?P<rest>.+)$", re.I)
+_CONDITION_RE = re.compile(
+    r"^(?P<cond>(?:if|unless|once|(?:as|when|while|given\s+that)(?=(?:\s+\S+){3}))\s+[^,]{1,80}),"
+    r"\s+(?P<rest>.+)$",
+    re.I,
+)
 
 
 def proposition(clause: str) -> str:
@@ -360,7 +364,8 @@ def _rejoin(pattern: re.Pattern, text: str) -> list[str]:
 # "… and said there is a 30% chance that …": the same speaker's second reporting verb.
 _SECOND_VERB_RE = re.compile(
     r"^(?:(?:he|she|it|they)\s+)?(?:also\s+)?(?P<verb>said|says|predicted|predicts|warned|warns|"
-    r"added|stated|noted|argued|told)(?:(?<=told)\s+[^,]{1,40}?)?(?:\s+that)?\s+(?=\S)",
+    r"added|stated|noted|argued|told|cautioned|insisted|claimed|suggested|"
+    r"expressed\s+(?:concern|fears?|confidence))(?:(?<=told)\s+[^,]{1,40}?)?(?:\s+that)?\s+(?=\S)",
     re.IGNORECASE,
 )
 

@@ -269,3 +269,22 @@ def test_a_chance_seen_in_the_past_or_what_was_forecast_is_not_a_forecast(
     body: str, claim: str | None
 ) -> None:
     assert [c.claim for c in forecasts(body)] == ([claim] if claim else [])
+
+
+def test_expressing_concern_after_but_starts_a_claim_of_its_own() -> None:
+    (found,) = forecasts(
+        "Senator Ana Ferro said last week that the delay was fine, but expressed concern that a "
+        "long campaign could hurt the party in November."
+    )
+    assert found.question_title == "Will a long campaign hurt the party in November 2026?"
+
+
+def test_a_leading_as_clause_moves_to_the_end_and_the_frame_after_it_goes() -> None:
+    (found,) = forecasts(
+        "Senator Ana Ferro said, “As the port faces hard times, I am confident that the harbour "
+        "will find new trade by 2028.”"
+    )
+    assert (found.question_title, found.probability) == (
+        "Will the harbour find new trade by 2028, as the port faces hard times?",
+        0.8,
+    )
