@@ -519,7 +519,12 @@ def _forward_modal_at(clause: str, match: re.Match, verb: str, reported: bool) -
             return ""
         if _ANY_THAT_WOULD_RE.search(clause[: start + len(modal)]):
             return ""  # "there is no tactic it would refuse": a character, not an event
-        return "" if _PAST_RE.search(clause[:start]) else modal
+        # "they used techniques that would allow …": a past narrative's "would"
+        past = _PAST_RE.search(clause[:start]) or re.search(
+            r"\b(?!need|speed|feed|seed|exceed|proceed|succeed)[a-z]{2,}ed\s+(?!by\b)",
+            clause[:start],
+        )
+        return "" if past else modal
     # The past tense that makes "could" past ability is in the modal's own clause: "it had
     # shown it could", not "the army was ready, and the order could come within days".
     own_clause = re.split(r",|;|\s+and\s+|\s+but\s+", clause[:start])[-1]

@@ -36,6 +36,7 @@ def test_a_conditional_would_of_a_named_speaker_is_a_forecast(body: str, claim: 
         "“There is no fee it would not raise,” said economist Ivo Lind.",
         "Economist Ivo Lind says the would-be buyers of the port are unknown.",
         "Economist Ivo Lind says that the sooner the bridge opens, the happier everyone would be.",
+        "“The gang used tools that would open any lock,” said economist Ivo Lind.",
     ],
 )
 def test_a_judgement_a_wish_or_a_character_with_would_is_not(body: str) -> None:
