@@ -50,13 +50,15 @@ def _upload(value: Any) -> bytes | str | None:
     return value
 
 
-def _date(value: Any, name: str = "published_on") -> dt.date | None:
+def _date(value: Any, name: str = "published_on", field: str = "") -> dt.date | None:
     if not value:
         return None
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ExtractionInputError(f"`{name}` must be a date like 2025-05-28.") from None
+        raise ExtractionInputError(
+            f"`{name}` must be a date like 2025-05-28.", field=field or name
+        ) from None
 
 
 def _inputs(request: Request) -> dict[str, Any]:
@@ -71,9 +73,9 @@ def _inputs(request: Request) -> dict[str, Any]:
     html = _upload(files.get("html") or files.get("file") or data.get("html"))
     for name in ("text", "url"):
         if data.get(name) is not None and not isinstance(data.get(name), str):
-            raise ExtractionInputError(f"`{name}` must be a string.")
+            raise ExtractionInputError(f"`{name}` must be a string.", field=name)
     if html is not None and not isinstance(html, str | bytes):
-        raise UnsupportedInput("`html` must be a string or an uploaded file.")
+        raise UnsupportedInput("`html` must be a string or an uploaded file.", field="html")
     return {
         # "" kept apart from absent, so that an empty `text` is said to be empty.
         "text": data.get("text"),
@@ -92,7 +94,11 @@ def _stored_input(source: Source) -> dict[str, str]:
 
 
 def _error(exc: ExtractionInputError) -> Response:
-    return Response({"detail": str(exc)}, status=exc.status)
+    """`detail` to show, and `errors` by field, as every other API error of a bad request."""
+    body: dict[str, Any] = {"detail": str(exc)}
+    if exc.status == 400:
+        body["errors"] = {exc.field: [str(exc)]}
+    return Response(body, status=exc.status)
 
 
 def _article(extraction: service.Extraction) -> dict[str, Any]:
@@ -211,18 +217,22 @@ def _draft_changes(data: Any) -> list[tuple[int, dict]]:
     rows = data.get("drafts") if hasattr(data, "get") else None
     if not isinstance(rows, list) or not rows:
         raise ExtractionInputError(
-            'Send {"drafts": [{"draft_id": 7, ...}]}: the drafts to confirm.'
+            'Send {"drafts": [{"draft_id": 7, ...}]}: the drafts to confirm.', field="drafts"
         )
     changes = []
     for row in rows:
         if not isinstance(row, dict) or not isinstance(row.get("draft_id"), int):
-            raise ExtractionInputError("Each item of `drafts` needs an integer `draft_id`.")
+            raise ExtractionInputError(
+                "Each item of `drafts` needs an integer `draft_id`.", field="drafts"
+            )
         edited = {k: str(row[k]) for k in _CHANGEABLE if row.get(k) not in (None, "")}
         if row.get("deadline"):
-            edited["deadline"] = _date(row["deadline"], "deadline")
+            edited["deadline"] = _date(row["deadline"], "deadline", field="drafts")
         if row.get("question") is not None:
             if not isinstance(row["question"], int) or isinstance(row["question"], bool):
-                raise ExtractionInputError("`question` is an existing question's id (integer).")
+                raise ExtractionInputError(
+                    "`question` is an existing question's id (integer).", field="drafts"
+                )
             edited["question"] = row["question"]
         changes.append((row["draft_id"], edited))
     return changes
@@ -273,7 +283,8 @@ class ConfirmDraftsView(APIView):
         except ExtractionInputError as exc:
             return _error(exc)
         except ValidationError as exc:
-            return Response({"detail": " ".join(exc.messages)}, status=400)
+            body = {"detail": " ".join(exc.messages), "errors": {"drafts": exc.messages}}
+            return Response(body, status=400)
         body = [
             {"draft_id": pk, "prediction": p.pk, "question": p.question_id, "expert": p.expert_id}
             for (pk, _), p in zip(changes, predictions, strict=True)

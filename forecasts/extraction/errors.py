@@ -5,11 +5,14 @@ class ExtractionInputError(ValueError):
     """Bad input for the extraction assistant. `status` is a 4xx code; str() is for the editor."""
 
     status: int = 400
+    field: str = "non_field_errors"  # the request field at fault, for the API's `errors` map
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None, field: str = "") -> None:
         super().__init__(message)
         if status is not None:
             self.status = status
+        if field:
+            self.field = field
 
 
 class InputTooLarge(ExtractionInputError):

@@ -35,7 +35,8 @@ def read_input(
         raise ExtractionInputError(
             "Give exactly one of `text`, `html` or `url`"
             + (f" (got {', '.join(given)})." if given else ".")
-            + (f" `{empty[0]}` is empty." if not given and empty else "")
+            + (f" `{empty[0]}` is empty." if not given and empty else ""),
+            field=empty[0] if not given and empty else "",
         )
     if text:
         return ArticleText(check_article(text)), ""

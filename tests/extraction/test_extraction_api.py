@@ -229,3 +229,36 @@ def test_an_empty_text_is_said_to_be_empty(editor: APIClient) -> None:
     assert (
         response.json()["detail"] == "Give exactly one of `text`, `html` or `url`. `text` is empty."
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({"text": ""}, {"text": ["Give exactly one of `text`, `html` or `url`. `text` is empty."]}),
+        (
+            {"text": ARTICLE, "url": "https://example.org/a"},
+            {"non_field_errors": ["Give exactly one of `text`, `html` or `url` (got text, url)."]},
+        ),
+        (
+            {"text": ARTICLE, "published_on": "soon"},
+            {"published_on": ["`published_on` must be a date like 2025-05-28."]},
+        ),
+        ({"url": ["a"]}, {"url": ["`url` must be a string."]}),
+    ],
+)
+def test_a_bad_request_names_its_field_in_errors_as_every_api_error_does(
+    editor: APIClient, body: dict, errors: dict
+) -> None:
+    # The extraction endpoints answered `detail` alone; clients read `errors` by field.
+    response = editor.post(EXTRACT, body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == errors
+
+
+def test_a_refused_confirmation_names_the_drafts_in_errors(editor: APIClient) -> None:
+    source, candidates = drafts_of(editor, FLAGGED)
+    flagged = [c for c in candidates if c["needs_editing"]]
+    refused = confirm(editor, source, [{"draft_id": flagged[0]["draft_id"]}])
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["drafts"]
+    assert "needs editing" in refused.json()["errors"]["drafts"][0]
