@@ -143,7 +143,10 @@ RESOLVE = extend_schema(
     "that says why. A due question that nobody eligible holds is taken first with "
     "POST /api/questions/{id}/take/. A 400 means a bad outcome or no evidence URL "
     "for yes/no; a 409 that the question is not due yet, is already settled, or that you "
-    "already gave a verdict in this round.",
+    "already gave a verdict in this round. An admin re-resolving a settled question as the "
+    "outcome it has gets a 409 (nothing changes; no round is opened), unless the verdict "
+    "brings an `evidence_url` not on record for that outcome: it is kept as a round of its "
+    "own, and the resolution (outcome, time, scores) stands.",
     examples=[
         ex.request(
             "YES, with evidence",
@@ -274,17 +277,22 @@ PREDICTIONS = {
 
 TAKE = extend_schema(
     request=None,
-    responses={201: s.AssignmentSerializer},
+    responses={200: s.AssignmentSerializer, 201: s.AssignmentSerializer},
     description="Takes a due question from the queue: assigns it to you, when fewer "
     "eligible reviewers hold it than its verdicts need (nobody eligible was found, or they "
-    "became involved). Reviewers only, and only if you recorded, corrected and revised "
+    "became involved): 201. Reviewers only, and only if you recorded, corrected and revised "
     "nothing on it (else 403, saying why); a 409 means it is not due, or enough reviewers "
-    "already hold it. Taking it again is harmless: the same assignment comes back.",
+    "already hold it. Taking it again is harmless: 200 with the assignment you hold.",
     examples=[
         ex.response(
             "Taken",
             {"question": 12, "reviewer": "bob", "round": 1, "assigned_at": ex.NOW},
             code="201",
+        ),
+        ex.response(
+            "Held already",
+            {"question": 12, "reviewer": "bob", "round": 1, "assigned_at": ex.NOW},
+            code="200",
         ),
         ex.NOT_LOGGED_IN,
         ex.NOT_A_REVIEWER,

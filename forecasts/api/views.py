@@ -353,8 +353,11 @@ class QuestionViewSet(
     @openapi_records.TAKE
     @action(detail=True, methods=["post"], permission_classes=[IsReviewer])
     def take(self, request: Request, pk: str) -> Response:
-        assignment = reviews.take_question(question=self.get_object(), reviewer=request.user)
-        return Response(s.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+        assignment, created = reviews.take_question(
+            question=self.get_object(), reviewer=request.user
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(s.AssignmentSerializer(assignment).data, status=code)
 
 
 # --- Predictions and verdicts -------------------------------------------------------------

@@ -185,12 +185,13 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
     if question is None:
         raise Http404("No such question.")
     try:
-        take_question(question=question, reviewer=request.user)
+        _assignment, created = take_question(question=question, reviewer=request.user)
     except PermissionDenied as exc:
         return _item_page(request, _detailed(pk), errors={"__all__": [str(exc)]}, status=403)
     except VerdictConflict as exc:
         return _item_page(request, _detailed(pk), errors={"__all__": [str(exc)]}, status=409)
-    messages.success(request, f"“{question.title}” is yours to review now.")
+    held = "now" if created else "already"
+    messages.success(request, f"“{question.title}” is yours to review {held}.")
     return redirect("review:question", pk=pk)
 
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from forecasts.models import Question, Review, TrackRecord
+from forecasts.models import LedgerEntry, PredictionScore, Question, Review, TrackRecord
 from tests.builders import due_question, predict
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -92,6 +92,62 @@ def test_an_admin_re_resolves_with_a_reason(api_as, bob, carol):
     assert response.status_code == 201, response.json()
     assert response.json()["outcome"] == "no"
     assert [r["round"] for r in response.json()["reviews"]] == [1, 2]
+
+
+def test_re_resolving_as_the_outcome_it_has_is_a_409_and_opens_no_round(api_as, bob, carol):
+    question = due_question("Will the toll go?", reviewers=[bob])
+    _resolve(api_as(bob), question, outcome="yes", evidence_url=EVIDENCE)
+    question.refresh_from_db()
+    before = (question.review_round, question.resolved_at, LedgerEntry.objects.count())
+    for reason in ("Confirming it.", ""):  # nothing to change comes before a missing reason
+        again = _resolve(
+            api_as(carol), question, outcome="yes", evidence_url=EVIDENCE, reason=reason
+        )
+        assert again.status_code == 409, again.json()
+        assert again.json()["detail"] == (
+            "This question is already resolved YES (round 1); a verdict of YES again changes "
+            "nothing, so no new round is opened. To change the outcome, re-resolve it as NO or "
+            "ANNULLED with a reason; to add evidence for YES, send an evidence_url not on "
+            "record yet, with a reason."
+        )
+    question.refresh_from_db()
+    assert (question.review_round, question.resolved_at, LedgerEntry.objects.count()) == before
+    assert Review.objects.count() == 1
+
+
+def test_an_annulled_question_annulled_again_is_a_409(api_as, bob, carol):
+    question = due_question("Will the toll go?", reviewers=[bob])
+    _resolve(api_as(bob), question, outcome="annulled")
+    again = _resolve(api_as(carol), question, outcome="annulled", reason="Still void.")
+    assert again.status_code == 409
+    assert again.json()["detail"].startswith("This question is already annulled (round 1)")
+    assert Review.objects.count() == 1
+
+
+def test_an_admin_adds_evidence_for_the_outcome_and_the_resolution_stands(api_as, bob, carol):
+    question = due_question("Will the toll go?", reviewers=[bob])
+    predict(question, p=0.8)
+    _resolve(api_as(bob), question, outcome="yes", evidence_url=EVIDENCE)
+    question.refresh_from_db()
+    resolved_at = question.resolved_at
+    scored_on = list(PredictionScore.objects.values_list("id", "resolved_on"))
+    archived = "https://web.archive.org/web/2027/https://example.org/council-minutes"
+    without = _resolve(api_as(carol), question, outcome="yes", evidence_url=archived)
+    assert without.status_code == 400
+    assert "reason" in without.json()["errors"]
+    response = _resolve(
+        api_as(carol), question, outcome="yes", evidence_url=archived, reason="The link died."
+    )
+    assert response.status_code == 201, response.json()
+    assert [(r["round"], r["evidence_url"]) for r in response.json()["reviews"]] == [
+        (1, EVIDENCE),
+        (2, archived),
+    ]
+    question.refresh_from_db()
+    assert (question.outcome, question.review_round) == ("yes", 2)
+    assert question.resolved_at == resolved_at
+    assert list(PredictionScore.objects.values_list("id", "resolved_on")) == scored_on
+    assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.RESOLUTION).count() == 1
 
 
 def test_a_missing_question_is_a_json_404(api_as, bob):

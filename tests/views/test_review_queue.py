@@ -11,7 +11,7 @@ from forecasts.models import Profile, Question
 from forecasts.services.reviews import digests
 from forecasts.services.reviews.assignments import mark_due_questions
 from forecasts.services.reviews.reminders import send_review_reminders
-from tests.builders import past_question, predict
+from tests.builders import due_question, past_question, predict
 
 pytestmark = pytest.mark.django_db
 EVIDENCE = "https://example.org/evidence"
@@ -142,6 +142,29 @@ def test_admin_sees_re_resolution_form_on_a_resolved_question(client, bob, carol
     assert response.status_code == 302
     due.refresh_from_db()
     assert due.outcome == "no"
+
+
+def test_the_re_resolution_form_refuses_the_outcome_the_question_has(client, bob, carol, due):
+    client.force_login(bob)
+    client.post(_url(due), _confirmed(due, outcome="yes", evidence_url=EVIDENCE))
+    client.force_login(carol)
+    response = client.post(
+        _url(due), _confirmed(due, outcome="yes", evidence_url=EVIDENCE, reason="Confirming.")
+    )
+    assert response.status_code == 409
+    assert "already resolved YES (round 1)" in response.content.decode()
+    due.refresh_from_db()
+    assert (due.review_round, due.reviews.count()) == (1, 1)
+
+
+def test_taking_a_question_held_already_says_so(client, bob):
+    question = due_question("Will the ferry run?")  # due, and nobody holds it
+    client.force_login(bob)
+    first = client.post(f"/review/questions/{question.pk}/take/", follow=True)
+    assert "is yours to review now" in first.content.decode()
+    again = client.post(f"/review/questions/{question.pk}/take/", follow=True)
+    assert "is yours to review already" in again.content.decode()
+    assert question.assignments.filter(reviewer=bob).count() == 1
 
 
 def test_digest_link_opens_the_item_for_its_recipient(client, bob, due):

@@ -14,7 +14,10 @@ mix. The rules:
   current round. Agreeing verdicts reaching the quorum settle it; any disagreement marks it
   disputed and escalates to the admins.
 - An admin's verdict is authoritative: it settles a due or disputed question, and re-resolves a
-  settled one when a reason is given (a new round; every earlier verdict is kept).
+  settled one when a reason is given (a new round; every earlier verdict is kept). The outcome
+  it already has again changes nothing (VerdictConflict, 409), unless the verdict brings
+  evidence not on record for that outcome: then it is kept as a round of its own, and the
+  settlement (outcome, resolution time, scores) stands as it was.
 - Every settlement (resolution, re-resolution, annulment) is chained in the ledger, keyed by
   the verdict that brought it about.
 """
@@ -189,20 +192,46 @@ def resolve_question(
     """An admin's (or the seed loader's) direct resolution, or a re-resolution with a reason.
 
     A settled question re-resolved opens a new review round; every earlier verdict is kept.
+    The outcome it already has is a VerdictConflict, unless the verdict adds evidence: that
+    verdict gets its round, and the settlement stands (its time, and so its scores' dates).
     """
     outcome, evidence_url = outcome.strip().lower(), evidence_url.strip()
     _check_verdict(outcome, evidence_url)
     question = Question.objects.select_for_update().get(pk=question.pk)
     check_independent(question, resolved_by)
+    adds_evidence = False
     if question.is_settled:
+        adds_evidence = outcome == question.outcome
+        if adds_evidence and not _new_evidence(question, outcome, evidence_url):
+            raise VerdictConflict(_same_outcome_message(question))
         if not reason.strip():
             raise ValidationError({"reason": "Re-resolving needs a reason; it is kept."})
         question.review_round += 1
         question.save(update_fields=["review_round"])
     now = timezone.now()
     review = _record_review(question, resolved_by, outcome, evidence_url, note, reason, now)
-    _settle(question, review, now)
+    if not adds_evidence:
+        _settle(question, review, now)
     return review
+
+
+def _new_evidence(question: Question, outcome: str, evidence_url: str) -> bool:
+    """Whether this evidence is not on record yet for this outcome of the question."""
+    if not evidence_url:
+        return False
+    return not question.reviews.filter(outcome=outcome, evidence_url=evidence_url).exists()
+
+
+def _same_outcome_message(question: Question) -> str:
+    outcome = question.outcome.upper()
+    others = " or ".join(o.upper() for o in Question.Outcome.values if o != question.outcome)
+    state = "annulled" if question.status == Question.Status.ANNULLED else f"resolved {outcome}"
+    return (
+        f"This question is already {state} (round {question.review_round}); a verdict of "
+        f"{outcome} again changes nothing, so no new round is opened. To change the outcome, "
+        f"re-resolve it as {others} with a reason; to add evidence for {outcome}, send an "
+        "evidence_url not on record yet, with a reason."
+    )
 
 
 def submit_verdict(
@@ -310,9 +339,13 @@ def _open_places(question: Question) -> int:
 
 
 @transaction.atomic
-def take_question(*, question: Question, reviewer: AbstractBaseUser) -> ReviewAssignment:
+def take_question(
+    *, question: Question, reviewer: AbstractBaseUser
+) -> tuple[ReviewAssignment, bool]:
     """Assign a due question to this reviewer from the queue, when fewer eligible reviewers
-    hold it than the quorum needs (nobody eligible was found, or they were involved since).
+    hold it than the quorum needs (nobody eligible was found, or they were involved since);
+    and whether the assignment is new. One the reviewer already holds this round (waiting
+    for their verdict, or given it) comes back as it is.
 
     PermissionDenied when the reviewer may not judge it; VerdictConflict when it is not due or
     needs nobody more.
@@ -324,8 +357,8 @@ def take_question(*, question: Question, reviewer: AbstractBaseUser) -> ReviewAs
         _check_takes_reviewer_verdict(question)  # says why (open, disputed, settled)
     check_independent(question, reviewer)
     mine = question.assignments.filter(reviewer=reviewer, round=question.review_round).first()
-    if mine and mine.state == ReviewAssignment.State.PENDING:
-        return mine
+    if mine and mine.state != ReviewAssignment.State.CANCELLED:
+        return mine, False
     if _open_places(question) <= 0:
         raise VerdictConflict(
             "Enough eligible reviewers already hold this question; it is not yours to take."
@@ -336,10 +369,11 @@ def take_question(*, question: Question, reviewer: AbstractBaseUser) -> ReviewAs
             state=ReviewAssignment.State.PENDING, assigned_at=now, completed_at=None
         )
         mine.refresh_from_db()
-        return mine
-    return ReviewAssignment.objects.create(
+        return mine, True
+    assignment = ReviewAssignment.objects.create(
         question=question, reviewer=reviewer, round=question.review_round, assigned_at=now
     )
+    return assignment, True
 
 
 def _check_takes_reviewer_verdict(question: Question) -> None:

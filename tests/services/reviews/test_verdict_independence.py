@@ -95,11 +95,23 @@ def test_a_due_question_nobody_eligible_holds_is_taken_then_judged(api_as, bob, 
     assert taken.status_code == 201
     assert taken.json()["reviewer"] == "bob"
     again = api_as(bob).post(f"/api/questions/{question.pk}/take/")
-    assert again.status_code == 201  # taking twice is harmless: one assignment
+    assert again.status_code == 200  # taking twice is harmless: the assignment held, once
+    assert again.json() == taken.json()
     assert question.assignments.filter(reviewer=bob).count() == 1
     # Now someone eligible holds it: it is not dave's to take.
     assert api_as(dave).post(f"/api/questions/{question.pk}/take/").status_code == 409
     assert _resolve(api_as(bob), question).status_code == 201
+
+
+def test_taking_again_after_the_verdict_keeps_the_assignment_done(settings, api_as, bob):
+    settings.REVIEWS_REQUIRED = 2  # one verdict leaves the question due
+    question = due_question("Will the toll go?")
+    assert api_as(bob).post(f"/api/questions/{question.pk}/take/").status_code == 201
+    assert _resolve(api_as(bob), question).status_code == 201
+    again = api_as(bob).post(f"/api/questions/{question.pk}/take/")
+    assert again.status_code == 200
+    assignment = question.assignments.get(reviewer=bob)
+    assert assignment.state == ReviewAssignment.State.DONE  # not reopened for a second verdict
 
 
 def test_an_admin_who_recorded_cannot_resolve_nor_re_resolve(api_as, carol, bob):
