@@ -301,7 +301,16 @@ def _compose(
     strength = abs(winner.probability - 0.5)
     probability = round(0.5 + strength if flips % 2 == 0 else 0.5 - strength, 6)
     phrase = winner.phrase if probability == winner.probability else " ".join(names)
+    start = next(m.start for m in matches if m.marker is winner)
+    if phrase == winner.phrase and start > 0 and tokens[start - 1].word in _DEGREE_WORDS:
+        # "pretty likely" is read as "likely", and stored as said, so that the record shows
+        # the words the value came from
+        phrase = f"{tokens[start - 1].word} {phrase}"
     return ParsedProbability(probability, winner.basis, phrase, version, names)
+
+
+# Degree words the table does not grade: the value is the phrase's, the words are kept.
+_DEGREE_WORDS = frozenset({"pretty", "quite", "fairly", "rather", "somewhat", "reasonably"})
 
 
 def _find_stated(sentence: str, version: str) -> ParsedProbability | None:

@@ -325,3 +325,20 @@ def test_a_table_with_a_duplicate_phrase_is_rejected(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match="duplicates"):
         load_verbal_table(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "p", "phrase"),
+    [
+        ("pretty likely", 0.75, "pretty likely"),
+        ("The port will quite likely reopen", 0.75, "quite likely"),
+        ("rather unlikely", 0.2, "rather unlikely"),
+        ("likely", 0.75, "likely"),
+    ],
+)
+def test_a_degree_word_keeps_the_phrases_value_and_is_stored_as_said(
+    text: str, p: float, phrase: str
+) -> None:
+    # "pretty likely" was stored as "likely": the record did not show the words used.
+    parsed = parse_probability(text)
+    assert (parsed.probability, parsed.phrase) == (p, phrase)
