@@ -9,12 +9,14 @@ import sys
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from forecasts.models import Expert, LedgerHead
+from forecasts.models import Expert, LedgerHead, Question
 from forecasts.services.audit.publish import build_dump_file
 from forecasts.services.ledger.chain import write_head_file
 from forecasts.services.ledger.verify import verify_ledger
+from forecasts.services.reviews.verdicts import resolve_question
 from seeds.loader import load_seeds
 from tests.audit_support import VERIFIER, first, load_verifier, read_dump, rechain, write_dump
 from tests.services.imports.test_predictionbook import (
@@ -100,6 +102,23 @@ def test_on_generated_data_the_verifier_reproduces_the_api_and_the_ledger(tmp_pa
     result = _verified(_dump(tmp_path))
     assert result["problems"] == []
     assert sum(r["resolved_count"] for (_, w), r in result["records"].items() if w == "all") > 50
+    _assert_agrees_with_the_api(result, api_as)
+    _assert_chain_equals_verify_ledger(result)
+
+
+def test_evidence_added_to_a_verdict_keeps_every_figure_reproduced(tmp_path, api_as):
+    load_seeds()
+    question = Question.objects.filter(outcome="yes").order_by("pk").first()
+    admin = User.objects.create_superuser("auditor", "auditor@example.org", "pw-auditor")
+    resolve_question(
+        question=question,
+        outcome="yes",
+        resolved_by=admin,
+        evidence_url="https://web.archive.org/web/2027/https://example.org/evidence",
+        reason="The first link died.",
+    )
+    result = _verified(_dump(tmp_path))
+    assert result["problems"] == []
     _assert_agrees_with_the_api(result, api_as)
     _assert_chain_equals_verify_ledger(result)
 
