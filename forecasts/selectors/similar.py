@@ -10,7 +10,9 @@ for a shared topic. On PostgreSQL the candidates are found by indexes: the neare
 trigram distance (kept when their similarity is at least 0.3, pg_trgm's default threshold)
 and the titles holding all the words (full text, english stemming: "strikes" finds
 "strike"). On SQLite the same measure is computed in Python over open questions sharing a word
-with the text, and a title holding all its words (plurals folded) is kept too.
+with the text, and a title holding all its words (plurals folded) is kept too. On both, a
+title near by trigrams must also share a word that says what it is about (not "will", "by",
+a month or a number): "Will … by 31 December 2027?" alone made unrelated titles similar.
 """
 
 import datetime as dt
@@ -146,9 +148,35 @@ def _postgres_candidates(questions: QuerySet, text: str) -> list[tuple[Question,
     found = {q.pk: q for q in [*nearest, *by_words]}
     all_words = {q.pk for q in by_words}
     scored = [(q, round(float(q.title_similarity), 4)) for q in found.values()]
-    kept = [(q, s) for q, s in scored if s >= MIN_SIMILARITY or q.pk in all_words]
+    wanted = content_words(text)
+    kept = [
+        (q, s)
+        for q, s in scored
+        if (s >= MIN_SIMILARITY and _shares_content(wanted, q.title)) or q.pk in all_words
+    ]
     kept.sort(key=lambda item: (-item[1], item[0].deadline, item[0].pk))
     return kept[:CANDIDATES]
+
+
+_MONTHS = frozenset(
+    """january february march april may june july august september october november
+    december""".split()  # noqa: SIM905
+)
+
+
+def content_words(text: str) -> set[str]:
+    """The words that say what a title is about: not "will", "by", a month or a number.
+    Two titles alike only in "Will … by 31 December 2027?" are not similar questions."""
+    return {
+        form
+        for word in _WORD.findall(text.lower())
+        if word not in STOP_WORDS and word not in _MONTHS and not word.isdigit() and len(word) > 2
+        for form in _forms(word)
+    }
+
+
+def _shares_content(wanted: set[str], title: str) -> bool:
+    return not wanted or bool(wanted & content_words(title))
 
 
 def _forms(word: str) -> set[str]:
@@ -178,11 +206,13 @@ def _plain_candidates(questions: QuerySet, text: str) -> list[tuple[Question, fl
         any_word |= Q(title__icontains=os.path.commonprefix(sorted(_forms(word))))
     rows = questions.filter(any_word).only("id", "title", "deadline", "status")[:2000]
     wanted = [_forms(w) for w in set(words)]
+    content = content_words(text)
     kept = []
     for question in rows:
         similarity = trigram_similarity(question.title, text)
         title_forms = set().union(*(_forms(w) for w in _WORD.findall(question.title.lower())))
-        if similarity >= MIN_SIMILARITY or all(forms & title_forms for forms in wanted):
+        near = similarity >= MIN_SIMILARITY and _shares_content(content, question.title)
+        if near or all(forms & title_forms for forms in wanted):
             kept.append((question, round(similarity, 4)))
     kept.sort(key=lambda item: (-item[1], item[0].deadline, item[0].pk))
     return kept[:CANDIDATES]

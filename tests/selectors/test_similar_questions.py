@@ -107,3 +107,13 @@ def test_api_similar_to_refuses_a_lists_parameters_it_would_ignore(api_as):
     errors = response.json()["errors"]
     assert sorted(errors) == ["page", "status"]
     assert "takes limit, near_deadline, similar_to, topic" in errors["status"][0]
+
+
+def test_titles_alike_only_in_their_boilerplate_are_not_offered(today):
+    # QA: "Will the bank cut rates by 31 December 2027?" was offered for a question about a
+    # port, on the strength of "Will the … by 31 December 2027?" alone.
+    deadline = dt.date(2027, 12, 31)
+    make_question("Will the central bank cut rates by 31 December 2027?", deadline=deadline)
+    port = make_question("Will the Port Elmore quay reopen by 31 December 2027?", deadline=deadline)
+    found = similar_questions("Will the Elmore quay reopen by 31 December 2027?", deadline=deadline)
+    assert [s.question for s in found] == [port]
