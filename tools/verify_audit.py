@@ -306,7 +306,10 @@ class Rows:
         for field, value in zip(names, values, strict=True):
             if row.get(field) != value:
                 return f"{field} is {row.get(field)!r} in the dump, {value!r} as chained"
-        return "a field differs from what was chained"
+        # The chain keeps these fields' values, the others only in its digest: say which
+        # fields the difference must be in, so a reader knows where to look.
+        others = ", ".join(sorted(set(row) - set(names) - {"id"}))
+        return f"one of {others} differs from what was chained (the chain holds their digest)"
 
     def _check_prediction_state(self, line: dict) -> None:
         name = f"prediction {line['id']}"

@@ -281,3 +281,15 @@ def test_two_experts_under_one_slug_are_named(tmp_path, demo_dump):
         f"expert {second_expert['id']}: slug {first_expert['slug']!r} is also expert "
         f"{first_expert['id']}'s" in problems
     ), problems
+
+
+def test_a_change_outside_the_chained_keys_names_the_fields_it_may_be_in(tmp_path, demo_dump):
+    # QA: the verifier said only "a field differs"; the reader had to guess which.
+    prediction = first(demo_dump, "prediction")
+    assert "quote" in prediction
+    prediction["quote"] = prediction["quote"] + " (edited)"
+    problems = _problems_after(tmp_path, demo_dump)
+    line = next(p for p in problems if p.startswith(f"prediction {prediction['id']}: "))
+    assert "quote" in line
+    assert "differs from what was chained" in line
+    assert "probability" not in line.split(" differs")[0]  # a key field checked on its own
