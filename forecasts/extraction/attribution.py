@@ -13,7 +13,10 @@ from dataclasses import dataclass, replace
 
 from forecasts.extraction.sentences import Document, Paragraph, Quote, Sentence
 from forecasts.extraction.speakers import (
+    EXPERT_WORDS,
+    ORG_WORDS,
     REPORTING_VERBS,
+    TITLE_WORDS,
     Agent,
     SpeakerState,
     agent_name,
@@ -234,7 +237,9 @@ def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
         return parse_agent(match["pronoun"], state)  # "Of the plan he stated that …"
     if re.search(r"\b(?:and|but)\s*$", prefix) and len(prefix.split()) > 2:
         # "He pointed to the past, but stated that …": the verb shares the sentence's subject.
-        return _subject_agent(re.sub(r",?\s*\b(?:and|but)\s*$", "", prefix), state)
+        # … after a fronted phrase: "Following her nomination, Briscoe spoke … and said"
+        subject = _FRONTED_RE.sub("", re.sub(r",?\s*\b(?:and|but)\s*$", "", prefix))
+        return _subject_agent(subject, state)
     # The phrase nearest the verb first: "…, but the bureau warned" is the bureau's.
     last = re.split(r",\s+|;\s+", prefix)[-1]
     last = re.sub(r"^(?:but|and|while|although|though|as|yet|so)\s+", "", last.strip())
@@ -304,6 +309,20 @@ def _subject_agent(prefix: str, state: SpeakerState) -> Agent | None:
     if agent := apposed_person([p.strip() for p in prefix.split(",") if p.strip()], state):
         return agent  # "At noon, Ada Brook, a student, posted …"
     words = prefix.split(",")[0].split()
+    run = 0
+    while run < len(words) and _CAP_WORD_RE.match(words[run]):
+        run += 1
+    if (
+        0 < run < len(words)
+        and words[run][:1].islower()
+        and words[run] not in TITLE_WORDS | EXPERT_WORDS | ORG_WORDS  # "NASA administrator …"
+        and words[0] not in {"The", "A", "An"}
+    ):
+        # "Briscoe spoke with the Post": the name that opens the sentence, not the one after
+        # its verb
+        agent = parse_agent(" ".join(words[:run]), state)
+        if agent is not None and agent.kind in {"person", "org"}:
+            return agent
     for size in range(min(len(words), 6), 0, -1):
         if size < len(words) and _CAP_WORD_RE.match(words[size]):
             continue  # a name is a whole capitalised run ("Central European Summer Time")

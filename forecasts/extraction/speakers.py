@@ -107,7 +107,7 @@ _NOT_NAMES = frozenset(
     residents forecasters meteorologists some many several two three four five six seven
     eight nine ten summer standard daylight utc gmt est cest neither either both further
     furthermore moreover additionally finally similarly likewise thus hence therefore
-    nevertheless nonetheless elsewhere earlier later separately""".split()  # noqa: SIM905
+    nevertheless nonetheless elsewhere earlier later separately following""".split()  # noqa: SIM905
 )
 
 

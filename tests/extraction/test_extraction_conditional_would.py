@@ -289,3 +289,11 @@ def test_a_leading_as_clause_moves_to_the_end_and_the_frame_after_it_goes() -> N
         "Will the harbour find new trade by 2028, as the port faces hard times?",
         0.8,
     )
+
+
+def test_the_name_opening_a_sentence_says_what_follows_and_not_the_one_after_its_verb() -> None:
+    found = said(
+        "Following her nomination, Ferro spoke with the Vell Post and said she would win 15 "
+        "states by 2028."
+    )
+    assert found == [("Ferro", "she would win 15 states by 2028")]
