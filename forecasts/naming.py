@@ -1,4 +1,5 @@
-"""Names as a search key: one spelling for "Ana Li", "ana-li", "Aná Li" and "Ана Ли".
+"""Names as a search key: one spelling for "Ana Li", "ana-li", "Aná Li" and "Ана Ли". Also the
+keys questions and sources are matched by (question_title_key, source_url_key).
 
 No Django. A key is the name case-folded, without diacritics, with Cyrillic transliterated
 (a plain letter-by-letter table, close to what English-language newsrooms print) and every
@@ -9,6 +10,7 @@ not reach ("Megrabyan" and "Mehrabyan") are aliases, kept on the expert.
 import re
 import unicodedata
 from collections.abc import Iterable
+from urllib.parse import urlsplit, urlunsplit
 
 _LATIN = (
     "a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
@@ -55,3 +57,44 @@ def clean_aliases(aliases: Iterable[str], *, name: str = "") -> list[str]:
             seen.add(alias.casefold())
             kept.append(alias)
     return kept
+
+
+# --- A source's URL as its natural key ------------------------------------------------------
+# One spelling for the links that name one page: "https://Example.org:443/a?utm_source=x#top"
+# is "https://example.org/a". The scheme and host are lowercased, a default port, the fragment
+# and tracking parameters (utm_*, fbclid, gclid) dropped, an empty path made "/". The path and
+# the other parameters stay as written (a path may be case-sensitive; a parameter may name
+# another page).
+DEFAULT_PORTS = {"http": "80", "https": "443"}
+TRACKING_PARAMETERS = ("fbclid", "gclid")  # and every utm_* one
+
+
+def _is_tracking(parameter: str) -> bool:
+    name = parameter.partition("=")[0].lower()
+    return name.startswith("utm_") or name in TRACKING_PARAMETERS
+
+
+def _netloc(scheme: str, netloc: str) -> str:
+    userinfo, at, hostport = netloc.rpartition("@")
+    host, port = hostport, ""
+    if not hostport.endswith("]") and ":" in hostport:  # "[::1]" has colons but no port
+        host, _, port = hostport.rpartition(":")
+    if port == DEFAULT_PORTS.get(scheme):
+        port = ""
+    return f"{userinfo}{at}{host.lower()}{':' if port else ''}{port}"
+
+
+def source_url_key(url: str) -> str:
+    """The URL as sources are matched and new ones stored; "" for no URL."""
+    url = url.strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1" and the like: left as written, for validation to refuse
+        return url
+    scheme = parts.scheme.lower()
+    # The query as written, less its tracking parameters: re-encoding the rest could change it.
+    query = "&".join(p for p in parts.query.split("&") if p and not _is_tracking(p))
+    path = parts.path or ("/" if parts.netloc else "")
+    return urlunsplit((scheme, _netloc(scheme, parts.netloc), path, query, ""))

@@ -23,6 +23,7 @@ from forecasts.admin.merges import AliasesField, merge_selected_experts
 from forecasts.admin.search import ExpertSearchMixin
 from forecasts.admin.source_log import SourceLogMixin
 from forecasts.models import DetailsRevision, Expert, Source, Topic
+from forecasts.naming import source_url_key
 from forecasts.services.records import plausibility
 
 
@@ -181,9 +182,13 @@ class SourceForm(forms.ModelForm):
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
-        same = Source.objects.filter(url=url).exclude(pk=self.instance.pk).first()
-        if url and same:
+        if url == self.instance.url:  # as recorded: left as it is
+            return url
+        url = source_url_key(url)  # matched, and stored, by its key (services.find_source_by_url)
+        same = services.find_source_by_url(url)
+        if url and same and same.pk != self.instance.pk:
             raise forms.ValidationError(f"This URL is already the source “{same}”.")
+        self.instance.url_key = url  # for an added source; a change saves through edit_source
         return url
 
 

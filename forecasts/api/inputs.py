@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from forecasts.api.serializers import REASON_HELP, StrictInput
 from forecasts.models import Expert, Question, Source
+from forecasts.services import find_source_by_url
 
 
 class CalendarDateField(serializers.DateField):
@@ -53,6 +54,18 @@ class SourceWriteSerializer(StrictInput, serializers.ModelSerializer):
         if self.instance is None and not attrs.get("title") and not attrs.get("url"):
             raise serializers.ValidationError({"title": "A source needs a title or a URL."})
         return attrs
+
+
+class SourceUrlField(serializers.SlugRelatedField):
+    """A source named by its URL, matched by the URL's key (services.find_source_by_url)."""
+
+    def to_internal_value(self, data: Any) -> Source:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        source = find_source_by_url(data)
+        if source is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return source
 
 
 # --- Questions --------------------------------------------------------------------------------
@@ -175,11 +188,12 @@ class PredictionCreateSerializer(StrictInput, serializers.Serializer):
     probability = ProbabilityInputField()
     made_on = CalendarDateField()
     source = IdField(queryset=Source.objects.all(), required=False, allow_null=True, default=None)
-    source_url = serializers.SlugRelatedField(
+    source_url = SourceUrlField(
         slug_field="url",
         queryset=Source.objects.exclude(url=""),
         required=False,
-        help_text="The source by its URL, instead of `source` (its id).",
+        help_text="The source by its URL, instead of `source` (its id); matched as sources "
+        "are (scheme and host case, default port, fragment and utm_*/fbclid/gclid aside).",
         error_messages={"does_not_exist": "No source has this URL: POST /api/sources/ first."},
     )
     quote = serializers.CharField(required=False, allow_blank=True, default="")

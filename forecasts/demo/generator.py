@@ -184,10 +184,11 @@ class DemoGenerator:
                 published = anchor - dt.timedelta(days=rng.randint(0, 2500))
                 url = f"https://news.example.org/{start + i}"
                 title = f"{outlet} interview {start + i}"
-                yield (start + i, "article", title, outlet, "", url, published, "", self.noon)
+                yield (start + i, "article", title, outlet, "", url, url, published, "", self.noon)
 
         columns = (
-            "id", "kind", "title", "outlet", "via", "url", "published_on", "text", "created_at",
+            "id", "kind", "title", "outlet", "via", "url", "url_key", "published_on", "text",
+            "created_at",
         )  # fmt: skip
         self._record("sources", write("forecasts_source", columns, rows(), self.progress))
 

@@ -56,12 +56,17 @@ class Source(models.Model):
         help_text="The outlet or broadcast this source cites, when it reports someone else's.",
     )
     url = models.URLField(max_length=1000, blank=True)
+    # naming.source_url_key(url): what a URL is matched by ("https://Example.org/a#x" is
+    # "https://example.org/a"). New sources store their URL in this form; older ones keep
+    # theirs as recorded (each change of a source's details is a revision) and match by this.
+    url_key = models.TextField(blank=True, default="", db_default="", editable=False)
     published_on = models.DateField(null=True, blank=True)
     text = models.TextField(blank=True, help_text="The article text, kept for the record.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-published_on", "-id"]
+        indexes = [models.Index(fields=["url_key"], name="source_url_key")]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"], condition=~Q(url=""), name="source_url_unique_when_present"

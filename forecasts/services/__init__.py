@@ -2,6 +2,7 @@
 
 from forecasts.services.records.catalogue import (
     create_expert,
+    find_source_by_url,
     get_or_create_expert,
     get_or_create_source,
     get_or_create_topic,
@@ -27,6 +28,7 @@ __all__ = [
     "edit_expert",
     "edit_source",
     "fall_due_now",
+    "find_source_by_url",
     "get_or_create_expert",
     "get_or_create_source",
     "get_or_create_topic",

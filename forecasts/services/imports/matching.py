@@ -1,6 +1,7 @@
 """A CSV import's experts, sources and predictions: looked up in bulk, created when missing.
 
-Experts are matched by name (the oldest of a name wins), sources by URL or else by title. A
+Experts are matched by name (the oldest of a name wins), sources by URL (its key, as the
+services match it) or else by title. A
 row is "unchanged" when the same prediction (expert, question, made_on, probability, quote) is
 already recorded; rows are a multiset, so the n-th copy of a row in the file matches the n-th
 such prediction, and superseded versions count as present too.
@@ -9,9 +10,10 @@ such prediction, and superseded versions count as present too.
 from collections import Counter
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from forecasts.models import Expert, Prediction, Source
-from forecasts.naming import name_key, name_keys
+from forecasts.naming import name_key, name_keys, source_url_key
 from forecasts.services.imports.state import ImportRun, PredictionKey
 from forecasts.services.imports.writing import (
     PREDICTION_COLUMNS,
@@ -85,8 +87,9 @@ def resolve_experts(run: ImportRun, rows: list[LedgerRow]) -> None:
 
 
 def source_key(row: LedgerRow) -> tuple[str, str] | None:
+    """A row's source: by its URL's key (naming.source_url_key), else by its title."""
     if row.source_url:
-        return ("url", row.source_url)
+        return ("url", source_url_key(row.source_url))
     return ("title", row.source_title) if row.source_title else None
 
 
@@ -98,9 +101,16 @@ def resolve_sources(run: ImportRun, rows: list[LedgerRow]) -> None:
     urls = {v for kind, v in wanted if kind == "url"}
     titles = {v for kind, v in wanted if kind == "title"}
     if urls:
-        # url <> '' as in the unique index's condition, so that it serves the lookup.
-        found = Source.objects.filter(url__in=urls).exclude(url="").values_list("url", "id")
-        run.sources.update((("url", url), pk) for url, pk in found)
+        # By key, or by the URL itself for a source without a key yet (services.
+        # find_source_by_url); the oldest of a key wins (written last).
+        found = (
+            Source.objects.filter(Q(url_key__in=urls) | Q(url__in=urls))
+            .exclude(url="")
+            .order_by("-id")
+            .values_list("url_key", "url", "id")
+        )
+        for url_key, url, pk in found:
+            run.sources[("url", url_key if url_key in urls else url)] = pk
     if titles:
         by_title = Source.objects.filter(url="", outlet="", title__in=titles).order_by("-id")
         run.sources.update((("title", t), pk) for t, pk in by_title.values_list("title", "id"))
@@ -109,7 +119,8 @@ def resolve_sources(run: ImportRun, rows: list[LedgerRow]) -> None:
         key = source_key(row)
         if key and key not in run.sources and key not in new:
             title = (row.source_title or row.source_url)[:500]
-            new[key] = (Source.Kind.ARTICLE, title, "", "", row.source_url, None, "", run.now)
+            url = key[1] if key[0] == "url" else ""  # stored in its key form, as services do
+            new[key] = (Source.Kind.ARTICLE, title, "", "", url, url, None, "", run.now)
     ids = insert_rows(Source, SOURCE_COLUMNS, list(new.values()))
     run.sources.update(zip(new, ids, strict=True))
     run.batch_sources = set(ids)

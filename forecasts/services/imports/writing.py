@@ -37,7 +37,9 @@ REVISION_COLUMNS = (
     "question_id", "version", "title", "resolution_criteria", "deadline", "topic_ids",
     "consensus_probability", "consensus_source", "reason", "changed_by_id", "changed_at",
 )  # fmt: skip
-SOURCE_COLUMNS = ("kind", "title", "outlet", "via", "url", "published_on", "text", "created_at")
+SOURCE_COLUMNS = (
+    "kind", "title", "outlet", "via", "url", "url_key", "published_on", "text", "created_at",
+)  # fmt: skip
 LEDGER_COLUMNS = ("kind", "object_id", "payload", "prev_hash", "hash", "created_at")
 SCORE_ROW_COLUMNS = (
     "prediction_id", "expert_id", "question_id", *SCORE_COLUMNS, "peer", "resolved_on",

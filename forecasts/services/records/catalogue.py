@@ -1,7 +1,9 @@
 """Experts, sources and topics: who predicted, where, about what.
 
 Experts are matched by slug, sources by URL (else title and outlet), topics by name,
-case-insensitively; a second editor adding the same one at once gets the first one's row.
+case-insensitively; a second editor adding the same one at once gets the first one's row. A
+source's URL is matched by its key (source_urls: scheme and host case, default port, fragment
+and tracking parameters aside), and a new source stores its URL in that form.
 """
 
 import datetime as dt
@@ -10,10 +12,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from forecasts.models import Expert, Source, Topic
-from forecasts.naming import clean_aliases, name_key, name_keys
+from forecasts.naming import clean_aliases, name_key, name_keys, source_url_key
 from forecasts.services.records import plausibility
 
 
@@ -99,6 +102,17 @@ def get_or_create_topic(*, name: str) -> Topic:
         return Topic.objects.get(name__iexact=name)
 
 
+def find_source_by_url(url: str) -> Source | None:
+    """The source this URL names: by its key (the oldest, should two older spellings share
+    it), or a source recorded under exactly this URL or its key (a row without a key yet, as
+    an older backup restores it)."""
+    key = source_url_key(url)
+    if not key:
+        return None
+    found = Source.objects.filter(Q(url_key=key) | Q(url__in={key, url.strip()}))
+    return found.exclude(url="").order_by("pk").first()
+
+
 def get_or_create_source(
     *,
     title: str,
@@ -109,9 +123,11 @@ def get_or_create_source(
     published_on: dt.date | None = None,
     text: str = "",
 ) -> Source:
-    """Sources are matched by URL when they have one, else by title and outlet."""
+    """Sources are matched by URL when they have one (find_source_by_url), else by title and
+    outlet. A new source stores the URL's key form."""
+    url = source_url_key(url)
     if url:
-        existing = Source.objects.filter(url=url).first()
+        existing = find_source_by_url(url)
     else:
         existing = Source.objects.filter(url="", title=title, outlet=outlet).first()
     if existing:
@@ -125,6 +141,7 @@ def get_or_create_source(
         outlet=outlet,
         via=via,
         url=url,
+        url_key=url,
         published_on=published_on,
         text=text,
     )
@@ -132,6 +149,6 @@ def get_or_create_source(
     try:
         with transaction.atomic():
             source.save()
-    except IntegrityError:
+    except IntegrityError:  # another editor added it a moment ago
         return Source.objects.get(url=url)
     return source

@@ -13,10 +13,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 
 from forecasts.models import DetailsRevision, Expert, Source
-from forecasts.naming import clean_aliases, name_keys
+from forecasts.naming import clean_aliases, name_keys, source_url_key
 from forecasts.services.records import plausibility
 
 EXPERT_FIELDS = ("name", "affiliation", "bio", "links", "aliases")
@@ -59,10 +59,13 @@ def edit_source(
     """Apply `changes` (kind, title, outlet, via, url, published_on, text)."""
     if "title" in changes:
         plausibility.check_source_title(changes["title"])
+    if "url" in changes and changes["url"] != source.url:  # a URL as recorded stays so
+        changes["url"] = source_url_key(changes["url"] or "")
     if url := changes.get("url"):
         # Said under `url`, naming the source that has it: the unique index's own message
-        # ("Constraint … is violated") named neither.
-        other = Source.objects.filter(url=url).exclude(pk=source.pk).first()
+        # ("Constraint … is violated") named neither. Matched by key, as a new source is.
+        same = Source.objects.filter(Q(url_key=url) | Q(url=url)).exclude(pk=source.pk)
+        other = same.order_by("pk").first()
         if other is not None:
             raise ValidationError(
                 {"url": f"Source {other.pk} (“{other.title}”) has this URL already: a URL is "
@@ -97,6 +100,9 @@ def _edit(obj, fields, details, changes, changed_by, reason) -> Model:
         if owner == "expert":
             row.search_names = name_keys(row.name, row.aliases)
             saved.append("search_names")
+        elif "url" in changes:
+            row.url_key = source_url_key(row.url)
+            saved.append("url_key")
         row.save(update_fields=saved)
         DetailsRevision.objects.create(
             **{owner: row},
