@@ -30,7 +30,6 @@ from forecasts.models import Prediction, Question, Review, ReviewAssignment
 from forecasts.services.reviews import digests, reminders
 from forecasts.services.reviews.verdicts import (
     VerdictConflict,
-    _check_verdict,
     involved_user_ids,
     involvement,
     is_reviewer,
@@ -38,6 +37,7 @@ from forecasts.services.reviews.verdicts import (
     take_question,
 )
 from forecasts.views.pagination import page_links
+from forecasts.views.verdict_input import verdict_input_errors
 
 FIELDS = ("outcome", "evidence_url", "note", "reason")
 QUEUE_PAGE_SIZE = 20  # each item carries its predictions and a verdict form
@@ -200,18 +200,18 @@ def _confirm_page(
 ) -> TemplateResponse:
     """The verdict summed up, to be confirmed before it is recorded; nothing is written.
 
-    A verdict the service would refuse for who gives it or for what it says comes back on the
-    form at once, as it would on confirming; the question's state is checked on confirming.
+    A verdict from someone involved in the question, or one without an outcome or the evidence
+    it needs, comes back on the form at once; the service checks it all again on confirming,
+    with the question's state.
     """
     not_independent = involvement(question, request.user)
     if not_independent:
         return _item_page(request, question, values, {"__all__": [not_independent]}, 403)
+    errors = verdict_input_errors(values)
+    if errors:
+        return _item_page(request, question, values, errors, 400)
     outcome = values["outcome"].strip().lower()
     evidence_url = values["evidence_url"].strip()
-    try:
-        _check_verdict(outcome, evidence_url)
-    except ValidationError as exc:
-        return _item_page(request, question, values, exc.message_dict, 400)
     context = {
         "question": question,
         "values": values,
