@@ -195,7 +195,9 @@ _MONTH = (
 )
 _LEADING_WHEN_RE = re.compile(
     rf"^(?:on\s+(?:{_DAY}|\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}})(?:,?\s+\d{{4}})?|yesterday|"
-    r"today|last\s+(?:week|month|night)|this\s+(?:week|morning|month)|earlier\s+this\s+\w+)"
+    r"today|last\s+(?:week|month|night|year)|this\s+(?:week|morning|month)|earlier\s+this\s+\w+|"
+    # "predicted in February of this year that …"
+    rf"in\s+{_MONTH}(?:\s+of\s+this\s+year|\s+of\s+last\s+year|,?\s+\d{{4}})?)"
     r",?\s+(?:that\s+)?(?=[a-zA-Z])"
 )
 

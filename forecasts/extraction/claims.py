@@ -299,7 +299,7 @@ def claim_clause(text: str) -> str:
 
 
 _CONDITION_RE = re.compile(
-    r"^(?P<cond>(?:if|unless|once|(?:as|when|while|given\s+that)(?=(?:\s+\S+){3}))\s+[^,]{1,80}),"
+    r"^(?P<cond>(?:if|unless|once|(?:as|when|while|given\s+that)(?=(?:\s+\S+){3}))\s+[^,]{1,120}),"
     r"\s+(?P<rest>.+)$",
     re.I,
 )

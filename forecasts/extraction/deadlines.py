@@ -51,9 +51,11 @@ _PATTERNS = [
     ),
     (
         "within",
-        r"\b(?:within|in)\s+(?:the\s+next\s+)?(?P<n>\d+|an?|one|two|three|four|five|six|ten)"
-        r"\s+(?P<unit>years?|months?|weeks?|days?|hours?)\b",
+        r"\b(?:within|in|over)\s+(?:the\s+next\s+)?(?P<n>\d+|an?|one|two|three|four|five|six|ten)"
+        r"\s+(?P<unit>years?|months?|weeks?|days?|hours?|decades?)\b",
     ),
+    # "over the next century", "within the coming decade"
+    ("next_long", r"\b(?:within|in|over)\s+the\s+(?:next|coming)\s+(?P<unit>decade|century)\b"),
     (
         "coming",
         r"\b(?:in\s+the\s+(?:coming|next)\s+(?:few\s+)?|within\s+(?:a\s+few\s+)?)"
@@ -127,14 +129,31 @@ def _from_match(kind: str, m: re.Match, published: dt.date) -> dt.date | None:
     if kind == "weekday":  # the first such day after publication
         ahead = (calendar.day_name[:].index(m["weekday"].capitalize()) - published.weekday()) % 7
         return published + dt.timedelta(days=ahead or 7)
+    if kind == "next_long":
+        return published + dt.timedelta(days=3652 if m["unit"].lower() == "decade" else 36524)
     if kind == "within":
         n = int(m["n"]) if m["n"].isdigit() else _NUMBER_WORDS[m["n"].lower()]
         unit = m["unit"].lower().rstrip("s")
         if unit == "hour":  # "in the next 24 hours": the days those hours reach into
             return published + dt.timedelta(days=max(1, -(-n // 24)))
-        days = {"year": 365, "month": 30, "week": 7, "day": 1}[unit]
+        days = {"decade": 3652, "year": 365, "month": 30, "week": 7, "day": 1}[unit]
         return published + dt.timedelta(days=n * days)
     return published + dt.timedelta(days=_COMING_DAYS[m["unit"].lower()])
+
+
+def spans_to_dates(text: str, published: dt.date) -> str:
+    """ "within two years", "over the next century", "in the next 24 hours" written as the day
+    they end ("by 4 March 2028"): a question read years later cannot count from an article's
+    date it does not show."""
+    for kind, pattern in _COMPILED:
+        if kind in {"within", "next_long"}:  # not "within weeks": vague, no date to give
+
+            def dated(m: re.Match, kind: str = kind) -> str:
+                day = _from_match(kind, m, published)
+                return f"by {day.day} {day:%B %Y}" if day else m.group()
+
+            text = pattern.sub(dated, text)
+    return text
 
 
 def _season_month(m: re.Match) -> int:

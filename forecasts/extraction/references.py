@@ -13,6 +13,7 @@ import calendar
 import datetime as dt
 import re
 
+from forecasts.extraction.deadlines import spans_to_dates
 from forecasts.extraction.plans import OUTCOME_VERBS
 
 _WEEKDAYS = list(calendar.day_name)
@@ -23,9 +24,6 @@ _WEEKDAY_RE = re.compile(
 )
 
 
-_NEXT_HOURS_RE = re.compile(
-    r"\b(?:in|within)\s+the\s+next\s+(?P<n>\d{1,3})\s+hours\b", re.IGNORECASE
-)
 # A month with no day or year after a preposition: which year it is in is the article's.
 _BARE_MONTH_RE = re.compile(
     r"\b(?:by|in|until|before|after|from|through|during|since|early|late|mid-|end\s+of)\s*"
@@ -51,6 +49,7 @@ def absolute_times(text: str, published: dt.date) -> str:
     monday = published + dt.timedelta(days=7 - published.weekday())  # next week starts
     rules = (
         (r"\bby\s+the\s+end\s+of\s+(?:the|this)\s+year\b", f"by the end of {year}"),
+        (r"\b(?:of\s+)?this\s+year\b(?<=of this year)", f"{year}"),  # "February of this year"
         (r"\b(?:later\s+)?this\s+year\b", f"in {year}"),
         (r"\bnext\s+year\b", f"in {year + 1}"),
         (r"\bthis\s+month\b", f"in {published:%B %Y}"),
@@ -63,11 +62,7 @@ def absolute_times(text: str, published: dt.date) -> str:
     for pattern, replacement in rules:
         text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
 
-    def hours(match: re.Match) -> str:  # "in the next 24 hours" → "by 5 March 2026"
-        days = max(1, -(-int(match["n"]) // 24))
-        return f"by {_day(published + dt.timedelta(days=days))}"
-
-    text = _NEXT_HOURS_RE.sub(hours, text)
+    text = spans_to_dates(text, published)  # "within two years" → "by 4 March 2028"
 
     def month(match: re.Match) -> str:  # "by June" → "by June 2026": the next such month
         number = list(calendar.month_name).index(match["month"])

@@ -202,6 +202,9 @@ def test_feeling_confident_is_being_confident() -> None:
         ("by June 12", "by June 12"),  # a day and month: the deadline reads it already
         ("in May 2027", "in May 2027"),
         ("in the next 24 hours", "by 5 March 2026"),
+        ("within two years", "by 3 March 2028"),
+        ("over the next decade", "by 3 March 2036"),
+        ("within weeks", "within weeks"),  # vague: no day to give, the deadline is a guess
     ],
 )
 def test_a_bare_month_or_a_number_of_hours_in_a_title_is_dated(phrase: str, written: str) -> None:
@@ -223,7 +226,7 @@ def test_a_bare_month_or_a_number_of_hours_in_a_title_is_dated(phrase: str, writ
         (
             "Economist Ivo Lind says the hearing will start within two months, adding more "
             "delay to the case.",
-            "Will the hearing start within two months",
+            "Will the hearing start by 3 May 2026",
         ),
     ],
 )
