@@ -130,6 +130,15 @@ _COUNTERFACTUAL_RE = re.compile(
     re.IGNORECASE,
 )
 # "it could be a once-in-a-lifetime event": a judgement of the present, not a forecast.
+_OTHERS_VIEW_RE = re.compile(
+    r"^(?:they|officials|authorities|people|critics|some|many|others)\s+(?:are|were)\s+"
+    r"(?:\w+ly\s+)?(?:worried|afraid|concerned|scared|fearful|anxious)\s+that\b"
+    r"|\bto\s+(?:ensure|make\s+sure|guarantee)\s+(?:that\s+)?[^,;]*\b(?:would|will)\b"
+    r"|\bthere(?:['’]s|\s+is|\s+are)\s+(?:no|any)\s+(?:one\s+|single\s+)?[\w-]+(?:\s+[\w-]+)?"
+    r"\s+that\s+(?:will|would|could)\b"
+    r"|\b(?:said|says|told\s+\w+|shouted|yelled):\s*['‘\"“]",
+    re.IGNORECASE,
+)
 _PRESENT_JUDGEMENT_RE = re.compile(
     r"^(?:it|this|that|these|those)\s+(?:could|may|might|would)\s+(?:well\s+|also\s+|\w+ly\s+)?"
     r"be\s+(?:a|an|the|one|very|quite|so|too|more|less|that|[a-z]+er\b)",
@@ -553,6 +562,11 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
         return "should" if expectation and not _PAST_RE.search(clause) else ""
     if _WISH_RE.match(clause) or _ADVICE_RE.search(clause):
         return ""  # "she hoped the ferry would run", "investors may want to wait"
+    if _OTHERS_VIEW_RE.search(clause):
+        # "they are worried that …", "to ensure X would …", "there's no silver bullet that
+        # will …", "the officer said: 'you'll …'": someone else's fear, a demand, a maxim, a
+        # quotation inside the quotation
+        return ""
     if _GENERIC_SUBJECT_RE.match(clause) or _PRESENT_JUDGEMENT_RE.match(clause):
         return ""
     if _SUPERLATIVE_JUDGEMENT_RE.search(clause) and not FUTURE_TIME_RE.search(clause):

@@ -300,3 +300,18 @@ def test_the_name_opening_a_sentence_says_what_follows_and_not_the_one_after_its
         "states by 2028."
     )
     assert found == [("Ferro", "she would win 15 states by 2028")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "“They are worried that the port will close,” said economist Ivo Lind.",
+        "Economist Ivo Lind urged that Vell take steps to ensure the port would stay open.",
+        "“I don't think there's any one reform that will save the port,” said Ivo Lind.",
+        "“Then the guard said: ‘you will regret this day,’” Ivo Lind told the court.",
+    ],
+)
+def test_someone_elses_fear_a_demand_a_maxim_or_a_quotation_inside_is_not_a_forecast(
+    body: str,
+) -> None:
+    assert forecasts(body) == []
