@@ -130,6 +130,9 @@ _COUNTERFACTUAL_RE = re.compile(
     re.IGNORECASE,
 )
 # "it could be a once-in-a-lifetime event": a judgement of the present, not a forecast.
+_RELATIVE_MODAL_RE = re.compile(
+    r"(?<![,;])\s(?:that|which|who)\s+(?:\w+ly\s+)?(?:will|would|could|may|might)\b", re.I
+)
 _OTHERS_VIEW_RE = re.compile(
     r"^(?:they|officials|authorities|people|critics|some|many|others)\s+(?:are|were)\s+"
     r"(?:\w+ly\s+)?(?:worried|afraid|concerned|scared|fearful|anxious)\s+that\b"
@@ -589,6 +592,15 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
     if not backshifted and _COUNTERFACTUAL_RE.search(clause):
         return ""  # after "warned that", "if Congress did not act" is a backshifted present
     if modal := _forward_modal(clause, verb, reported):
+        relative = _RELATIVE_MODAL_RE.search(clause)
+        if (
+            relative
+            and _FINITE_RE.search(clause[: relative.start()])
+            and not re.search(rf"\b{re.escape(modal)}\b", clause[: relative.start()], re.IGNORECASE)
+        ):
+            # "Americans are waiting for equipment that will help them": the modal
+            # describes a noun of a statement about now
+            return ""
         return modal
     if match := _INABILITY_RE.search(clause):
         return match.group().strip()

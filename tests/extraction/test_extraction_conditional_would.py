@@ -315,3 +315,20 @@ def test_someone_elses_fear_a_demand_a_maxim_or_a_quotation_inside_is_not_a_fore
     body: str,
 ) -> None:
     assert forecasts(body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "claims_found"),
+    [
+        ("“Farmers are waiting for pumps that will save their crops,” said Ivo Lind.", []),
+        ("“The navy has drafted a plan that would close the strait,” said Ivo Lind.", []),
+        (
+            "“The drought will ruin farmers who cannot irrigate,” said Ivo Lind.",
+            ["The drought will ruin farmers who cannot irrigate"],
+        ),
+    ],
+)
+def test_a_modal_describing_a_noun_of_a_statement_about_now_is_not_a_forecast(
+    body: str, claims_found: list[str]
+) -> None:
+    assert [c.claim for c in forecasts(body)] == claims_found
