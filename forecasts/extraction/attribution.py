@@ -306,6 +306,12 @@ _REPORT_BY_RE = re.compile(
 )
 
 
+_VERBS_AFTER_SUBJECT = frozenset(
+    """spoke told said wrote met went came gave took made is was has had will would can could
+    may might also""".split()  # noqa: SIM905
+)
+
+
 def _subject_agent(prefix: str, state: SpeakerState) -> Agent | None:
     """The subject opening a sentence: its first words, before its verb."""
     if agent := apposed_person([p.strip() for p in prefix.split(",") if p.strip()], state):
@@ -317,6 +323,11 @@ def _subject_agent(prefix: str, state: SpeakerState) -> Agent | None:
     if (
         0 < run < len(words)
         and words[run][:1].islower()
+        # a verb after the name ("Briscoe spoke"), not a description ("GOP operative Roger")
+        and (
+            re.fullmatch(r"[a-z]{2,}(?:ed|s)", words[run]) is not None
+            or words[run] in _VERBS_AFTER_SUBJECT
+        )
         and words[run] not in TITLE_WORDS | EXPERT_WORDS | ORG_WORDS  # "NASA administrator …"
         and words[0] not in {"The", "A", "An"}
     ):

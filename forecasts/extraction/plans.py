@@ -145,6 +145,8 @@ def is_plan(
     if (words := subject.split()) and len(words) > 1 and words[-1].lower() in _PRONOUNS:
         subject = words[-1]
     if match["be"] and not action.endswith("ing"):
-        return action in ADMINISTERED
+        # "the line will be closed": an authority's act; "she will not be released": done to
+        # a person by someone else, a forecast of what they will do
+        return action in ADMINISTERED and subject.lower() not in {"he", "she", "they"}
     own = _is_self(subject, speaker, reported, person, expert)
     return own and (arranged or action not in OUTCOME_VERBS)

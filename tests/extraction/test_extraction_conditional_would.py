@@ -332,3 +332,11 @@ def test_a_modal_describing_a_noun_of_a_statement_about_now_is_not_a_forecast(
     body: str, claims_found: list[str]
 ) -> None:
     assert [c.claim for c in forecasts(body)] == claims_found
+
+
+def test_a_person_acted_upon_in_the_passive_is_a_forecast_of_what_others_will_do() -> None:
+    found = claims(
+        "“Until the new charter is signed, she will not be released,” exiled leader Ana Ferro "
+        "told the Vell Post."
+    )
+    assert [(c.kind, c.probability) for c in found] == [("forecast", 0.05)]
