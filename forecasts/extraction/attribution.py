@@ -413,8 +413,14 @@ def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
             return agent, "said", match["rest"]
     participle = _PARTICIPLE_RE.search(body)
     if participle and not _VERB_RE.search(body[: participle.start()]):
-        # "Police closed the road, warning that …": the participle is the only frame
-        agent = _subject_agent(body[: participle.start()], state)
+        # "Police closed the road, warning that …": the participle is the only frame; in
+        # "A paper praised him and analyst Ada Brook agreed, saying …" the last clause's
+        # subject says it
+        before = body[: participle.start()]
+        last = re.split(r"\s+and\s+(?=(?:[a-z]+\s+){0,3}[A-Z]|the\s)", before)[-1]
+        agent = (_subject_agent(last, state) if last != before else None) or _subject_agent(
+            before, state
+        )
         if agent is not None:
             return agent, "said", _reported_clause("said", body[participle.end() :])
     for match in _VERB_RE.finditer(body):

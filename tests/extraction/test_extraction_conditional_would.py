@@ -340,3 +340,11 @@ def test_a_person_acted_upon_in_the_passive_is_a_forecast_of_what_others_will_do
         "told the Vell Post."
     )
     assert [(c.kind, c.probability) for c in found] == [("forecast", 0.05)]
+
+
+def test_a_participle_of_speaking_belongs_to_the_subject_of_its_own_clause() -> None:
+    found = said(
+        "The Vell Post praised the plan and port consultant Ivo Lind also backed it, saying "
+        "the new quay would double trade by 2028."
+    )
+    assert found == [("Ivo Lind", "the new quay would double trade by 2028")]
