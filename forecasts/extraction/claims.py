@@ -267,7 +267,8 @@ _GENERIC_SUBJECT_RE = re.compile(
 # Discourse openers carry no content: "And", "Naturally,", "In my view,", "Plainly,".
 _OPENERS_RE = re.compile(
     r"^(?:(?:and|but|so|yet|now|still|naturally|of\s+course|clearly|obviously|however|"
-    r"moreover|in\s+my\s+view|in\s+short|meanwhile|therefore|thus)\b,?\s*|\w+ly,\s+)+",
+    r"moreover|in\s+(?:my|our|his|her|their)\s+(?:view|opinion)|in\s+short|meanwhile|"
+    r"therefore|thus)\b,?\s*|\w+ly,\s+)+",
     re.IGNORECASE,
 )
 # Frames around the proposition: "it is clear that", "what matters most is that", "I doubt".
@@ -311,7 +312,8 @@ def claim_clause(text: str) -> str:
 
 
 _CONDITION_RE = re.compile(
-    r"^(?P<cond>(?:if|unless|once|(?:as|when|while|given\s+that)(?=(?:\s+\S+){3}))\s+[^,]{1,120}),"
+    r"^(?P<cond>(?:if|unless|once|(?:as|when|while|until|before|after|given\s+that)"
+    r"(?=(?:\s+\S+){3}))\s+[^,]{1,120}),"
     r"\s+(?P<rest>.+)$",
     re.I,
 )
@@ -322,6 +324,12 @@ def proposition(clause: str) -> str:
     ("If that happens, I believe …") moves to the end, where a question carries it."""
     if match := _CONDITION_RE.match(clause):
         cond = match["cond"]
+        if re.match(r"until\b", cond, re.I) and re.search(
+            r"\b(?:will|would)\s+not\b|\bwon['’]t\b", match["rest"]
+        ):
+            # "until X, she will not be released": the question is whether she is released
+            # before X (the negation carries the probability)
+            cond = "before" + cond[len("until") :]
         clause = f"{proposition(match['rest'])}, {cond[:1].lower()}{cond[1:]}"
     for _ in range(3):  # frames stack: "I think it is very likely that …"
         clause = _OPENERS_RE.sub("", _FRAME_RE.sub("", clause))

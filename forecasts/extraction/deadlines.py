@@ -149,6 +149,8 @@ def spans_to_dates(text: str, published: dt.date) -> str:
         if kind in {"within", "next_long"}:  # not "within weeks": vague, no date to give
 
             def dated(m: re.Match, kind: str = kind) -> str:
+                if not re.match(r"within|over|in\s+the\s+next", m.group(), re.IGNORECASE):
+                    return m.group()  # "travels 15,000 km in a year": a rate, not a span
                 day = _from_match(kind, m, published)
                 return f"by {day.day} {day:%B %Y}" if day else m.group()
 

@@ -348,3 +348,19 @@ def test_a_participle_of_speaking_belongs_to_the_subject_of_its_own_clause() -> 
         "the new quay would double trade by 2028."
     )
     assert found == [("Ivo Lind", "the new quay would double trade by 2028")]
+
+
+def test_until_before_a_negated_claim_asks_whether_it_happens_before() -> None:
+    (found,) = forecasts(
+        "“In our view, until the new charter is signed, the port will not reopen,” said "
+        "economist Ivo Lind."
+    )
+    assert found.question_title.startswith("Will the port reopen, before the new charter is signed")
+    assert found.probability == 0.05
+
+
+def test_a_rate_per_year_is_not_a_span_to_date() -> None:
+    (found,) = forecasts(
+        "Economist Ivo Lind says a bus that runs 9,000 km in a year will save $20 a week by 2028."
+    )
+    assert "in a year" in found.question_title
