@@ -169,6 +169,10 @@ class DisplayInline(admin.TabularInline):
 class ViewOnlyAdmin(admin.ModelAdmin):
     """Derived or workflow rows that staff may look at but not touch here."""
 
+    # The read-only form still builds its fields: a URL field reads a scheme-less address as
+    # https, the default Django 6 takes (and without saying so it warns on every page).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     class Media:
         css = {"all": ["forecasts/admin/ledger.css"]}  # change-list columns that wrap
 
