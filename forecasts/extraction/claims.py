@@ -355,7 +355,8 @@ _COORDINATION_RE = re.compile(
 # only when the words before "and" make a clause of their own (not "the recall and the
 # information will …", one subject of two nouns).
 _AND_SUBJECT_RE = re.compile(
-    r"\s+and\s+(?=(?:the|a|an|its|their|his|her)\s+(?:[\w’'-]+\s+){0,5}?"
+    # "… or the reef would be incurable": the alternative is a claim of its own
+    r"\s+(?:and|or)\s+(?=(?:the|a|an|its|their|his|her)\s+(?:[\w’'-]+\s+){0,5}?"
     r"(?:will|would|may|might|could)\b"
     # "… and we don't expect damage to be widespread": a forecast verb opens its own claim
     r"|(?:I|we|they)\s+(?:do\s+not\s+|don['’]t\s+|also\s+|fully\s+)?"

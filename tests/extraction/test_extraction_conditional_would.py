@@ -364,3 +364,11 @@ def test_a_rate_per_year_is_not_a_span_to_date() -> None:
         "Economist Ivo Lind says a bus that runs 9,000 km in a year will save $20 a week by 2028."
     )
     assert "in a year" in found.question_title
+
+
+def test_an_alternative_after_or_is_a_claim_of_its_own() -> None:
+    found = said(
+        "Economist Ivo Lind said the council would have to spend $5 million or the old bridge "
+        "would fall by 2030."
+    )
+    assert found == [("Ivo Lind", "the old bridge would fall by 2030")]
