@@ -23,6 +23,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from forecasts import selectors
+from forecasts.services.records import plausibility
+from forecasts.services.records.catalogue import TOPIC_NAME_LENGTH
 
 TOO_LONG = (
     "At most %(limit_value)d characters; this has %(show_value)d. Shorten it: nothing is cut "
@@ -40,6 +42,48 @@ def refuse_over_long_text(form: forms.BaseForm) -> None:
         if isinstance(field, forms.CharField) and field.max_length is not None:
             field.widget.attrs.pop("maxlength", None)
             field.error_messages["max_length"] = TOO_LONG
+
+
+NEW_QUESTION_TOPICS_HELP = (
+    "Separated by commas; a new name is added as a topic. For a new question only: a question "
+    "already on record keeps its own topics."
+)
+
+
+class TopicNamesField(forms.CharField):
+    """Topic names typed with commas between them, cleaned to a list of names (spacing
+    tidied, repeats dropped). They become topics only when the question is recorded
+    (services.get_or_create_topics), so a refused row leaves no topic behind."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", NEW_QUESTION_TOPICS_HELP)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        names: dict[str, str] = {}
+        for part in super().to_python(value).split(","):
+            if name := " ".join(part.split()):
+                names.setdefault(name.casefold(), name)
+        return list(names.values())
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list | tuple) else value
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        for name in value:
+            if len(name) > TOPIC_NAME_LENGTH:
+                raise ValidationError(
+                    f"A topic's name has at most {TOPIC_NAME_LENGTH} characters: "
+                    f"\u201c{name[:40]}\u2026\u201d has {len(name)}. Separate topics with commas."
+                )
+            if problem := plausibility.name_problem(name, what="A topic's name"):
+                raise ValidationError(problem)
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        # An empty box is no change: a blank row of a formset stays blank.
+        return self.to_python(self.prepare_value(initial)) != self.to_python(data)
 
 
 class ServiceModelForm(forms.ModelForm):

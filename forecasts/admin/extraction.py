@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from forecasts import services
-from forecasts.admin.base import refuse_over_long_text
+from forecasts.admin.base import TopicNamesField, refuse_over_long_text
 from forecasts.extraction import drafts, service
 from forecasts.extraction.candidates import Candidate
 from forecasts.extraction.errors import ExtractionInputError
@@ -85,6 +85,7 @@ class CandidateForm(forms.Form):
     resolution_criteria = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 50})
     )
+    topics = TopicNamesField(label="Topics of the new question")
     deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     probability = forms.CharField(
         max_length=100, required=False, help_text="0.7, 70% or a phrase of the table"
@@ -134,6 +135,7 @@ class CandidateForm(forms.Form):
             probability=data["probability"],
             quote=data["quote"],
             question_id=data.get("attach_to"),
+            topics=tuple(data["topics"]),
         )
 
 

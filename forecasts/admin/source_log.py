@@ -23,7 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from forecasts import services
-from forecasts.admin.base import refuse_over_long_text
+from forecasts.admin.base import TopicNamesField, refuse_over_long_text
 from forecasts.admin.prediction_forms import PROBABILITY_HELP
 from forecasts.admin.similar_offer import CONFIRM_NEW_QUESTION, SimilarQuestionOfferMixin
 from forecasts.models import Expert, Prediction, Question, Source
@@ -98,6 +98,7 @@ class PredictionRowForm(SimilarQuestionOfferMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
     )
     deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    topics = TopicNamesField(label="Topics of a new question")
     probability = forms.CharField(max_length=200, required=False, help_text=PROBABILITY_HELP)
     made_on = forms.DateField(
         required=False,
@@ -167,6 +168,7 @@ class PredictionRowForm(SimilarQuestionOfferMixin, forms.Form):
             title=new.get("title", ""),
             resolution_criteria=new.get("resolution_criteria", ""),
             deadline=new.get("deadline"),
+            topics=tuple(new.get("topics", ())),
             made_on=data.get("made_on"),
             quote=data.get("quote", ""),
         )
@@ -174,7 +176,11 @@ class PredictionRowForm(SimilarQuestionOfferMixin, forms.Form):
 
 PredictionRowFormSet = formset_factory(PredictionRowForm, extra=ROWS)
 # Where a row's refusal is shown: the service's field names, as the row form calls them.
-ROW_FIELDS = {"name": "expert_name", "resolution_criteria": "resolution_criteria"}
+ROW_FIELDS = {
+    "name": "expert_name",
+    "resolution_criteria": "resolution_criteria",
+    "topic": "topics",
+}
 
 
 class SourceLogMixin:

@@ -46,7 +46,8 @@ CONFIRM_DRAFTS = inline_serializer(
         "drafts": serializers.ListField(
             child=serializers.DictField(),
             help_text="[{draft_id, and any of speaker, question_title, resolution_criteria, "
-            "deadline, probability, quote}]",
+            "deadline, probability, quote, topics (a list of topic names, for a new question), "
+            "question (an open question's id)}]",
         )
     },
 )

@@ -236,12 +236,6 @@ class TopicViewSet(
 # --- Questions ----------------------------------------------------------------------------
 
 
-def topics_from(names: list[str]) -> list[Topic]:
-    """Topics by slug, else by name (made when new), in the order given."""
-    by_slug = Topic.objects.in_bulk([n for n in names if n], field_name="slug")
-    return [by_slug.get(n) or services.get_or_create_topic(name=n) for n in names]
-
-
 @extend_schema_view(**openapi_records.QUESTIONS)
 class QuestionViewSet(
     SearchPlanningMixin,
@@ -318,7 +312,7 @@ class QuestionViewSet(
         writer.is_valid(raise_exception=True)
         with transaction.atomic():
             data = dict(writer.validated_data)
-            data["topics"] = topics_from(data["topics"])
+            data["topics"] = services.get_or_create_topics(names=data["topics"])
             question = services.create_question(**data, created_by=request.user)
             services.fall_due_now(question_ids=[question.pk])
         return self._created(question)
@@ -331,7 +325,7 @@ class QuestionViewSet(
         changes = {k: v for k, v in data.items() if k != "reason"}
         with transaction.atomic():
             if "topics" in changes:
-                changes["topics"] = topics_from(changes["topics"])
+                changes["topics"] = services.get_or_create_topics(names=changes["topics"])
             question = services.update_question(
                 question=question, reason=data["reason"], changed_by=request.user, **changes
             )
@@ -394,7 +388,7 @@ class PredictionViewSet(
         with transaction.atomic():
             if "new_question" in data:
                 terms = dict(data.pop("new_question"))
-                terms["topics"] = topics_from(terms["topics"])
+                terms["topics"] = services.get_or_create_topics(names=terms["topics"])
                 similar = similar_questions(
                     terms["title"],
                     deadline=terms["deadline"],

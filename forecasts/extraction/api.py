@@ -234,8 +234,24 @@ def _draft_changes(data: Any) -> list[tuple[int, dict]]:
                     "`question` is an existing question's id (integer).", field="drafts"
                 )
             edited["question"] = row["question"]
+        if row.get("topics") is not None:
+            edited["topics"] = _topic_names(row["topics"], row["draft_id"])
         changes.append((row["draft_id"], edited))
     return changes
+
+
+def _topics_refusal(draft_id: int) -> str:
+    return f'`topics` of draft {draft_id} is a list of topic names (strings): ["South Caucasus"].'
+
+
+def _topic_names(value: Any, draft_id: int) -> list[str]:
+    names = value if isinstance(value, list) else [None]
+    if not all(isinstance(name, str) and name.strip() for name in names):
+        raise ExtractionInputError(_topics_refusal(draft_id), field="drafts")
+    return names
+
+
+BAD_TOPICS = _topics_refusal(8)
 
 
 class ConfirmDraftsView(APIView):
@@ -250,7 +266,10 @@ class ConfirmDraftsView(APIView):
         description="Records the chosen drafts of a source as predictions, in one transaction: "
         '`{"drafts": [{"draft_id": 7, "question_title": "...", "probability": "70%"}]}`; '
         "`speaker`, `question_title`, `resolution_criteria`, `deadline`, `probability` and "
-        "`quote` may be changed, the rest is taken from the draft; `question` (an open question's "
+        "`quote` may be changed, the rest is taken from the draft; `topics` (a list of topic "
+        'names or slugs, e.g. `["South Caucasus"]`; a new name is made a topic) are given to '
+        "the question when the draft creates it, and ignored when it goes to a question "
+        "already on record; `question` (an open question's "
         "id, e.g. one of `GET /api/questions/?similar_to=`) attaches it to that question "
         "instead of creating one. The same claim already on record is refused. A draft marked "
         "`needs_editing` is refused (400) until its `question_title` is rewritten. Editors "
@@ -261,11 +280,16 @@ class ConfirmDraftsView(APIView):
                 {
                     "drafts": [
                         {"draft_id": 7},
-                        {"draft_id": 8, "question_title": "Will the new pier open by 2028?"},
+                        {
+                            "draft_id": 8,
+                            "question_title": "Will the new pier open by 2028?",
+                            "topics": ["Transport"],
+                        },
                     ]
                 },
             ),
             ex.error("400", "Unedited", "Candidate 2 (Lotte Brenner): question_title: ..."),
+            ex.error("400", "Bad topics", BAD_TOPICS, {"drafts": [BAD_TOPICS]}),
             ex.error("401", "Not logged in", ex.NOT_AUTHENTICATED),
             ex.error("403", "Not an editor", NOT_AN_EXTRACTOR),
             ex.response(

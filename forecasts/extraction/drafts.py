@@ -37,6 +37,9 @@ class ConfirmedCandidate:
     # An existing open question the editor chose (among the similar ones offered) instead of
     # creating one from question_title.
     question_id: int | None = None
+    # Topic names (slug or name; a new name is made a topic) of the question, used only
+    # when this confirmation creates it: an existing question keeps its own topics.
+    topics: tuple[str, ...] = ()
 
     def check_title(self) -> None:
         if self.question_id is not None:
@@ -119,7 +122,7 @@ def matching_expert(name: str) -> Expert | None:
     return None
 
 
-def _question(row: ConfirmedCandidate, user: User) -> Question:
+def _question(row: ConfirmedCandidate, user: User, topics: Sequence[str]) -> Question:
     if row.question_id is not None:
         existing = Question.objects.filter(pk=row.question_id).first()
         if existing is None or existing.status != Question.Status.OPEN:
@@ -135,8 +138,25 @@ def _question(row: ConfirmedCandidate, user: User) -> Question:
         title=row.question_title,
         resolution_criteria=row.resolution_criteria,
         deadline=row.deadline,
+        topics=services.get_or_create_topics(names=topics),
         created_by=user,
     )
+
+
+def _question_key(row: ConfirmedCandidate) -> tuple[str, dt.date]:
+    return " ".join(row.question_title.split()).casefold(), row.deadline
+
+
+def _topics_by_question(rows: Sequence[ConfirmedCandidate]) -> dict[tuple, list[str]]:
+    """The topic names given for each new question over all the rows that name it: two
+    speakers' candidates on one question make it once, with the topics typed on either."""
+    topics: dict[tuple, dict[str, str]] = {}
+    for row in rows:
+        if row.question_id is None:
+            named = topics.setdefault(_question_key(row), {})
+            for name in row.topics:
+                named.setdefault(" ".join(name.split()).casefold(), name)
+    return {key: list(named.values()) for key, named in topics.items()}
 
 
 @transaction.atomic
@@ -150,6 +170,7 @@ def confirm_candidates(
     """Create or match the experts and questions, and record one prediction per row, all or
     nothing: a refused row rolls back the others, so the editor fixes it and confirms again."""
     made_on = made_on or source.published_on or timezone.localdate()
+    topics = _topics_by_question(rows)
     predictions = []
     for number, row in enumerate(rows, start=1):
         try:
@@ -157,7 +178,7 @@ def confirm_candidates(
             predictions.append(
                 services.record_prediction(
                     expert=_expert(row.speaker),
-                    question=_question(row, user),
+                    question=_question(row, user, topics.get(_question_key(row), [])),
                     probability=row.probability,
                     made_on=made_on,
                     source=source,
@@ -179,8 +200,8 @@ def _flat(exc: ValidationError) -> str:
 
 def confirmed_from_draft(draft: ExtractionDraft, changes: dict) -> ConfirmedCandidate:
     """A draft as proposed, with the editor's `changes` (speaker, question_title,
-    resolution_criteria, deadline, probability, quote; `question`: an existing open question's
-    id to attach it to) applied."""
+    resolution_criteria, deadline, probability, quote; `topics`: names for a new question;
+    `question`: an existing open question's id to attach it to) applied."""
     proposed = draft.candidate
     phrase = proposed.get("phrase", "") if proposed.get("probability") is not None else ""
     deadline = changes.get("deadline") or dt.date.fromisoformat(proposed["suggested_deadline"])
@@ -200,6 +221,7 @@ def confirmed_from_draft(draft: ExtractionDraft, changes: dict) -> ConfirmedCand
         flagged_title=proposed["question_title"] if flagged else "",
         editing_reasons=tuple(proposed.get("editing_reasons", ())),
         question_id=changes.get("question"),
+        topics=tuple(changes.get("topics", ())),
     )
 
 

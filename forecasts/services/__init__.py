@@ -6,6 +6,7 @@ from forecasts.services.records.catalogue import (
     get_or_create_expert,
     get_or_create_source,
     get_or_create_topic,
+    get_or_create_topics,
     unique_slug,
 )
 from forecasts.services.records.details import edit_expert, edit_source
@@ -32,6 +33,7 @@ __all__ = [
     "get_or_create_expert",
     "get_or_create_source",
     "get_or_create_topic",
+    "get_or_create_topics",
     "parse_probability_input",
     "prediction_history",
     "record_prediction",

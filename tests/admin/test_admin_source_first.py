@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from forecasts import services
-from forecasts.models import Expert, LedgerEntry, Prediction, Question, Source
+from forecasts.models import Expert, LedgerEntry, Prediction, Question, Source, Topic
 from tests.builders import ADD_PREDICTION, record_data
 
 pytestmark = pytest.mark.django_db
@@ -184,6 +184,78 @@ def test_an_existing_expert_and_question_are_picked(editor, source):
     )
 
 
+def topic_names(question: Question) -> list[str]:
+    return sorted(question.topics.values_list("name", flat=True))
+
+
+def test_a_new_question_gets_the_topics_typed_on_its_row(editor, source):
+    energy = services.get_or_create_topic(name="Energy")
+    typed = new_question(
+        PIPELINE, "2027-12-31", "0.1", expert_name=LAILA, topics=" south  caucasus, ENERGY ,"
+    )
+    response = editor.post(reverse(LOG, args=[source.pk]), rows(typed))
+
+    assert response.status_code == 302, response.context["rows"].errors
+    question = Prediction.objects.get().question
+    assert topic_names(question) == ["Energy", "south caucasus"]
+    assert question.topics.get(name="Energy") == energy  # matched, case aside
+    assert question.revisions.get().topic_ids == sorted(
+        question.topics.values_list("pk", flat=True)
+    )
+
+
+def test_a_question_typed_on_two_rows_gets_the_topics_of_both(editor, source):
+    data = rows(
+        new_question(PIPELINE, "2027-12-31", "10%", expert_name=LAILA, topics="Energy"),
+        new_question(PIPELINE, "2027-12-31", "40%", expert_name="Omar Nasr", topics="Gas"),
+    )
+    assert editor.post(reverse(LOG, args=[source.pk]), data).status_code == 302
+    assert topic_names(Question.objects.get()) == ["Energy", "Gas"]
+
+
+def test_a_topic_name_without_letters_is_refused_on_its_row(editor, source):
+    typed = new_question(PIPELINE, "2027-12-31", "0.1", expert_name=LAILA, topics="Energy, 2027")
+    response = editor.post(reverse(LOG, args=[source.pk]), rows(typed))
+
+    assert "needs at least one letter" in " ".join(
+        response.context["rows"].forms[0].errors["topics"]
+    )
+    assert not Topic.objects.exists()
+    assert not Prediction.objects.exists()
+
+
+def test_a_refused_row_leaves_no_new_topic_behind_and_keeps_what_was_typed(editor, source):
+    data = rows(
+        new_question(PIPELINE, "2027-12-31", "0.1", expert_name=LAILA, topics="Pipelines"),
+        new_question(TARIFF, "2026-01-01", "30%"),  # deadline before the source's date
+    )
+    response = editor.post(reverse(LOG, args=[source.pk]), data)
+    assert response.status_code == 200
+    assert not Topic.objects.exists()
+    assert 'name="row-0-topics" value="Pipelines"' in response.content.decode()
+
+
+def test_topics_on_a_row_with_an_existing_question_leave_its_topics_alone(editor, source):
+    question = services.create_question(
+        title=PIPELINE,
+        resolution_criteria="YES if completed.",
+        deadline=dt.date(2027, 12, 31),
+        topics=[services.get_or_create_topic(name="Energy")],
+    )
+    data = rows(
+        {"expert_name": LAILA, "question": str(question.pk), "probability": "0.1"}
+        | {"topics": "Gas, Transport"},
+        new_question(TARIFF, "2026-09-30", "30%", topics="Regulation"),
+    )
+    assert editor.post(reverse(LOG, args=[source.pk]), data).status_code == 302
+    first, second = Prediction.objects.order_by("pk")
+    assert first.question == question
+    assert topic_names(question) == ["Energy"]
+    assert question.revisions.count() == 1
+    assert topic_names(second.question) == ["Regulation"]  # the new question's row
+    assert sorted(Topic.objects.values_list("name", flat=True)) == ["Energy", "Regulation"]
+
+
 def test_a_typed_name_of_a_recorded_expert_is_that_expert(editor, source):
     expert = services.create_expert(name="Laila Haddad")
     data = rows(new_question(PIPELINE, "2027-12-31", "0.1", expert_name="  laila   haddad "))
@@ -307,6 +379,24 @@ def test_picking_the_offered_question_attaches_the_row_to_it(editor, source, ope
     assert first.question == open_pipeline
     assert second.question.title == TARIFF
     assert Question.objects.count() == 2  # the typed pipeline title made no question
+
+
+def test_topics_on_a_row_attached_to_an_offered_question_leave_its_topics_alone(
+    editor, source, open_pipeline
+):
+    data = rows(
+        new_question(
+            PIPELINE, "2027-12-31", "0.1", expert_name=LAILA, attach_to=str(open_pipeline.pk)
+        )
+        | {"topics": "Energy"},
+        new_question(TARIFF, "2026-09-30", "30%", topics="Regulation"),
+    )
+    assert editor.post(reverse(LOG, args=[source.pk]), data).status_code == 302
+    first, second = Prediction.objects.order_by("pk")
+    assert first.question == open_pipeline
+    assert not open_pipeline.topics.exists()
+    assert topic_names(second.question) == ["Regulation"]
+    assert list(Topic.objects.values_list("name", flat=True)) == ["Regulation"]
 
 
 def test_none_of_these_records_the_new_question(editor, source, open_pipeline):

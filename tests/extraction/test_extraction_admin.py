@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from forecasts import services
-from forecasts.models import Expert, Prediction, Question, Source
+from forecasts.models import Expert, Prediction, Question, Source, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +129,41 @@ def test_an_existing_expert_and_question_are_matched_not_duplicated(
     assert Expert.objects.get() == expert
     assert Prediction.objects.filter(question=question).count() == 1
     assert Question.objects.count() == 2
+
+
+def test_a_confirmed_candidate_gives_its_new_question_the_topics_typed(
+    editor: Client, source: Source
+) -> None:
+    transport = services.get_or_create_topic(name="Transport")
+    page = editor.get(extract_url(source))
+    assert b'name="candidate-0-topics"' in page.content
+    row = {"selected": "on", "question_title": "Will the pier open in 2027?"}
+    data = posted(page, **{"0": {**row, "topics": "transport, Island ferries"}})
+    assert editor.post(extract_url(source), data).status_code == 302
+    question = Prediction.objects.get().question
+    assert sorted(question.topics.values_list("name", flat=True)) == ["Island ferries", "Transport"]
+    assert question.topics.get(name="Transport") == transport
+
+
+def test_topics_of_a_candidate_attached_to_an_existing_question_leave_its_topics_alone(
+    editor: Client, source: Source
+) -> None:
+    question = services.create_question(
+        title="Will the harbour pier reopen by the end of 2027?",
+        resolution_criteria="YES if it opens.",
+        deadline=dt.date(2027, 12, 31),
+        topics=[services.get_or_create_topic(name="Transport")],
+    )
+    page = editor.get(extract_url(source))
+    attached = {"selected": "on", "attach_to": str(question.pk), "topics": "Island ferries"}
+    new = {"selected": "on", "topics": "Fares"}
+    response = editor.post(extract_url(source), posted(page, **{"0": attached, "1": new}))
+    assert response.status_code == 302
+    first, second = Prediction.objects.order_by("pk")
+    assert first.question == question
+    assert list(question.topics.values_list("name", flat=True)) == ["Transport"]
+    assert list(second.question.topics.values_list("name", flat=True)) == ["Fares"]
+    assert not Topic.objects.filter(name="Island ferries").exists()
 
 
 def test_one_refused_row_records_nothing(editor: Client, source: Source) -> None:

@@ -8,7 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from forecasts.models import Expert, ExtractionDraft, Prediction, Question, Source
+from forecasts import services
+from forecasts.models import Expert, ExtractionDraft, Prediction, Question, Source, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -189,6 +190,65 @@ def test_confirmed_drafts_become_predictions_once(editor: APIClient) -> None:
     assert again.status_code == 400
     assert "not pending" in again.json()["detail"]
     assert Prediction.objects.count() == 2
+
+
+def test_a_confirmed_draft_gives_its_new_question_the_topics_sent(editor: APIClient) -> None:
+    energy = services.get_or_create_topic(name="Energy")
+    source, candidates = drafts_of(editor, ARTICLE)
+    rows = [{"draft_id": candidates[0]["draft_id"], "topics": ["south caucasus", "energy"]}]
+    response = confirm(editor, source, rows)
+    assert response.status_code == 201, response.content
+    question = Question.objects.get(pk=response.json()["predictions"][0]["question"])
+    assert sorted(question.topics.values_list("name", flat=True)) == ["Energy", "south caucasus"]
+    assert question.topics.get(name="Energy") == energy
+
+
+@pytest.mark.parametrize(
+    "topics", ["South Caucasus", [1], [""], ["Energy", None], {"name": "Energy"}, True]
+)
+def test_topics_that_are_not_a_list_of_names_are_a_400_naming_drafts(
+    editor: APIClient, topics: object
+) -> None:
+    source, candidates = drafts_of(editor, ARTICLE)
+    draft_id = candidates[0]["draft_id"]
+    response = confirm(editor, source, [{"draft_id": draft_id, "topics": topics}])
+    assert response.status_code == 400
+    said = f'`topics` of draft {draft_id} is a list of topic names (strings): ["South Caucasus"].'
+    assert response.json() == {"detail": said, "errors": {"drafts": [said]}}
+    assert not Prediction.objects.exists()
+    assert ExtractionDraft.objects.get(pk=draft_id).status == "pending"
+
+
+def test_a_topic_name_longer_than_a_topic_can_be_is_refused_not_cut(editor: APIClient) -> None:
+    source, candidates = drafts_of(editor, ARTICLE)
+    response = confirm(
+        editor, source, [{"draft_id": candidates[0]["draft_id"], "topics": ["Ferries " * 16]}]
+    )
+    assert response.status_code == 400
+    assert "at most 120 characters" in response.json()["errors"]["drafts"][0]
+    assert not Topic.objects.exists()
+
+
+def test_topics_of_a_draft_attached_to_an_existing_question_leave_its_topics_alone(
+    editor: APIClient,
+) -> None:
+    question = services.create_question(
+        title="Will the harbour pier reopen by the end of 2027?",
+        resolution_criteria="YES if it opens.",
+        deadline=dt.date(2027, 12, 31),
+        topics=[services.get_or_create_topic(name="Transport")],
+    )
+    source, candidates = drafts_of(editor, ARTICLE)
+    attached = {"draft_id": candidates[0]["draft_id"], "question": question.pk, "topics": ["Gas"]}
+    new = {"draft_id": candidates[1]["draft_id"], "topics": ["Fares"]}
+    response = confirm(editor, source, [attached, new])
+    assert response.status_code == 201, response.content
+    first, second = response.json()["predictions"]
+    assert first["question"] == question.pk
+    assert list(question.topics.values_list("name", flat=True)) == ["Transport"]
+    created = Question.objects.get(pk=second["question"])
+    assert list(created.topics.values_list("name", flat=True)) == ["Fares"]
+    assert not Topic.objects.filter(name="Gas").exists()
 
 
 def test_a_draft_that_needs_editing_is_refused_until_its_title_is_rewritten(

@@ -87,10 +87,18 @@ def get_or_create_expert(*, name: str, **details: Any) -> tuple[Expert, bool]:
     return create_expert(name=name, **details), True
 
 
+TOPIC_NAME_LENGTH = Topic._meta.get_field("name").max_length
+
+
 def get_or_create_topic(*, name: str) -> Topic:
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"topic": "A topic needs a name."})
+    if len(name) > TOPIC_NAME_LENGTH:
+        raise ValidationError(
+            {"topic": f"A topic's name has at most {TOPIC_NAME_LENGTH} characters: "
+             f"\u201c{name[:40]}\u2026\u201d has {len(name)}."}
+        )  # fmt: skip
     plausibility.check_topic_name(name)
     existing = Topic.objects.filter(name__iexact=name).first()
     if existing:
@@ -100,6 +108,14 @@ def get_or_create_topic(*, name: str) -> Topic:
             return Topic.objects.create(name=name, slug=unique_slug(Topic, name, max_length=120))
     except IntegrityError:
         return Topic.objects.get(name__iexact=name)
+
+
+def get_or_create_topics(*, names: Iterable[str]) -> list[Topic]:
+    """Topics by slug, else by name (case aside; made when new), in the order given: how the
+    API's `topics` and the admin's typed topic names are read."""
+    names = list(names)
+    by_slug = Topic.objects.in_bulk([n for n in names if n], field_name="slug")
+    return [by_slug.get(n) or get_or_create_topic(name=n) for n in names]
 
 
 def find_source_by_url(url: str) -> Source | None:

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from forecasts.models import Expert, Prediction, Question, Source
-from forecasts.services.records.catalogue import create_expert
+from forecasts.services.records.catalogue import create_expert, get_or_create_topics
 from forecasts.services.records.predictions import record_prediction
 from forecasts.services.records.questions import create_question
 from forecasts.services.reviews.assignments import fall_due_now
@@ -36,6 +36,8 @@ class SourceRow:
     title: str = ""
     resolution_criteria: str = ""
     deadline: dt.date | None = None
+    # Topic names (slug or name) for the new question; a row with `question` ignores them.
+    topics: tuple[str, ...] = ()
     made_on: dt.date | None = None
     quote: str = ""
 
@@ -58,10 +60,11 @@ def record_from_source(
     that expert, so one speaker typed on three rows is one expert. A new question typed again
     on a later row (the same title and criteria, case and spacing aside, and the same
     deadline) is the question the earlier row made: two speakers of one article forecasting
-    one event share it, and one speaker's claim typed twice is refused as a duplicate."""
+    one event share it, with the topics typed on any of their rows, and one speaker's claim
+    typed twice is refused as a duplicate."""
     predictions = []
     named: dict[str, Expert] = {}
-    made: dict[tuple, Question] = {}
+    made = _NewQuestions(rows, recorded_by)
     for index, row in enumerate(rows):
         try:
             with transaction.atomic():
@@ -77,7 +80,7 @@ def _record_row(
     row: SourceRow,
     recorded_by: User,
     named: dict[str, Expert],
-    made: dict[tuple, Question],
+    made: "_NewQuestions",
 ) -> Prediction:
     made_on = row.made_on or source.published_on
     if made_on is None:
@@ -86,7 +89,7 @@ def _record_row(
         )
     return record_prediction(
         expert=row.expert or _expert_named(row.expert_name, named),
-        question=row.question or _new_question(row, recorded_by, made),
+        question=row.question or made.question(row),
         probability=row.probability,
         made_on=made_on,
         source=source,
@@ -109,19 +112,41 @@ def _folded(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _new_question(row: SourceRow, recorded_by: User, made: dict[tuple, Question]) -> Question:
-    if not row.title.strip():
-        raise ValidationError({"question": "Choose a question, or type a new question's title."})
-    if row.deadline is None:
-        raise ValidationError({"deadline": "A new question needs a deadline."})
+class _NewQuestions:
+    """The new questions typed on the rows, each made once, when its first row is recorded."""
+
+    def __init__(self, rows: Sequence[SourceRow], recorded_by: User) -> None:
+        self.recorded_by = recorded_by
+        self.made: dict[tuple, Question] = {}
+        # A question typed on several rows gets the topics of all of them, whichever row
+        # the editor typed them on.
+        self.topics: dict[tuple, dict[str, str]] = {}
+        for row in rows:
+            if row.question is None and row.deadline is not None:
+                named = self.topics.setdefault(_key(row), {})
+                for name in row.topics:
+                    named.setdefault(name.casefold(), name)
+
+    def question(self, row: SourceRow) -> Question:
+        if not row.title.strip():
+            raise ValidationError(
+                {"question": "Choose a question, or type a new question's title."}
+            )
+        if row.deadline is None:
+            raise ValidationError({"deadline": "A new question needs a deadline."})
+        key = _key(row)
+        if key not in self.made:
+            self.made[key] = create_question(
+                title=row.title,
+                resolution_criteria=row.resolution_criteria,
+                deadline=row.deadline,
+                topics=get_or_create_topics(names=self.topics[key].values()),
+                created_by=self.recorded_by,
+            )
+        return self.made[key]
+
+
+def _key(row: SourceRow) -> tuple:
     # The same terms: title and criteria with case and spacing aside (not name_key, which
     # drops signs: "below -1%" and "below 1%" are two questions).
-    key = (_folded(row.title).rstrip(" ?."), _folded(row.resolution_criteria), row.deadline)
-    if key not in made:
-        made[key] = create_question(
-            title=row.title,
-            resolution_criteria=row.resolution_criteria,
-            deadline=row.deadline,
-            created_by=recorded_by,
-        )
-    return made[key]
+    return (_folded(row.title).rstrip(" ?."), _folded(row.resolution_criteria), row.deadline)
