@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from forecasts.models import Expert, Prediction, Source
-from forecasts.naming import name_key, name_keys, source_url_key
+from forecasts.naming import name_key, name_keys
 from forecasts.services.imports.state import ImportRun, PredictionKey
 from forecasts.services.imports.writing import (
     PREDICTION_COLUMNS,
@@ -88,9 +88,7 @@ def resolve_experts(run: ImportRun, rows: list[LedgerRow]) -> None:
 
 def source_key(row: LedgerRow) -> tuple[str, str] | None:
     """A row's source: by its URL's key (naming.source_url_key), else by its title."""
-    if row.source_url:
-        return ("url", source_url_key(row.source_url))
-    return ("title", row.source_title) if row.source_title else None
+    return row.source_key
 
 
 def resolve_sources(run: ImportRun, rows: list[LedgerRow]) -> None:

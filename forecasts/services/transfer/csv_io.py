@@ -28,7 +28,7 @@ from django.core.validators import URLValidator
 
 from forecasts import verbal
 from forecasts.models import Question
-from forecasts.naming import question_title_key
+from forecasts.naming import question_title_key, source_url_key
 from forecasts.services.records import plausibility
 from forecasts.services.transfer.csv_rows import CsvFormatError, read_rows
 
@@ -224,6 +224,13 @@ class LedgerRow:
         """The question this row names: its title's key (case and spacing aside) and its
         deadline, the rule that refuses a twin question over the API and in the admin."""
         return (question_title_key(self.title), self.deadline)
+
+    @functools.cached_property  # eight reads a row: the URL's key is worth computing once
+    def source_key(self) -> tuple[str, str] | None:
+        """The row's source: by its URL's key (naming.source_url_key), else by its title."""
+        if self.source_url:
+            return ("url", source_url_key(self.source_url))
+        return ("title", self.source_title) if self.source_title else None
 
 
 _URL = URLValidator(schemes=["http", "https"])
