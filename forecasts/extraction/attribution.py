@@ -432,6 +432,8 @@ def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
             break  # the verb belongs to a quotation or a clause deep in the sentence
         if _PASSIVE_RE.search(prefix) and not match["verb"].startswith(_BE_FORMS):
             continue  # "Dorian was forecast to …": nobody is named as the speaker
+        if re.search(r"\b(?:which|who)\s*$", prefix):
+            continue  # "Debka.com, which reports on intelligence, says …": the relative's verb
         head, _, _ = prefix.rpartition(",")
         tail = _SENTENCE_TAIL_RE.search(body)
         if (

@@ -23,7 +23,8 @@ ON_COURSE_RE = re.compile(rf"\b(?:is|are|was|were|['’]s|['’]re)\s+{_ON_COURS
 _MODAL_RE = re.compile(
     r"\b(?P<modal>will|won['’]t|['’]ll|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
     r"(?:going|set|poised|bound|"
-    r"expected|likely|unlikely|about|" + _ON_COURSE + r")\s+to|(?:was|were)\s+(?:not\s+)?"
+    r"expected|likely|unlikely|about|planning|preparing|" + _ON_COURSE + r")\s+to|"
+    r"(?:was|were)\s+(?:not\s+)?"
     r"(?:\w+ly\s+)?(?:going|set|likely|unlikely|expected|" + _ON_COURSE + r")\s+to|may|might|"
     r"could|would)\b(?!-)",  # not "would-be journalists"
     re.IGNORECASE,

@@ -15,7 +15,8 @@ from forecasts.extraction.speakers import PLAN_VERBS
 
 _AUX = (
     r"(?:will|would|shall|is\s+going\s+to|are\s+going\s+to|am\s+going\s+to|plans?\s+to|"
-    r"intends?\s+to|is\s+to|are\s+to|wants?\s+to|['’]ll)"
+    r"intends?\s+to|is\s+to|are\s+to|wants?\s+to|(?:is|are|am)\s+(?:planning|preparing)\s+to|"
+    r"['’]ll)"
 )
 _ADVERBS = r"(?:(?:also|still|soon|now|then|only|not|never|likely|probably|definitely)\s+)*"
 _CLAUSE_RE = re.compile(
@@ -95,7 +96,11 @@ def _is_self(
         return True
     if speaker and any(w in subject.lower() for w in speaker.lower().split() if len(w) > 3):
         return True
-    heads = [w.removesuffix("s") for w in words[:3]]
+    # "the government", "the city council": a common noun; "the United States" is a name
+    raw = subject.split()[: len(words)]
+    heads = [
+        w.removesuffix("s") for w, r in zip(words[:3], raw[:3], strict=False) if r[:1].islower()
+    ]
     return any(h in INSTITUTIONS for h in heads) and first in {"the", "government", "police"}
 
 

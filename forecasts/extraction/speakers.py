@@ -34,6 +34,7 @@ REPORTING_VERBS = (
     "anticipate|dismissed claims|dismissed suggestions|denied|denies|rejected claims|"
     "cited sources saying|cites sources saying|quoted sources saying|told|"
     "was quoted as saying|were quoted as saying|is quoted as saying|has said|have said|"
+    '(?:is|was|were) quoted by [^,;“”"]{1,60}? as saying|'
     "has warned|have warned|has predicted|have predicted|has claimed|has stated|has announced|"
     "had said|had warned|had predicted|expressed confidence|expressed fears|expressed concern"
 )
@@ -224,8 +225,9 @@ class SpeakerState:
 
 _PARENTHESIS_RE = re.compile(r"\s*\([^)]*\)")
 _ORG_POSSESSIVE_RE = re.compile(
-    r"^(?:a|an|the)\s+(?:\w+\s+){0,2}(?:report|statement|survey|poll|study|forecast|advisory|"
-    r"analysis|spokesman|spokeswoman|spokesperson)\s+(?:by|from|of|on)\s+(?:the\s+)?(?P<org>.+)$"
+    r"^(?:(?:a|an|the)\s+(?:\w+\s+){0,2}(?:report|statement|survey|poll|study|forecast|advisory|"
+    r"analysis|spokesman|spokeswoman|spokesperson)|(?:[Rr]eports|[Ss]tatements))\s+(?:by|from|of|on)"
+    r"\s+(?:the\s+)?(?P<org>.+)$"
     r"|^(?P<owner>.+?)['’]s\s+(?:\w+\s+)?(?:report|statement|survey|website|forecast|advisory)$",
     re.IGNORECASE,
 )

@@ -372,3 +372,23 @@ def test_an_alternative_after_or_is_a_claim_of_its_own() -> None:
         "would fall by 2030."
     )
     assert found == [("Ivo Lind", "the old bridge would fall by 2030")]
+
+
+def test_reports_from_a_site_speak_and_the_verb_of_its_relative_clause_is_not_the_frame() -> None:
+    found = said(
+        "Reports from the Vell website Harbourwatch.com, which reports on shipping, say that "
+        "the rebels are planning to close the strait on 6 April."
+    )
+    assert found == [("Harbourwatch.com", "the rebels are planning to close the strait on 6 April")]
+
+
+def test_the_speakers_own_planning_is_a_plan() -> None:
+    found = claims("Port director Ivo Lind said that he is planning to open a second quay by 2028.")
+    assert [c.kind for c in found] == ["plan"]
+
+
+def test_a_country_named_the_united_states_is_not_an_institution_of_the_speaker() -> None:
+    found = claims(
+        "The Vell Courier said that the United States is planning to open a consulate by 2028."
+    )
+    assert [(c.kind, c.speaker) for c in found] == [("forecast", "Vell Courier")]
