@@ -17,7 +17,7 @@ MAX_TITLE_WORDS = 32
 _MODALS = (
     r"will\s+not|will\s+never|won['’]t|will|shall|would\s+not|would|(?-i:may)\s+not|(?-i:may)|might|could|"
     r"(?:is|are|am|['’]s|['’]re|was|were)\s+(?:not\s+)?(?:going|set|poised|bound|expected|likely|"
-    r"unlikely|about)\s+to"
+    r"unlikely|about|planning|preparing)\s+to"
 )
 _ADVERBS = r"(?:(?:also|still|probably|likely|certainly|definitely|surely|soon|eventually|"
 _ADVERBS += r"inevitably|undoubtedly|almost\s+certainly|very\s+likely|only|not|never)\s+)*"

@@ -165,7 +165,7 @@ _TAIL_RE = re.compile(
     r",\s+(?:meaning|along\s+with|as\s+(?:many|most|some)\s+\w+\s+(?:expect|predict|believe)"
     # asides and reasons after the event: "…, particularly among voters", "…, as Google would
     # apply its algorithms", "…, adding more time to …", "…, where the hearing was held"
-    r"|particularly|especially|notably|adding|suggesting|where|since|because|as\s+(?!well\b|"
+    r"|particularly|especially|notably|adding|suggesting|citing|where|since|because|as\s+(?!well\b|"
     r"much\b|many\b|soon\b|long\b|early\b|late\b|a\s+result\b)[a-z]+(?:\s+\w+)?\s+"
     r"(?:would|will|is|are|was|were|has|have|had|did|does|do|can|could|may|might)"
     r"|without\s+any)"
