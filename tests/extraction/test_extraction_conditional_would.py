@@ -392,3 +392,11 @@ def test_a_country_named_the_united_states_is_not_an_institution_of_the_speaker(
         "The Vell Courier said that the United States is planning to open a consulate by 2028."
     )
     assert [(c.kind, c.speaker) for c in found] == [("forecast", "Vell Courier")]
+
+
+def test_a_plan_of_others_is_asked_as_the_act_and_a_citing_tail_goes() -> None:
+    (found,) = forecasts(
+        "The Vell Courier says the rebels are planning to close the strait by 2028, citing "
+        "unnamed officials."
+    )
+    assert found.question_title == "Will the rebels close the strait by 2028?"
