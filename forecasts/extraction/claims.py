@@ -349,7 +349,11 @@ def _modal(clause: str) -> str:
 
 
 _COORDINATION_RE = re.compile(
-    r"(?:,\s+(?:and|but|otherwise)|;)\s+|\s+and\s+that\s+|,?\s+because\s+(?!of\b)|\s+and\s+(?=(?:also\s+)?(?:said|predicted|warned|added)\s)|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
+    r"(?:,\s+(?:and|but|otherwise)|;)\s+|\s+and\s+that\s+|"
+    # "… it would not matter - as people would continue to fight": a dash between clauses
+    r"\s+[-–—]\s+(?:as\s+|and\s+|but\s+)?(?=(?!which\b|that\b|who\b)(?:the\s+|a\s+)?"
+    r"[\w’'-]+(?:\s+[\w’'-]+){0,3}?\s+"
+    r"(?:will|would|may|might|could)\b)|,?\s+because\s+(?!of\b)|\s+and\s+(?=(?:also\s+)?(?:said|predicted|warned|added)\s)|\s+and\s+(?=(?:it|they|this|that|we|I|he|she)\s+"
     r"(?:will|would|may|might|could)\b)"
 )
 # "the army was ready and the order could come within days": a new subject and modal, split

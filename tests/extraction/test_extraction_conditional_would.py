@@ -400,3 +400,19 @@ def test_a_plan_of_others_is_asked_as_the_act_and_a_citing_tail_goes() -> None:
         "unnamed officials."
     )
     assert found.question_title == "Will the rebels close the strait by 2028?"
+
+
+def test_a_dash_between_clauses_separates_a_forecast_from_a_hypothetical() -> None:
+    found = said(
+        "Economist Ivo Lind says that even if the port was sold, it would not matter - as "
+        "ships would keep coming to the bay."
+    )
+    assert found == [("Ivo Lind", "ships would keep coming to the bay")]
+
+
+def test_a_dash_before_a_relative_clause_does_not_split() -> None:
+    found = claims(
+        "Editor Ana Ferro said the new book will hold the letters - which will show the "
+        "city's history."
+    )
+    assert "which will show" not in " ".join(c.claim[:20] for c in found)
