@@ -106,7 +106,7 @@ _EPISTEMIC_PREDICATE_RE = re.compile(
 # years the ferry would leave at dawn", "could hardly breathe when the water came in".
 _PAST_HABIT_RE = re.compile(
     r"\b(?:would|could)\s+(?:often|usually|always|sometimes|regularly|routinely|hardly|barely|"
-    r"frequently|occasionally)\b|\b(?:would|could|might)\b[^,;]*\b(?:when|while|as|after|"
+    r"frequently|occasionally)\b|\b(?:would|could|might)\b[^,;]{0,300}?\b(?:when|while|as|after|"
     r"before|until|once)\s+(?:\w+\s+){0,4}?(?:was|were|had|did|came|went|saw|began|[a-z]+ed)\b",
     re.IGNORECASE,
 )
@@ -122,11 +122,11 @@ _PAST_TIME_RE = re.compile(
 # "growth could be higher if everyone were given a chance", "it would hold if it had been
 # built": a modal with an "if" in the past tense is a hypothetical, not a forecast.
 _COUNTERFACTUAL_RE = re.compile(
-    r"\b(?:could|would|might)\b[^;]*\b(?:if|unless)\s+(?:[\w’'-]+\s+){1,6}?"
+    r"\b(?:could|would|might)\b[^;]{0,300}?\b(?:if|unless)\s+(?:[\w’'-]+\s+){1,6}?"
     r"(?:were|was|had|did|could|knew|wanted)\b"
-    r"|\b(?:if|unless)\s+(?:[\w’'-]+\s+){1,6}?(?:were|had)\b[^;]*\b(?:could|would|might)\b"
+    r"|\b(?:if|unless)\s+(?:[\w’'-]+\s+){1,6}?(?:were|had)\b[^;]{0,300}?\b(?:could|would|might)\b"
     # the inverted condition: "had she known", "were it to fail"
-    r"|\b(?:could|would|might)\b[^;]*\b(?:had|were)\s+(?:I|you|he|she|it|we|they|the\s+\w+)\s+"
+    r"|\b(?:could|would|might)\b[^;]{0,300}?\b(?:had|were)\s+(?:I|you|he|she|it|we|they|the\s+\w+)\s+"
     r"(?:[a-z]+(?:ed|en|wn|ne|t)|known|to)\b",
     re.IGNORECASE,
 )

@@ -122,6 +122,9 @@ class Agent:
     descriptor: str = ""  # lower-case words before a name ("political expert"); a role's phrase
 
 
+MAX_NAMES_LOOKED_UP = 300
+
+
 @dataclass
 class SpeakerState:
     """What the reader knows so far, in document order."""
@@ -136,6 +139,16 @@ class SpeakerState:
     document: str = ""  # the whole text, to find the full name behind a lone surname
     people: set[str] = field(default_factory=set)  # every name known to be a person's
     experts: set[str] = field(default_factory=set)  # people introduced as analysts, scientists
+    full_names: dict[str, str] = field(default_factory=dict)  # lone name → full, once each
+
+    def full_name(self, surname: str) -> str:
+        """The full name the document gives a lone name, looked up once per name: a scan of
+        the whole document for every sentence made a long text of short sentences quadratic."""
+        if surname not in self.full_names:
+            # an article names far fewer people; past that many, a text is not an article
+            scan = len(self.full_names) < MAX_NAMES_LOOKED_UP
+            self.full_names[surname] = _full_name_in(self.document, surname) if scan else ""
+        return self.full_names[surname]
 
     def register_person(self, name: str, descriptor: str = "") -> str:
         full = self.persons.get(name, name) if " " not in name else name
@@ -420,7 +433,7 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
     titled = any(w.strip(".") in TITLE_WORDS | EXPERT_WORDS for w in descriptor)
     if len(names) >= 2 or name in state.persons or titled:
         return Agent(" ".join(words), "person", name, " ".join(descriptor))
-    if full := _full_name_in(state.document, name):  # "Obama" after "Barack Obama"
+    if full := state.full_name(name):  # "Obama" after "Barack Obama"
         return Agent(" ".join(words), "person", full, " ".join(descriptor))
     return Agent(" ".join(words), "org", " ".join(names))  # "Moody's" keeps its "'s"
 
