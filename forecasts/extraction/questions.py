@@ -342,7 +342,10 @@ _CHECKS = (
             r"^Will (?:in|of|on|at|to|from|with|without|for|by|into|about|and|but|or)\b|"
             r"^Will (?:expressed|said|added|noted|announced|suggested|argued|insisted)\b|"
             r"^Will (?!it come true)(?:(?!(?:that|which|who|if|when|as|where|because|since|"
-            r"than|while|what|how)\b)[\w'’.-]+ ){1,4}(?:is|are|was|were)\b"
+            r"than|while|what|how)\b)[\w'’.-]+ ){1,4}(?:is|are|was|were)\b|"
+            # a verb left in the present after "Will": "Will Chrome continues to surge, IE …"
+            r"^Will (?:[A-Z][\w.-]*\s+){1,3}(?:continues|remains|becomes|seems|appears|keeps|"
+            r"goes|comes|gets|makes|takes|has|does)\b"
         ),
         "it is not a grammatical question",
     ),

@@ -416,3 +416,18 @@ def test_a_dash_before_a_relative_clause_does_not_split() -> None:
         "city's history."
     )
     assert "which will show" not in " ".join(c.claim[:20] for c in found)
+
+
+@pytest.mark.parametrize(
+    ("title", "broken"),
+    [
+        ("Will Vell Rail continues to grow, the fares fall by 2027?", True),
+        ("Will Vell Rail keeps its licence by 2027?", True),
+        ("Will Vell Rail keep its licence by 2027?", False),
+        ("Will Kestrel shares fall by 2027?", False),
+    ],
+)
+def test_a_verb_left_in_the_present_after_will_is_flagged(title: str, broken: bool) -> None:
+    from forecasts.extraction.questions import title_problems
+
+    assert ("it is not a grammatical question" in title_problems(title)) is broken
