@@ -20,17 +20,23 @@ WARNING_VERBS = frozenset({"warned", "warns", "warn", "cautioned", "cautions"})
 # "is on track to", "was on its way to win": a course toward an outcome, read as "will".
 _ON_COURSE = r"on\s+(?:track|course|(?:its|their|his|her|our|the)\s+way)"
 ON_COURSE_RE = re.compile(rf"\b(?:is|are|was|were|['’]s|['’]re)\s+{_ON_COURSE}\s+to\b")
+# "is going / set / likely / planning to …": the words between a form of "be" and "to" that
+# make it look forward (questions.py asks the same clauses as "Will …?").
+BE_TO_WORDS = "going|set|poised|bound|expected|likely|unlikely|about|planning|preparing"
+# The adverbs and negations between a subject and its forecast verb: "we do expect", "we
+# don't expect", "analysts still predict".
+EXPECT_ADVERBS = (
+    r"(?:do\s+|fully\s+|now\s+|still\s+|also\s+|(?:do|does)\s+not\s+|(?:don|doesn)['’]t\s+)*"
+)
+FORECAST_VERBS_RE = r"(?:expect|predict|forecast|anticipate)"
 _MODAL_RE = re.compile(
     r"\b(?P<modal>will|won['’]t|['’]ll|(?:is|are|am|['’]s|['’]re)\s+(?:not\s+)?(?:\w+ly\s+)?"
-    r"(?:going|set|poised|bound|"
-    r"expected|likely|unlikely|about|planning|preparing|" + _ON_COURSE + r")\s+to|"
+    r"(?:" + BE_TO_WORDS + "|" + _ON_COURSE + r")\s+to|"
     r"(?:was|were)\s+(?:not\s+)?"
     r"(?:\w+ly\s+)?(?:going|set|likely|unlikely|expected|" + _ON_COURSE + r")\s+to|may|might|"
     r"could|would)\b(?!-)",  # not "would-be journalists"
     re.IGNORECASE,
 )
-# "could have been", "would have done": past speculation or counterfactual, not a forecast;
-# "will have" (future perfect) is one.
 # "would like", "would rather", "would say": a wish or the speaker's own hedge.
 _SOFT_WOULD_RE = re.compile(
     r"would\s+(?:not\s+)?(?:like|love|prefer|rather|say|argue|suggest|think|imagine|guess|"
@@ -48,6 +54,8 @@ _WOULD_BE_JUDGEMENT_RE = re.compile(
 _ANY_THAT_WOULD_RE = re.compile(
     r"\b(?:no|any|every)\s+\w+\s+(?:that\s+|which\s+)?\w+\s+would$", re.IGNORECASE
 )
+# "could have been", "would have done": past speculation or counterfactual, not a forecast;
+# "will have" (future perfect) is one.
 _PAST_MODAL_RE = re.compile(
     r"^(?:may|might|could|would|should)\s+(?:not\s+|never\s+)?(?:\w+ly\s+)?have\s+(?:been|had|"
     r"done|gone|"
@@ -130,7 +138,7 @@ _COUNTERFACTUAL_RE = re.compile(
     r"(?:[a-z]+(?:ed|en|wn|ne|t)|known|to)\b",
     re.IGNORECASE,
 )
-# "it could be a once-in-a-lifetime event": a judgement of the present, not a forecast.
+# "Americans are waiting for equipment that will help them": a modal describing a noun.
 _RELATIVE_MODAL_RE = re.compile(
     r"(?<![,;])\s(?:that|which|who)\s+(?:\w+ly\s+)?(?:will|would|could|may|might)\b", re.I
 )
@@ -143,6 +151,7 @@ _OTHERS_VIEW_RE = re.compile(
     r"|\b(?:said|says|told\s+\w+|shouted|yelled):\s*['‘\"“]",
     re.IGNORECASE,
 )
+# "it could be a once-in-a-lifetime event": a judgement of the present, not a forecast.
 _PRESENT_JUDGEMENT_RE = re.compile(
     r"^(?:it|this|that|these|those)\s+(?:could|may|might|would)\s+(?:well\s+|also\s+|\w+ly\s+)?"
     r"be\s+(?:a|an|the|one|very|quite|so|too|more|less|that|[a-z]+er\b)",
@@ -169,9 +178,7 @@ _MONTH_MAY_RE = re.compile(
 _FIRST_PERSON_FORECAST_RE = re.compile(
     # a plural subject ("analysts expect"), not an auxiliary ("what was forecast")
     r"\b(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[Ii]t|(?!(?:was|has|is|does|this|its|us|as|his)\b)"
-    r"[a-z]+(?<!ss)s)\s+"
-    r"(?:do\s+|fully\s+|now\s+|still\s+|also\s+|(?:do|does)\s+not\s+|(?:don|doesn)['’]t\s+)*"
-    r"(?:expect|predict|forecast|anticipate)(?:s|ed)?\b"
+    r"[a-z]+(?<!ss)s)\s+" + EXPECT_ADVERBS + FORECAST_VERBS_RE + r"(?:s|ed)?\b"
 )
 _INABILITY_RE = re.compile(
     r"\b(?P<be>is|are)\s+(?:still\s+)?(?:unable|not able)\s+to\s+(?!comment|confirm|say|"
@@ -364,8 +371,7 @@ _AND_SUBJECT_RE = re.compile(
     r"\s+(?:and|or)\s+(?=(?:the|a|an|its|their|his|her)\s+(?:[\w’'-]+\s+){0,5}?"
     r"(?:will|would|may|might|could)\b"
     # "… and we don't expect damage to be widespread": a forecast verb opens its own claim
-    r"|(?:I|we|they)\s+(?:do\s+not\s+|don['’]t\s+|also\s+|fully\s+)?"
-    r"(?:expect|predict|forecast|anticipate)\b)"
+    r"|(?:I|we|they)\s+" + EXPECT_ADVERBS + FORECAST_VERBS_RE + r"\b)"
 )
 _FINITE_RE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|could|may|might|can|does|did|[a-z]{3,}ed"

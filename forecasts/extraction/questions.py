@@ -10,14 +10,18 @@ confirmed unedited.
 import functools
 import re
 
-from forecasts.extraction.claims import proposition
+from forecasts.extraction.claims import (
+    BE_TO_WORDS,
+    EXPECT_ADVERBS,
+    FORECAST_VERBS_RE,
+    proposition,
+)
 
 MAX_TITLE_CHARS = 200
 MAX_TITLE_WORDS = 32
 _MODALS = (
     r"will\s+not|will\s+never|won['’]t|will|shall|would\s+not|would|(?-i:may)\s+not|(?-i:may)|might|could|"
-    r"(?:is|are|am|['’]s|['’]re|was|were)\s+(?:not\s+)?(?:going|set|poised|bound|expected|likely|"
-    r"unlikely|about|planning|preparing)\s+to"
+    r"(?:is|are|am|['’]s|['’]re|was|were)\s+(?:not\s+)?(?:" + BE_TO_WORDS + r")\s+to"
 )
 _ADVERBS = r"(?:(?:also|still|probably|likely|certainly|definitely|surely|soon|eventually|"
 _ADVERBS += r"inevitably|undoubtedly|almost\s+certainly|very\s+likely|only|not|never)\s+)*"
@@ -29,9 +33,9 @@ _INABILITY_CLAUSE_RE = re.compile(
 )
 _EXPECT_CLAUSE_RE = re.compile(
     r"^(?:I|[Ww]e|[Tt]hey|[Hh]e|[Ss]he|[Ii]t)\s+"
-    r"(?:do\s+|fully\s+|now\s+|still\s+|(?:do|does)\s+not\s+|(?:don|doesn)['’]t\s+)*"
-    r"(?:expect|predict|forecast|"
-    r"anticipate)(?:s|ed)?\s+(?:that\s+)?(?P<subj>.+?)\s+(?:to|will|would)\s+(?P<pred>.+)$"
+    + EXPECT_ADVERBS
+    + FORECAST_VERBS_RE
+    + r"(?:s|ed)?\s+(?:that\s+)?(?P<subj>.+?)\s+(?:to|will|would)\s+(?P<pred>.+)$"
 )
 # "the airline expected to return to profit": the subject expects to act itself.
 _SELF_EXPECT_RE = re.compile(
