@@ -15,7 +15,7 @@ the run and what earlier batches of the run recorded, so memory holds one batch'
 """
 
 from forecasts.models import Prediction
-from forecasts.services.imports.matching import prediction_key, source_key
+from forecasts.services.imports.matching import prediction_key
 from forecasts.services.imports.state import ImportRun
 from forecasts.services.records.duplicates import claim_key
 from forecasts.services.transfer.csv_io import LedgerRow
@@ -28,14 +28,14 @@ def refuse_duplicates(
     run: ImportRun, rows: list[LedgerRow], values: dict[int, dict[str, str]]
 ) -> list[LedgerRow]:
     """The rows that are not duplicates; the others are reported as errors."""
-    sourced = [r for r in rows if source_key(r)]
+    sourced = [r for r in rows if r.source_key]
     if not sourced:
         return rows
     recorded = _recorded_claims(run, sourced)
     this_batch: dict[tuple[int, int], list] = {}
     kept = []
     for row in rows:
-        if not source_key(row):
+        if not row.source_key:
             kept.append(row)
             continue
         existing = _duplicate_of(run, row, recorded)
@@ -73,7 +73,7 @@ def _earlier_row_of(run: ImportRun, row: LedgerRow, this_batch: dict) -> int | N
     one row: quotes are keyed only when compared."""
     if row.recorded_via:
         return None
-    claims = this_batch.setdefault((run.experts[row.expert], run.sources[source_key(row)]), [])
+    claims = this_batch.setdefault((run.experts[row.expert], run.sources[row.source_key]), [])
     same = (row.question_key, row.made_on, row.parsed.probability, row.quote)
     quote = claim_key(row.quote) if claims else ""
     for number, earlier in claims:
@@ -91,7 +91,7 @@ def _recorded_claims(run: ImportRun, rows: list[LedgerRow]) -> dict[tuple[int, i
     """Current predictions of these rows' (expert, source) pairs, recorded before the run or
     by its earlier batches. A source this batch created has none: its rows need no query (in
     a file of new articles, almost none does)."""
-    sources = {run.sources[source_key(r)] for r in rows} - run.batch_sources
+    sources = {run.sources[r.source_key] for r in rows} - run.batch_sources
     if not sources:
         return {}
     found = (
@@ -108,7 +108,7 @@ def _recorded_claims(run: ImportRun, rows: list[LedgerRow]) -> dict[tuple[int, i
 
 def _duplicate_of(run: ImportRun, row: LedgerRow, recorded: dict) -> tuple[int, bool] | None:
     """(prediction id, recorded by this run) of the claim this row repeats, or None."""
-    expert, source = run.experts[row.expert], run.sources[source_key(row)]
+    expert, source = run.experts[row.expert], run.sources[row.source_key]
     claims: list[Claim] = recorded.get((expert, source), [])
     if not claims:
         return None

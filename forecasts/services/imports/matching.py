@@ -86,14 +86,9 @@ def resolve_experts(run: ImportRun, rows: list[LedgerRow]) -> None:
     run.report.experts_created += len(experts)
 
 
-def source_key(row: LedgerRow) -> tuple[str, str] | None:
-    """A row's source: by its URL's key (naming.source_url_key), else by its title."""
-    return row.source_key
-
-
 def resolve_sources(run: ImportRun, rows: list[LedgerRow]) -> None:
     run.batch_sources = set()
-    wanted = {k for r in rows if (k := source_key(r))} - run.sources.keys()
+    wanted = {k for r in rows if (k := r.source_key)} - run.sources.keys()
     if not wanted:
         return
     urls = {v for kind, v in wanted if kind == "url"}
@@ -114,7 +109,7 @@ def resolve_sources(run: ImportRun, rows: list[LedgerRow]) -> None:
         run.sources.update((("title", t), pk) for t, pk in by_title.values_list("title", "id"))
     new: dict[tuple[str, str], tuple] = {}
     for row in rows:
-        key = source_key(row)
+        key = row.source_key
         if key and key not in run.sources and key not in new:
             title = (row.source_title or row.source_url)[:500]
             url = key[1] if key[0] == "url" else ""  # stored in its key form, as services do
@@ -184,7 +179,7 @@ def insert_predictions(run: ImportRun, rows: list[LedgerRow]) -> list[Prediction
 def _prediction(run: ImportRun, row: LedgerRow) -> tuple:
     """PREDICTION_COLUMNS of a new prediction, with the model's defaults."""
     parsed = row.parsed
-    key = source_key(row)
+    key = row.source_key
     return (
         run.experts[row.expert],
         run.question_id(row.question_key),
