@@ -1,15 +1,17 @@
 """Precision and recall of claim detection and speaker attribution on annotated articles.
 
-    python -m forecasts.extraction.evaluate             # the news corpus, else the fixtures
-    python -m forecasts.extraction.evaluate --dev-detail
+    python -m forecasts.extraction.evaluate             # every corpus found, else the fixtures
+    python -m forecasts.extraction.evaluate --corpus lee --dev-detail
     python -m forecasts.extraction.evaluate tests/fixtures/articles
 
-The news corpus (forecasts/extraction/corpus.py) is scored on both splits whenever its texts
-are found, the held-out split as totals only. The fixtures are our own articles: each NAME.txt
-has a NAME.json: {"published_on", "claims": [{"speaker", "key"}], "absent": [phrases no
-candidate's claim may contain], "error": 422 when the text must be refused}. A candidate
-detects an expected claim when the expected key phrase occurs in the candidate's claim; the
-speaker counts when it equals the expected name (case-insensitive).
+Each news corpus (forecasts/extraction/corpus.py: the Wikinews articles of ../shared, and the
+Lee corpus of ABC stories once `python -m forecasts.extraction.lee_corpus` has written it) is
+scored on all its splits whenever its texts are found, the held-out splits as totals only.
+The fixtures are our own articles: each NAME.txt has a NAME.json: {"published_on", "claims":
+[{"speaker", "key"}], "absent": [phrases no candidate's claim may contain], "error": 422 when
+the text must be refused}. A candidate detects an expected claim when the expected key phrase
+occurs in the candidate's claim; the speaker counts when it equals the expected name
+(case-insensitive).
 """
 
 import argparse
@@ -160,6 +162,7 @@ def corpus_report(
     dev_detail: bool = False,
     annotations: Path = corpus.ANNOTATIONS,
     splits: tuple[str, ...] = corpus.SPLITS,
+    dev_splits: tuple[str, ...] = corpus.DEV_SPLITS,
 ) -> str:
     """Both splits' totals (and, on request, the development split's detail), and the time
     per article over the whole corpus. Held-out results are never shown per article."""
@@ -175,7 +178,7 @@ def corpus_report(
     for split in [s for s in splits if (annotations / f"{s}.jsonl").exists()]:
         total, results = corpus.score_split(split, articles, _extractor, annotations)
         lines.append(_split_row(split, total))
-        if split in corpus.DEV_SPLITS and dev_detail:
+        if split in dev_splits and dev_detail:
             detail += _dev_detail(results)
         del results  # held-out detail goes no further than its totals
     seconds = corpus.time_all(articles, _extractor)
@@ -206,9 +209,15 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("fixtures", nargs="?", help="a fixture directory: score it instead")
     parser.add_argument(
+        "--corpus",
+        choices=sorted(corpus.CORPORA),
+        help="score this corpus alone (default: every corpus whose texts are found)",
+    )
+    parser.add_argument(
         "--articles",
-        help="articles.jsonl (default: EXTRACTION_CORPUS, else "
-        "../shared/data/news-dev/articles.jsonl beside the repository)",
+        help="the articles.jsonl of the one corpus scored (default for news: "
+        "EXTRACTION_CORPUS, else ../shared/data/news-dev/articles.jsonl; for lee: LEE_CORPUS, "
+        "else var/lee/articles.jsonl)",
     )
     parser.add_argument(
         "--dev-detail",
@@ -224,7 +233,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         "--heldout-titles",
         nargs="?",
         const="heldout",
-        choices=["heldout", "heldout2"],
+        choices=[s for c in corpus.CORPORA.values() for s in c.heldout_splits],
         help="only the titles of matched held-out candidates (final judgement)",
     )
     return parser.parse_args(argv)
@@ -236,16 +245,36 @@ def main(argv: list[str]) -> int:
 
     django.setup()
     args = _arguments(argv)
-    path = corpus.articles_path(args.articles)
-    if args.fixtures or not path.exists():
-        if not args.fixtures:
-            print(f"No corpus at {path}: the fixture check instead.\n")
-        print(report(Path(args.fixtures or FIXTURES)))
-    elif args.heldout_titles:
-        print(heldout_titles(path, split=args.heldout_titles))
+    if args.heldout_titles:
+        chosen = [c for c in corpus.CORPORA.values() if args.heldout_titles in c.splits]
+    elif args.corpus:
+        chosen = [corpus.CORPORA[args.corpus]]
     else:
-        splits = corpus.DEV_SPLITS if args.dev_only else corpus.SPLITS
-        print(corpus_report(path, dev_detail=args.dev_detail, splits=splits))
+        chosen = list(corpus.CORPORA.values())
+    given = args.articles if len(chosen) == 1 else None
+    found = [(c, c.articles_path(given)) for c in chosen]
+    found = [(c, path) for c, path in found if path.exists()]
+    if args.fixtures or not found:
+        if not args.fixtures:
+            print(
+                f"No corpus at {', '.join(str(c.articles_path(given)) for c in chosen)}: "
+                "the fixture check instead.\n"
+            )
+        print(report(Path(args.fixtures or FIXTURES)))
+        return 0
+    if args.heldout_titles:
+        print(heldout_titles(found[0][1], split=args.heldout_titles))
+        return 0
+    reports = [
+        corpus_report(
+            path,
+            dev_detail=args.dev_detail,
+            splits=c.dev_splits if args.dev_only else c.splits,
+            dev_splits=c.dev_splits,
+        )
+        for c, path in found
+    ]
+    print("\n\n".join(reports))
     return 0
 
 

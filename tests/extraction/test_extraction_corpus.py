@@ -6,11 +6,12 @@ the test suite.
 
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from forecasts.extraction import corpus
+from forecasts.extraction import corpus, lee_corpus
 from forecasts.extraction.candidates import Candidate
 from forecasts.extraction.evaluate import corpus_report, heldout_titles
 
@@ -135,3 +136,62 @@ def test_the_later_splits_are_reported_when_annotated_held_out_as_totals_only(
     assert "| dev2 | 1 | 1 | 0 |" in text
     assert "x-3" not in text
     assert "- x-1" in text
+
+
+def test_the_lee_corpus_reports_its_own_splits_and_details_only_its_development_one(
+    small_corpus: tuple[Path, Path],
+) -> None:
+    articles, notes = small_corpus
+    item = json.dumps({"id": "x-3", "items": [{**FORECAST, "key": "dam will rust"}]})
+    (notes / "lee-heldout.jsonl").write_text(item)
+    (notes / "lee-dev.jsonl").write_text(item.replace("x-3", "x-1"))
+    text = corpus_report(
+        articles,
+        dev_detail=True,
+        annotations=notes,
+        splits=corpus.LEE.splits,
+        dev_splits=corpus.LEE.dev_splits,
+    )
+    assert "| lee-heldout | 1 | 1 | 0 |" in text
+    assert "| lee-dev | 1 | 1 | 0 |" in text
+    assert "| dev |" not in text  # the news splits belong to the other corpus
+    assert "x-3" not in text
+    assert "- x-1" in text
+
+
+def lee_wheel(path: Path, background: bytes, small: bytes) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("gensim/test/test_data/lee_background.cor", background)
+        archive.writestr("gensim/test/test_data/lee.cor", small)
+    return path
+
+
+def test_the_lee_stories_are_numbered_by_line_in_each_file_skipping_blank_ones(
+    tmp_path: Path,
+) -> None:
+    wheel = lee_wheel(
+        tmp_path / "g.whl",
+        b"The  dam held.\n\nRain  is due.\n",
+        "Caf\xe9 owners say prices will rise.\n".encode("latin-1"),
+    )
+    assert lee_corpus.stories(wheel) == [
+        {"id": "lee-bg-000", "text": "The dam held."},
+        {"id": "lee-bg-002", "text": "Rain is due."},
+        {"id": "lee-000", "text": "Café owners say prices will rise."},
+    ]
+
+
+def test_a_lee_corpus_whose_digest_differs_is_refused_and_not_written(tmp_path: Path) -> None:
+    wheel = lee_wheel(tmp_path / "g.whl", b"Not the stories we annotated.\n", b"")
+    output = tmp_path / "lee" / "articles.jsonl"
+    with pytest.raises(SystemExit, match="sha256"):
+        lee_corpus.build(output, wheel=wheel)
+    assert not output.exists()
+
+
+def test_every_lee_annotation_names_an_article_of_its_split_once() -> None:
+    split = json.loads((corpus.ANNOTATIONS / "lee-split.json").read_text())
+    for name in corpus.LEE.splits:
+        ids = [row["id"] for row in corpus.load_annotations(name)]
+        assert ids == split[name]
+    assert not set(split["lee-dev"]) & set(split["lee-heldout"])
