@@ -43,9 +43,11 @@ class Utterance:
 
 
 # Adverbs between the speaker and the verb: "the Prime Minister once again said".
+# … and an auxiliary before them: "He has told a meeting that …", "leaders now believe".
 _VERB = (
+    r"(?:(?:has|have|had)\s+)?"
     r"(?:(?:also|further|then|once\s+again|again|repeatedly|previously|recently|publicly|"
-    rf"separately|likewise|reportedly)\s+)?(?P<verb>{REPORTING_VERBS})\b"
+    rf"separately|likewise|reportedly|now|still|already|earlier)\s+)?(?P<verb>{REPORTING_VERBS})\b"
 )
 _VERB_RE = re.compile(rf"\s{_VERB}")
 # A full stop inside a name ("U.S. State Department") does not end the speaker phrase.
@@ -205,7 +207,9 @@ _LEADING_WHEN_RE = re.compile(
 # Whom something was told, when no "that" follows: reporters, a named outlet.
 _LISTENER_RE = re.compile(
     r"^(?:reporters|journalists|the\s+press|the\s+media|(?:a\s+)?(?:news|press)\s+conference|"
-    r"(?:the\s+)?(?:[A-Z][\w.’'&-]*\s+){1,4}(?=[a-z]))\s*(?:on\s+\w+\s+)?"
+    # "told Channel Nine, vandalism is not going to …"
+    r"(?:the\s+)?(?:[A-Z][\w.’'&-]*\s+){0,3}[A-Z][\w.’'&-]*(?:,\s+|\s+)(?=[a-z]))\s*"
+    r"(?:on\s+\w+\s+)?"
 )
 
 
@@ -217,6 +221,13 @@ def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
     # relative clause describes; it is not part of the name.
     prefix = re.sub(r",\s+(?:who|which|whose)\b[^,]*,\s*$", " ", prefix)
     prefix = re.sub(r"\s+(?:who|which|whose)\b[^,]*(,\s*)$", r"\1", prefix)
+    if re.search(r"[,(]", prefix) and (match := _OWNED_NAME_RE.search(prefix)):
+        # "The Construction, Forestry, Mining and Energy Union's (CFMEU) John Sutton says": the
+        # person after the possessive, however many commas the owner's name holds
+        agent = parse_agent(match["name"], state)
+        if agent is not None and agent.kind == "person":
+            owner = " ".join(prefix[: match.start("name")].lower().split()[-6:])
+            return replace(agent, descriptor=owner)
     # A description and a name in apposition ("The bank's economist, Ada Brook, said") or a
     # name and its description ("… and pilot Ada Brook, the port's pilot, said").
     parts = [p.strip() for p in prefix.split(",") if p.strip()]
@@ -270,6 +281,11 @@ def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
             description = " ".join(prefix[: match.start()].lower().split()[:8])
             return replace(agent, descriptor=f"{agent.descriptor} {description}".strip())
     return None
+
+
+_OWNED_NAME_RE = re.compile(
+    r"[A-Za-z]['’]s?\s+(?:\([A-Z][\w&.-]+\)\s+)?(?P<name>[A-Z][a-z][\w’'-]*\s+[A-Z][\w’'-]+)\s*$"
+)
 
 
 def _nearest_phrase(text: str) -> str:

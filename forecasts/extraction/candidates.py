@@ -18,7 +18,12 @@ from forecasts.extraction.claims import (
 )
 from forecasts.extraction.deadlines import PASSED_DATE, suggest_deadline
 from forecasts.extraction.plans import is_plan
-from forecasts.extraction.questions import question_title, subject_of, title_problems
+from forecasts.extraction.questions import (
+    base_form,
+    question_title,
+    subject_of,
+    title_problems,
+)
 from forecasts.extraction.references import finish_title, name_definites
 from forecasts.extraction.speakers import DISMISSING_VERBS
 
@@ -78,11 +83,31 @@ def _probability(clause: str, verb: str, cue: str) -> verbal.ParsedProbability:
     return parsed
 
 
+_MATTER_OF_TIME_RE = re.compile(
+    r"^(?:it\s+is|it['’]s)\s+(?:just\s+|only\s+)?a\s+matter\s+of\s+\w+\s+(?:before|until)\s+"
+    r"(?P<event>\S.*)$",
+    re.IGNORECASE,
+)
+# The subject and the present-tense verb of the event: "bin Laden is found", "the party wins".
+_PRESENT_VERB_RE = re.compile(
+    r"^(?P<subject>(?:[\w’'-]+\s+){1,6}?)(?P<verb>is|are|[a-z]{2,}s)\b(?=\s|$)"
+)
+
+
 def _as_will(clause: str, cue: str) -> str:
     """The claim with its "will" spelled out for the question: "we'll" → "we will", "is on
     track to" → "will", and the "should" of expectation ("the ferry should be back by June")."""
     clause = CONTRACTED_WILL_RE.sub(r"\1 will", clause)
     clause = ON_COURSE_RE.sub("will", clause)  # "is on track to win" → "will win"
+    if match := _MATTER_OF_TIME_RE.match(clause):
+        # "it is just a matter of time before bin Laden is found" → "bin Laden will be found"
+        event = match["event"]
+        if pronoun := re.match(r"(?:we|they|i|you)\s+(?=[a-z])", event, re.IGNORECASE):
+            event = f"{pronoun.group()}will {event[pronoun.end() :]}"  # "before we achieve"
+        elif verb := _PRESENT_VERB_RE.match(event):
+            base = "be" if verb["verb"] in {"is", "are"} else base_form(verb["verb"])
+            event = f"{verb['subject']} will {base}{event[verb.end() :]}"
+        return event
     return re.sub(r"\bshould\b", "will", clause, count=1) if cue == "should" else clause
 
 
@@ -143,7 +168,9 @@ def build_candidates(
 
 def _kind(utterance: Utterance, clause: str) -> str:
     plan = is_plan(
-        proposition(clause),  # "I think we will open …": the plan is in the proposition
+        # "I think we will open …": the plan is in the proposition; "it is a matter of time
+        # before we achieve …" is "we will achieve …"
+        proposition(_as_will(clause, "")),
         speaker=utterance.speaker,
         verb=utterance.verb,
         reported=utterance.reported,

@@ -57,9 +57,10 @@ _ANY_THAT_WOULD_RE = re.compile(
 # "could have been", "would have done": past speculation or counterfactual, not a forecast;
 # "will have" (future perfect) is one.
 _PAST_MODAL_RE = re.compile(
-    r"^(?:may|might|could|would|should)\s+(?:not\s+|never\s+)?(?:\w+ly\s+)?have\s+(?:been|had|"
+    r"^(?:may|might|could|would|should)(?:['’]ve\s+\w|\s+(?:not\s+|never\s+)?(?:\w+ly\s+)?"
+    r"have\s+(?:been|had|"
     r"done|gone|"
-    r"seen|made|come|become|run|put|let|set|hit|cut|[a-z]+(?:ed|en|wn|ne|t|d))\b",
+    r"seen|made|come|become|run|put|let|set|hit|cut|[a-z]+(?:ed|en|wn|ne|t|d))\b)",
     re.IGNORECASE,
 )
 # "he would not comment", "could not be reached": refusals and unavailability.
@@ -86,6 +87,7 @@ _WISH_RE = re.compile(
     r"would\s+like|would\s+love|pray|prays|prayed)\b",
     re.IGNORECASE,
 )
+_HOPEFULLY_RE = re.compile(r"\bhopefully\b", re.IGNORECASE)
 # Advice: "investors may want to wait", "you might want to", "would do well to".
 _ADVICE_RE = re.compile(
     r"\b(?:may|might|could)\s+(?:also\s+)?(?:want|wish)\s+to\b|\bwould\s+do\s+well\s+to\b|"
@@ -148,7 +150,9 @@ _OTHERS_VIEW_RE = re.compile(
     r"|\bto\s+(?:ensure|make\s+sure|guarantee)\s+(?:that\s+)?[^,;]*\b(?:would|will)\b"
     r"|\bthere(?:['’]s|\s+is|\s+are)\s+(?:no|any)\s+(?:one\s+|single\s+)?[\w-]+(?:\s+[\w-]+)?"
     r"\s+that\s+(?:will|would|could)\b"
-    r"|\b(?:said|says|told\s+\w+|shouted|yelled):\s*['‘\"“]",
+    r"|\b(?:said|says|told\s+\w+|shouted|yelled):\s*['‘\"“]"
+    # "all he has is the hope the economy will pick up": a hope, held by anyone
+    r"|\bthe\s+(?:\w+\s+)?hope\s+(?:that\s+)?(?:[\w’'-]+\s+){1,5}?(?:will|would)\b",
     re.IGNORECASE,
 )
 # "it could be a once-in-a-lifetime event": a judgement of the present, not a forecast.
@@ -200,7 +204,9 @@ _HEDGE_RE = re.compile(
     r"chance\s+(?:of|that)|doubtful|improbable|"
     r"fifty-fifty|toss-up|rule\s+out|potential\s+(?:to|for|of)|imminent(?:ly)?|"
     r"on\s+the\s+(?:verge|brink)\s+of|"
-    r"(?:is|are)\s+expected|expected\s+(?:to|in|on|by|within))\b",
+    r"(?:is|are)\s+expected|expected\s+(?:to|in|on|by|within)|"
+    # "it is just a matter of time before bin Laden is found": the event is certain to come
+    r"(?:a|only\s+a|just\s+a)\s+matter\s+of\s+(?:time|days|weeks|months|hours)\s+(?:before|until))\b",
     re.IGNORECASE,
 )
 # "should" of expectation, not of obligation: a thing (not I, we, you) that should be ready or
@@ -583,8 +589,10 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
     if _CALL_RE.match(clause):
         expectation = _SHOULD_EXPECT_RE.match(clause)
         return "should" if expectation and not _PAST_RE.search(clause) else ""
-    if _WISH_RE.match(clause) or _ADVICE_RE.search(clause):
-        return ""  # "she hoped the ferry would run", "investors may want to wait"
+    if _WISH_RE.match(clause) or _ADVICE_RE.search(clause) or _HOPEFULLY_RE.search(clause):
+        # "she hoped the ferry would run", "investors may want to wait", "hopefully it will
+        # never happen again"
+        return ""
     if _OTHERS_VIEW_RE.search(clause):
         # "they are worried that …", "to ensure X would …", "there's no silver bullet that
         # will …", "the officer said: 'you'll …'": someone else's fear, a demand, a maxim, a

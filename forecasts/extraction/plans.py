@@ -15,7 +15,7 @@ from forecasts.extraction.speakers import PLAN_VERBS
 
 _AUX = (
     r"(?:will|would|shall|is\s+going\s+to|are\s+going\s+to|am\s+going\s+to|plans?\s+to|"
-    r"intends?\s+to|is\s+to|are\s+to|wants?\s+to|(?:is|are|am)\s+(?:planning|preparing)\s+to|"
+    r"intends?\s+to|is\s+to|are\s+to|wants?\s+to|expects?\s+to|(?:is|are|am)\s+(?:planning|preparing)\s+to|"
     r"['’]ll)"
 )
 _ADVERBS = r"(?:(?:also|still|soon|now|then|only|not|never|likely|probably|definitely)\s+)*"
@@ -56,7 +56,7 @@ ADMINISTERED = frozenset(
     reviewed investigated sent deployed given allocated spent funded transferred
     publicized publicised published released monitored used provided offered extended
     postponed cancelled canceled suspended resumed restored replaced appointed
-    announced""".split()  # noqa: SIM905
+    announced allowed permitted confined barred expelled prohibited""".split()  # noqa: SIM905
 )
 # … and, after "announced that", what a decision makes of something: "the grant would be
 # brought forward", "conversions would be eligible for a grant" (without an announcement,
@@ -117,6 +117,7 @@ def is_plan(
     if verb in PLAN_VERBS:
         return True
     clause = re.sub(r"(\w)['’]ll\b", r"\1 will", clause)  # "we'll" is "we will"
+    clause = re.sub(r"(\w)['’]re\s+going\s+to\b", r"\1 are going to", clause)
     match = _CLAUSE_RE.match(clause)
     condition = match is not None and _CONDITION_RE.search(match["subject"].split(", ")[-1])
     if (match is None or condition) and ", " in clause:

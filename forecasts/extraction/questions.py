@@ -85,7 +85,7 @@ FORECAST_VERBS = frozenset(
 _IRREGULAR = {"has": "have", "does": "do", "goes": "go", "is": "be"}
 
 
-def _base_form(verb: str) -> str:
+def base_form(verb: str) -> str:
     """ "approves" → "approve", "carries" → "carry", "passes" → "pass" (third person only)."""
     if verb in _IRREGULAR:
         return _IRREGULAR[verb]
@@ -170,7 +170,7 @@ def _frame_title(clause: str, speaker: str, article: str, *, present: bool = Tru
             return frame.format(subj=_subject(subject, speaker, article), pred=pred)
     if present and (match := _PRESENT_RE.match(clause)):
         subj = _subject(match["subj"], speaker, article)
-        return f"Will {subj} {_base_form(match['verb'])} {match['pred']}"
+        return f"Will {subj} {base_form(match['verb'])} {match['pred']}"
     return ""
 
 

@@ -53,7 +53,9 @@ TITLE_WORDS = frozenset(
     king queen chancellor commissioner founder head manager officer inspector superintendent
     commander lieutenant lt sergeant captain admiral spokesperson representative envoy
     attorney justice judge lord sir senior vice assistant additional associate acting
-    managing principal administrator""".split()  # noqa: SIM905 (a word list reads better as text)
+    managing principal administrator treasurer premier leader mp frontbencher backbencher
+    coroner counsel controller magistrate bishop archbishop cardinal councillor whip
+    qc affairs""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 EXPERT_WORDS = frozenset(
     """expert analyst economist professor researcher scientist strategist commentator scholar
@@ -79,7 +81,10 @@ _NAME_IN_TEXT_RE = re.compile(
     r"\b(?P<title>(?i:(?:[a-z]+\s+)?(?:" + "|".join(sorted(TITLE_WORDS | EXPERT_WORDS)) + r")))"
     # "The Prime Minister of Australia, John Howard": the office's place between them
     r"(?:\s+of\s+(?:the\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2},)?"
-    r",?\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2})\b"
+    # … and the rest of the capitalised run, titles and all ("Deputy Defence Secretary Paul
+    # Wolfowitz", "Secretary of State Colin Powell"): note_mentions keeps the name after them
+    r",?\s+(?P<name>(?!(?i:" + "|".join(sorted(TITLE_WORDS | EXPERT_WORDS)) + r")\b)"
+    r"[A-Z][\w’'-]+(?:\s+(?:(?:of|for)\s+)?[A-Z][\w’'-]+){1,6})\b"
 )
 _ORG_IN_TEXT_RE = re.compile(
     r"\b(?:(?!The\b)[A-Z][\w&’'.-]+\s+){1,5}(?:"
@@ -108,7 +113,8 @@ _NOT_NAMES = frozenset(
     residents forecasters meteorologists some many several two three four five six seven
     eight nine ten summer standard daylight utc gmt est cest neither either both further
     furthermore moreover additionally finally similarly likewise thus hence therefore
-    nevertheless nonetheless elsewhere earlier later separately following""".split()  # noqa: SIM905
+    nevertheless nonetheless elsewhere earlier later separately following preliminary initial
+    unconfirmed latest""".split()  # noqa: SIM905
 )
 
 
@@ -224,9 +230,18 @@ class SpeakerState:
         """Remember people introduced with a title ("President Ilham Aliyev") for later
         references by surname or role; a mention does not make them the speaker."""
         for match in _NAME_IN_TEXT_RE.finditer(text):
-            name = match["name"]
-            if all(_CAP_TOKEN.match(t) for t in name.split()) and len(name.split()) >= 2:
-                self.register_person(name, match["title"])
+            words = match["name"].split()
+            offices = [
+                i
+                for i, w in enumerate(words[:-1])
+                if w.lower() in TITLE_WORDS | EXPERT_WORDS | _CONNECTORS
+            ]
+            cut = offices[-1] + 1 if offices else 0
+            if cut and words[cut - 1].lower() in _CONNECTORS and len(words) - cut > 2:
+                cut += 1  # "Secretary of State Jendayi Frazer": the office's place goes too
+            name, title = words[cut:], " ".join([match["title"], *words[:cut]])
+            if 2 <= len(name) <= 3 and all(_CAP_TOKEN.match(t) for t in name):
+                self.register_person(" ".join(name), title)
         # "The International Labor Organization (ILO) issued a report": what "the report"
         # and "the organisation" later mean, until another organisation is named.
         for match in _APPOSED_NAME_RE.finditer(text):  # "Ada Brook, a professor of …"
@@ -326,7 +341,12 @@ def parse_agent(phrase: str, state: SpeakerState) -> Agent | None:
         return Agent(text, "first_person")
     if words[0].lower() in {"the", "this", "our", "its"}:
         rest = words[1:]
-        if rest and all(_CAP_TOKEN.match(w) for w in rest) and not _all_titles(rest):
+        if (
+            rest
+            and all(_CAP_TOKEN.match(w) for w in rest)
+            and not _all_titles(rest)
+            and rest[-1].lower() not in TITLE_WORDS  # "The Immigration Minister": an office
+        ):
             if any(re.search(r"(?:['’]s|s['’])$", w) for w in rest[:-2]):
                 return _named_agent(rest, state)  # "the Red Cross' Ada Brook": a person
             if len(rest) == 1 and not rest[0].isupper():  # "The Times", not "Times"
@@ -423,18 +443,36 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
         descriptor.append(names.pop(0).lower())
     if _all_titles(names):
         return None
+    if len(names) > 2 and names[0].lower() in _CONNECTORS:
+        # "Secretary of State Colin Powell": the office runs on after "of"; the name is last
+        descriptor, names = [*descriptor, *(n.lower() for n in names[:-2])], names[-2:]
+    if names[-1].lower().strip(".") in TITLE_WORDS and not org:
+        # "Immigration Minister", "Opposition Leader": an office, not a person's name
+        office = [*descriptor, *(n.lower() for n in names)]
+        return Agent(" ".join(words), "role", names[-1].lower().strip("."), " ".join(office))
     if any(w in ORG_WORDS for w in descriptor[-1:]) or any(
         n.lower() in ORG_WORDS | {"embassy", "consulate"} for n in names
     ):
         return Agent(" ".join(words), "org", " ".join(names))
+    if (
+        len(descriptor) >= 2
+        and descriptor[-1] == "to"
+        and descriptor[-2] in TITLE_WORDS | {"adviser", "advisor"}
+        and len(names) >= 3
+    ):
+        # "former Taliban ambassador to Pakistan Abdul Salam Zaeef": the post's place first
+        descriptor, names = [*descriptor[:-1], "to", names[0].lower()], names[1:]
+        descriptor = [w for w in descriptor if w != "to"]
     if len(descriptor) > 4 or names[0] in {"The", "A", "An"} or _CLAUSE_WORDS & set(descriptor):
         return None
     name = " ".join(names).removesuffix("’s").removesuffix("'s")
     titled = any(w.strip(".") in TITLE_WORDS | EXPERT_WORDS for w in descriptor)
-    if len(names) >= 2 or name in state.persons or titled:
+    if len(names) >= 2 or name in state.persons:
         return Agent(" ".join(words), "person", name, " ".join(descriptor))
-    if full := state.full_name(name):  # "Obama" after "Barack Obama"
+    if full := state.full_name(name):  # "Obama" after "Barack Obama", "Mr Lind"
         return Agent(" ".join(words), "person", full, " ".join(descriptor))
+    if titled:
+        return Agent(" ".join(words), "person", name, " ".join(descriptor))
     return Agent(" ".join(words), "org", " ".join(names))  # "Moody's" keeps its "'s"
 
 

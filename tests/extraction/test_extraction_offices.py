@@ -1,0 +1,104 @@
+"""Offices before names, "a matter of time", counterfactuals and hopes: rule families found on
+the Lee corpus's development split (wire copy from another newsroom than Wikinews), each
+checked in sentences of our own."""
+
+import pytest
+
+from tests.extraction_support import claims, forecasts
+
+
+def said(body: str) -> list[tuple[str, str]]:
+    return [(c.speaker, c.claim) for c in forecasts(body)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Regional Treasurer Ivo Lind says the harbour levy will raise $4 million.",
+        "Harbour Party MP Ivo Lind says the harbour levy will raise $4 million.",
+        "Opposition Leader Ivo Lind says the harbour levy will raise $4 million.",
+        "The acting Ports Minister, Ivo Lind, says the harbour levy will raise $4 million.",
+        "Secretary of State Ivo Lind says the harbour levy will raise $4 million.",
+        "The Dockers, Pilots and Tug Crews Union's (DPTU) Ivo Lind says the harbour levy will "
+        "raise $4 million.",
+    ],
+)
+def test_the_office_before_a_name_is_not_part_of_the_name(body: str) -> None:
+    assert said(body) == [("Ivo Lind", "the harbour levy will raise $4 million")]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Deputy Ports Secretary", "Foreign Affairs Minister", "Assistant Secretary of State"],
+)
+def test_a_later_mister_is_the_titled_person_named_earlier(title: str) -> None:
+    body = (
+        f"{title} Ivo Lind visited the docks on Tuesday. Mr Lind says the harbour levy will "
+        "raise $4 million."
+    )
+    assert said(body) == [("Ivo Lind", "the harbour levy will raise $4 million")]
+
+
+def test_an_ambassador_to_a_place_is_the_person_after_the_place() -> None:
+    body = (
+        "“The pilots will strike within a week,” former harbour ambassador to Vellmark Ada "
+        "Marie Brook told a radio station."
+    )
+    assert said(body) == [("Ada Marie Brook", "The pilots will strike within a week")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Ports Minister Ivo Lind toured the docks. He has told a meeting of shippers that the "
+        "harbour levy may raise $4 million.",
+        "Ports Minister Ivo Lind toured the docks. He has told Radio Vell, the harbour levy may "
+        "raise $4 million.",
+        "Ports Minister Ivo Lind now believes the harbour levy may raise $4 million.",
+    ],
+)
+def test_an_auxiliary_or_an_adverb_before_the_reporting_verb_keeps_the_speaker(body: str) -> None:
+    assert said(body) == [("Ivo Lind", "the harbour levy may raise $4 million")]
+
+
+def test_a_matter_of_time_before_an_event_asks_whether_it_will_happen() -> None:
+    found = forecasts(
+        "Ports Minister Ivo Lind says it is just a matter of time before the old crane is "
+        "dismantled."
+    )
+    assert [(c.speaker, c.question_title) for c in found] == [
+        ("Ivo Lind", "Will the old crane be dismantled by 4 March 2027?")
+    ]
+    assert found[0].probability is None  # no table phrase: the editor sets it
+
+
+def test_a_matter_of_time_before_we_do_something_is_a_plan() -> None:
+    found = claims("“It is only a matter of weeks before we open the new quay,” Ivo Lind said.")
+    assert [(c.kind, c.question_title) for c in found] == [
+        ("plan", "Will we open the new quay by 4 March 2027?")
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "“We would've preferred the quay to open a month ago,” said economist Ivo Lind.",
+        "“The quay was damaged and hopefully it will never happen again,” said economist Ivo Lind.",
+        "Economist Ivo Lind says all the council has is the hope the levy will cover the cost.",
+        "Preliminary reports suggest a crane failure might be behind the damage to the quay.",
+    ],
+)
+def test_counterfactuals_hopes_and_unnamed_reports_are_not_forecasts(body: str) -> None:
+    assert forecasts(body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Ports Minister Ivo Lind says foreign tugs would not be allowed in the harbour.", "plan"),
+        ("Ports Minister Ivo Lind says he expects to visit the quay in March.", "plan"),
+        ("Ports Minister Ivo Lind says he expects to be proved right about the levy.", "forecast"),
+    ],
+)
+def test_permissions_and_the_speakers_own_expected_acts_are_plans(body: str, kind: str) -> None:
+    assert [c.kind for c in claims(body)] == [kind]
