@@ -284,7 +284,7 @@ def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
 
 
 _OWNED_NAME_RE = re.compile(
-    r"[A-Za-z]['’]s?\s+(?:\([A-Z][\w&.-]+\)\s+)?(?P<name>[A-Z][a-z][\w’'-]*\s+[A-Z][\w’'-]+)\s*$"
+    r"[A-Za-z]['’]s?\s+(?:\([A-Z][\w&.-]+\)\s+)?(?P<name>[A-Z][a-z][\w’'-]*\s+[A-Z][\w’'-]+),?\s*$"
 )
 
 
@@ -317,7 +317,9 @@ _CONTRAST_RE = re.compile(r",\s+(?:although|though|while|whereas|but)\s+(?P<rest
 # "a report by the Vell Times that …": the report's author says what follows.
 _REPORT_BY_RE = re.compile(
     r"\b(?:a|the|an)\s+(?:[\w-]+\s+)?(?:report|statement|claim|warning|forecast|prediction)\s+"
-    r"(?:by|from|in)\s+(?P<who>(?:the\s+)*(?:[A-Z][\w.’'&-]*\s+){0,4}[A-Z][\w.’'&-]*)\s+"
+    r"(?:by|from|in)\s+(?P<who>(?:the\s+)*(?:[A-Z][\w.’'&-]*\s+){0,4}[A-Z][\w.’'&-]*"
+    # "a warning from Counsel Assisting the Commissioner, Lionel Roberts QC, that …"
+    r"(?:(?:\s+the)?(?:\s+[A-Z][\w.’'&-]*){1,4},\s+(?:[A-Z][\w.’'&-]*\s+){1,3}[A-Z][\w.’'&-]*)?),?\s+"
     r"that\s+(?P<rest>.+)$"
 )
 

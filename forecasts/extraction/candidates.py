@@ -17,7 +17,7 @@ from forecasts.extraction.claims import (
     proposition,
 )
 from forecasts.extraction.deadlines import PASSED_DATE, suggest_deadline
-from forecasts.extraction.plans import is_plan
+from forecasts.extraction.plans import is_plan, speaker_countries
 from forecasts.extraction.questions import (
     base_form,
     question_title,
@@ -84,7 +84,8 @@ def _probability(clause: str, verb: str, cue: str) -> verbal.ParsedProbability:
 
 
 _MATTER_OF_TIME_RE = re.compile(
-    r"^(?:it\s+is|it['’]s)\s+(?:just\s+|only\s+)?a\s+matter\s+of\s+\w+\s+(?:before|until)\s+"
+    r"^(?:it\s+is|it['’]s)\s+[\"“‘']?(?:just\s+|only\s+)?a\s+matter\s+of\s+\w+[\"”’']?\s+"
+    r"(?:before|until)\s+"
     r"(?P<event>\S.*)$",
     re.IGNORECASE,
 )
@@ -166,7 +167,7 @@ def build_candidates(
     return candidates
 
 
-def _kind(utterance: Utterance, clause: str) -> str:
+def _kind(utterance: Utterance, clause: str, article: str = "") -> str:
     plan = is_plan(
         # "I think we will open …": the plan is in the proposition; "it is a matter of time
         # before we achieve …" is "we will achieve …"
@@ -176,6 +177,7 @@ def _kind(utterance: Utterance, clause: str) -> str:
         reported=utterance.reported,
         person=utterance.person,
         expert=utterance.expert,
+        countries=speaker_countries(utterance.speaker, article) if utterance.person else (),
     )
     return "plan" if plan else "forecast"
 
@@ -224,7 +226,7 @@ def _candidate(
         question_title=title,
         resolution_criteria=resolution_criteria(title, clause, utterance.speaker, deadline),
         sentence_index=utterance.sentence.index,
-        kind=_kind(utterance, clause),
+        kind=_kind(utterance, clause, article),
         needs_editing=bool(problems),
         editing_reasons=tuple(problems),
     )

@@ -96,7 +96,9 @@ _ADVICE_RE = re.compile(
 )
 # A timeless generalisation: "will always …", "… those who build on the plain".
 _GENERIC_STATEMENT_RE = re.compile(
-    r"\bwill\s+always\b|\b(?:those|anyone|people|whoever)\s+who\b"
+    # … but "hundreds of people who have booked" are particular people
+    r"\bwill\s+always\b|\b(?:those|anyone|whoever)\s+who\b|(?<!of\s)(?<!the\s)(?<!\d\s)"
+    r"\bpeople\s+who\b"
     # the modal inside "anything that's going to …", "nothing that will …": no claim of its own
     r"|\b(?:anything|nothing|something|everything|anyone|no\s+one)\s+(?:that|which|who)"
     r"(?:['’]s|\s+(?:is|will|would|could|might|may))\b",
@@ -152,7 +154,10 @@ _OTHERS_VIEW_RE = re.compile(
     r"\s+that\s+(?:will|would|could)\b"
     r"|\b(?:said|says|told\s+\w+|shouted|yelled):\s*['‘\"“]"
     # "all he has is the hope the economy will pick up": a hope, held by anyone
-    r"|\bthe\s+(?:\w+\s+)?hope\s+(?:that\s+)?(?:[\w’'-]+\s+){1,5}?(?:will|would)\b",
+    r"|\bthe\s+(?:\w+\s+)?hope\s+(?:that\s+)?(?:[\w’'-]+\s+){1,5}?(?:will|would)\b"
+    # "to avoid any risk that their brands will be damaged": a risk avoided, not foreseen
+    r"|\bto\s+(?:avoid|prevent|reduce|minimi[sz]e|limit)\s+[^,;]{0,60}?\b(?:risk|chance|"
+    r"possibility|danger|prospect)\b[^,;]{0,60}?\bthat\b",
     re.IGNORECASE,
 )
 # "it could be a once-in-a-lifetime event": a judgement of the present, not a forecast.
@@ -193,7 +198,8 @@ FUTURE_TIME_RE = re.compile(
     r"\b(?:next\s+(?:year|month|week|spring|summer|autumn|fall|winter|decade)|"
     r"in\s+the\s+(?:coming|next)\s+(?:\w+\s+)?(?:days|weeks|months|years|decade)|"
     r"(?:by|before)\s+(?:the\s+end\s+of\s+)?(?:\w+\s+)?20\d\d|"
-    r"within\s+(?:the\s+next\s+)?(?:\w+\s+)?(?:days|weeks|months|years))\b",
+    r"within\s+(?:the\s+next\s+)?(?:\w+\s+)?(?:days|weeks|months|years)|"
+    r"(?:early|late|later)\s+(?:in\s+)?the\s+new\s+year)\b",
     re.IGNORECASE,
 )
 # Table words that make a present-tense clause a forecast ("a snap election is a real
@@ -206,7 +212,8 @@ _HEDGE_RE = re.compile(
     r"on\s+the\s+(?:verge|brink)\s+of|"
     r"(?:is|are)\s+expected|expected\s+(?:to|in|on|by|within)|"
     # "it is just a matter of time before bin Laden is found": the event is certain to come
-    r"(?:a|only\s+a|just\s+a)\s+matter\s+of\s+(?:time|days|weeks|months|hours)\s+(?:before|until))\b",
+    r"(?:a|only\s+a|just\s+a)\s+matter\s+of\s+(?:time|days|weeks|months|hours)[\"”’']?\s+"
+    r"(?:before|until))\b",
     re.IGNORECASE,
 )
 # "should" of expectation, not of obligation: a thing (not I, we, you) that should be ready or
@@ -313,6 +320,15 @@ _CUT_RE = re.compile(
 )
 
 
+# A relative clause set off between the subject and its verb describes the subject: "the deal,
+# which is yet to be approved, will leave …" asks about the deal leaving, not about "the deal".
+_INSERTED_RELATIVE_RE = re.compile(
+    r",\s+(?:which|who)\s+[^,;]{3,120},\s+(?=(?:\w+ly\s+)?(?:will|would|may|might|could|can|"
+    r"is|are|has|have|won['’]t)\b)",
+    re.IGNORECASE,
+)
+
+
 def _strip_quotes(text: str) -> str:
     return text.strip().strip("‘’“”\"' ").strip()
 
@@ -321,6 +337,7 @@ def claim_clause(text: str) -> str:
     """The proposition of a sentence: no discourse openers ("And", "Naturally,"), no "it is
     clear that", no trailing asides or reasons, no closing punctuation."""
     clause = _OPENERS_RE.sub("", _strip_quotes(text))
+    clause = _INSERTED_RELATIVE_RE.sub(" ", clause)  # "the deal, which is …, will leave …"
     clause = _CUT_RE.sub("", clause)
     return _strip_quotes(clause.rstrip(" .!?;:,")).rstrip(" .!?;:,")
 

@@ -9,13 +9,16 @@ speaker does not decide stay forecasts, whoever the subject: "we will lose the v
 company will see its sales fall".
 """
 
+import functools
 import re
+from collections.abc import Iterable
 
-from forecasts.extraction.speakers import PLAN_VERBS
+from forecasts.extraction.speakers import PLAN_VERBS, TITLE_WORDS
 
 _AUX = (
     r"(?:will|would|shall|is\s+going\s+to|are\s+going\s+to|am\s+going\s+to|plans?\s+to|"
-    r"intends?\s+to|is\s+to|are\s+to|wants?\s+to|expects?\s+to|(?:is|are|am)\s+(?:planning|preparing)\s+to|"
+    r"intends?\s+to|is\s+to|are\s+to|wants?\s+to|expects?\s+to|"
+    r"(?:is|are|am)\s+(?:prepared|ready|willing)\s+to|(?:is|are|am)\s+(?:planning|preparing)\s+to|"
     r"['’]ll)"
 )
 _ADVERBS = r"(?:(?:also|still|soon|now|then|only|not|never|likely|probably|definitely)\s+)*"
@@ -50,6 +53,8 @@ OUTCOME_VERBS = frozenset(
     increase decrease improve worsen deteriorate change have hit reach last occur emerge
     come prevail triumph""".split()  # noqa: SIM905
 )
+# Outcomes when nothing follows ("prices will change"), acts when they take an object.
+_TRANSITIVE_OUTCOMES = frozenset({"change", "increase", "decrease", "improve"})
 # Passive actions an authority announces: "will be closed", "would be carefully monitored".
 ADMINISTERED = frozenset(
     """closed opened reopened carried held launched built made introduced implemented
@@ -68,16 +73,79 @@ ANNOUNCED = ADMINISTERED | frozenset(
 )
 
 
+# A nationality and the names of its country, where they are not the adjective less a letter
+# or two ("Pakistani" → "Pakistan", "Indian" → "India").
+_COUNTRIES = {
+    "british": ("britain", "uk", "united kingdom"),
+    "american": ("america", "us", "u.s.", "united states"),
+    "us": ("america", "us", "u.s.", "united states", "american"),
+    "uk": ("britain", "uk", "united kingdom", "british"),
+    "chinese": ("china",),
+    "french": ("france",),
+    "dutch": ("netherlands", "holland"),
+    "german": ("germany",),
+    "japanese": ("japan",),
+    "spanish": ("spain",),
+    "turkish": ("turkey",),
+    "filipino": ("philippines",),
+    "thai": ("thailand",),
+}
+_NATIONALITY = (
+    r"(?:(?P<adj>US|UK|[A-Z][a-z]+(?:an|ese|ish|i|ch|no|ai))|(?P<owner>[A-Z][a-z]+)['’]s)"
+)
+# The state's own people and things: "British troops", "Pakistani aircraft", "Pakistan".
+STATE_NOUNS = frozenset(
+    """troops forces force soldiers military army navy air government aircraft planes jets
+    warships embassy diplomats officials police authorities ministry delegation team
+    negotiators mission""".split()  # noqa: SIM905
+)
+
+
+@functools.lru_cache(maxsize=256)
+def speaker_countries(speaker: str, article: str) -> frozenset[str]:
+    """The country an official speaks for, from the office the article gives them: "British
+    Defence Secretary Geoff Hoon" → british, britain, uk …; nothing for a person without a
+    national office ("Pakistani cricketer …" has none)."""
+    if not speaker or not article or " " not in speaker:
+        return frozenset()
+    office = r"(?:[A-Z][\w-]*\s+){0,3}?"
+    for match in re.finditer(
+        rf"\b{_NATIONALITY}\s+(?P<office>{office}){re.escape(speaker)}\b", article
+    ):
+        if not {w.lower() for w in match["office"].split()} & TITLE_WORDS:
+            continue
+        adj = (match["adj"] or match["owner"]).lower()  # "Pakistan's President …"
+        names = set(_COUNTRIES.get(adj, ()))
+        names |= {adj, adj.removesuffix("i"), adj.removesuffix("n"), adj.removesuffix("ian")}
+        return frozenset(n for n in names if len(n) >= 2)
+    return frozenset()
+
+
+def _own_country(subject: str, countries: Iterable[str]) -> bool:
+    """ "up to 1,500 British troops", "Pakistan", "the US mission": the speaker's state acts."""
+    words = re.sub(r"^(?:up\s+to|about|around|some|more\s+than|the)\s+", "", subject.lower())
+    words = re.sub(r"^[\d,.]+\s+", "", words).split()
+    if not words or not countries:
+        return False
+    countries = set(countries)
+    if " ".join(words) in countries:
+        return True
+    return words[0] in countries and len(words) <= 3 and words[-1] in STATE_NOUNS
+
+
 def _is_self(
     subject: str,
     speaker: str,
     reported: bool,
     person: bool | None = None,
     expert: bool = False,
+    countries: Iterable[str] = (),
 ) -> bool:
     words = subject.lower().split()
     if not words:
         return False
+    if _own_country(subject, countries):
+        return True
     first = words[0]
     if words[0] in {"all", "both", "most", "some", "many", "each"}:  # "all our children"
         words = [w for w in words[1:] if w != "of"] or words
@@ -96,6 +164,8 @@ def _is_self(
         return True
     if speaker and any(w in subject.lower() for w in speaker.lower().split() if len(w) > 3):
         return True
+    if len(words) == 2 and first == "the" and words[1] in INSTITUTIONS:
+        return True  # "the Government", as some newsrooms write it
     # "the government", "the city council": a common noun; "the United States" is a name
     raw = subject.split()[: len(words)]
     heads = [
@@ -112,8 +182,10 @@ def is_plan(
     reported: bool = False,
     person: bool | None = None,
     expert: bool = False,
+    countries: Iterable[str] = (),
 ) -> bool:
-    """Whether `clause` announces the speaker's own action rather than forecasting one."""
+    """Whether `clause` announces the speaker's own action rather than forecasting one.
+    `countries`: the names of the state the speaker holds office in (speaker_countries)."""
     if verb in PLAN_VERBS:
         return True
     clause = re.sub(r"(\w)['’]ll\b", r"\1 will", clause)  # "we'll" is "we will"
@@ -154,5 +226,9 @@ def is_plan(
         # "the line will be closed": an authority's act; "she will not be released": done to
         # a person by someone else, a forecast of what they will do
         return action in ADMINISTERED and subject.lower() not in {"he", "she", "they"}
-    own = _is_self(subject, speaker, reported, person, expert)
+    own = _is_self(subject, speaker, reported, person, expert, countries)
+    if action in _TRANSITIVE_OUTCOMES and re.match(
+        r"\s+(?:the|its|their|our|his|her|this)\s", rest
+    ):
+        return own  # "the Government would not change the policy": it acts on something
     return own and (arranged or action not in OUTCOME_VERBS)

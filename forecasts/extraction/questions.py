@@ -24,7 +24,8 @@ _MODALS = (
     r"(?:is|are|am|['’]s|['’]re|was|were)\s+(?:not\s+)?(?:" + BE_TO_WORDS + r")\s+to"
 )
 _ADVERBS = r"(?:(?:also|still|probably|likely|certainly|definitely|surely|soon|eventually|"
-_ADVERBS += r"inevitably|undoubtedly|almost\s+certainly|very\s+likely|only|not|never)\s+)*"
+_ADVERBS += r"inevitably|undoubtedly|almost\s+certainly|very\s+likely|only|not|never|unfortunately|"
+_ADVERBS += r"fortunately|sadly|hopefully|now)\s+)*"
 _MODAL_CLAUSE_RE = re.compile(
     rf"^(?P<subj>.+?)\s+{_ADVERBS}(?:{_MODALS})\s+{_ADVERBS}(?P<pred>.+)$", re.I
 )
@@ -388,4 +389,6 @@ def subject_of(clause: str, article: str = "") -> str:
         return ""
     if re.search(r"\b(?:is|are|was|were|has|have|had|that|which|who|if|when)\b", subject):
         return ""
+    if words[0].lower() in {"while", "although", "though", "as", "because", "since", "unless"}:
+        return ""  # "while conditions may be kinder": a subordinate clause, not a subject
     return _subject(subject, "", article)

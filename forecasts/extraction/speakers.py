@@ -75,6 +75,7 @@ ORG_WORDS = frozenset(
 )
 PRONOUNS = frozenset({"he", "she"})
 _CONNECTORS = frozenset({"of", "for", "de", "in"})
+_POST_NOMINALS = frozenset({"qc", "kc", "sc", "mp", "jr", "sr"})
 FIRST_PERSON = frozenset({"i", "we"})
 _CAP_TOKEN = re.compile(r"^[A-Z][\w’'.-]*$")
 _NAME_IN_TEXT_RE = re.compile(
@@ -446,6 +447,8 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
     if len(names) > 2 and names[0].lower() in _CONNECTORS:
         # "Secretary of State Colin Powell": the office runs on after "of"; the name is last
         descriptor, names = [*descriptor, *(n.lower() for n in names[:-2])], names[-2:]
+    if len(names) >= 3 and names[-1].lower().strip(".") in _POST_NOMINALS:
+        names = names[:-1]  # "Lionel Roberts QC" is Lionel Roberts
     if names[-1].lower().strip(".") in TITLE_WORDS and not org:
         # "Immigration Minister", "Opposition Leader": an office, not a person's name
         office = [*descriptor, *(n.lower() for n in names)]
@@ -466,7 +469,11 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
     if len(descriptor) > 4 or names[0] in {"The", "A", "An"} or _CLAUSE_WORDS & set(descriptor):
         return None
     name = " ".join(names).removesuffix("’s").removesuffix("'s")
-    titled = any(w.strip(".") in TITLE_WORDS | EXPERT_WORDS for w in descriptor)
+    # "Counsel Assisting the Inquiry": a title, but not this word's; the title comes right
+    # before a name it belongs to
+    titled = any(w.strip(".") in TITLE_WORDS | EXPERT_WORDS for w in descriptor) and (
+        descriptor[-1] not in {"the", "a", "an", "of", "for", "to", "at", "in", "on"}
+    )
     if len(names) >= 2 or name in state.persons:
         return Agent(" ".join(words), "person", name, " ".join(descriptor))
     if full := state.full_name(name):  # "Obama" after "Barack Obama", "Mr Lind"

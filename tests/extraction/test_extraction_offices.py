@@ -102,3 +102,47 @@ def test_counterfactuals_hopes_and_unnamed_reports_are_not_forecasts(body: str) 
 )
 def test_permissions_and_the_speakers_own_expected_acts_are_plans(body: str, kind: str) -> None:
     assert [c.kind for c in claims(body)] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("body", "kinds"),
+    [
+        (
+            "Vellish Ports Minister Ivo Lind says up to 300 Vellish troops will guard the quay.",
+            ["plan"],
+        ),
+        ("Vellmark's President Ivo Lind says Vellmark will never close the strait.", ["plan"]),
+        ("Vellish Ports Minister Ivo Lind says Osterland will close the strait.", ["forecast"]),
+        ("Vellish Ports Minister Ivo Lind says Vellish troops will face danger.", ["forecast"]),
+        (
+            "Vellish Ports Minister Ivo Lind says he is prepared to meet the pilots next week.",
+            ["plan"],
+        ),
+        ("Ports Minister Ivo Lind says the Government will not change the levy.", ["plan"]),
+        ("Ports Minister Ivo Lind says the weather will change on Monday.", ["forecast"]),
+    ],
+)
+def test_a_state_acting_through_its_own_official_is_a_plan(body: str, kinds: list[str]) -> None:
+    assert [c.kind for c in claims(body)] == kinds
+
+
+def test_a_warning_from_someone_that_is_their_forecast_and_a_post_nominal_is_not_a_name() -> None:
+    body = (
+        "There was a warning from Counsel Assisting the Inquiry, Ada Brook QC, that there would "
+        "be charges against anyone involved in threatening a witness."
+    )
+    assert said(body) == [
+        ("Ada Brook", "there would be charges against anyone involved in threatening a witness")
+    ]
+
+
+def test_a_relative_clause_between_subject_and_verb_leaves_the_claim_whole() -> None:
+    body = (
+        "Administrator Ivo Lind says the sale, which is yet to be approved by creditors, will "
+        "unfortunately leave hundreds of people who booked trips out of pocket."
+    )
+    found = forecasts(body)
+    assert [c.claim for c in found] == [
+        "the sale will unfortunately leave hundreds of people who booked trips out of pocket"
+    ]
+    assert found[0].question_title.startswith("Will the sale leave hundreds of people")
