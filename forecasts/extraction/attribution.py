@@ -235,6 +235,12 @@ def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
         pair = [_nearest_phrase(parts[-2]), parts[-1]]
         if agent := apposed_person(pair, state) or described_agent(pair, state):
             return agent
+    if len(parts) >= 2 and _ASIDE_RE.match(parts[-1]):
+        # "Donald Rumsfeld, on a visit to the troops at the air base, said": the subject
+        # before a where-and-when aside
+        agent = parse_agent(_nearest_phrase(parts[-2]), state)
+        if agent is not None and agent.kind in {"person", "org"}:
+            return agent
     if prefix.rstrip().endswith(","):
         return None  # "…, said X": the speaker follows the verb (a tail frame)
     if match := re.search(r"(?:^|\s)(?P<pronoun>he|she|they|it)\s*$", prefix, re.IGNORECASE):
@@ -283,6 +289,10 @@ def _agent_before(prefix: str, state: SpeakerState) -> Agent | None:
     return None
 
 
+_ASIDE_RE = re.compile(
+    r"^(?:on|in|at|during|after|before|while|speaking|visiting|writing|appearing|addressing|"
+    r"interviewed|asked)\s+(?:a|an|the|his|her|their|its|to|on|at|in|with|from)\b"
+)
 _OWNED_NAME_RE = re.compile(
     r"[A-Za-z]['’]s?\s+(?:\([A-Z][\w&.-]+\)\s+)?(?P<name>[A-Z][a-z][\w’'-]*\s+[A-Z][\w’'-]+),?\s*$"
 )
@@ -324,6 +334,7 @@ _REPORT_BY_RE = re.compile(
 )
 
 
+_PLURAL_NOUN_RE = re.compile(r"^[a-z]+(?:ers|ists|ians|ors|ants|ents|men|ies)$")
 _VERBS_AFTER_SUBJECT = frozenset(
     """spoke told said wrote met went came gave took made is was has had will would can could
     may might also""".split()  # noqa: SIM905
@@ -343,7 +354,9 @@ def _subject_agent(prefix: str, state: SpeakerState) -> Agent | None:
         and words[run][:1].islower()
         # a verb after the name ("Briscoe spoke"), not a description ("GOP operative Roger")
         and (
+            # … not a plural noun after a place: "New South Wales firefighters"
             re.fullmatch(r"[a-z]{2,}(?:ed|s)", words[run]) is not None
+            and _PLURAL_NOUN_RE.search(words[run]) is None
             or words[run] in _VERBS_AFTER_SUBJECT
         )
         and words[run] not in TITLE_WORDS | EXPERT_WORDS | ORG_WORDS  # "NASA administrator …"
@@ -357,6 +370,8 @@ def _subject_agent(prefix: str, state: SpeakerState) -> Agent | None:
     for size in range(min(len(words), 6), 0, -1):
         if size < len(words) and _CAP_WORD_RE.match(words[size]):
             continue  # a name is a whole capitalised run ("Central European Summer Time")
+        if size < len(words) and _PLURAL_NOUN_RE.search(words[size]):
+            continue  # "New South Wales firefighters": the name describes the people after it
         agent = parse_agent(" ".join(words[:size]), state)
         if agent is not None and agent.kind not in {"first_person"}:
             return agent
@@ -446,7 +461,9 @@ def _head_frame(text: str, state: SpeakerState) -> tuple[Agent | None, str, str]
         prefix = _ASIDE_BEFORE_VERB_RE.sub(
             "", prefix
         )  # "Brook, however, claims", "Brook once said"
-        if re.search(r"[“‘\"]", prefix) or len(prefix.split()) > 16:
+        parts = [p.strip() for p in prefix.split(",") if p.strip()]
+        aside = len(parts) >= 2 and _ASIDE_RE.match(parts[-1]) is not None
+        if re.search(r"[“‘\"]", prefix) or len(prefix.split()) > (26 if aside else 16):
             break  # the verb belongs to a quotation or a clause deep in the sentence
         if _PASSIVE_RE.search(prefix) and not match["verb"].startswith(_BE_FORMS):
             continue  # "Dorian was forecast to …": nobody is named as the speaker

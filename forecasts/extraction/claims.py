@@ -15,7 +15,16 @@ from forecasts.extraction.speakers import NON_FORECAST_VERBS
 STRONG_FORECAST_VERBS = frozenset(
     """predicted predicts forecast forecasts expects expected anticipates anticipated
     projected projects foresees foresaw envisages envisioned predict expect anticipate""".split()  # noqa: SIM905
-) | {"is expecting", "are expecting", "was expecting", "were expecting"}
+) | {
+    "is expecting",
+    "are expecting",
+    "was expecting",
+    "were expecting",
+    "is forecasting",
+    "are forecasting",
+    "is predicting",
+    "are predicting",
+}
 WARNING_VERBS = frozenset({"warned", "warns", "warn", "cautioned", "cautions"})
 # "is on track to", "was on its way to win": a course toward an outcome, read as "will".
 _ON_COURSE = r"on\s+(?:track|course|(?:its|their|his|her|our|the)\s+way)"

@@ -64,7 +64,8 @@ _PATTERNS = [
     ("tonight", r"\b(?:tonight|today|tomorrow)\b"),
     (
         "weekday",
-        r"\b(?:on|by|until|before|into|this|next)\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|"
+        r"\b(?:on|by|until|before|into|this|next)\s+(?:at\s+least\s+)?"
+        r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|"
         r"Friday|Saturday|Sunday)\b",
     ),
 ]

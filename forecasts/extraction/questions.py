@@ -82,7 +82,7 @@ FORECAST_VERBS = frozenset(
     """expects expected expect predicts predicted predict foresees foresaw forecast forecasts
     anticipates anticipated warned warns envisioned envisages projects projected estimates
     estimated""".split()  # noqa: SIM905
-)
+) | {"is forecasting", "are forecasting", "is predicting", "are predicting", "anticipates"}
 _IRREGULAR = {"has": "have", "does": "do", "goes": "go", "is": "be"}
 
 
@@ -186,7 +186,7 @@ _LEADING_TIME_RE = re.compile(
 # of 30 million jobs", "growth of 2.1% next year" (no verb of its own).
 _NOUN_PHRASE_RE = re.compile(
     r"^(?!.*\b(?:will|would|is|are|was|were|to|has|have|had)\b)(?:a|an|more|further|[a-z]+)\s+"
-    r"(?:[\w%’'.,-]+\s+){0,12}?[\w%’'.-]+$"
+    r"(?:[\w%$€£’'.,-]+\s+){0,12}?[\w%$€£’'.-]+$"
 )
 
 

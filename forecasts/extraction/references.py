@@ -19,7 +19,8 @@ from forecasts.extraction.plans import OUTCOME_VERBS
 _WEEKDAYS = list(calendar.day_name)
 _WEEKDAY_RE = re.compile(
     r"\b(?P<prep>on|by|until|before|after|into|from|through|next|this|late|early)\s+"
-    r"(?P<day>" + "|".join(_WEEKDAYS) + r")(?P<part>\s+(?:night|morning|afternoon|evening))?\b"
+    r"(?:at\s+least\s+)?(?P<day>" + "|".join(_WEEKDAYS) + r")"
+    r"(?P<part>\s+(?:night|morning|afternoon|evening))?\b"
     r"(?!\s+\d)(?!,?\s+(?:\d{1,2}\s+)?(?:" + "|".join(calendar.month_name[1:]) + r"))"
 )
 

@@ -29,6 +29,7 @@ REPORTING_VERBS = (
     "goes on to (?:say|state|warn|predict)|went on to (?:say|state|warn|predict)|"
     "proclaimed|proclaims|"
     "is reporting|are reporting|was reporting|reported|reports|foresees|foresaw|envisages|"
+    "is forecasting|are forecasting|is predicting|are predicting|"
     "envisioned|is expecting|are expecting|was expecting|were expecting|indicated|indicates|"
     "revealed|reveals|says|say|warn|expect|predict|believe|fear|claim|estimate|forecasts|"
     "anticipate|dismissed claims|dismissed suggestions|denied|denies|rejected claims|"
@@ -489,7 +490,8 @@ def _full_name_in(document: str, surname: str) -> str:
     if not document or not surname[:1].isupper() or len(surname) < 3:
         return ""
     for match in re.finditer(
-        rf"(?<![\w’'.-])(?P<first>[A-Z][a-z’'-]+)(?: [A-Z]\.)? {re.escape(surname)}\b"
+        rf"(?<![\w’'.-])(?P<first>[A-Z][a-z’'-]+(?:-[A-Z][a-z’']+)?)(?: [A-Z]\.)? "
+        rf"{re.escape(surname)}\b"
         r"(?!\s+[A-Z])",
         document,
     ):

@@ -146,3 +146,37 @@ def test_a_relative_clause_between_subject_and_verb_leaves_the_claim_whole() -> 
         "the sale will unfortunately leave hundreds of people who booked trips out of pocket"
     ]
     assert found[0].question_title.startswith("Will the sale leave hundreds of people")
+
+
+def test_a_hyphenated_first_name_is_found_for_a_later_surname() -> None:
+    body = (
+        "The pair of Ada Brook and Jean-Luc Marrow won the cup final. Marrow said the win was "
+        "welcome. “I will be fit by the end of the season,” he said."
+    )
+    assert said(body) == [("Jean-Luc Marrow", "I will be fit by the end of the season")]
+
+
+def test_a_where_and_when_aside_between_a_name_and_its_verb_keeps_the_speaker() -> None:
+    body = (
+        "Army commander Ivo Bren said he believed the rebels had left the valley. Defence "
+        "Secretary Ada Marrow, on a visit to the troops at the river base outside the capital, "
+        "said the war was not over. “The rebels could regroup in the hills,” she said."
+    )
+    assert said(body) == [("Ada Marrow", "The rebels could regroup in the hills")]
+
+
+def test_a_bureau_that_is_forecasting_a_noun_phrase_asks_whether_there_will_be_it() -> None:
+    found = forecasts(
+        "The weather bureau is forecasting temperatures in the high 30s until at least Friday."
+    )
+    assert [c.question_title for c in found] == [
+        "Will there be temperatures in the high 30s until at least Friday (6 March 2026)?"
+    ]
+
+
+def test_a_place_before_a_plural_noun_is_not_the_speaker() -> None:
+    body = (
+        "Vellmark Harbour firefighters are hoping calmer winds will help today but are "
+        "predicting a hard weekend."
+    )
+    assert [c.speaker for c in forecasts(body)] == []
