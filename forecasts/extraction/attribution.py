@@ -155,6 +155,12 @@ _OPEN_QUOTE_RE = re.compile(
 )
 # The words before a quotation end in a modal: the quotation continues their clause.
 _LEAD_CLAUSE_RE = re.compile(r"\b(?:will|would|may|might|could|can|should|must)\s*[,:]?$")
+_CIRCUMSTANCE_RE = re.compile(
+    r"^(?:on|in|at|during|yesterday|today|tonight|last|this|earlier|late|later|after|before|"
+    r"from|through|via|to|when|while|again|also|previously|recently|repeatedly|once|publicly|"
+    r"privately|separately)\b",
+    re.IGNORECASE,
+)
 _OBJECT_THAT_RE = re.compile(r"^(?:[^\s,.;:“‘\"]+\s+){0,10}?that\s+")
 # What follows "said" is the speaker's own frame, not whom they told: "said there is a 30
 # percent chance that …", "said it is likely that …" (the frame carries the probability).
@@ -179,8 +185,11 @@ def _reported_clause(verb: str, rest: str) -> str:
     last = verb.split()[-1]  # "has warned" is "warned" here
     if last in _SPEECH_VERBS_WITH_OBJECT or verb.endswith("saying"):
         before = rest
-        if not _OWN_FRAME_RE.match(_LEADING_WHEN_RE.sub("", rest)):
-            rest = _OBJECT_THAT_RE.sub("", rest, count=1)  # "told Radio X on 3 March that"
+        # "told Radio X on 3 March that", "said in a statement that"; but "said the bridge that
+        # opens in June will …" has no frame to skip
+        listener = last not in {"said", "says"} or _CIRCUMSTANCE_RE.match(rest)
+        if listener and not _OWN_FRAME_RE.match(_LEADING_WHEN_RE.sub("", rest)):
+            rest = _OBJECT_THAT_RE.sub("", rest, count=1)
         if rest == before and last in {"told", "tells", "tell"}:
             rest = _LISTENER_RE.sub("", rest, count=1)  # "told reporters the quay will …"
         if rest == before and last in {"warned", "warns", "warn"}:

@@ -215,7 +215,9 @@ FUTURE_TIME_RE = re.compile(
 # possibility"), unless a past auxiliary makes it a report ("the likely cause was …").
 _HEDGE_RE = re.compile(
     # "as safe as possible", "where possible": a manner, not a chance
-    r"\b(?:(?:un)?likely\s+to|(?<!\bas\s)(?<!\bif\s)(?<!\bwhere\s)(?<!\bwhen\s)possib(?:le|ility)|"
+    # … "everything possible to resolve it": an effort, not a chance
+    r"\b(?:(?:un)?likely\s+to|(?<!\bas\s)(?<!\bif\s)(?<!\bwhere\s)(?<!\bwhen\s)"
+    r"(?<!\beverything\s)(?<!\bwherever\s)(?<!\bwhenever\s)possib(?:le|ility)|"
     r"chance\s+(?:of|that)|doubtful|improbable|"
     r"fifty-fifty|toss-up|rule\s+out|potential\s+(?:to|for|of)|imminent(?:ly)?|"
     r"on\s+the\s+(?:verge|brink)\s+of|"
@@ -359,10 +361,21 @@ _CONDITION_RE = re.compile(
 )
 
 
+# … and without its comma: "unless the left wing gives ground the party could split"
+_BARE_CONDITION_RE = re.compile(
+    r"^(?P<cond>(?:if|unless)\s+(?!.*\b(?:will|would|could|may|might)\b.*\b(?:will|would|could|may|"
+    r"might)\b)[^,;]{3,100}?)\s+(?P<rest>(?:the|a|an|it|they|we|(?-i:[A-Z][\w’'-]*))\s+"
+    r"(?:[\w’'-]+\s+){0,4}?(?:will|would|could|may|might|won['’]t)\b.*)$",
+    re.I,
+)
+
+
 def proposition(clause: str) -> str:
     """The clause without its frames: what the question asks about. A leading condition
     ("If that happens, I believe …") moves to the end, where a question carries it."""
-    if match := _CONDITION_RE.match(clause):
+    if (match := _CONDITION_RE.match(clause) or _BARE_CONDITION_RE.match(clause)) and not (
+        re.search(r"\b(?:will|would|could|may|might)\b", match["cond"], re.I)
+    ):
         cond = match["cond"]
         if re.match(r"until\b", cond, re.I) and re.search(
             r"\b(?:will|would)\s+not\b|\bwon['’]t\b", match["rest"]
@@ -373,7 +386,69 @@ def proposition(clause: str) -> str:
         clause = f"{proposition(match['rest'])}, {cond[:1].lower()}{cond[1:]}"
     for _ in range(3):  # frames stack: "I think it is very likely that …"
         clause = _OPENERS_RE.sub("", _FRAME_RE.sub("", clause))
-    return clause
+    return _forecast_conjunct(_inner_complement(clause))
+
+
+# "the raids violated the border and could worsen tensions", "the dispute was growing tense and
+# any small act could snowball into conflict": a statement of fact, then the forecast.
+_FACT_AND_MODAL_RE = re.compile(
+    r"^(?P<subj>(?:[\w’'-]+\s+){1,6}?)(?:[a-z]{3,}ed|was|were|is|are|has|have|had)\b[^,;]*?"
+    r"\s+and\s+(?:(?P<modal>would|will|could|may|might)\s+(?P<rest>.+)|"
+    r"(?P<clause>(?:any|the|a|an|more|further)\s+(?:[\w’'-]+\s+){0,5}?"
+    r"(?:would|will|could|may|might)\s.+))$"
+)
+
+
+def _forecast_conjunct(clause: str) -> str:
+    match = _FACT_AND_MODAL_RE.match(clause)
+    if match is None or _MODAL_RE.search(clause[: match.start("modal") if match["rest"] else 0]):
+        return clause
+    if match["subj"].strip().lower() in {"there", "it", "this", "that"} or re.search(
+        r"\b(?:that|which|who)\s", clause[: match.start("modal") if match["rest"] else 0]
+    ):
+        return clause  # "there are pockets of fighters that have … and could reform"
+    if match["clause"]:
+        first = clause[: match.start("clause")]
+        return clause if _MODAL_RE.search(first) else match["clause"]
+    return f"{match['subj']}{match['modal']} {match['rest']}"
+
+
+# A frame inside the clause, between its start and the forecast's own subject: "a study of
+# the data shows an ageing population will …", "it appears from the forecast that it could
+# be …", "the view there was a risk the company's debts would not be paid".
+_INNER_FRAME_RE = re.compile(
+    r"\b(?:appears?|seems?|shows?|showed|suggests?|suggested|indicates?|indicated|means|finds|"
+    r"found|expects?|believes?|thinks?|confident|sure|view|risk|danger|fears?)\s+(?:that\s+)?"
+    r"|\bthat\s+",
+    re.IGNORECASE,
+)
+_INNER_MODAL_RE = re.compile(
+    r"(?:\s(?:will|would|could|may|might|won['’]t|(?:is|are)\s+(?:likely|going|expected)\s+to)|"
+    r"['’](?:ll|re\s+going\s+to))\s",
+    re.IGNORECASE,
+)
+
+
+def _inner_complement(clause: str) -> str:
+    modal = _INNER_MODAL_RE.search(clause)
+    if modal is None:
+        return clause
+    frames = list(_INNER_FRAME_RE.finditer(clause, 0, modal.start()))
+    if not frames:
+        return clause
+    subject = clause[frames[-1].end() : modal.start()]
+    words = subject.split()
+    if not 1 <= len(words) <= 8 or _FINITE_RE.search(subject) or "," in subject:
+        return clause  # no subject, or a clause of its own between the frame and the modal
+    if (
+        frames[-1].group().lower().startswith("that")
+        and not _FINITE_RE.search(clause[: frames[-1].start()])
+        and not re.search(
+            r"\b(?:appears?|seems?|shows?|means|clear|likely)\b", clause[: frames[-1].start()], re.I
+        )
+    ):
+        return clause  # "the bridge that …": a relative "that", not a frame's
+    return clause[frames[-1].end() :]
 
 
 def _modal(clause: str) -> str:
@@ -400,8 +475,8 @@ _COORDINATION_RE = re.compile(
 # information will …", one subject of two nouns).
 _AND_SUBJECT_RE = re.compile(
     # "… or the reef would be incurable": the alternative is a claim of its own
-    r"\s+(?:and|or)\s+(?=(?:the|a|an|its|their|his|her)\s+(?:[\w’'-]+\s+){0,5}?"
-    r"(?:will|would|may|might|could)\b"
+    r"\s+(?:and|or)\s+(?=(?:the|a|an|its|their|his|her|more|further)\s+"
+    r"(?:[\w’'-]+\s+){0,5}?(?:will|would|may|might|could)\b"
     # "… and we don't expect damage to be widespread": a forecast verb opens its own claim
     r"|(?:I|we|they)\s+" + EXPECT_ADVERBS + FORECAST_VERBS_RE + r"\b)"
 )

@@ -51,7 +51,7 @@ OUTCOME_VERBS = frozenset(
     """be become win lose face see suffer need fall rise grow shrink remain stay happen
     fail succeed collapse survive die get feel find learn notice experience recover decline
     increase decrease improve worsen deteriorate change have hit reach last occur emerge
-    come prevail triumph""".split()  # noqa: SIM905
+    come prevail triumph split""".split()  # noqa: SIM905
 )
 # Outcomes when nothing follows ("prices will change"), acts when they take an object.
 _TRANSITIVE_OUTCOMES = frozenset({"change", "increase", "decrease", "improve"})

@@ -222,6 +222,9 @@ def finish_title(
             # collapse" (an outcome: "it" is the building)
             body = f"Will {speaker} {match['pred']}"
         elif antecedent and match["pronoun"] in {"it", "they"}:
-            body = f"Will {antecedent} {match['pred']}"
+            # … in number: "it" is not "up to 1,500 British troops"
+            plural = re.search(r"[a-z](?<![su])s$", antecedent.split()[-1]) is not None
+            if not (match["pronoun"] == "it" and plural):
+                body = f"Will {antecedent} {match['pred']}"
     body = absolute_times(name_definites(body, before), published)
     return body + "?"

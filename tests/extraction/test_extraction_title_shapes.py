@@ -1,0 +1,99 @@
+"""Question titles from claims whose forecast is not the clause's first subject and verb: a
+frame inside the clause, a condition without its comma, a fact joined to the forecast, a
+pronoun whose number does not fit the last subject. Found on the Lee corpus's development
+split; each checked in sentences of our own."""
+
+import pytest
+
+from tests.extraction_support import claims, forecasts
+
+
+def titles(body: str) -> list[str]:
+    return [c.question_title for c in forecasts(body)]
+
+
+@pytest.mark.parametrize(
+    ("body", "title"),
+    [
+        (
+            "Economist Ivo Lind says a close study of the census shows an ageing town will need "
+            "a second clinic.",
+            "Will an ageing town need a second clinic by 4 March 2027?",
+        ),
+        (
+            "“It certainly appears from the charts, with the high tides and the wind, that the "
+            "quay could flood,” said harbour master Ivo Lind.",
+            "Will the quay flood by 4 March 2027?",
+        ),
+        (
+            "Auditor Ivo Lind said the board took the view there was a real risk the ferry "
+            "company's debts would not be paid.",
+            "Will the ferry company's debts be paid by 4 March 2027?",
+        ),
+    ],
+)
+def test_a_frame_inside_the_clause_is_left_out_of_the_question(body: str, title: str) -> None:
+    assert titles(body) == [title]
+
+
+def test_a_condition_without_its_comma_moves_after_the_question() -> None:
+    body = "Senator Ivo Lind says unless the left wing gave ground the party would split."
+    assert titles(body) == [
+        "Will the party split, unless the left wing gave ground by 4 March 2027?"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "title"),
+    [
+        (
+            "Mayor Ivo Lind says the closures damaged the harbour and could cost 200 jobs.",
+            "Will the closures cost 200 jobs by 4 March 2027?",
+        ),
+        (
+            "Mayor Ivo Lind warned the dispute was growing tense and a small act of provocation "
+            "could close the port.",
+            "Will a small act of provocation close the port by 4 March 2027?",
+        ),
+    ],
+)
+def test_a_fact_joined_to_a_forecast_leaves_the_question_to_the_forecast(
+    body: str, title: str
+) -> None:
+    assert titles(body) == [title]
+
+
+def test_the_fact_before_a_relative_clause_keeps_the_whole_claim() -> None:
+    body = (
+        "Mayor Ivo Lind said there are still pockets of rebels that have gone into the hills "
+        "and could regroup."
+    )
+    assert not titles(body)[0].startswith("Will there regroup")
+
+
+def test_it_does_not_stand_for_a_plural_subject_named_before() -> None:
+    body = (
+        "Defence Secretary Ivo Lind says up to 300 troops will guard the quay. He says it will "
+        "be a dangerous mission. He says the mission will last a year and it will cost $4 "
+        "million."
+    )
+    assert titles(body) == [
+        "Will up to 300 troops guard the quay by 4 March 2027?",
+        "Will it be a dangerous mission by 4 March 2027?",
+        "Will the mission last a year by 4 March 2027?",
+        "Will the mission cost $4 million by 4 March 2027?",
+    ]
+
+
+def test_said_before_a_noun_and_its_relative_clause_keeps_the_noun() -> None:
+    found = forecasts("Economist Ivo Lind says the bridge that opens in June will carry trams.")
+    assert [c.claim for c in found] == ["the bridge that opens in June will carry trams"]
+
+
+def test_a_matter_of_effort_is_not_a_chance() -> None:
+    assert forecasts("Union leader Ivo Lind says the union has done everything possible.") == []
+
+
+def test_an_official_of_a_party_forecasting_its_split_is_not_announcing_a_plan() -> None:
+    found = claims("Senator Ivo Lind says the party would split if the vote failed.")
+    assert [c.kind for c in found] != ["plan"]
