@@ -177,7 +177,7 @@ def _kind(utterance: Utterance, clause: str, article: str = "") -> str:
         reported=utterance.reported,
         person=utterance.person,
         expert=utterance.expert,
-        countries=speaker_countries(utterance.speaker, article) if utterance.person else (),
+        countries=speaker_countries(utterance.speaker, article, person=utterance.person),
     )
     return "plan" if plan else "forecast"
 

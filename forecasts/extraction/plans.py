@@ -101,11 +101,27 @@ STATE_NOUNS = frozenset(
 )
 
 
+_STATE_BODIES = (
+    r"(?:Government|Administration|Department|Ministry|Foreign\s+Office|Army|Navy|Military)"
+)
+
+
 @functools.lru_cache(maxsize=256)
-def speaker_countries(speaker: str, article: str) -> frozenset[str]:
+def speaker_countries(speaker: str, article: str, person: bool = True) -> frozenset[str]:
     """The country an official speaks for, from the office the article gives them: "British
     Defence Secretary Geoff Hoon" → british, britain, uk …; nothing for a person without a
-    national office ("Pakistani cricketer …" has none)."""
+    national office ("Pakistani cricketer …" has none). A state's own body speaks for it:
+    "United States Government" → united states, us."""
+    if not person:
+        match = re.fullmatch(
+            rf"(?:The\s+)?(?P<state>(?:[A-Z][a-z]+\s+){{1,2}}){_STATE_BODIES}", speaker
+        )
+        if match is None:
+            return frozenset()
+        state = match["state"].split()
+        names = {" ".join(state).lower(), "".join(w[0] for w in state).lower()}
+        names |= set(_COUNTRIES.get(names and state[0].lower(), ()))
+        return frozenset(n for n in names if len(n) >= 2)
     if not speaker or not article or " " not in speaker:
         return frozenset()
     office = r"(?:[A-Z][\w-]*\s+){0,3}?"
@@ -124,6 +140,7 @@ def speaker_countries(speaker: str, article: str) -> frozenset[str]:
 def _own_country(subject: str, countries: Iterable[str]) -> bool:
     """ "up to 1,500 British troops", "Pakistan", "the US mission": the speaker's state acts."""
     words = re.sub(r"^(?:up\s+to|about|around|some|more\s+than|the)\s+", "", subject.lower())
+    words = re.sub(r"^(?:for\s+now|now|still|also),?\s+(?:the\s+)?", "", words)
     words = re.sub(r"^[\d,.]+\s+", "", words).split()
     if not words or not countries:
         return False
@@ -227,6 +244,8 @@ def is_plan(
         # a person by someone else, a forecast of what they will do
         return action in ADMINISTERED and subject.lower() not in {"he", "she", "they"}
     own = _is_self(subject, speaker, reported, person, expert, countries)
+    if action in {"stay", "remain"} and _own_country(subject, countries):
+        return True  # "the US mission will stay in Tora Bora": where a state keeps its forces
     if action in _TRANSITIVE_OUTCOMES and re.match(
         r"\s+(?:the|its|their|our|his|her|this)\s", rest
     ):

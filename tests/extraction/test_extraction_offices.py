@@ -180,3 +180,16 @@ def test_a_place_before_a_plural_noun_is_not_the_speaker() -> None:
         "predicting a hard weekend."
     )
     assert [c.speaker for c in forecasts(body)] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("The Vellish Government says for now, the Vellish mission will stay in port.", "plan"),
+        ("The Vellish Government says the Vellish troops will leave in March.", "plan"),
+        ("The Vellish Government says the rebels will leave in March.", "forecast"),
+        ("The Vellish Government says prices will stay high.", "forecast"),
+    ],
+)
+def test_a_states_own_body_announcing_its_forces_moves_is_a_plan(body: str, kind: str) -> None:
+    assert [c.kind for c in claims(body)] == [kind]
