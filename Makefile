@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-fast test-embedded bench lint format check security deploy-check venv venv-dev lock \
-	lock-upgrade clean
+.PHONY: run test test-fast test-embedded bench evaluate-extraction lint format check security \
+	deploy-check venv venv-dev lock lock-upgrade clean
 
 # Installs read only the locks, requirements.txt and requirements-dev.txt: every package, direct
 # or not, pinned with its hashes, so any pip (the one `python3 -m venv` ships included) installs
@@ -81,6 +81,13 @@ test-fast: venv-dev
 BENCH_SCALE ?= full
 bench: venv-dev
 	$(BIN)/python -m benchmarks --scale $(BENCH_SCALE)
+
+# The extraction assistant on real news: the Wikinews corpus in ../shared when present, and
+# the Lee corpus of ABC stories, fetched from the package registry into var/lee (gensim's wheel
+# carries it as test data; only the stories are kept, checked against a digest).
+evaluate-extraction: venv-dev
+	test -f var/lee/articles.jsonl || $(BIN)/python -m forecasts.extraction.lee_corpus
+	$(BIN)/python -m forecasts.extraction.evaluate
 
 lint: venv-dev
 	$(BIN)/ruff check .
