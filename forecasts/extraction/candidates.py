@@ -163,7 +163,11 @@ def build_candidates(
                 _candidate(said, clause, cue, published, horizon_days, article, antecedent)
             )
         if subject := subject_of(clause, article):
-            antecedents[utterance.speaker] = subject
+            # named as the title names it: a later "it" is "Australian Airlines", not "the
+            # airline"
+            position = article.find(utterance.sentence.text) if article else -1
+            before = article[:position] if position > 0 else ""
+            antecedents[utterance.speaker] = name_definites(subject, before)
     return candidates
 
 

@@ -99,7 +99,7 @@ def _named(head: str, before: str) -> str:
     patterns = [rf"\b{_NAMED_KINDS[head]}\s+{_NAME}(?:\s+{_NAME})?"] if head in _NAMED_KINDS else []
     title = head.capitalize()
     patterns += [
-        rf"\b(?:{_NAME}\s+){{1,4}}(?:{title}|{head})\b",
+        rf"\b(?:{_NAME}\s+){{1,4}}(?:{title}|{head})s?\b",  # "Australian Airlines": the airline
         rf"\b{title}\s+(?:of|for)\s+(?:the\s+)?(?:{_NAME}\s*){{1,4}}",
     ]
     names = [_trim(m.group()) for p in patterns for m in re.finditer(p, before)]
@@ -223,7 +223,8 @@ def finish_title(
             body = f"Will {speaker} {match['pred']}"
         elif antecedent and match["pronoun"] in {"it", "they"}:
             # … in number: "it" is not "up to 1,500 British troops"
-            plural = re.search(r"[a-z](?<![su])s$", antecedent.split()[-1]) is not None
+            # (a name ending in s, "Australian Airlines", is one thing)
+            plural = re.fullmatch(r"[a-z]+(?<![su])s", antecedent.split()[-1]) is not None
             if not (match["pronoun"] == "it" and plural):
                 body = f"Will {antecedent} {match['pred']}"
     body = absolute_times(name_definites(body, before), published)

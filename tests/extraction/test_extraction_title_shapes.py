@@ -97,3 +97,15 @@ def test_a_matter_of_effort_is_not_a_chance() -> None:
 def test_an_official_of_a_party_forecasting_its_split_is_not_announcing_a_plan() -> None:
     found = claims("Senator Ivo Lind says the party would split if the vote failed.")
     assert [c.kind for c in found] != ["plan"]
+
+
+def test_a_company_named_in_the_plural_names_the_definite_and_the_later_it() -> None:
+    body = (
+        "Vell Airlines has bought four planes for its new service. Tourism chief Ada Brook says "
+        "the airline will open new routes to the islands. She says it will bring thousands of "
+        "visitors to Portmere."
+    )
+    assert titles(body) == [
+        "Will Vell Airlines open new routes to the islands by 4 March 2027?",
+        "Will Vell Airlines bring thousands of visitors to Portmere by 4 March 2027?",
+    ]
