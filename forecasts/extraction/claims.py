@@ -373,9 +373,18 @@ _BARE_CONDITION_RE = re.compile(
 def proposition(clause: str) -> str:
     """The clause without its frames: what the question asks about. A leading condition
     ("If that happens, I believe …") moves to the end, where a question carries it."""
-    if (match := _CONDITION_RE.match(clause) or _BARE_CONDITION_RE.match(clause)) and not (
-        re.search(r"\b(?:will|would|could|may|might)\b", match["cond"], re.I)
-    ):
+    conditions = (_CONDITION_RE.match(clause), _BARE_CONDITION_RE.match(clause))
+    # the condition holds no modal: "if obesity rises it could reverse the trend, at a cost"
+    # is a bare condition before the comma, not a condition ending at it
+    match = next(
+        (
+            m
+            for m in conditions
+            if m and not re.search(r"\b(?:will|would|could|may|might)\b", m["cond"], re.I)
+        ),
+        None,
+    )
+    if match:
         cond = match["cond"]
         if re.match(r"until\b", cond, re.I) and re.search(
             r"\b(?:will|would)\s+not\b|\bwon['’]t\b", match["rest"]
@@ -479,6 +488,8 @@ _AND_SUBJECT_RE = re.compile(
     r"(?:[\w’'-]+\s+){0,5}?(?:will|would|may|might|could)\b"
     # "… and we don't expect damage to be widespread": a forecast verb opens its own claim
     r"|(?:I|we|they)\s+" + EXPECT_ADVERBS + FORECAST_VERBS_RE + r"\b)"
+    # … after a comma too: "that will be a hard area, we do expect that the park will burn"
+    r"|,\s+(?=(?:I|we|they)\s+" + EXPECT_ADVERBS + FORECAST_VERBS_RE + r"\s+that\b)"
 )
 _FINITE_RE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|could|may|might|can|does|did|[a-z]{3,}ed"

@@ -109,3 +109,25 @@ def test_a_company_named_in_the_plural_names_the_definite_and_the_later_it() -> 
         "Will Vell Airlines open new routes to the islands by 4 March 2027?",
         "Will Vell Airlines bring thousands of visitors to Portmere by 4 March 2027?",
     ]
+
+
+def test_a_condition_without_a_comma_before_a_tail_after_one_still_moves() -> None:
+    body = (
+        "“If the rise in rents continues it could empty the old town, at a great cost to its "
+        "shops,” said economist Ivo Lind."
+    )
+    assert titles(body) == [
+        "Will it empty the old town, at a great cost to its shops, if the rise in rents "
+        "continues by 4 March 2027?"
+    ]
+
+
+def test_a_forecast_verb_after_a_comma_opens_a_claim_of_its_own() -> None:
+    body = (
+        "“That will be a hard area for the crews, we do expect that the park is likely to be "
+        "reached by the fire later in the morning,” said fire officer Ada Brook."
+    )
+    assert [c.claim for c in forecasts(body)] == [
+        "That will be a hard area for the crews",
+        "we do expect that the park is likely to be reached by the fire later in the morning",
+    ]
