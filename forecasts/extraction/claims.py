@@ -427,7 +427,8 @@ def _forecast_conjunct(clause: str) -> str:
 # be …", "the view there was a risk the company's debts would not be paid".
 _INNER_FRAME_RE = re.compile(
     r"\b(?:appears?|seems?|shows?|showed|suggests?|suggested|indicates?|indicated|means|finds|"
-    r"found|expects?|believes?|thinks?|confident|sure|view|risk|danger|fears?)\s+(?:that\s+)?"
+    r"found|expects?|believes?|thinks?|confident|sure|view|risk|danger|fears?|sign|signal|"
+    r"indication)\s+(?:that\s+)?"
     r"|\bthat\s+",
     re.IGNORECASE,
 )

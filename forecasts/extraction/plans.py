@@ -27,6 +27,11 @@ _CLAUSE_RE = re.compile(
     rf"(?P<verb>[a-z]+)",
     re.IGNORECASE,
 )
+_MAYBE_ADMINISTERED_RE = re.compile(
+    r"^(?P<subject>[^,;]{1,120}?)\s+(?:could|may|might)\s+(?:also\s+|well\s+)?be\s+"
+    r"(?P<verb>[a-z]+ed)\b",
+    re.IGNORECASE,
+)
 _CONDITION_RE = re.compile(r"^(?:when|once|until)\b|(?:^|\s)(?:if|unless)\s", re.IGNORECASE)
 SELF_SUBJECTS = frozenset({"i", "we", "us"})
 _PRONOUNS = frozenset({"i", "we", "he", "she", "they", "it"})
@@ -61,7 +66,8 @@ ADMINISTERED = frozenset(
     reviewed investigated sent deployed given allocated spent funded transferred
     publicized publicised published released monitored used provided offered extended
     postponed cancelled canceled suspended resumed restored replaced appointed
-    announced allowed permitted confined barred expelled prohibited""".split()  # noqa: SIM905
+    announced allowed permitted confined barred expelled prohibited outsourced privatised
+    privatized""".split()  # noqa: SIM905
 )
 # … and, after "announced that", what a decision makes of something: "the grant would be
 # brought forward", "conversions would be eligible for a grant" (without an announcement,
@@ -207,6 +213,9 @@ def is_plan(
         return True
     clause = re.sub(r"(\w)['’]ll\b", r"\1 will", clause)  # "we'll" is "we will"
     clause = re.sub(r"(\w)['’]re\s+going\s+to\b", r"\1 are going to", clause)
+    if (maybe := _MAYBE_ADMINISTERED_RE.match(clause)) and maybe["verb"].lower() in ADMINISTERED:
+        # "some maintenance work could be outsourced": an option the speaker's side holds
+        return maybe["subject"].lower() not in {"he", "she", "they"}
     match = _CLAUSE_RE.match(clause)
     condition = match is not None and _CONDITION_RE.search(match["subject"].split(", ")[-1])
     if (match is None or condition) and ", " in clause:

@@ -193,3 +193,22 @@ def test_a_place_before_a_plural_noun_is_not_the_speaker() -> None:
 )
 def test_a_states_own_body_announcing_its_forces_moves_is_a_plan(body: str, kind: str) -> None:
     assert [c.kind for c in claims(body)] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Airline chief Ivo Lind says some repair work could be outsourced to Vellmark.", "plan"),
+        (
+            "Ports Minister Ivo Lind says the fall in arrivals is a sign the Government would not "
+            "change the levy.",
+            "plan",
+        ),
+        (
+            "Ports Minister Ivo Lind says the fall in arrivals is a sign the levy will rise.",
+            "forecast",
+        ),
+    ],
+)
+def test_an_option_held_and_a_sign_of_ones_own_policy_are_plans(body: str, kind: str) -> None:
+    assert [c.kind for c in claims(body)] == [kind]
