@@ -125,9 +125,7 @@ def speaker_countries(speaker: str, article: str, person: bool = True) -> frozen
         if match is None:
             return frozenset()
         state = match["state"].split()
-        names = {" ".join(state).lower(), "".join(w[0] for w in state).lower()}
-        names |= set(_COUNTRIES.get(names and state[0].lower(), ()))
-        return frozenset(n for n in names if len(n) >= 2)
+        return _country_names(" ".join(state), acronym=len(state) >= 2)
     if not speaker or not article or " " not in speaker:
         return frozenset()
     office = r"(?:[A-Z][\w-]*\s+){0,3}?"
@@ -136,11 +134,20 @@ def speaker_countries(speaker: str, article: str, person: bool = True) -> frozen
     ):
         if not {w.lower() for w in match["office"].split()} & TITLE_WORDS:
             continue
-        adj = (match["adj"] or match["owner"]).lower()  # "Pakistan's President …"
-        names = set(_COUNTRIES.get(adj, ()))
-        names |= {adj, adj.removesuffix("i"), adj.removesuffix("n"), adj.removesuffix("ian")}
-        return frozenset(n for n in names if len(n) >= 2)
+        return _country_names(match["adj"] or match["owner"])  # "Pakistan's President …"
     return frozenset()
+
+
+def _country_names(state: str, acronym: bool = False) -> frozenset[str]:
+    """ "Pakistani" → pakistani, pakistan; "United States" → united states, us, america …"""
+    adj = state.lower()
+    names = {adj, adj.removesuffix("i"), adj.removesuffix("n"), adj.removesuffix("ian")}
+    names |= set(_COUNTRIES.get(adj, ()))
+    if acronym:
+        names |= {"".join(w[0] for w in adj.split())}
+    if adj == "united states":
+        names |= set(_COUNTRIES["us"])
+    return frozenset(n for n in names if len(n) >= 2)
 
 
 def _own_country(subject: str, countries: Iterable[str]) -> bool:
