@@ -363,8 +363,7 @@ _CONDITION_RE = re.compile(
 
 # … and without its comma: "unless the left wing gives ground the party could split"
 _BARE_CONDITION_RE = re.compile(
-    r"^(?P<cond>(?:if|unless)\s+(?!.*\b(?:will|would|could|may|might)\b.*\b(?:will|would|could|may|"
-    r"might)\b)[^,;]{3,100}?)\s+(?P<rest>(?:the|a|an|it|they|we|(?-i:[A-Z][\w’'-]*))\s+"
+    r"^(?P<cond>(?:if|unless)\s+[^,;]{3,100}?)\s+(?P<rest>(?:the|a|an|it|they|we|(?-i:[A-Z][\w’'-]*))\s+"
     r"(?:[\w’'-]+\s+){0,4}?(?:will|would|could|may|might|won['’]t)\b.*)$",
     re.I,
 )
