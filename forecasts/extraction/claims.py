@@ -445,6 +445,8 @@ def _inner_complement(clause: str) -> str:
     frames = list(_INNER_FRAME_RE.finditer(clause, 0, modal.start()))
     if not frames:
         return clause
+    if _HEDGE_RE.search(clause[: frames[-1].start()]):
+        return clause  # "China is more likely to …, suggesting that …": the forecast came first
     subject = clause[frames[-1].end() : modal.start()]
     words = subject.split()
     if not 1 <= len(words) <= 8 or _FINITE_RE.search(subject) or "," in subject:
@@ -499,7 +501,20 @@ _FINITE_RE = re.compile(
 
 def _rejoin(pattern: re.Pattern, text: str) -> list[str]:
     parts = []
+    coordinated: list[str] = []
     for part in _COORDINATION_RE.split(text):
+        if (
+            coordinated
+            and len(part.split()) <= 5
+            and part[:1].isupper()
+            and not _FINITE_RE.search(part)
+            and not _MODAL_RE.search(part)
+        ):
+            # "more rain in Sichuan, Guizhou, and Zhejiang this weekend": a list, not a clause
+            coordinated[-1] = f"{coordinated[-1]}, and {part}"
+        else:
+            coordinated.append(part)
+    for part in coordinated:
         pieces = pattern.split(part)
         kept = [pieces[0]]
         for piece in pieces[1:]:

@@ -469,6 +469,8 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
         descriptor = [w for w in descriptor if w != "to"]
     if len(descriptor) > 4 or names[0] in {"The", "A", "An"} or _CLAUSE_WORDS & set(descriptor):
         return None
+    if descriptor[-1:] and descriptor[-1] in {"in", "at", "near", "across"}:
+        return None  # "Meteorologists in Beijing": a place, not who speaks
     name = " ".join(names).removesuffix("’s").removesuffix("'s")
     # "Counsel Assisting the Inquiry": a title, but not this word's; the title comes right
     # before a name it belongs to

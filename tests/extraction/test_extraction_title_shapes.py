@@ -131,3 +131,22 @@ def test_a_forecast_verb_after_a_comma_opens_a_claim_of_its_own() -> None:
         "That will be a hard area for the crews",
         "we do expect that the park is likely to be reached by the fire later in the morning",
     ]
+
+
+def test_a_place_after_an_unnamed_group_is_not_the_speaker_and_a_list_stays_one_claim() -> None:
+    assert forecasts("Meteorologists in Vellmark are predicting more rain this weekend.") == []
+    body = (
+        "The Vell weather bureau opened on Monday. Ivo Lind of the bureau is predicting more "
+        "rain in Portmere, Osterby, and Vellhaven this weekend."
+    )
+    assert [c.claim for c in forecasts(body)] == [
+        "more rain in Portmere, Osterby, and Vellhaven this weekend"
+    ]
+
+
+def test_a_frame_after_a_forecast_does_not_take_the_question_from_it() -> None:
+    body = (
+        "Agency chief Ivo Lind said Vellmark is more likely to reach the moon first, suggesting "
+        "that its rivals will not like it."
+    )
+    assert titles(body)[0].startswith("Will Vellmark")
