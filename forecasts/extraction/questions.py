@@ -336,7 +336,10 @@ _CHECKS = (
             r"^Will the (?:situation|incident|move|plan|deal|decision|event|matter|issue|"
             r"problem|proposal|measures?|changes?|operation|offensive|attack|storm|fire|rate|"
             r"talks|agreement|order|case|project|process|policy|crisis|scheme|company|"
-            r"government|bill|law)\b(?! of\b| in\b| on\b| at\b| for\b| between\b|['’]s\b)"
+            r"government|bill|law|programs?|programmes?|times|ballot|vote|results?|figures|"
+            r"system|report|survey|strike|dispute|war|conflict|campaign|team|side|club|party|"
+            r"union|council|board|committee|court|region|area|economy|market|country|city|"
+            r"town|state)\b(?! of\b| in\b| on\b| at\b| for\b| between\b|['’]s\b)"
         ),
         "its subject needs the article to be understood",
     ),
@@ -345,7 +348,8 @@ _CHECKS = (
         # without …", "Will expressed concern that …", "Will China is more likely …".
         re.compile(
             r"^Will (?:in|of|on|at|to|from|with|without|for|by|into|about|and|but|or)\b|"
-            r"^Will (?:expressed|said|added|noted|announced|suggested|argued|insisted)\b|"
+            r"^Will (?:expressed|said|added|noted|announced|suggested|argued|insisted|will|"
+            r"would|could|may|might)\b|"
             r"^Will (?!it come true)(?:(?!(?:that|which|who|if|when|as|where|because|since|"
             r"than|while|what|how)\b)[\w'’.-]+ ){1,4}(?:is|are|was|were)\b|"
             # a verb left in the present after "Will": "Will Chrome continues to surge, IE …"

@@ -150,3 +150,20 @@ def test_a_frame_after_a_forecast_does_not_take_the_question_from_it() -> None:
         "that its rivals will not like it."
     )
     assert titles(body)[0].startswith("Will Vellmark")
+
+
+@pytest.mark.parametrize(
+    ("title", "flagged"),
+    [
+        ("Will the programs stop reoffending by 1 January 2027?", True),
+        ("Will the times ahead be easy by 1 January 2027?", True),
+        ("Will the economy shrink by 1 January 2027?", True),
+        ("Will will mean farmers suffer by 1 January 2027?", True),
+        ("Will the Vell economy shrink by 1 January 2027?", False),
+        ("Will the regional regulator approve the tariff increase by September 2026?", False),
+    ],
+)
+def test_a_subject_only_the_article_explains_is_flagged(title: str, flagged: bool) -> None:
+    from forecasts.extraction.questions import title_problems
+
+    assert bool(title_problems(title)) is flagged
