@@ -60,14 +60,15 @@ class Corpus:
 
 
 NEWS = Corpus("news", DEFAULT_ARTICLES, "EXTRACTION_CORPUS", SPLITS, DEV_SPLITS)
-# Annotated in December 2026 by people who never read or ran the rules, before any rule was
-# written on Lee text (annotations/README.md).
+# Annotated in December 2026 by people who never read or ran the rules: lee-dev and
+# lee-heldout before any rule was written on Lee text, lee-dev2 and lee-heldout2 after the
+# session's rules, first run as they stood (annotations/README.md).
 LEE = Corpus(
     "lee",
     REPO / "var" / "lee" / "articles.jsonl",
     "LEE_CORPUS",
-    ("lee-dev", "lee-heldout"),
-    ("lee-dev",),
+    ("lee-dev", "lee-dev2", "lee-heldout", "lee-heldout2"),
+    ("lee-dev", "lee-dev2"),
 )
 CORPORA = {c.name: c for c in (NEWS, LEE)}
 
