@@ -770,6 +770,8 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
     if (
         (match := _HEDGE_RE.search(clause))
         and not _PAST_RE.search(clause)
+        # "a strong possibility he could have been killed": a chance about the past
+        and not _PERFECT_MODAL_RE.search(clause)
         # "the blood flow raised the possibility of …": a chance someone saw, in the past
         and not re.search(r"\b[a-z]{3,}ed\s+(?:the\s+|a\s+)?(?:\w+\s+)?$", clause[: match.start()])
     ):
@@ -777,6 +779,10 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
     return ""
 
 
+_PERFECT_MODAL_RE = re.compile(
+    r"\b(?:may|might|could|would|must)(?:['’]ve|\s+(?:\w+ly\s+)?have)\s+(?:been|[a-z]+(?:ed|en|wn|ne|t))\b",
+    re.IGNORECASE,
+)
 CONTRACTED_WILL_RE = re.compile(r"(\w)['’]ll\b")
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from forecasts.extraction.speakers import PLAN_VERBS, TITLE_WORDS
 
 _AUX = (
-    r"(?:will|would|shall|is\s+going\s+to|are\s+going\s+to|am\s+going\s+to|plans?\s+to|"
+    r"(?:will|would|shall|won['’]t|wouldn['’]t|is\s+going\s+to|are\s+going\s+to|am\s+going\s+to|plans?\s+to|"
     r"intends?\s+to|is\s+to|are\s+to|wants?\s+to|expects?\s+to|"
     r"(?:is|are|am)\s+(?:prepared|ready|willing)\s+to|(?:is|are|am)\s+(?:planning|preparing)\s+to|"
     r"['’]ll)"
@@ -107,6 +107,11 @@ STATE_NOUNS = frozenset(
 )
 
 
+_BODY_WORDS = "Bank|Council|Service|Union|Party|Commission|Authority|Board|Agency|Department|Office"
+_OFFICES = (
+    "Governor|Chairman|Chairwoman|Chair|President|Director|Secretary|Commissioner|Chief|"
+    "Executive|Leader|Spokesman|Spokeswoman|Spokesperson|Head|Minister"
+)
 _STATE_BODIES = (
     r"(?:Government|Administration|Department|Ministry|Foreign\s+Office|Army|Navy|Military)"
 )
@@ -128,14 +133,23 @@ def speaker_countries(speaker: str, article: str, person: bool = True) -> frozen
         return _country_names(" ".join(state), acronym=len(state) >= 2)
     if not speaker or not article or " " not in speaker:
         return frozenset()
+    # "Reserve Bank Governor Ian Macfarlane": the body whose office the speaker holds
+    bodies = {
+        match["body"].lower()
+        for match in re.finditer(
+            rf"\b(?P<body>(?:[A-Z][\w&’'-]*\s+){{0,3}}(?:{_BODY_WORDS}))\s+"
+            rf"(?:[A-Z][\w-]*\s+){{0,2}}?(?:{_OFFICES})\s+{re.escape(speaker)}\b",
+            article,
+        )
+    }
     office = r"(?:[A-Z][\w-]*\s+){0,3}?"
     for match in re.finditer(
         rf"\b{_NATIONALITY}\s+(?P<office>{office}){re.escape(speaker)}\b", article
     ):
         if not {w.lower() for w in match["office"].split()} & TITLE_WORDS:
             continue
-        return _country_names(match["adj"] or match["owner"])  # "Pakistan's President …"
-    return frozenset()
+        return _country_names(match["adj"] or match["owner"]) | bodies  # "Pakistan's President"
+    return frozenset(bodies)
 
 
 def _country_names(state: str, acronym: bool = False) -> frozenset[str]:
@@ -161,6 +175,11 @@ def _own_country(subject: str, countries: Iterable[str]) -> bool:
     if " ".join(words) in countries:
         return True
     return words[0] in countries and len(words) <= 3 and words[-1] in STATE_NOUNS
+
+
+_PRESSED = frozenset({"rushed", "pushed", "forced", "pressured", "pressed", "bullied", "dictated"})
+_OWNERS = frozenset({"my", "our", "his", "her", "its", "their"})
+_AIMS = frozenset({"objective", "aim", "goal", "priority", "intention", "target", "focus"})
 
 
 def _is_self(
@@ -255,9 +274,14 @@ def is_plan(
     # the subject of the clause under the frame.
     if (words := subject.split()) and len(words) > 1 and words[-1].lower() in _PRONOUNS:
         subject = words[-1]
+    if (words := subject.lower().split()) and words[0] in _OWNERS and words[-1] in _AIMS:
+        return True  # "his first objective will be to reach the second week"
     if match["be"] and not action.endswith("ing"):
         # "the line will be closed": an authority's act; "she will not be released": done to
-        # a person by someone else, a forecast of what they will do
+        # a person by someone else, a forecast of what they will do; "we won't be rushed
+        # into it": the speaker's own stance
+        if action in _PRESSED and subject.lower() in SELF_SUBJECTS:
+            return True
         return action in ADMINISTERED and subject.lower() not in {"he", "she", "they"}
     own = _is_self(subject, speaker, reported, person, expert, countries)
     if action in {"stay", "remain"} and _own_country(subject, countries):

@@ -212,3 +212,32 @@ def test_a_states_own_body_announcing_its_forces_moves_is_a_plan(body: str, kind
 )
 def test_an_option_held_and_a_sign_of_ones_own_policy_are_plans(body: str, kind: str) -> None:
     assert [c.kind for c in claims(body)] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("body", "kinds"),
+    [
+        (
+            "Harbour Bank Governor Ivo Lind says it is highly unlikely that the Harbour Bank will "
+            "raise its fees in the next six months.",
+            ["plan"],
+        ),
+        (
+            "Harbour Bank Governor Ivo Lind says the economy will recover next year.",
+            ["forecast"],
+        ),
+        ("Tennis player Ivo Lind says his first objective will be to reach the final.", ["plan"]),
+        ("Ports Minister Ivo Lind says we won't be rushed into a new levy next year.", ["plan"]),
+        ("Ports Minister Ivo Lind says we won't win the vote next year.", ["forecast"]),
+    ],
+)
+def test_a_body_the_speaker_heads_aims_and_stances_are_plans(body: str, kinds: list[str]) -> None:
+    assert [c.kind for c in claims(body)] == kinds
+
+
+def test_a_chance_about_the_past_is_not_a_forecast() -> None:
+    body = (
+        "President Ivo Lind says there is a strong possibility the rebel leader could have been "
+        "killed in the raid."
+    )
+    assert forecasts(body) == []
