@@ -100,6 +100,7 @@ def _as_will(clause: str, cue: str) -> str:
     track to" → "will", and the "should" of expectation ("the ferry should be back by June")."""
     clause = CONTRACTED_WILL_RE.sub(r"\1 will", clause)
     clause = ON_COURSE_RE.sub("will", clause)  # "is on track to win" → "will win"
+    clause = re.sub(r"\blooks?\s+set\s+to\b", "will", clause)  # "look set to fall"
     if match := _MATTER_OF_TIME_RE.match(clause):
         # "it is just a matter of time before bin Laden is found" → "bin Laden will be found"
         event = match["event"]

@@ -222,6 +222,8 @@ _HEDGE_RE = re.compile(
     r"fifty-fifty|toss-up|rule\s+out|potential\s+(?:to|for|of)|imminent(?:ly)?|"
     r"on\s+the\s+(?:verge|brink)\s+of|"
     r"(?:is|are)\s+expected|expected\s+(?:to|in|on|by|within)|"
+    # "prices look set to fall"
+    r"looks?\s+set\s+to|"
     # "it is just a matter of time before bin Laden is found": the event is certain to come
     r"(?:a|only\s+a|just\s+a)\s+matter\s+of\s+(?:time|days|weeks|months|hours)[\"”’']?\s+"
     r"(?:before|until))\b",

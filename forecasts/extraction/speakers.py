@@ -72,7 +72,7 @@ ORG_WORDS = frozenset(
     organization organisation administration police embassy center centre network
     magazine newspaper journal agency parliament ministry court navy army survey poll
     report study statement advisory nation tribe coalition alliance federation foundation
-    movement""".split()  # noqa: SIM905 (a word list reads better as text)
+    movement document""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 PRONOUNS = frozenset({"he", "she"})
 _CONNECTORS = frozenset({"of", "for", "de", "in"})
@@ -194,7 +194,7 @@ class SpeakerState:
     def last_org_like(self, phrase: str) -> str:
         """ "the report" is the last organisation's; "the government weather service", when
         no organisation was named, is itself the speaker."""
-        if phrase.split()[-1].lower() in {"report", "statement", "advisory"}:
+        if phrase.split()[-1].lower() in {"report", "statement", "advisory", "document"}:
             return self.last_org
         if phrase.split()[-1].lower() in {"poll", "survey", "study"}:
             return ""  # an unnamed poll speaks for nobody we could track

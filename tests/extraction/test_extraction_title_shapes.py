@@ -167,3 +167,9 @@ def test_a_subject_only_the_article_explains_is_flagged(title: str, flagged: boo
     from forecasts.extraction.questions import title_problems
 
     assert bool(title_problems(title)) is flagged
+
+
+def test_look_set_to_is_a_forecast_asked_with_will() -> None:
+    assert titles("Economist Ivo Lind says rents look set to fall next year.") == [
+        "Will rents fall in 2027?"
+    ]
