@@ -343,7 +343,12 @@ _REPORT_BY_RE = re.compile(
 )
 
 
-_PLURAL_NOUN_RE = re.compile(r"^[a-z]+(?:ers|ists|ians|ors|ants|ents|men|ies)$")
+# "firefighters", "scientists", "Australians"; not the verbs "considers", "offers", "remembers"
+_PLURAL_NOUN_RE = re.compile(
+    r"^(?!(?:consid|rememb|off|answ|ent|ord|suff|deliv|cov|discov|gath|prefer|ref|wond|"
+    r"regist|shelt|matt|count|hind|low|pow|trigg|both|alt|rend|deliv|gov|ush|ant)ers$)"
+    r"[a-z]+(?:ers|ists|ians|men)$"
+)
 _VERBS_AFTER_SUBJECT = frozenset(
     """spoke told said wrote met went came gave took made is was has had will would can could
     may might also""".split()  # noqa: SIM905

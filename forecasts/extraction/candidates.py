@@ -89,10 +89,33 @@ _MATTER_OF_TIME_RE = re.compile(
     r"(?P<event>\S.*)$",
     re.IGNORECASE,
 )
-# The subject and the present-tense verb of the event: "bin Laden is found", "the party wins".
-_PRESENT_VERB_RE = re.compile(
-    r"^(?P<subject>(?:[\w’'-]+\s+){1,6}?)(?P<verb>is|are|[a-z]{2,}s)\b(?=\s|$)"
+# What follows a verb rather than a noun: "the regime collapses within weeks", "… capture him".
+_AFTER_VERB = frozenset(
+    """the a an his her its their our him them it us to in on at by for with from up down out
+    off over into again soon within before after""".split()  # noqa: SIM905
 )
+
+
+def _event_with_will(event: str) -> str:
+    """The event after "a matter of time before", with "will": "bin Laden is found" → "bin
+    Laden will be found", "the news spreads" → "the news will spread", "interest rates rise" →
+    "interest rates will rise"; unchanged when its verb cannot be told."""
+    if pronoun := re.match(r"(?:we|they|i|you)\s+(?=[a-z])", event, re.IGNORECASE):
+        return f"{pronoun.group()}will {event[pronoun.end() :]}"  # "before we achieve"
+    words = event.split()
+    for i, word in enumerate(words[1:7], start=1):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word in {"is", "are"}:
+            return " ".join([*words[:i], "will", "be", *words[i + 1 :]])
+        if re.fullmatch(r"[a-z]{2,}s", word) and (
+            not following or following.lower() in _AFTER_VERB or following.endswith("ly")
+        ):
+            return " ".join([*words[:i], "will", base_form(word), *words[i + 1 :]])
+    for i, word in enumerate(words[1:7], start=1):
+        # a plural subject and its verb: "the talks collapse", "the US forces capture him"
+        if re.fullmatch(r"[a-z]{2,}s", word) and i + 1 < len(words) and words[i + 1][:1].islower():
+            return " ".join([*words[: i + 1], "will", *words[i + 1 :]])
+    return event
 
 
 def _as_will(clause: str, cue: str) -> str:
@@ -103,13 +126,7 @@ def _as_will(clause: str, cue: str) -> str:
     clause = re.sub(r"\blooks?\s+set\s+to\b", "will", clause)  # "look set to fall"
     if match := _MATTER_OF_TIME_RE.match(clause):
         # "it is just a matter of time before bin Laden is found" → "bin Laden will be found"
-        event = match["event"]
-        if pronoun := re.match(r"(?:we|they|i|you)\s+(?=[a-z])", event, re.IGNORECASE):
-            event = f"{pronoun.group()}will {event[pronoun.end() :]}"  # "before we achieve"
-        elif verb := _PRESENT_VERB_RE.match(event):
-            base = "be" if verb["verb"] in {"is", "are"} else base_form(verb["verb"])
-            event = f"{verb['subject']} will {base}{event[verb.end() :]}"
-        return event
+        return _event_with_will(match["event"])
     return re.sub(r"\bshould\b", "will", clause, count=1) if cue == "should" else clause
 
 

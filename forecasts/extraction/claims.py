@@ -366,7 +366,7 @@ _CONDITION_RE = re.compile(
 # … and without its comma: "unless the left wing gives ground the party could split"
 _BARE_CONDITION_RE = re.compile(
     r"^(?P<cond>(?:if|unless)\s+[^,;]{3,100}?)\s+(?P<rest>(?:the|a|an|it|they|we|(?-i:[A-Z][\w’'-]*))\s+"
-    r"(?:[\w’'-]+\s+){0,4}?(?:will|would|could|may|might|won['’]t)\b.*)$",
+    r"(?:(?!(?:the|a|an)\s)[\w’'-]+\s+){0,4}?(?:will|would|could|may|might|won['’]t)\b.*)$",
     re.I,
 )
 
@@ -402,7 +402,10 @@ def proposition(clause: str) -> str:
 # "the raids violated the border and could worsen tensions", "the dispute was growing tense and
 # any small act could snowball into conflict": a statement of fact, then the forecast.
 _FACT_AND_MODAL_RE = re.compile(
-    r"^(?P<subj>(?:[\w’'-]+\s+){1,6}?)(?:[a-z]{3,}ed|was|were|is|are|has|have|had)\b[^,;]*?"
+    # the subject's last word is a noun, not a determiner ("the proposed tax was rejected": the
+    # verb is "was", not "proposed")
+    r"^(?P<subj>(?:[\w’'-]+\s+){0,5}?(?!(?:the|a|an|his|her|its|their|this|that|these|those)\s)"
+    r"[\w’'-]+\s+)(?:was|were|is|are|has|have|had|[a-z]{3,}ed)\b[^,;]*?"
     r"\s+and\s+(?:(?P<modal>would|will|could|may|might)\s+(?P<rest>.+)|"
     r"(?P<clause>(?:any|the|a|an|more|further)\s+(?:[\w’'-]+\s+){0,5}?"
     r"(?:would|will|could|may|might)\s.+))$"
@@ -440,6 +443,12 @@ _INNER_MODAL_RE = re.compile(
 )
 
 
+_PREPOSITION_RE = re.compile(
+    r"^(?:in|on|at|from|about|of|for|with|by|to|into|over|under|near|across|after|before)$",
+    re.IGNORECASE,
+)
+
+
 def _inner_complement(clause: str) -> str:
     modal = _INNER_MODAL_RE.search(clause)
     if modal is None:
@@ -451,6 +460,8 @@ def _inner_complement(clause: str) -> str:
         return clause  # "China is more likely to …, suggesting that …": the forecast came first
     subject = clause[frames[-1].end() : modal.start()]
     words = subject.split()
+    if words and _PREPOSITION_RE.match(words[0]):
+        return clause  # "the body found in the river will …": "found" is no frame here
     if not 1 <= len(words) <= 8 or _FINITE_RE.search(subject) or "," in subject:
         return clause  # no subject, or a clause of its own between the frame and the modal
     if (
@@ -501,21 +512,35 @@ _FINITE_RE = re.compile(
 )
 
 
+def _list_item(part: str) -> bool:
+    """The last item of a list: a name and a few words, no verb ("Zhejiang this weekend"; not
+    "Treasury disagrees")."""
+    words = part.split()
+    return (
+        0 < len(words) <= 5
+        and words[0][:1].isupper()
+        and not _FINITE_RE.search(part)
+        and not _MODAL_RE.search(part)
+        and not any(
+            re.fullmatch(r"[a-z]+s", w) and w not in {"this", "his", "its", "us", "plus"}
+            for w in words[1:]
+        )
+    )
+
+
 def _rejoin(pattern: re.Pattern, text: str) -> list[str]:
     parts = []
     coordinated: list[str] = []
-    for part in _COORDINATION_RE.split(text):
-        if (
-            coordinated
-            and len(part.split()) <= 5
-            and part[:1].isupper()
-            and not _FINITE_RE.search(part)
-            and not _MODAL_RE.search(part)
-        ):
+    start, separator = 0, ""
+    for match in [*_COORDINATION_RE.finditer(text), None]:
+        part = text[start : match.start() if match else len(text)]
+        if coordinated and re.fullmatch(r",\s+and\s+", separator) and _list_item(part):
             # "more rain in Sichuan, Guizhou, and Zhejiang this weekend": a list, not a clause
-            coordinated[-1] = f"{coordinated[-1]}, and {part}"
+            coordinated[-1] = f"{coordinated[-1]}{separator}{part}"
         else:
             coordinated.append(part)
+        if match:
+            start, separator = match.end(), match.group()
     for part in coordinated:
         pieces = pattern.split(part)
         kept = [pieces[0]]

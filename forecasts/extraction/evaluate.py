@@ -215,7 +215,8 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--articles",
-        help="the articles.jsonl of the one corpus scored (default for news: "
+        help="the articles.jsonl of the one corpus scored (with no --corpus, the news one; "
+        "default for news: "
         "EXTRACTION_CORPUS, else ../shared/data/news-dev/articles.jsonl; for lee: LEE_CORPUS, "
         "else var/lee/articles.jsonl)",
     )
@@ -247,8 +248,8 @@ def main(argv: list[str]) -> int:
     args = _arguments(argv)
     if args.heldout_titles:
         chosen = [c for c in corpus.CORPORA.values() if args.heldout_titles in c.splits]
-    elif args.corpus:
-        chosen = [corpus.CORPORA[args.corpus]]
+    elif args.corpus or args.articles:
+        chosen = [corpus.CORPORA[args.corpus or "news"]]  # --articles alone: the news corpus
     else:
         chosen = list(corpus.CORPORA.values())
     given = args.articles if len(chosen) == 1 else None

@@ -142,6 +142,15 @@ def speaker_countries(speaker: str, article: str, person: bool = True) -> frozen
             article,
         )
     }
+    # "Immigration Minister Philip Ruddock": a minister's "the Government" is his own (not an
+    # opposition's or a shadow minister's)
+    minister = re.search(
+        rf"\b(?P<office>(?:[A-Z][\w-]*\s+){{0,3}}?)(?:Minister|Treasurer|Premier|"
+        rf"Attorney-General),?\s+{re.escape(speaker)}\b",  # "The Immigration Minister, Philip …"
+        article,
+    )
+    if minister and not re.search(r"\b(?:Opposition|Shadow)\b", minister["office"]):
+        bodies.add("government")
     office = r"(?:[A-Z][\w-]*\s+){0,3}?"
     for match in re.finditer(
         rf"\b{_NATIONALITY}\s+(?P<office>{office}){re.escape(speaker)}\b", article
@@ -213,8 +222,6 @@ def _is_self(
         return True
     if speaker and any(w in subject.lower() for w in speaker.lower().split() if len(w) > 3):
         return True
-    if len(words) == 2 and first == "the" and words[1] in INSTITUTIONS:
-        return True  # "the Government", as some newsrooms write it
     # "the government", "the city council": a common noun; "the United States" is a name
     raw = subject.split()[: len(words)]
     heads = [
@@ -239,9 +246,14 @@ def is_plan(
         return True
     clause = re.sub(r"(\w)['’]ll\b", r"\1 will", clause)  # "we'll" is "we will"
     clause = re.sub(r"(\w)['’]re\s+going\s+to\b", r"\1 are going to", clause)
-    if (maybe := _MAYBE_ADMINISTERED_RE.match(clause)) and maybe["verb"].lower() in ADMINISTERED:
-        # "some maintenance work could be outsourced": an option the speaker's side holds
-        return maybe["subject"].lower() not in {"he", "she", "they"}
+    maybe = _MAYBE_ADMINISTERED_RE.match(clause)
+    if maybe and maybe["verb"].lower() in ADMINISTERED and not expert and person is not False:
+        # "some maintenance work could be outsourced", said by the airline's chief: an option
+        # the speaker's side holds; not what is done to a person ("Smith could be expelled")
+        # nor an analyst's or a forecaster's reading ("schools could be closed")
+        subject = maybe["subject"].split(", ")[-1]
+        named = re.fullmatch(r"(?:[A-Z][\w’'-]+\s*){1,3}", subject) is not None
+        return not named and subject.lower() not in {"he", "she", "they", "it"}
     match = _CLAUSE_RE.match(clause)
     condition = match is not None and _CONDITION_RE.search(match["subject"].split(", ")[-1])
     if (match is None or condition) and ", " in clause:

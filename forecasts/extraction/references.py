@@ -93,13 +93,17 @@ _DEFINITE_RE = re.compile(
 )
 
 
+_PLURAL_NAMED = frozenset({"airline", "airway", "ferry"})
+
+
 def _named(head: str, before: str) -> str:
     """The last proper name in `before` for "the <head>": "Typhoon Lupit" for "the storm",
     "People Power Party" for "the party", "Bureau of Meteorology" for "the bureau"."""
     patterns = [rf"\b{_NAMED_KINDS[head]}\s+{_NAME}(?:\s+{_NAME})?"] if head in _NAMED_KINDS else []
     title = head.capitalize()
     patterns += [
-        rf"\b(?:{_NAME}\s+){{1,4}}(?:{title}|{head})s?\b",  # "Australian Airlines": the airline
+        # "Australian Airlines" is the airline; "the United States" is not the state
+        rf"\b(?:{_NAME}\s+){{1,4}}(?:{title}|{head}){'s?' if head in _PLURAL_NAMED else ''}\b",
         rf"\b{title}\s+(?:of|for)\s+(?:the\s+)?(?:{_NAME}\s*){{1,4}}",
     ]
     names = [_trim(m.group()) for p in patterns for m in re.finditer(p, before)]
@@ -224,7 +228,8 @@ def finish_title(
         elif antecedent and match["pronoun"] in {"it", "they"}:
             # … in number: "it" is not "up to 1,500 British troops"
             # (a name ending in s, "Australian Airlines", is one thing)
-            plural = re.fullmatch(r"[a-z]+(?<![su])s", antecedent.split()[-1]) is not None
+            # ("the crisis", "the gas", "the analysis" are one thing each)
+            plural = re.fullmatch(r"[a-z]+[^siuao]s", antecedent.split()[-1]) is not None
             if not (match["pronoun"] == "it" and plural):
                 body = f"Will {antecedent} {match['pred']}"
     body = absolute_times(name_definites(body, before), published)

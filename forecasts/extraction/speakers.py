@@ -55,7 +55,7 @@ TITLE_WORDS = frozenset(
     commander lieutenant lt sergeant captain admiral spokesperson representative envoy
     attorney justice judge lord sir senior vice assistant additional associate acting
     managing principal administrator treasurer premier leader mp frontbencher backbencher
-    coroner counsel controller magistrate bishop archbishop cardinal councillor whip
+    coroner counsel controller magistrate councillor whip
     qc affairs""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 EXPERT_WORDS = frozenset(
@@ -77,6 +77,14 @@ ORG_WORDS = frozenset(
 PRONOUNS = frozenset({"he", "she"})
 _CONNECTORS = frozenset({"of", "for", "de", "in"})
 _POST_NOMINALS = frozenset({"qc", "kc", "sc", "mp", "jr", "sr"})
+# Titles that end an office's name and are nobody's surname ("Immigration Minister"); "King",
+# "Bishop", "Judge" and "Lord" are surnames too (Mervyn King, Julie Bishop).
+_OFFICE_NOUNS = frozenset(
+    """minister secretary treasurer premier president governor spokesman spokeswoman
+    spokesperson commissioner director chairman chairwoman mp leader coroner counsel
+    controller ambassador envoy mayor senator chancellor attorney administrator
+    superintendent inspector""".split()  # noqa: SIM905
+)
 FIRST_PERSON = frozenset({"i", "we"})
 _CAP_TOKEN = re.compile(r"^[A-Z][\w’'.-]*$")
 _NAME_IN_TEXT_RE = re.compile(
@@ -450,7 +458,11 @@ def _named_agent(words: list[str], state: SpeakerState, org: bool = False) -> Ag
         descriptor, names = [*descriptor, *(n.lower() for n in names[:-2])], names[-2:]
     if len(names) >= 3 and names[-1].lower().strip(".") in _POST_NOMINALS:
         names = names[:-1]  # "Lionel Roberts QC" is Lionel Roberts
-    if names[-1].lower().strip(".") in TITLE_WORDS and not org:
+    if (
+        names[-1].lower().strip(".") in _OFFICE_NOUNS
+        and not org
+        and " ".join(names) not in state.persons
+    ):
         # "Immigration Minister", "Opposition Leader": an office, not a person's name
         office = [*descriptor, *(n.lower() for n in names)]
         return Agent(" ".join(words), "role", names[-1].lower().strip("."), " ".join(office))
