@@ -309,6 +309,9 @@ _OPENERS_RE = re.compile(
 # They are dropped from the question but kept for the probability ("I doubt" → 0.25).
 _FRAME_RE = re.compile(
     r"^(?:it\s+is\s+(?:\w+\s+)?\w+\s+that|[^,]{1,40}?\s+is\s+that|"
+    # "it is likely Vellish troops will …": the same frame without its "that"
+    r"it\s+is\s+(?:very\s+|highly\s+|quite\s+)?(?:likely|unlikely|possible|probable|certain)"
+    r"(?=\s+(?:the|a|an|(?-i:[A-Z])\w*)\b)|"
     r"(?:I|we|they|he|she|it)\s+(?:do\s+|does\s+|also\s+|still\s+)?(?:think|thinks|thought|"
     r"believe|believes|believed|doubt|doubts|doubted|suspect|suspects|suspected|fear|fears|"
     r"feared)(?:\s+that)?|"

@@ -250,7 +250,10 @@ def _balanced_quotes(title: str) -> str:
 def question_title(clause: str, verb: str, speaker: str, article: str = "") -> str:
     """A YES/NO question in the claim's words: "Moscow will continue to X" → "Will Moscow
     continue to X?". Negation is left out: the probability carries it ("won't" → 0.05)."""
-    return _balanced_quotes(_question_title(clause, verb, speaker, article))
+    title = _question_title(clause, verb, speaker, article)
+    # "Will likely Australian forces be needed …": a hedge the frame left behind
+    title = re.sub(r"^Will (?:likely|probably|possibly|perhaps|maybe|certainly)\s+", "Will ", title)
+    return _balanced_quotes(title)
 
 
 def _question_title(clause: str, verb: str, speaker: str, article: str) -> str:
@@ -359,6 +362,18 @@ _CHECKS = (
         "it is not a grammatical question",
     ),
     (re.compile(r"…"), "it was cut short"),
+    (
+        # "Will Australia. The arrest have …": two sentences run together
+        re.compile(r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)[a-z0-9]\.\s+[A-Z]"),
+        "it runs across two sentences",
+    ),
+    (
+        # "Will there be all power generation at the plant has been halted …"
+        re.compile(
+            r"^Will there be\b[^,?]*?\b(?:has|have|had|is|are|was|were)\s+(?:been\s+)?[a-z]+ed\b"
+        ),
+        "it is not a grammatical question",
+    ),
 )
 
 

@@ -173,3 +173,30 @@ def test_look_set_to_is_a_forecast_asked_with_will() -> None:
     assert titles("Economist Ivo Lind says rents look set to fall next year.") == [
         "Will rents fall in 2027?"
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "reason"),
+    [
+        ("Will Vellmark. The arrest have an impact by 1 January 2027?", "two sentences"),
+        (
+            "Will there be all power at the plant has been halted by 1 January 2027?",
+            "not a grammatical question",
+        ),
+    ],
+)
+def test_titles_broken_across_sentences_or_clauses_are_flagged(title: str, reason: str) -> None:
+    from forecasts.extraction.questions import title_problems
+
+    assert any(reason in problem for problem in title_problems(title))
+
+
+def test_a_title_by_mr_or_in_the_us_is_not_two_sentences() -> None:
+    from forecasts.extraction.questions import title_problems
+
+    assert title_problems("Will Mr. Lind face a charge in the U.S. Senate by 1 January 2027?") == []
+
+
+def test_a_hedge_left_after_will_goes() -> None:
+    body = "Defence chief Ivo Lind says it is likely Vellish troops will be needed in the north."
+    assert titles(body)[0].startswith("Will Vellish troops be needed")
