@@ -183,10 +183,14 @@ def build_candidates(
         if subject := subject_of(clause, article):
             # named as the title names it: a later "it" is "Australian Airlines", not "the
             # airline"
-            position = article.find(utterance.sentence.text) if article else -1
-            before = article[:position] if position > 0 else ""
-            antecedents[utterance.speaker] = name_definites(subject, before)
+            antecedents[utterance.speaker] = name_definites(subject, _before(article, utterance))
     return candidates
+
+
+def _before(article: str, utterance: Utterance) -> str:
+    """What the article said until the utterance's sentence."""
+    position = article.find(utterance.sentence.text) if article else -1
+    return article[:position] if position > 0 else ""
 
 
 def _kind(utterance: Utterance, clause: str, article: str = "") -> str:
@@ -215,8 +219,7 @@ def _candidate(
 ) -> Candidate:
     parsed = _probability(clause, utterance.verb, cue)
     deadline, why = suggest_deadline(clause, published, horizon_days)
-    position = article.find(utterance.sentence.text) if article else -1
-    before = article[:position] if position > 0 else ""  # what the article said until here
+    before = _before(article, utterance)
     # The title names what the article named ("the storm" → "Typhoon Lupit"); the claim keeps
     # the speaker's words.
     named = _as_will(name_definites(clause, before), cue)

@@ -93,7 +93,7 @@ _DEFINITE_RE = re.compile(
 )
 
 
-_PLURAL_NAMED = frozenset({"airline", "airway", "ferry"})
+_PLURAL_NAMED = frozenset({"airline", "airway"})
 
 
 def _named(head: str, before: str) -> str:
@@ -226,9 +226,8 @@ def finish_title(
             # collapse" (an outcome: "it" is the building)
             body = f"Will {speaker} {match['pred']}"
         elif antecedent and match["pronoun"] in {"it", "they"}:
-            # … in number: "it" is not "up to 1,500 British troops"
-            # (a name ending in s, "Australian Airlines", is one thing)
-            # ("the crisis", "the gas", "the analysis" are one thing each)
+            # … in number: "it" is not "up to 1,500 British troops", but it is "the crisis",
+            # "the gas" or "Australian Airlines" (a name is one thing)
             plural = re.fullmatch(r"[a-z]+[^siuao]s", antecedent.split()[-1]) is not None
             if not (match["pronoun"] == "it" and plural):
                 body = f"Will {antecedent} {match['pred']}"
