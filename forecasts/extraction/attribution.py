@@ -155,10 +155,13 @@ _OPEN_QUOTE_RE = re.compile(
 )
 # The words before a quotation end in a modal: the quotation continues their clause.
 _LEAD_CLAUSE_RE = re.compile(r"\b(?:will|would|may|might|could|can|should|must)\s*[,:]?$")
-_CIRCUMSTANCE_RE = re.compile(
-    r"^(?:on|in|at|during|yesterday|today|tonight|last|this|earlier|late|later|after|before|"
-    r"from|through|via|to|when|while|again|also|previously|recently|repeatedly|once|publicly|"
-    r"privately|separately)\b",
+# … after "said", only when and where come before "that" ("said on Tuesday that", "said in a
+# statement that"), never a noun ("said today the deal that was signed will …")
+_CIRCUMSTANCE_THAT_RE = re.compile(
+    r"^(?:(?:(?:on|in|at|during|to|via|through|from|after|before|when|while)\s+"
+    r"(?:[^\s,.;:“‘\"]+\s+){0,5}?)|(?:yesterday|today|tonight|earlier|later|again|also|"
+    r"previously|recently|repeatedly|once|publicly|privately|separately)\s+|"
+    r"(?:last|this)\s+\w+\s+)+that\s+",
     re.IGNORECASE,
 )
 _OBJECT_THAT_RE = re.compile(r"^(?:[^\s,.;:“‘\"]+\s+){0,10}?that\s+")
@@ -187,9 +190,9 @@ def _reported_clause(verb: str, rest: str) -> str:
         before = rest
         # "told Radio X on 3 March that", "said in a statement that"; but "said the bridge that
         # opens in June will …" has no frame to skip
-        listener = last not in {"said", "says"} or _CIRCUMSTANCE_RE.match(rest)
-        if listener and not _OWN_FRAME_RE.match(_LEADING_WHEN_RE.sub("", rest)):
-            rest = _OBJECT_THAT_RE.sub("", rest, count=1)
+        skip = _CIRCUMSTANCE_THAT_RE if last in {"said", "says"} else _OBJECT_THAT_RE
+        if not _OWN_FRAME_RE.match(_LEADING_WHEN_RE.sub("", rest)):
+            rest = skip.sub("", rest, count=1)
         if rest == before and last in {"told", "tells", "tell"}:
             rest = _LISTENER_RE.sub("", rest, count=1)  # "told reporters the quay will …"
         if rest == before and last in {"warned", "warns", "warn"}:

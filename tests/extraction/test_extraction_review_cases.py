@@ -121,3 +121,19 @@ def test_the_state_is_not_named_after_the_united_states() -> None:
         "short of water next year."
     )
     assert "United States" not in claims(body)[0].question_title
+
+
+@pytest.mark.parametrize(
+    ("body", "claim"),
+    [
+        (
+            "Ada Brook said today the deal that was signed in spring will collapse next year.",
+            "the deal that was signed in spring will collapse next year",
+        ),
+        ("Ada Brook said on Tuesday that the quay will close.", "the quay will close"),
+        ("Ada Brook said in a statement that the port would shut.", "the port would shut"),
+        ("Ada Brook said last week that rents will fall.", "rents will fall"),
+    ],
+)
+def test_said_skips_when_and_where_before_that_but_never_a_noun(body: str, claim: str) -> None:
+    assert [c.claim for c in forecasts(body)] == [claim]
