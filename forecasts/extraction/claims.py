@@ -65,13 +65,14 @@ _ANY_THAT_WOULD_RE = re.compile(
 )
 # "could have been", "would have done": past speculation or counterfactual, not a forecast;
 # "will have" (future perfect) is one.
-_PAST_MODAL_RE = re.compile(
-    r"^(?:may|might|could|would|should)(?:['’]ve\s+\w|\s+(?:not\s+|never\s+)?(?:\w+ly\s+)?"
-    r"have\s+(?:been|had|"
-    r"done|gone|"
-    r"seen|made|come|become|run|put|let|set|hit|cut|[a-z]+(?:ed|en|wn|ne|t|d))\b)",
-    re.IGNORECASE,
+_PAST_MODAL = (
+    r"(?:may|might|could|would|should|must)(?:['’]ve\s+\w|\s+(?:not\s+|never\s+)?(?:\w+ly\s+)?"
+    r"have\s+(?:been|had|done|gone|seen|made|come|become|run|put|let|set|hit|cut|"
+    r"[a-z]+(?:ed|en|wn|ne|t|d))\b)"
 )
+_PAST_MODAL_RE = re.compile(rf"^{_PAST_MODAL}", re.IGNORECASE)
+# … anywhere in a clause: "a strong possibility he could have been killed"
+_PERFECT_MODAL_RE = re.compile(rf"\b{_PAST_MODAL}", re.IGNORECASE)
 # "he would not comment", "could not be reached": refusals and unavailability.
 _REFUSAL_RE = re.compile(
     r"\b(?:would|will|could|did)\s+not\s+(?:comment|confirm|say|disclose|elaborate|speculate|"
@@ -809,10 +810,6 @@ def future_cue(clause: str, *, verb: str = "", reported: bool = False) -> str:
     return ""
 
 
-_PERFECT_MODAL_RE = re.compile(
-    r"\b(?:may|might|could|would|must)(?:['’]ve|\s+(?:\w+ly\s+)?have)\s+(?:been|[a-z]+(?:ed|en|wn|ne|t))\b",
-    re.IGNORECASE,
-)
 CONTRACTED_WILL_RE = re.compile(r"(\w)['’]ll\b")
 
 
