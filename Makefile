@@ -88,6 +88,7 @@ bench: venv-dev
 evaluate-extraction: venv-dev
 	test -f var/lee/articles.jsonl || $(BIN)/python -m forecasts.extraction.lee_corpus
 	$(BIN)/python -m forecasts.extraction.evaluate
+	$(BIN)/python -m forecasts.extraction.agreement
 
 lint: venv-dev
 	$(BIN)/ruff check .
