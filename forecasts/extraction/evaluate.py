@@ -163,9 +163,12 @@ def corpus_report(
     annotations: Path = corpus.ANNOTATIONS,
     splits: tuple[str, ...] = corpus.SPLITS,
     dev_splits: tuple[str, ...] = corpus.DEV_SPLITS,
+    described_rows: bool = False,
 ) -> str:
     """Both splits' totals (and, on request, the development split's detail), and the time
-    per article over the whole corpus. Held-out results are never shown per article."""
+    per article over the whole corpus. Held-out results are never shown per article.
+    `described_rows`: also each split by the news-dev rules, without the forecasts of groups
+    the story only describes (corpus.DESCRIBED_SPEAKERS), when that list is there."""
     articles = corpus.load_articles(path)
     lines = [
         f"Corpus: {path} ({len(articles)} articles)",
@@ -178,6 +181,9 @@ def corpus_report(
     for split in [s for s in splits if (annotations / f"{s}.jsonl").exists()]:
         total, results = corpus.score_split(split, articles, _extractor, annotations)
         lines.append(_split_row(split, total))
+        if described_rows and corpus.load_described(annotations):
+            named, _ = corpus.score_split(split, articles, _extractor, annotations, named_only=True)
+            lines.append(_split_row(f"{split}, named speakers only", named))
         if split in dev_splits and dev_detail:
             detail += _dev_detail(results)
         del results  # held-out detail goes no further than its totals
@@ -272,6 +278,7 @@ def main(argv: list[str]) -> int:
             dev_detail=args.dev_detail,
             splits=c.dev_splits if args.dev_only else c.splits,
             dev_splits=c.dev_splits,
+            described_rows=c is corpus.LEE,
         )
         for c, path in found
     ]

@@ -195,3 +195,39 @@ def test_every_lee_annotation_names_an_article_of_its_split_once() -> None:
         ids = [row["id"] for row in corpus.load_annotations(name)]
         assert ids == split[name]
     assert not set(split["lee-dev"]) & set(split["lee-heldout"])
+
+
+def test_by_the_named_rule_a_described_groups_forecast_is_no_forecast_and_its_candidate_wrong() -> (
+    None
+):
+    crowd = {
+        "kind": "forecast",
+        "speakers": ["harbour pilots", "pilots"],
+        "key": "the dam will hold",
+    }
+    items = corpus.by_named_rule([crowd, PLAN], [["harbour pilots", "pilots"]])
+    assert [i["kind"] for i in items] == ["described", "plan"]
+    result = corpus.score_article("a", items, [candidate("the dam will hold", "Ada Brook")])
+    assert (result.score.forecasts, result.score.matched, result.wrong[0][1]) == (
+        0,
+        0,
+        "described",
+    )
+    # A list naming someone among its descriptions stays a forecast.
+    assert corpus.by_named_rule([FORECAST], [["harbour pilots", "pilots"]]) == [FORECAST]
+
+
+def test_the_lee_report_adds_rows_by_the_named_rule_when_the_list_of_described_is_there(
+    small_corpus: tuple[Path, Path],
+) -> None:
+    articles, notes = small_corpus
+    crowd = {"kind": "forecast", "speakers": ["river pilots"], "key": "dam will hold"}
+    named = {**FORECAST, "key": "spring floods"}
+    (notes / "lee-heldout.jsonl").write_text(json.dumps({"id": "x-3", "items": [crowd, named]}))
+    arguments = {"annotations": notes, "splits": ("lee-heldout",), "dev_splits": ()}
+    assert "named speakers only" not in corpus_report(articles, described_rows=True, **arguments)
+    (notes / corpus.DESCRIBED_SPEAKERS).write_text(json.dumps([["river pilots"]]))
+    text = corpus_report(articles, described_rows=True, **arguments)
+    assert "| lee-heldout | 1 | 2 | 2 |" in text  # both found by the one candidate's claim
+    assert "| lee-heldout, named speakers only | 1 | 1 | 1 |" in text
+    assert "named speakers only" not in corpus_report(articles, **arguments)
