@@ -36,6 +36,12 @@ EXTRACTION = inline_serializer(
             child=serializers.DictField(), help_text="Candidate predictions, in text order."
         ),
         "plans": serializers.ListField(child=serializers.DictField(), required=False),
+        "to_check": serializers.ListField(
+            child=serializers.DictField(),
+            required=False,
+            help_text="Forward-looking sentences nothing was proposed from, for the editor to "
+            'read: {sentence_index, sentence, speaker ("" when none was found), reason}.',
+        ),
         "article": serializers.DictField(help_text="title, published_on, url, characters."),
     },
 )

@@ -158,7 +158,14 @@ class ExtractView(APIView):
             return _error(exc)
         candidates = [c.as_dict() for c in extraction.candidates]
         plans = [c.as_dict() for c in extraction.plans]
-        return Response({"candidates": candidates, "plans": plans, "article": _article(extraction)})
+        return Response(
+            {
+                "candidates": candidates,
+                "plans": plans,
+                "to_check": [u.as_dict() for u in extraction.to_check],
+                "article": _article(extraction),
+            }
+        )
 
 
 class SourceExtractView(APIView):
@@ -205,8 +212,15 @@ class SourceExtractView(APIView):
         )
         body = [{"draft_id": d.pk, **d.candidate} for d in saved]
         plans = [c.as_dict() for c in extraction.plans]
+        to_check = [u.as_dict() for u in extraction.to_check]
         return Response(
-            {"candidates": body, "plans": plans, "article": _article(extraction)}, status=201
+            {
+                "candidates": body,
+                "plans": plans,
+                "to_check": to_check,
+                "article": _article(extraction),
+            },
+            status=201,
         )
 
 

@@ -178,6 +178,7 @@ def corpus_report(
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     detail: list[str] = []
+    checks: list[str] = []
     for split in [s for s in splits if (annotations / f"{s}.jsonl").exists()]:
         total, results = corpus.score_split(split, articles, _extractor, annotations)
         lines.append(_split_row(split, total))
@@ -187,13 +188,55 @@ def corpus_report(
         if split in dev_splits and dev_detail:
             detail += _dev_detail(results)
         del results  # held-out detail goes no further than its totals
+        checks.append(_coverage_row(split, articles, annotations, described_rows))
     seconds = corpus.time_all(articles, _extractor)
     lines += [
+        "",
+        "With the sentences to check (forecasts placed by sentence; by the news-dev rules "
+        "where a list of described speakers is kept):",
+        "",
+        "| split | forecasts | in a candidate's sentence | in a sentence to check | together "
+        "| sentences to check per article |",
+        "|---|---|---|---|---|---|",
+        *checks,
         "",
         f"Time per article over all {len(seconds)}: mean {1000 * sum(seconds) / len(seconds):.1f}"
         f" ms, max {1000 * max(seconds):.1f} ms",
     ]
     return "\n".join(lines + ([""] + detail if detail else []))
+
+
+def _coverage_row(split: str, articles: dict[str, str], annotations: Path, named: bool) -> str:
+    """How many forecasts the editor meets: in a candidate's sentence, or in one listed to
+    check (unproposed.py). Totals only, held-out splits included."""
+    from forecasts.extraction.agreement import place
+    from forecasts.extraction.sentences import parse_document
+    from forecasts.extraction.service import for_review
+    from forecasts.extraction.text import check_article
+
+    described = corpus.load_described(annotations) if named else []
+    rows = corpus.load_annotations(split, annotations)
+    forecasts = proposed = listed = to_check = 0
+    for row in rows:
+        try:
+            text = check_article(articles[row["id"]])
+        except ExtractionInputError:
+            continue
+        sentences = [corpus.normalise(s.text) for s in parse_document(text).sentences]
+        candidates, unproposed = for_review(text, published_on=corpus.nominal_date(text))
+        in_candidates = {c.sentence_index for c in candidates}
+        in_listed = {u.sentence_index for u in unproposed}
+        to_check += len(unproposed)
+        items = corpus.by_named_rule(row["items"], described)
+        for item in place([i for i in items if i["kind"] == "forecast"], sentences):
+            forecasts += 1
+            proposed += item.sentence in in_candidates
+            listed += item.sentence in in_listed
+    return (
+        f"| {split} | {forecasts} | {_ratio(proposed, forecasts):.2f} "
+        f"| {_ratio(listed, forecasts):.2f} | {_ratio(proposed + listed, forecasts):.2f} "
+        f"| {to_check / len(rows) if rows else 0:.1f} |"
+    )
 
 
 def heldout_titles(

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from forecasts.extraction.attribution import attribute
+from forecasts.extraction.attribution import Utterance, attribute
 from forecasts.extraction.candidates import Candidate, build_candidates
 from forecasts.extraction.errors import ExtractionInputError, NotAnArticle
 from forecasts.extraction.fetching import fetch_url
 from forecasts.extraction.sentences import parse_document
 from forecasts.extraction.text import ArticleText, check_article, decode_upload, html_to_article
+from forecasts.extraction.unproposed import Unproposed, sentences_to_check
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class Extraction:
     candidates: list[Candidate]  # forecasts, for an editor to confirm
     url: str = ""
     plans: list[Candidate] = field(default_factory=list)  # speakers' own announced actions
+    # forward-looking sentences nothing was proposed from (plans' included), for the editor
+    to_check: list[Unproposed] = field(default_factory=list)
 
 
 def read_input(
@@ -60,12 +63,20 @@ def extract_claims(
     text: str, *, published_on: dt.date | None = None, horizon_days: int | None = None
 ) -> list[Candidate]:
     """Every forward-looking claim with a speaker, forecasts and plans (`kind`), in order."""
+    return _read(text, published_on, horizon_days)[0]
+
+
+def _read(
+    text: str, published_on: dt.date | None, horizon_days: int | None
+) -> tuple[list[Candidate], list[Utterance]]:
+    """The claims, and every sentence with its speaker (what the claims were read from)."""
     published = published_on or timezone.localdate()
     horizon = horizon_days or settings.EXTRACTION_DEFAULT_HORIZON_DAYS
     seen: set[tuple[str, str]] = set()
     candidates = []
     antecedents: dict[str, str] = {}  # per speaker, what their last claim was about
-    for utterance in attribute(parse_document(text)):
+    utterances = attribute(parse_document(text))
+    for utterance in utterances:
         for candidate in build_candidates(
             utterance,
             published=published,
@@ -77,7 +88,15 @@ def extract_claims(
             if key not in seen:
                 seen.add(key)
                 candidates.append(candidate)
-    return candidates
+    return candidates, utterances
+
+
+def for_review(
+    text: str, *, published_on: dt.date | None = None
+) -> tuple[list[Candidate], list[Unproposed]]:
+    """The forecast candidates and the sentences to check beside them (the admin's page)."""
+    found, utterances = _read(text, published_on, None)
+    return [c for c in found if c.kind == "forecast"], sentences_to_check(utterances, found)
 
 
 def extract(
@@ -90,13 +109,21 @@ def extract(
     """Read the input and propose candidates; the article's own date wins over none."""
     article, fetched = read_input(text=text, html=html, url=url)
     published = published_on or article.published_on
-    found = extract_claims(article.text, published_on=published)
+    found, utterances = _read(article.text, published, None)
     return Extraction(
         article,
         [c for c in found if c.kind == "forecast"],
         fetched,
         [c for c in found if c.kind == "plan"],
+        sentences_to_check(utterances, found),
     )
 
 
-__all__ = ["Extraction", "ExtractionInputError", "NotAnArticle", "extract", "extract_candidates"]
+__all__ = [
+    "Extraction",
+    "ExtractionInputError",
+    "NotAnArticle",
+    "extract",
+    "extract_candidates",
+    "for_review",
+]
