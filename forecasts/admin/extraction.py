@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,13 +20,15 @@ from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 
 from forecasts import services
 from forecasts.admin.base import TopicNamesField, refuse_over_long_text
 from forecasts.extraction import drafts, service
-from forecasts.extraction.candidates import Candidate
+from forecasts.extraction.candidates import Candidate, resolution_criteria
 from forecasts.extraction.errors import ExtractionInputError
 from forecasts.extraction.text import MAX_UPLOAD_BYTES
+from forecasts.extraction.unproposed import Unproposed
 from forecasts.models import Source
 from forecasts.selectors.similar import SimilarQuestion, similar_questions
 
@@ -77,6 +80,8 @@ def first_line(text: str, limit: int = 120) -> str:
 
 
 class CandidateForm(forms.Form):
+    """A candidate as proposed, or a sentence to check, for the editor to confirm."""
+
     selected = forms.BooleanField(label="Confirm", required=False)
     speaker = forms.CharField(max_length=200, required=False)
     question_title = forms.CharField(
@@ -94,6 +99,8 @@ class CandidateForm(forms.Form):
     # One of the similar open questions offered beside the candidate (radio buttons in the
     # template); empty: record a new question from the title and criteria.
     attach_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # A sentence to check (unproposed.py), not a candidate: the editor writes its question.
+    from_sentence = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -101,6 +108,12 @@ class CandidateForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        title, deadline = data.get("question_title"), data.get("deadline")
+        if data.get("from_sentence") and title and deadline and not data.get("resolution_criteria"):
+            # a sentence to check has no proposed terms: the assistant's usual ones for the title
+            data["resolution_criteria"] = resolution_criteria(
+                title, data.get("quote", ""), data.get("speaker", ""), deadline
+            )
         if data.get("selected"):
             needed = ("speaker", "question_title", "resolution_criteria", "deadline")
             if data.get("attach_to"):
@@ -156,10 +169,30 @@ def candidate_initial(candidate: Candidate) -> dict[str, Any]:
     }
 
 
+def sentence_initial(sentence: Unproposed, source: Source) -> dict[str, Any]:
+    """A sentence to check as an empty row: its words as the quote, its speaker if one was
+    found, the default deadline; the question and the probability are the editor's."""
+    published = source.published_on or timezone.localdate()
+    return {
+        "selected": False,
+        "speaker": sentence.speaker,
+        "question_title": "",
+        "resolution_criteria": "",
+        "deadline": published + dt.timedelta(days=settings.EXTRACTION_DEFAULT_HORIZON_DAYS),
+        "probability": "",
+        "quote": sentence.sentence,
+        "from_sentence": True,
+    }
+
+
 def _candidates(source: Source) -> list[Candidate]:
+    return _review(source)[0]
+
+
+def _review(source: Source) -> tuple[list[Candidate], list[Unproposed]]:
     if not source.text.strip():
-        return []
-    return service.extract_candidates(source.text, published_on=source.published_on)
+        return [], []
+    return service.for_review(source.text, published_on=source.published_on)
 
 
 def _similar_to(form: CandidateForm) -> list[SimilarQuestion]:
@@ -240,7 +273,9 @@ class SourceExtractionMixin:
     def _formset(self, source: Source) -> Any:
         if not source.text.strip():
             return None
-        initial = [candidate_initial(c) for c in _candidates(source)]
+        candidates, sentences = _review(source)
+        initial = [candidate_initial(c) for c in candidates]
+        initial += [sentence_initial(s, source) for s in sentences]
         return CandidateFormSet(initial=initial, prefix="candidate")
 
     def _read_article(self, request: HttpRequest, source: Source, form: ArticleInputForm) -> bool:
@@ -257,8 +292,12 @@ class SourceExtractionMixin:
             form.add_error(None, str(exc))
             return False
         drafts.store_source_text(source=source, text=extraction.article.text)
-        count = len(extraction.candidates)
-        messages.success(request, f"The article text is kept on the source; {count} candidates.")
+        count, checks = len(extraction.candidates), len(extraction.to_check)
+        messages.success(
+            request,
+            f"The article text is kept on the source; {count} candidate{pluralize(count)} and "
+            f"{checks} sentence{pluralize(checks)} to check.",
+        )
         return True
 
     def _confirm(self, request: HttpRequest, source: Source, formset: Any) -> bool:
@@ -286,12 +325,17 @@ class SourceExtractionMixin:
     def _render(
         self, request: HttpRequest, source: Source, formset: Any, input_form: ArticleInputForm
     ) -> TemplateResponse:
-        # Extraction is deterministic, so the candidates line up with the posted forms.
-        candidates = _candidates(source)
+        # Extraction is deterministic, so the candidates, then the sentences to check, line up
+        # with the posted forms.
+        candidates, sentences = _review(source)
         forms_ = formset.forms if formset else []
         rows = [
             (form, candidates[i] if i < len(candidates) else None, _similar_to(form))
-            for i, form in enumerate(forms_)
+            for i, form in enumerate(forms_[: len(candidates)])
+        ]
+        checks = [
+            (form, sentences[i] if i < len(sentences) else None, _similar_to(form))
+            for i, form in enumerate(forms_[len(candidates) :])
         ]
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
@@ -300,6 +344,7 @@ class SourceExtractionMixin:
             "title": f"Extract predictions: {source}",
             "formset": formset,
             "rows": rows,
+            "checks": checks,
             "input_form": input_form,
         }
         return TemplateResponse(request, "admin/forecasts/extraction/candidates.html", context)

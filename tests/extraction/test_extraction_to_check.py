@@ -1,0 +1,149 @@
+"""Sentences to check: forward-looking sentences nothing was proposed from, shown to the editor
+beside the candidates (API `to_check`, and rows of their own on the admin page)."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from forecasts.extraction import service
+from forecasts.extraction.unproposed import NO_SPEAKER, NOT_READ, PLAN
+from forecasts.models import Prediction, Source
+
+ARTICLE = (
+    "Harbour Notes\n"
+    "The harbour council met on Monday to discuss the new ferry timetable for the island.\n"
+    "“The new pier will probably open by the end of 2027,” said harbour engineer Lotte Brenner.\n"
+    "“We will repaint the old lighthouse in May,” said the council's chair, Ivo Marsh.\n"
+    "Fishermen on the quay fear the winter storms could close the channel for weeks.\n"
+    "Brenner said the dredging contract is a gamble that may not pay off for the town.\n"
+    "The pier was damaged in a storm in January, and 40 boats were lost."
+)
+PUBLISHED = dt.date(2026, 3, 1)
+
+
+def test_each_forward_looking_sentence_without_a_candidate_is_listed_once_with_why() -> None:
+    extraction = service.extract(text=ARTICLE, published_on=PUBLISHED)
+    assert [c.sentence_index for c in extraction.candidates] == [1]
+    listed = [(u.sentence_index, u.speaker, u.reason) for u in extraction.to_check]
+    assert listed == [
+        (2, "Ivo Marsh", PLAN),  # the rules' plan: the editor may disagree
+        (3, "", NO_SPEAKER),  # an unnamed group fears it
+        (4, "Lotte Brenner", NOT_READ),  # a judgement with a "may" inside
+    ]
+    assert extraction.to_check[1].sentence.startswith("Fishermen on the quay fear")
+
+
+def test_a_sentence_with_a_candidate_or_nothing_ahead_is_not_listed() -> None:
+    candidates, listed = service.for_review(
+        "Ada Brook, a hydrologist at the River Institute, spoke in the town hall on Tuesday.\n"
+        "“The dam will hold through the spring floods,” said Brook.\n"
+        "The dam was built in 1931 and was last repaired in 1998.",
+        published_on=PUBLISHED,
+    )
+    assert len(candidates) == 1
+    assert listed == []
+
+
+@pytest.fixture
+def editor(client: Client, alice: User) -> Client:
+    client.force_login(alice)
+    return client
+
+
+@pytest.mark.django_db
+def test_the_api_returns_the_sentences_to_check_beside_the_candidates(editor: Client) -> None:
+    response = editor.post(
+        "/api/extract/",
+        {"text": ARTICLE, "published_on": PUBLISHED.isoformat()},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert [u["sentence_index"] for u in body["to_check"]] == [2, 3, 4]
+    assert body["to_check"][2] == {
+        "sentence_index": 4,
+        "sentence": "Brenner said the dredging contract is a gamble that may not pay off for "
+        "the town.",
+        "speaker": "Lotte Brenner",
+        "reason": NOT_READ,
+    }
+
+
+@pytest.fixture
+def source() -> Source:
+    return Source.objects.create(title="Harbour notes", published_on=PUBLISHED, text=ARTICLE)
+
+
+def extract_url(source: Source) -> str:
+    return reverse("admin:forecasts_source_extract", args=[source.pk])
+
+
+def posted(page, **rows: dict) -> dict:
+    formset = page.context["formset"]
+    data = {f"candidate-{k}": v for k, v in formset.management_form.initial.items()}
+    for index, form in enumerate(formset.forms):
+        for name in form.fields:
+            value = form.initial.get(name, "")
+            if name != "selected":
+                data[f"candidate-{index}-{name}"] = "" if value is None else value
+        for name, value in rows.get(str(index), {}).items():
+            data[f"candidate-{index}-{name}"] = value
+    return data
+
+
+@pytest.mark.django_db
+def test_the_admin_page_lists_the_sentences_to_check_after_the_candidates(
+    editor: Client, source: Source
+) -> None:
+    page = editor.get(extract_url(source))
+    forms = page.context["formset"].forms
+    assert len(page.context["rows"]) == 1
+    assert [f.initial.get("from_sentence", False) for f in forms] == [False, True, True, True]
+    fishermen = forms[2].initial
+    assert fishermen["quote"].startswith("Fishermen on the quay fear")
+    assert (fishermen["speaker"], fishermen["question_title"], fishermen["probability"]) == (
+        "",
+        "",
+        "",
+    )
+    assert fishermen["deadline"] > PUBLISHED
+    assert b"Sentences to check (3)" in page.content
+    assert b"Not proposed: looks ahead, but the assistant found no named speaker." in page.content
+
+
+@pytest.mark.django_db
+def test_a_sentence_the_editor_writes_a_question_for_is_recorded_with_the_usual_criteria(
+    editor: Client, source: Source
+) -> None:
+    page = editor.get(extract_url(source))
+    title = "Will winter storms close the island's ferry channel for a week or more by 2027?"
+    row = {"selected": "on", "speaker": "Harbour Fishermen's Guild", "question_title": title}
+    response = editor.post(
+        extract_url(source), posted(page, **{"2": {**row, "probability": "60%"}})
+    )
+    assert response.status_code == 302, [m.message for m in response.context["messages"]] + [
+        f.errors for f in response.context["formset"].forms
+    ]
+    prediction = Prediction.objects.get()
+    assert (prediction.expert.name, prediction.probability) == ("Harbour Fishermen's Guild", 0.6)
+    assert prediction.question.title == title
+    assert f"“{title}”" in prediction.question.resolution_criteria
+    assert prediction.quote.startswith("Fishermen on the quay fear")
+
+
+@pytest.mark.django_db
+def test_a_ticked_sentence_without_a_question_or_probability_records_nothing(
+    editor: Client, source: Source
+) -> None:
+    page = editor.get(extract_url(source))
+    response = editor.post(
+        extract_url(source), posted(page, **{"3": {"selected": "on", "speaker": "Lotte Brenner"}})
+    )
+    assert response.status_code == 200
+    errors = response.context["formset"].forms[3].errors
+    assert errors["question_title"] == ["Needed to confirm this candidate."]
+    assert "probability" in errors
+    assert not Prediction.objects.exists()
