@@ -172,6 +172,8 @@ def candidate_initial(candidate: Candidate) -> dict[str, Any]:
 def sentence_initial(sentence: Unproposed, source: Source) -> dict[str, Any]:
     """A sentence to check as an empty row: its words as the quote, its speaker if one was
     found, the default deadline; the question and the probability are the editor's."""
+    if sentence.plan is not None:  # read as a plan: its question, for the editor to judge
+        return {**candidate_initial(sentence.plan), "from_sentence": True}
     published = source.published_on or timezone.localdate()
     return {
         "selected": False,
@@ -183,10 +185,6 @@ def sentence_initial(sentence: Unproposed, source: Source) -> dict[str, Any]:
         "quote": sentence.sentence,
         "from_sentence": True,
     }
-
-
-def _candidates(source: Source) -> list[Candidate]:
-    return _review(source)[0]
 
 
 def _review(source: Source) -> tuple[list[Candidate], list[Unproposed]]:
@@ -301,8 +299,10 @@ class SourceExtractionMixin:
         return True
 
     def _confirm(self, request: HttpRequest, source: Source, formset: Any) -> bool:
-        # Extraction is deterministic: the forms line up with the candidates as proposed.
-        proposed = _candidates(source)
+        # Extraction is deterministic: the forms line up with the candidates as proposed, then
+        # with the sentences to check (a plan's as it was read, to follow an edited title).
+        candidates, sentences = _review(source)
+        proposed = candidates + [s.plan for s in sentences]
         rows = [
             f.confirmed(proposed[i] if i < len(proposed) else None)
             for i, f in enumerate(formset.forms)

@@ -9,7 +9,7 @@ writes its question, or passes.
 """
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from forecasts.extraction.attribution import Utterance
 from forecasts.extraction.candidates import Candidate
@@ -38,15 +38,26 @@ class Unproposed:
     sentence: str
     speaker: str
     reason: str
+    # the claim read as the speaker's plan, when that is the reason: the editor who finds it a
+    # forecast starts from its question (not in the API's `to_check`: it is among `plans`)
+    plan: Candidate | None = None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {
+            "sentence_index": self.sentence_index,
+            "sentence": self.sentence,
+            "speaker": self.speaker,
+            "reason": self.reason,
+        }
 
 
 def sentences_to_check(utterances: list[Utterance], claims: list[Candidate]) -> list[Unproposed]:
     """Each sentence that looks ahead and holds no forecast candidate, once, in order."""
     forecasts = {c.sentence_index for c in claims if c.kind == "forecast"}
-    plans = {c.sentence_index: c.speaker for c in claims if c.kind == "plan"}
+    plans: dict[int, Candidate] = {}
+    for claim in claims:
+        if claim.kind == "plan":
+            plans.setdefault(claim.sentence_index, claim)
     speakers: dict[int, str] = {}  # the first speaker named in each sentence
     sentences = {}
     for utterance in utterances:
@@ -58,7 +69,8 @@ def sentences_to_check(utterances: list[Utterance], claims: list[Candidate]) -> 
         if index in forecasts:
             continue
         if index in plans:
-            listed.append(Unproposed(index, sentence.text, plans[index], PLAN))
+            plan = plans[index]
+            listed.append(Unproposed(index, sentence.text, plan.speaker, PLAN, plan))
         elif FORWARD_RE.search(sentence.text):
             reason = NOT_READ if speakers[index] else NO_SPEAKER
             listed.append(Unproposed(index, sentence.text, speakers[index], reason))

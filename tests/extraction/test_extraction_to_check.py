@@ -147,3 +147,21 @@ def test_a_ticked_sentence_without_a_question_or_probability_records_nothing(
     assert errors["question_title"] == ["Needed to confirm this candidate."]
     assert "probability" in errors
     assert not Prediction.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_sentence_read_as_a_plan_starts_from_its_question_and_follows_an_edited_title(
+    editor: Client, source: Source
+) -> None:
+    page = editor.get(extract_url(source))
+    plan = page.context["formset"].forms[1].initial
+    assert plan["speaker"] == "Ivo Marsh"
+    assert plan["question_title"].startswith("Will ")
+    assert "lighthouse" in plan["question_title"]
+    title = "Will the harbour council repaint the old lighthouse by the end of May 2026?"
+    row = {"selected": "on", "question_title": title, "probability": "90%"}
+    response = editor.post(extract_url(source), posted(page, **{"1": row}))
+    assert response.status_code == 302
+    criteria = Prediction.objects.get().question.resolution_criteria
+    assert f"“{title}”" in criteria  # the criteria left as read follow the edited title
+    assert f"“{plan['question_title']}”" not in criteria
