@@ -56,8 +56,27 @@ class Candidate:
 
 
 def _dated(title: str, deadline: dt.date, named: bool) -> str:
-    """A question resolves by a date: say it in the title unless the claim already does."""
-    return title if named else f"{title[:-1]} by {deadline.day} {deadline:%B %Y}?"
+    """A question resolves by a date: say it in the title unless the claim already does. A
+    vague "soon" goes when the date comes ("available soon by 1 March 2027")."""
+    if named:
+        return title
+    title = _VAGUE_SOON_RE.sub("", title[:-1]).rstrip(" ,")
+    return f"{title} by {deadline.day} {deadline:%B %Y}?"
+
+
+# "soon", "very shortly", "at some point very soon", "imminently"; not "as soon as".
+_VAGUE_SOON_RE = re.compile(
+    r",?\s+(?:(?:at\s+some\s+point\s+)?(?<!\bas\s)(?:very\s+|quite\s+)?(?:soon|shortly)|"
+    r"imminently|in\s+the\s+near\s+future)\b(?!\s+(?:as|after|afterwards|before|enough)\b)",
+    re.IGNORECASE,
+)
+# A time limit of its own that no date gives: "by the end of the tournament", "before the
+# end of his term". The title keeps it, and the editor sets the deadline to it.
+_UNDATED_LIMIT_RE = re.compile(
+    r"\b(?:by|before|until)\s+the\s+end\s+of\s+(?:the|this|his|her|its|their|next)\s+"
+    r"(?!(?:year|month|week|decade|century|day|evening|night|quarter)\b)[a-z]+(?:\s+[a-z]+)?",
+    re.IGNORECASE,
+)
 
 
 def resolution_criteria(title: str, claim: str, speaker: str, deadline: dt.date) -> str:
@@ -234,10 +253,16 @@ def _candidate(
         person=utterance.person,
     )
     passed = PASSED_DATE in why  # the claim names a date, before the article's own
-    title = _dated(title, deadline, why.startswith("named") or passed)
+    named = why.startswith("named") or passed
+    undated = None if named else _UNDATED_LIMIT_RE.search(clause)
+    title = _dated(title, deadline, named or undated is not None)
     problems = title_problems(title)
     if passed:
         problems.append("the date it names is not after the article's date: check both")
+    if undated:
+        problems.append(
+            f"its own time limit (“{undated.group()}”) has no date: set the deadline to it"
+        )
     return Candidate(
         speaker=utterance.speaker,
         claim=clause,

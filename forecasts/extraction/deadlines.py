@@ -58,10 +58,18 @@ _PATTERNS = [
     ("next_long", r"\b(?:within|in|over)\s+the\s+(?:next|coming)\s+(?P<unit>decade|century)\b"),
     (
         "coming",
-        r"\b(?:in\s+the\s+(?:coming|next)\s+(?:few\s+)?|within\s+(?:a\s+few\s+)?)"
+        r"\b(?:(?:in|over)\s+the\s+(?:coming|next)\s+(?:few\s+)?|within\s+(?:a\s+few\s+)?)"
         r"(?P<unit>hours|days|weeks|months|years)\b",
     ),
     ("tonight", r"\b(?:tonight|today|tomorrow)\b"),
+    # "later in the morning", "by the end of the day": the same day, as "today"
+    (
+        "tonight",
+        r"\b(?:later\s+(?:in\s+the\s+(?:morning|afternoon|evening|day)|this\s+"
+        r"(?:morning|afternoon|evening))|by\s+the\s+end\s+of\s+the\s+(?:day|evening|night))\b",
+    ),
+    # "early in the new year": by the end of its first quarter
+    ("new_year", r"\b(?:early\s+in|at\s+the\s+start\s+of)\s+the\s+new\s+year\b"),
     (
         "weekday",
         r"\b(?:on|by|until|before|into|this|next)\s+(?:at\s+least\s+)?"
@@ -127,6 +135,8 @@ def _from_match(kind: str, m: re.Match, published: dt.date) -> dt.date | None:
         return _add_months(published, 1) if unit == "month" else published + dt.timedelta(days=14)
     if kind == "tonight":  # the night runs into the next day; "tomorrow" is the next day
         return published + dt.timedelta(days=1)
+    if kind == "new_year":
+        return dt.date(published.year + 1, 3, 31)
     if kind == "weekday":  # the first such day after publication
         ahead = (calendar.day_name[:].index(m["weekday"].capitalize()) - published.weekday()) % 7
         return published + dt.timedelta(days=ahead or 7)

@@ -24,7 +24,8 @@ _MODALS = (
     r"(?:is|are|am|['’]s|['’]re|was|were)\s+(?:not\s+)?(?:" + BE_TO_WORDS + r")\s+to"
 )
 _ADVERBS = r"(?:(?:also|still|probably|likely|certainly|definitely|surely|soon|eventually|"
-_ADVERBS += r"inevitably|undoubtedly|almost\s+certainly|very\s+likely|only|not|never|unfortunately|"
+_ADVERBS += r"inevitably|undoubtedly|almost\s+certainly|(?:very|most|quite)\s+(?:likely|probably)|"
+_ADVERBS += r"possibly|perhaps|only|not|never|unfortunately|"
 _ADVERBS += r"fortunately|sadly|hopefully|now)\s+)*"
 _MODAL_CLAUSE_RE = re.compile(
     rf"^(?P<subj>.+?)\s+{_ADVERBS}(?:{_MODALS})\s+{_ADVERBS}(?P<pred>.+)$", re.I

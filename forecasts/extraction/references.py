@@ -56,6 +56,16 @@ def absolute_times(text: str, published: dt.date) -> str:
         (r"\bthis\s+month\b", f"in {published:%B %Y}"),
         (r"\bnext\s+week\b", f"in the week of {_day(monday)}"),
         (r"\bnext\s+month\b", f"in {following:%B %Y}"),
+        (
+            r"\blater\s+(?:in\s+the\s+(?:morning|afternoon|evening|day)|this\s+"
+            r"(?:morning|afternoon|evening))\b",
+            f"on {_day(published)}",
+        ),
+        (r"\bby\s+the\s+end\s+of\s+the\s+(?:day|evening)\b", f"by the end of {_day(published)}"),
+        (
+            r"\b(?:early\s+in|at\s+the\s+start\s+of)\s+the\s+new\s+year\b",
+            f"by the end of March {year + 1}",
+        ),
         (r"\btonight\b", f"on the night of {_day(published)}"),
         (r"\btomorrow\b", f"on {_day(published + dt.timedelta(days=1))}"),
         (r"\btoday\b", f"on {_day(published)}"),
