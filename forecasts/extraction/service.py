@@ -63,18 +63,26 @@ def extract_claims(
     text: str, *, published_on: dt.date | None = None, horizon_days: int | None = None
 ) -> list[Candidate]:
     """Every forward-looking claim with a speaker, forecasts and plans (`kind`), in order."""
-    return _read(text, published_on, horizon_days)[0]
+    return _read(text, published_on, horizon_days).claims
 
 
-def _read(
-    text: str, published_on: dt.date | None, horizon_days: int | None
-) -> tuple[list[Candidate], list[Utterance]]:
-    """The claims, and every sentence with its speaker (what the claims were read from)."""
+@dataclass(frozen=True)
+class _Reading:
+    claims: list[Candidate]  # forecasts and plans, each claim once
+    utterances: list[Utterance]  # every sentence with its speaker, what they were read from
+    repeated: frozenset[int]  # sentences whose only forecast repeats an earlier claim
+
+    def to_check(self) -> list[Unproposed]:
+        return sentences_to_check(self.utterances, self.claims, self.repeated)
+
+
+def _read(text: str, published_on: dt.date | None, horizon_days: int | None) -> _Reading:
     published = published_on or timezone.localdate()
     horizon = horizon_days or settings.EXTRACTION_DEFAULT_HORIZON_DAYS
     seen: set[tuple[str, str]] = set()
     candidates = []
     antecedents: dict[str, str] = {}  # per speaker, what their last claim was about
+    repeated: set[int] = set()
     utterances = attribute(parse_document(text))
     for utterance in utterances:
         for candidate in build_candidates(
@@ -88,15 +96,17 @@ def _read(
             if key not in seen:
                 seen.add(key)
                 candidates.append(candidate)
-    return candidates, utterances
+            elif candidate.kind == "forecast":
+                repeated.add(candidate.sentence_index)
+    return _Reading(candidates, utterances, frozenset(repeated))
 
 
 def for_review(
     text: str, *, published_on: dt.date | None = None
 ) -> tuple[list[Candidate], list[Unproposed]]:
     """The forecast candidates and the sentences to check beside them (the admin's page)."""
-    found, utterances = _read(text, published_on, None)
-    return [c for c in found if c.kind == "forecast"], sentences_to_check(utterances, found)
+    reading = _read(text, published_on, None)
+    return [c for c in reading.claims if c.kind == "forecast"], reading.to_check()
 
 
 def extract(
@@ -109,13 +119,13 @@ def extract(
     """Read the input and propose candidates; the article's own date wins over none."""
     article, fetched = read_input(text=text, html=html, url=url)
     published = published_on or article.published_on
-    found, utterances = _read(article.text, published, None)
+    reading = _read(article.text, published, None)
     return Extraction(
         article,
-        [c for c in found if c.kind == "forecast"],
+        [c for c in reading.claims if c.kind == "forecast"],
         fetched,
-        [c for c in found if c.kind == "plan"],
-        sentences_to_check(utterances, found),
+        [c for c in reading.claims if c.kind == "plan"],
+        reading.to_check(),
     )
 
 

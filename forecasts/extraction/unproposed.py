@@ -17,16 +17,21 @@ from forecasts.extraction.candidates import Candidate
 # Words that look ahead: modals and the future, expectation and its vocabulary, and the
 # near-future of plans and threats. Broad on purpose: a sentence listed in vain costs a glance.
 FORWARD_RE = re.compile(
-    r"\b(?:will|won[’']t|would|could|may|might|should|shall|going\s+to|gonna|\w+[’']ll|"
-    r"expect\w*|likely|unlikely|forecast\w*|predict\w*|warn\w*|fear\w*|risk\w*|chances?|"
-    r"probabl\w*|possib\w*|set\s+to|poised|on\s+track|outlook|next|soon|future|hope\w*|"
-    r"anticipat\w*|project(?:s|ed|ion|ions)?|estimat\w*|threat\w*|danger\w*)\b",
+    r"\b(?:(?-i:will|may)|won[’']t|would|could|might|should|shall|going\s+to|gonna|\w+[’']ll|"
+    r"expect\w*|likely|unlikely|forecast\w*|predict\w*|warn(?:s|ed|ing|ings)?|fear\w*|risk\w*|"
+    r"chances?|probabl\w*|possib\w*|set\s+to|poised|on\s+track|outlook|next(?!\s+to\b)|soon|"
+    r"future|hope\w*|anticipat\w*|project(?:s|ed|ing|ion|ions)|estimat\w*|threat\w*|"
+    r"danger\w*)\b",
     re.IGNORECASE,
 )
+# Lower case only: "Will" and "May" open sentences too, but they are also names and a month.
+_CAPITAL_MODAL_RE = re.compile(r"^(?:Will|May)\s+(?:the|it|there|we|you|they|he|she|I)\b")
 
 PLAN = "read as the speaker's own plan"
 NOT_READ = "looks ahead, but not in a form the assistant reads as a forecast"
 NO_SPEAKER = "looks ahead, but the assistant found no named speaker"
+# A stable code for each reason, for API clients to branch on (the reason is prose).
+CODES = {PLAN: "plan", NOT_READ: "not_read", NO_SPEAKER: "no_speaker"}
 
 
 @dataclass(frozen=True)
@@ -48,12 +53,20 @@ class Unproposed:
             "sentence": self.sentence,
             "speaker": self.speaker,
             "reason": self.reason,
+            "code": CODES[self.reason],
         }
 
 
-def sentences_to_check(utterances: list[Utterance], claims: list[Candidate]) -> list[Unproposed]:
-    """Each sentence that looks ahead and holds no forecast candidate, once, in order."""
-    forecasts = {c.sentence_index for c in claims if c.kind == "forecast"}
+def looks_ahead(sentence: str) -> bool:
+    return bool(FORWARD_RE.search(sentence) or _CAPITAL_MODAL_RE.search(sentence))
+
+
+def sentences_to_check(
+    utterances: list[Utterance], claims: list[Candidate], repeated: frozenset[int] = frozenset()
+) -> list[Unproposed]:
+    """Each sentence that looks ahead and holds no forecast candidate, once, in order.
+    `repeated`: sentences whose forecast repeats a candidate's (proposed once, not missed)."""
+    forecasts = {c.sentence_index for c in claims if c.kind == "forecast"} | repeated
     plans: dict[int, Candidate] = {}
     for claim in claims:
         if claim.kind == "plan":
@@ -71,7 +84,7 @@ def sentences_to_check(utterances: list[Utterance], claims: list[Candidate]) -> 
         if index in plans:
             plan = plans[index]
             listed.append(Unproposed(index, sentence.text, plan.speaker, PLAN, plan))
-        elif FORWARD_RE.search(sentence.text):
+        elif looks_ahead(sentence.text):
             reason = NOT_READ if speakers[index] else NO_SPEAKER
             listed.append(Unproposed(index, sentence.text, speakers[index], reason))
     return listed
