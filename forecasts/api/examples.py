@@ -252,7 +252,8 @@ ARTICLE_TEXT = (
     "The city council met on Tuesday to debate the budget for the coming year.\n"
     "\u201cThe Harbour Bridge toll will probably be abolished by the end of 2027,\u201d said "
     "transport economist Vera Ostrova.\n"
-    "The toll has been charged since 1998 and raised 14 million last year."
+    "The toll has been charged since 1998 and raised 14 million last year.\n"
+    "Shop owners by the bridge fear that the works could close it for a month."
 )
 CANDIDATE = {
     "speaker": "Vera Ostrova",
@@ -269,7 +270,14 @@ CANDIDATE = {
     "that the toll was abolished; NO otherwise; ANNULLED if it cannot be checked as worded.",
     "sentence_index": 1,
 }
-ARTICLE = {"title": "Harbour Notes", "published_on": "2026-03-02", "url": "", "characters": 269}
+SENTENCE_TO_CHECK = {
+    "sentence_index": 3,
+    "sentence": "Shop owners by the bridge fear that the works could close it for a month.",
+    "speaker": "",
+    "reason": "looks ahead, but the assistant found no named speaker",
+    "code": "no_speaker",
+}
+ARTICLE = {"title": "Harbour Notes", "published_on": "2026-03-02", "url": "", "characters": 343}
 
 
 # --- Helpers ------------------------------------------------------------------------------

@@ -36,11 +36,24 @@ EXTRACTION = inline_serializer(
             child=serializers.DictField(), help_text="Candidate predictions, in text order."
         ),
         "plans": serializers.ListField(child=serializers.DictField(), required=False),
-        "to_check": serializers.ListField(
-            child=serializers.DictField(),
-            required=False,
+        "to_check": inline_serializer(
+            "SentenceToCheck",
+            fields={
+                "sentence_index": serializers.IntegerField(help_text="Its place in the text."),
+                "sentence": serializers.CharField(),
+                "speaker": serializers.CharField(
+                    allow_blank=True, help_text='Who the assistant thinks says it; "" if none.'
+                ),
+                "reason": serializers.CharField(help_text="Why nothing was proposed, in words."),
+                "code": serializers.ChoiceField(
+                    choices=["plan", "not_read", "no_speaker"],
+                    help_text="The reason as a code: read as the speaker's plan (also among "
+                    "`plans`), not read as a forecast, or no named speaker found.",
+                ),
+            },
+            many=True,
             help_text="Forward-looking sentences nothing was proposed from, for the editor to "
-            'read: {sentence_index, sentence, speaker ("" when none was found), reason}.',
+            "read; record one through POST /api/predictions/.",
         ),
         "article": serializers.DictField(help_text="title, published_on, url, characters."),
     },

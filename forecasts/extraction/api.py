@@ -148,7 +148,15 @@ class ExtractView(APIView):
         examples=[
             *EXTRACT_REQUESTS,
             ex.error("403", "Not an editor", NOT_AN_EXTRACTOR),
-            ex.response("Candidates", {"candidates": [ex.CANDIDATE], "article": ex.ARTICLE}),
+            ex.response(
+                "Candidates",
+                {
+                    "candidates": [ex.CANDIDATE],
+                    "plans": [],
+                    "to_check": [ex.SENTENCE_TO_CHECK],
+                    "article": ex.ARTICLE,
+                },
+            ),
         ],
     )
     def post(self, request: Request) -> Response:
@@ -191,7 +199,12 @@ class SourceExtractView(APIView):
             ex.error("403", "Not an editor", NOT_AN_EXTRACTOR),
             ex.response(
                 "Drafts saved",
-                {"candidates": [{"draft_id": 7, **ex.CANDIDATE}], "article": ex.ARTICLE},
+                {
+                    "candidates": [{"draft_id": 7, **ex.CANDIDATE}],
+                    "plans": [],
+                    "to_check": [ex.SENTENCE_TO_CHECK],
+                    "article": ex.ARTICLE,
+                },
                 code="201",
             ),
         ],
