@@ -99,23 +99,26 @@ class CandidateForm(forms.Form):
     # One of the similar open questions offered beside the candidate (radio buttons in the
     # template); empty: record a new question from the title and criteria.
     attach_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    # A sentence to check (unproposed.py), not a candidate: the editor writes its question.
-    from_sentence = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         refuse_over_long_text(self)
+        # A sentence to check (unproposed.py), not a candidate: the editor writes its question.
+        # Set by the view from the row's place after the candidates, never from the request.
+        self.from_sentence = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         title, deadline = data.get("question_title"), data.get("deadline")
-        if data.get("from_sentence") and title and deadline and not data.get("resolution_criteria"):
+        if self.from_sentence and title and deadline and not data.get("resolution_criteria"):
             # a sentence to check has no proposed terms: the assistant's usual ones for the title
             data["resolution_criteria"] = resolution_criteria(
                 title, data.get("quote", ""), data.get("speaker", ""), deadline
             )
         if data.get("selected"):
             needed = ("speaker", "question_title", "resolution_criteria", "deadline")
+            if self.from_sentence:  # its criteria come with the title (above)
+                needed = ("speaker", "question_title", "deadline")
             if data.get("attach_to"):
                 needed = ("speaker",)  # the existing question brings its own terms
             for name in needed:
@@ -173,7 +176,7 @@ def sentence_initial(sentence: Unproposed, source: Source) -> dict[str, Any]:
     """A sentence to check as an empty row: its words as the quote, its speaker if one was
     found, the default deadline; the question and the probability are the editor's."""
     if sentence.plan is not None:  # read as a plan: its question, for the editor to judge
-        return {**candidate_initial(sentence.plan), "from_sentence": True}
+        return candidate_initial(sentence.plan)
     published = source.published_on or timezone.localdate()
     return {
         "selected": False,
@@ -183,7 +186,6 @@ def sentence_initial(sentence: Unproposed, source: Source) -> dict[str, Any]:
         "deadline": published + dt.timedelta(days=settings.EXTRACTION_DEFAULT_HORIZON_DAYS),
         "probability": "",
         "quote": sentence.sentence,
-        "from_sentence": True,
     }
 
 
@@ -261,6 +263,9 @@ class SourceExtractionMixin:
                 return HttpResponseRedirect(request.path)
         elif request.method == "POST":
             formset = CandidateFormSet(request.POST, prefix="candidate")
+            proposed = len(_review(source)[0])
+            for index, form in enumerate(formset.forms):
+                form.from_sentence = index >= proposed
             if formset.is_valid() and self._confirm(request, source, formset):
                 return HttpResponseRedirect(
                     reverse("admin:forecasts_source_change", args=[source.pk])
@@ -274,7 +279,10 @@ class SourceExtractionMixin:
         candidates, sentences = _review(source)
         initial = [candidate_initial(c) for c in candidates]
         initial += [sentence_initial(s, source) for s in sentences]
-        return CandidateFormSet(initial=initial, prefix="candidate")
+        formset = CandidateFormSet(initial=initial, prefix="candidate")
+        for form in formset.forms[len(candidates) :]:
+            form.from_sentence = True
+        return formset
 
     def _read_article(self, request: HttpRequest, source: Source, form: ArticleInputForm) -> bool:
         data = form.cleaned_data

@@ -46,7 +46,7 @@ def test_an_editor_records_a_forecast_from_a_sentence_to_check(
 
     page.get_by_text("kept on the source; 1 candidate and 1 sentence to check.").wait_for()
     page.get_by_text("Sentences to check (1)").wait_for()
-    sentence = page.locator("tr.ledger-to-check")
+    sentence = page.locator("table.ledger-to-check tbody tr")
     assert sentence.count() == 1
     assert "Fishermen on the quay fear" in sentence.locator(".ledger-claim-text").inner_text()
     assert axe_violations(page) == []
