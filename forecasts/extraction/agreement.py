@@ -69,10 +69,15 @@ class Agreement:
 
 def sentences_of(text: str) -> list[str]:
     """The story's sentences as the extractor numbers them (Candidate.sentence_index)."""
+    from forecasts.extraction.errors import ExtractionInputError
     from forecasts.extraction.sentences import parse_document
     from forecasts.extraction.text import check_article
 
-    return [corpus.normalise(s.text) for s in parse_document(check_article(text)).sentences]
+    try:
+        checked = check_article(text)
+    except ExtractionInputError:
+        return []  # a story the assistant refuses: its items are placed nowhere
+    return [corpus.normalise(s.text) for s in parse_document(checked).sentences]
 
 
 def place(items: list[dict], sentences: list[str]) -> list[Marked]:
@@ -203,7 +208,8 @@ def report(result: PairResult) -> str:
         _row("first annotation", result.first),
         "",
         f"Kinds of the {sum(result.kinds.values())} sentences either annotation marked "
-        f"(rows: first, columns: second); Cohen's kappa {kappa(result.kinds):.2f}:",
+        f"(rows: first, columns: second); Cohen's kappa over those sentences (the ones both "
+        f"left alone are not counted) {kappa(result.kinds):.2f}:",
         "",
         "| | " + " | ".join(KINDS) + " |",
         "|---" * (len(KINDS) + 1) + "|",

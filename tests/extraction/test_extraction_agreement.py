@@ -150,3 +150,9 @@ def test_each_second_annotation_names_the_stories_of_its_first_in_the_same_order
                 assert marked["kind"] in {"forecast", "plan", "narrator"}
                 assert marked["key"].strip()
                 assert marked["speakers"] or marked["kind"] == "narrator"
+
+
+def test_a_story_the_assistant_refuses_places_its_items_nowhere() -> None:
+    assert agreement.sentences_of("Too short.") == []
+    marked = agreement.place([item("forecast", "too short", "x")], [])
+    assert marked[0].sentence is None

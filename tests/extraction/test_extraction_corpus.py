@@ -231,3 +231,23 @@ def test_the_lee_report_adds_rows_by_the_named_rule_when_the_list_of_described_i
     assert "| lee-heldout | 1 | 2 | 2 |" in text  # both found by the one candidate's claim
     assert "| lee-heldout, named speakers only | 1 | 1 | 1 |" in text
     assert "named speakers only" not in corpus_report(articles, **arguments)
+
+
+def test_the_report_counts_forecasts_met_in_a_candidate_or_in_a_sentence_to_check(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Harbour Notes\n"
+        "The harbour council met on Monday to discuss the new ferry timetable for the island.\n"
+        "“The new pier will probably open by the end of 2027,” said engineer Lotte Brenner.\n"
+        "Harbour pilots on the quay fear the winter storms could close the channel for weeks.\n"
+    )
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(json.dumps({"id": "h-1", "text": text}))
+    notes = tmp_path / "annotations"
+    notes.mkdir()
+    pier = {"kind": "forecast", "speakers": ["Lotte Brenner"], "key": "pier will probably open"}
+    storms = {"kind": "forecast", "speakers": ["Harbour pilots"], "key": "could close the channel"}
+    (notes / "dev.jsonl").write_text(json.dumps({"id": "h-1", "items": [pier, storms]}))
+    report = corpus_report(articles, annotations=notes, splits=("dev",), dev_splits=("dev",))
+    assert "| dev | 2 | 0.50 | 0.50 | 1.00 | 1.0 |" in report

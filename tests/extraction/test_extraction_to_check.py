@@ -47,6 +47,30 @@ def test_a_sentence_with_a_candidate_or_nothing_ahead_is_not_listed() -> None:
     assert listed == []
 
 
+def test_names_a_month_and_next_to_do_not_make_a_sentence_look_ahead() -> None:
+    _, listed = service.for_review(
+        "Harbour Notes\n"
+        "Spin bowler Tom Warne took five wickets, and Elsie May made 80 runs.\n"
+        "The new pavilion, next to the old one, opened in May.\n"
+        "The club's building project cost $2 million.\n"
+        "May the best team win, the umpire joked.",
+        published_on=PUBLISHED,
+    )
+    assert [u.sentence_index for u in listed] == [3]  # "May the best …": a wish, left to read
+
+
+def test_a_forecast_said_twice_is_proposed_once_and_its_second_sentence_not_listed() -> None:
+    candidates, listed = service.for_review(
+        "Harbour Notes\n"
+        "“The new pier will open by the end of 2027,” said harbour engineer Lotte Brenner.\n"
+        "The council met on Monday.\n"
+        "“The new pier will open by the end of 2027,” Brenner said again.",
+        published_on=PUBLISHED,
+    )
+    assert [c.sentence_index for c in candidates] == [0]
+    assert listed == []
+
+
 @pytest.fixture
 def editor(client: Client, alice: User) -> Client:
     client.force_login(alice)
@@ -69,7 +93,9 @@ def test_the_api_returns_the_sentences_to_check_beside_the_candidates(editor: Cl
         "the town.",
         "speaker": "Lotte Brenner",
         "reason": NOT_READ,
+        "code": "not_read",
     }
+    assert [u["code"] for u in body["to_check"]] == ["plan", "no_speaker", "not_read"]
 
 
 @pytest.fixture
@@ -101,7 +127,7 @@ def test_the_admin_page_lists_the_sentences_to_check_after_the_candidates(
     page = editor.get(extract_url(source))
     forms = page.context["formset"].forms
     assert len(page.context["rows"]) == 1
-    assert [f.initial.get("from_sentence", False) for f in forms] == [False, True, True, True]
+    assert [f.from_sentence for f in forms] == [False, True, True, True]
     fishermen = forms[2].initial
     assert fishermen["quote"].startswith("Fishermen on the quay fear")
     assert (fishermen["speaker"], fishermen["question_title"], fishermen["probability"]) == (
@@ -165,3 +191,40 @@ def test_a_sentence_read_as_a_plan_starts_from_its_question_and_follows_an_edite
     criteria = Prediction.objects.get().question.resolution_criteria
     assert f"“{title}”" in criteria  # the criteria left as read follow the edited title
     assert f"“{plan['question_title']}”" not in criteria
+
+
+@pytest.mark.django_db
+def test_a_candidate_left_without_criteria_is_still_refused_whatever_the_post_says(
+    editor: Client, source: Source
+) -> None:
+    # Only a row after the candidates is a sentence whose criteria come with its title; a
+    # posted field cannot make a candidate one.
+    page = editor.get(extract_url(source))
+    row = {"selected": "on", "resolution_criteria": "", "from_sentence": "True"}
+    response = editor.post(extract_url(source), posted(page, **{"0": row}))
+    assert response.status_code == 200
+    errors = response.context["formset"].forms[0].errors
+    assert errors["resolution_criteria"] == ["Needed to confirm this candidate."]
+    assert not Prediction.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_sentence_row_without_a_title_says_so_and_nothing_about_its_criteria(
+    editor: Client, source: Source
+) -> None:
+    page = editor.get(extract_url(source))
+    row = {"selected": "on", "speaker": "Harbour Guild", "probability": "60%"}
+    response = editor.post(extract_url(source), posted(page, **{"2": row}))
+    errors = response.context["formset"].forms[2].errors
+    assert errors == {"question_title": ["Needed to confirm this candidate."]}
+
+
+@pytest.mark.django_db
+def test_a_source_extraction_through_the_api_returns_the_sentences_to_check(
+    editor: Client, source: Source
+) -> None:
+    response = editor.post(
+        f"/api/sources/{source.pk}/extract/", {}, content_type="application/json"
+    )
+    assert response.status_code == 201
+    assert [u["code"] for u in response.json()["to_check"]] == ["plan", "no_speaker", "not_read"]
