@@ -17,6 +17,7 @@ like with like; its usual figures (a claim containing the key) are printed besid
 are compared sentence by sentence, with Cohen's kappa. Held-out splits give totals only.
 """
 
+import datetime as dt
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -131,10 +132,15 @@ def kappa(table: Counter) -> float:
     return (observed - expected) / (1 - expected) if expected < 1 else 1.0
 
 
-def candidates_marked(text: str) -> tuple[list[Marked], list]:
-    from forecasts.extraction.evaluate import _extractor
+def _extract(text: str, published: dt.date) -> list:
+    from forecasts.extraction.service import extract_candidates
 
-    candidates, _ = corpus.run_extractor(_extractor, text)
+    return extract_candidates(text, published_on=published, horizon_days=365)
+
+
+def candidates_marked(text: str) -> tuple[list[Marked], list]:
+    """The extractor's candidates, run as the evaluator runs it, each placed in its sentence."""
+    candidates, _ = corpus.run_extractor(_extract, text)
     marked = [
         Marked(c.sentence_index, "forecast", frozenset({corpus.normalise(c.speaker)}))
         for c in candidates
