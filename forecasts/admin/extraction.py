@@ -7,6 +7,7 @@ transaction (forecasts.extraction.drafts.confirm_candidates); nothing is recorde
 """
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django import forms
@@ -192,7 +193,18 @@ def sentence_initial(sentence: Unproposed, source: Source) -> dict[str, Any]:
 def _review(source: Source) -> tuple[list[Candidate], list[Unproposed]]:
     if not source.text.strip():
         return [], []
-    return service.for_review(source.text, published_on=source.published_on)
+    # undated: today, in the key too, so that a reading does not outlive its day
+    candidates, sentences = _read(source.text, source.published_on or timezone.localdate())
+    return list(candidates), list(sentences)
+
+
+@functools.lru_cache(maxsize=8)
+def _read(text: str, published_on: dt.date) -> tuple[tuple[Candidate, ...], tuple[Unproposed, ...]]:
+    """One reading per text and date: a confirming post needs it three times (to tell the
+    sentence rows, to match rows with candidates, to show the page again). Extraction is
+    deterministic, and what it returns is immutable."""
+    candidates, sentences = service.for_review(text, published_on=published_on)
+    return tuple(candidates), tuple(sentences)
 
 
 def _similar_to(form: CandidateForm) -> list[SimilarQuestion]:
