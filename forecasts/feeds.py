@@ -1,5 +1,8 @@
 """Atom feeds: the latest predictions, the latest resolutions, and each expert's predictions.
 
+`?topic=<slug>` narrows the predictions and resolutions feeds to one topic's questions (an
+unknown topic is a 404): a reader follows the South Caucasus without the rest.
+
 Mounted under /api/feeds/ (forecasts/api/urls.py) and advertised by the public pages. Items
 link to the public pages a reader opens (a question, an expert); each entry's id stays the
 URL of its JSON record in the API, as it was when items linked there, so feed readers that
@@ -16,7 +19,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from forecasts.models import Expert, Prediction, Question
+from forecasts.api.errors import NotFoundSaid
+from forecasts.models import Expert, Prediction, Question, Topic
 
 FEED_LENGTH = 50
 
@@ -25,16 +29,44 @@ def _shown(probability: float | None) -> str:
     return "no number yet" if probability is None else f"{probability:.0%}"
 
 
+def _topic(request: HttpRequest) -> Topic | None:
+    slug = request.GET.get("topic")
+    if not slug:
+        return None
+    topic = Topic.objects.filter(slug=slug).first()
+    if topic is None:
+        raise NotFoundSaid(f"No topic “{slug}”: GET /api/topics/ lists the topics and slugs.")
+    return topic
+
+
+def _on(topic: Topic | None) -> str:
+    return f" on {topic.name}" if topic else ""
+
+
+def _leaderboard(topic: Topic | None) -> str:
+    return reverse("leaderboard") + (f"?topic={topic.slug}" if topic else "")
+
+
 class LatestPredictionsFeed(Feed):
     feed_type = Atom1Feed
-    title = "Forecast Ledger: latest predictions"
-    subtitle = "Forecasts by public experts, newest recorded first."
 
-    def link(self) -> str:
-        return reverse("leaderboard")
+    def get_object(self, request: HttpRequest) -> Topic | None:
+        return _topic(request)
 
-    def items(self) -> QuerySet:
-        return self._predictions().order_by("-id")[:FEED_LENGTH]
+    def title(self, topic: Topic | None) -> str:
+        return f"Forecast Ledger: latest predictions{_on(topic)}"
+
+    def subtitle(self, topic: Topic | None) -> str:
+        return f"Forecasts by public experts{_on(topic)}, newest recorded first."
+
+    def link(self, topic: Topic | None) -> str:
+        return _leaderboard(topic)
+
+    def items(self, topic: Topic | None) -> QuerySet:
+        predictions = self._predictions()
+        if topic is not None:
+            predictions = predictions.filter(question__topics=topic)
+        return predictions.order_by("-id")[:FEED_LENGTH]
 
     @staticmethod
     def _predictions() -> QuerySet:
@@ -99,14 +131,24 @@ class ExpertPredictionsFeed(LatestPredictionsFeed):
 
 class LatestResolutionsFeed(Feed):
     feed_type = Atom1Feed
-    title = "Forecast Ledger: latest resolutions"
-    subtitle = "Questions resolved or annulled, newest first."
 
-    def link(self) -> str:
-        return reverse("leaderboard")
+    def get_object(self, request: HttpRequest) -> Topic | None:
+        return _topic(request)
 
-    def items(self) -> QuerySet:
-        return Question.objects.settled().order_by("-resolved_at", "-id")[:FEED_LENGTH]
+    def title(self, topic: Topic | None) -> str:
+        return f"Forecast Ledger: latest resolutions{_on(topic)}"
+
+    def subtitle(self, topic: Topic | None) -> str:
+        return f"Questions{_on(topic)} resolved or annulled, newest first."
+
+    def link(self, topic: Topic | None) -> str:
+        return _leaderboard(topic)
+
+    def items(self, topic: Topic | None) -> QuerySet:
+        questions = Question.objects.settled()
+        if topic is not None:
+            questions = questions.filter(topics=topic)
+        return questions.order_by("-resolved_at", "-id")[:FEED_LENGTH]
 
     def item_title(self, item: Question) -> str:
         if item.status == Question.Status.ANNULLED:

@@ -133,6 +133,10 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     )
 
 
+class NotFoundSaid(Http404):
+    """A 404 whose message is for the client (plain Http404 messages name models)."""
+
+
 def json_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A plain Django view under /api/ whose 404 is JSON, not the site's HTML page."""
 
@@ -140,6 +144,8 @@ def json_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
+        except NotFoundSaid as exc:
+            return JsonResponse({"detail": str(exc)}, status=404)
         except Http404:
             return JsonResponse({"detail": f"Nothing at {request.path}."}, status=404)
 

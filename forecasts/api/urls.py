@@ -31,8 +31,9 @@ urlpatterns = [
     path("leaderboard/", LeaderboardView.as_view(), name="leaderboard"),
     path("audit/dump/", AuditDumpView.as_view(), name="audit-dump"),
     path("predictions.csv", PredictionExportView.as_view(), name="predictions-csv"),
-    path("feeds/predictions/", feeds.LatestPredictionsFeed(), name="feed-predictions"),
-    path("feeds/resolutions/", feeds.LatestResolutionsFeed(), name="feed-resolutions"),
+    # ?topic=<slug> narrows them; an unknown topic is a JSON 404, as an unknown expert is
+    path("feeds/predictions/", json_404(feeds.LatestPredictionsFeed()), name="feed-predictions"),
+    path("feeds/resolutions/", json_404(feeds.LatestResolutionsFeed()), name="feed-resolutions"),
     path("feeds/experts/<slug:slug>/", json_404(feeds.ExpertPredictionsFeed()), name="feed-expert"),
     path("", include("forecasts.extraction.urls")),
     path("", include(router.urls)),

@@ -69,3 +69,46 @@ def test_entries_link_to_the_public_pages_and_keep_their_ids(expert, question, t
     page = client.get(f"/experts/{expert.slug}/").content.decode()
     assert 'type="application/atom+xml"' in page
     assert f'href="/api/feeds/experts/{expert.slug}/"' in page
+
+
+def _feed(path: str) -> ElementTree.Element:
+    response = APIClient().get(path)
+    assert response.status_code == 200
+    return ElementTree.fromstring(response.content)  # noqa: S314 (our own test response)
+
+
+def test_a_topic_narrows_the_predictions_and_resolutions_feeds(carol, expert, question, today):
+    from forecasts.services import create_question, get_or_create_topic
+
+    transport = get_or_create_topic(name="Urban transport")
+    question.topics.add(transport)
+    other = create_question(
+        title="Will the river ferry run at night by the deadline?",
+        resolution_criteria="YES if the night timetable is published; NO otherwise.",
+        deadline=today + dt.timedelta(days=40),
+    )
+    record_prediction(expert=expert, question=question, probability="70%", made_on=today)
+    record_prediction(expert=expert, question=other, probability=0.4, made_on=today)
+    for settled in (question, other):
+        resolve_question(
+            question=settled, outcome="no", resolved_by=carol, evidence_url="https://e.org/ev"
+        )
+    assert len(_entries("/api/feeds/predictions/")) == 2
+    on_topic = f"/api/feeds/predictions/?topic={transport.slug}"
+    assert _entries(on_topic) == [f"Vera Ostrova: 70% on “{question.title}”"]
+    assert _feed(on_topic).findtext(f"{ATOM}title") == (
+        "Forecast Ledger: latest predictions on Urban transport"
+    )
+    assert _entries(f"/api/feeds/resolutions/?topic={transport.slug}") == [
+        f"Resolved NO: {question.title}"
+    ]
+    assert len(_entries("/api/feeds/resolutions/")) == 2
+
+
+def test_an_unknown_topic_is_a_json_404_that_says_where_the_topics_are(db):
+    for feed in ("predictions", "resolutions"):
+        response = APIClient().get(f"/api/feeds/{feed}/?topic=no-such-topic")
+        assert response.status_code == 404
+        assert response.json() == {
+            "detail": "No topic “no-such-topic”: GET /api/topics/ lists the topics and slugs."
+        }

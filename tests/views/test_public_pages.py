@@ -84,6 +84,19 @@ def test_topic_filter_keeps_only_records_on_that_topic(client, board):
     assert "Harbour politics" in response.content.decode()
 
 
+def test_a_leaderboard_narrowed_to_a_topic_links_that_topics_feeds(client, board):
+    slug = board["topic"].slug
+    page = client.get("/", {"topic": slug}).content.decode()
+    assert (
+        f'<link rel="alternate" type="application/atom+xml" title="Latest predictions on '
+        f'Harbour politics" href="/api/feeds/predictions/?topic={slug}">'
+    ) in page
+    assert f'href="/api/feeds/resolutions/?topic={slug}">its latest resolutions</a>' in page
+    feed = client.get(f"/api/feeds/predictions/?topic={slug}").content.decode()
+    assert feed.count("<entry>") == 5  # Sharp Shooter's five, on Harbour politics
+    assert "?topic=" not in client.get("/").content.decode()
+
+
 def test_min_resolved_filter_ranks_newcomers(client, board):
     response = client.get("/", {"min_resolved": 1})
     assert set(_ranked_names(response)) == {"Sharp Shooter", "Steady Eddie", "New Comer"}
