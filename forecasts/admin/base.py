@@ -8,6 +8,7 @@ created for a prediction that was then refused. The admin runs each POST in a tr
 so the write and its admin log entry commit together.
 """
 
+import csv
 from typing import Any, ClassVar
 
 from django import forms
@@ -45,8 +46,9 @@ def refuse_over_long_text(form: forms.BaseForm) -> None:
 
 
 NEW_QUESTION_TOPICS_HELP = (
-    "Separated by commas; a new name is added as a topic. For a new question only: a question "
-    "already on record keeps its own topics."
+    'Separated by commas ("Oil, gas and mining" in double quotes when a name has one); a new '
+    "name is added as a topic. For a new question only: a question already on record keeps "
+    "its own topics."
 )
 
 
@@ -61,14 +63,19 @@ class TopicNamesField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        # csv reads the commas, so a name with a comma of its own can be typed in double
+        # quotes: "Oil, gas and mining", Energy (curly quotes are taken as straight ones).
+        text = super().to_python(value).replace("\u201c", '"').replace("\u201d", '"')
         names: dict[str, str] = {}
-        for part in super().to_python(value).split(","):
+        for part in next(csv.reader([" ".join(text.split())], skipinitialspace=True), []):
             if name := " ".join(part.split()):
                 names.setdefault(name.casefold(), name)
         return list(names.values())
 
     def prepare_value(self, value: Any) -> Any:
-        return ", ".join(value) if isinstance(value, list | tuple) else value
+        if not isinstance(value, list | tuple):
+            return value
+        return ", ".join(f'"{name}"' if "," in name else name for name in value)
 
     def validate(self, value: Any) -> None:
         super().validate(value)

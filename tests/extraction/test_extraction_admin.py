@@ -145,6 +145,21 @@ def test_a_confirmed_candidate_gives_its_new_question_the_topics_typed(
     assert question.topics.get(name="Transport") == transport
 
 
+def test_a_topic_name_with_a_comma_is_typed_in_double_quotes(
+    editor: Client, source: Source
+) -> None:
+    page = editor.get(extract_url(source))
+    row = {"selected": "on", "question_title": "Will the pier open in 2027?"}
+    typed = "“Ports, ferries and piers”, Island life"  # curly quotes, as a word processor types
+    data = posted(page, **{"0": {**row, "topics": typed}})
+    assert editor.post(extract_url(source), data).status_code == 302
+    question = Prediction.objects.get().question
+    assert sorted(question.topics.values_list("name", flat=True)) == [
+        "Island life",
+        "Ports, ferries and piers",
+    ]
+
+
 def test_topics_of_a_candidate_attached_to_an_existing_question_leave_its_topics_alone(
     editor: Client, source: Source
 ) -> None:
