@@ -130,7 +130,7 @@ def test_the_prediction_list_and_feed_take_their_first_page_from_an_index(listed
     assert "prediction_current_newest" in plan, plan
     assert "Sort Key" not in plan, plan
     # The feeds: newest recorded first.
-    plan = _plan(LatestPredictionsFeed().items(), sorted_by_index=True)
+    plan = _plan(LatestPredictionsFeed().items(None), sorted_by_index=True)
     assert "Sort Key" not in plan, plan
 
 
