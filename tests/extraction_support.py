@@ -17,3 +17,18 @@ def claims(body: str) -> list[Candidate]:
 
 def forecasts(body: str) -> list[Candidate]:
     return [c for c in claims(body) if c.kind == "forecast"]
+
+
+def posted(page, **rows: dict) -> dict:  # noqa: ANN001
+    """The admin extraction page's formset as shown, with `rows` ({"0": {"selected": "on"}})
+    changed: what the editor's browser would post back."""
+    formset = page.context["formset"]
+    data = {f"candidate-{k}": v for k, v in formset.management_form.initial.items()}
+    for index, form in enumerate(formset.forms):
+        for name in form.fields:
+            value = form.initial.get(name, "")
+            if name != "selected":
+                data[f"candidate-{index}-{name}"] = "" if value is None else value
+        for name, value in rows.get(str(index), {}).items():
+            data[f"candidate-{index}-{name}"] = value
+    return data

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from forecasts import services
 from forecasts.models import Expert, Prediction, Question, Source, Topic
+from tests.extraction_support import posted
 
 pytestmark = pytest.mark.django_db
 
@@ -36,20 +37,6 @@ def source() -> Source:
 
 def extract_url(source: Source) -> str:
     return reverse("admin:forecasts_source_extract", args=[source.pk])
-
-
-def posted(response, **rows: dict) -> dict:
-    """The candidate formset as shown, with `rows` ({"0": {"selected": "on"}}) changed."""
-    formset = response.context["formset"]
-    data = {f"candidate-{k}": v for k, v in formset.management_form.initial.items()}
-    for index, form in enumerate(formset.forms):
-        for name in form.fields:
-            value = form.initial.get(name, "")
-            if name != "selected":
-                data[f"candidate-{index}-{name}"] = "" if value is None else value
-        for name, value in rows.get(str(index), {}).items():
-            data[f"candidate-{index}-{name}"] = value
-    return data
 
 
 def test_the_source_page_has_the_extract_button(editor: Client, source: Source) -> None:

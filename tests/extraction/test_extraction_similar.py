@@ -13,6 +13,7 @@ from forecasts.extraction import drafts
 from forecasts.models import Expert, Prediction, Question, Source
 from forecasts.services import create_expert
 from tests.builders import make_question
+from tests.extraction_support import posted
 
 pytestmark = pytest.mark.django_db
 
@@ -46,19 +47,6 @@ def editor(client: Client, alice: User) -> Client:
     return client
 
 
-def _posted(response, rows: dict[int, dict]) -> dict:
-    formset = response.context["formset"]
-    data = {f"candidate-{k}": v for k, v in formset.management_form.initial.items()}
-    for index, form in enumerate(formset.forms):
-        for name in form.fields:
-            value = form.initial.get(name, "")
-            if name != "selected":
-                data[f"candidate-{index}-{name}"] = "" if value is None else value
-        for name, value in rows.get(index, {}).items():
-            data[f"candidate-{index}-{name}"] = value
-    return data
-
-
 def test_three_candidates_confirmed_in_one_pass_one_attached_to_a_similar_question(
     editor: Client, source: Source, pier: Question
 ) -> None:
@@ -68,9 +56,9 @@ def test_three_candidates_confirmed_in_one_pass_one_attached_to_a_similar_questi
     offered = [similar for _form, _candidate, similar in page.context["rows"]]
     assert [s.question for s in offered[0]] == [pier]  # the pier candidate, and only it
     assert b"Similar open questions" in page.content
-    ticked = {i: {"selected": "on"} for i in range(3)}
-    ticked[0]["attach_to"] = str(pier.pk)
-    done = editor.post(url, _posted(page, ticked))
+    ticked = {str(i): {"selected": "on"} for i in range(3)}
+    ticked["0"]["attach_to"] = str(pier.pk)
+    done = editor.post(url, posted(page, **ticked))
     assert done.status_code == 302, done.context and done.context["messages"]
     recorded = Prediction.objects.order_by("id")
     assert recorded.count() == 3
@@ -83,8 +71,8 @@ def test_three_candidates_confirmed_in_one_pass_one_attached_to_a_similar_questi
 def test_confirming_the_same_claims_again_records_nothing(editor: Client, source: Source) -> None:
     url = reverse("admin:forecasts_source_extract", args=[source.pk])
     page = editor.get(url)
-    editor.post(url, _posted(page, {0: {"selected": "on"}}))
-    again = editor.post(url, _posted(page, {0: {"selected": "on"}}), follow=True)
+    editor.post(url, posted(page, **{"0": {"selected": "on"}}))
+    again = editor.post(url, posted(page, **{"0": {"selected": "on"}}), follow=True)
     assert Prediction.objects.count() == 1
     assert "already has this claim" in again.content.decode()
 

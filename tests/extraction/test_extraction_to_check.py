@@ -11,6 +11,7 @@ from django.urls import reverse
 from forecasts.extraction import service
 from forecasts.extraction.unproposed import NO_SPEAKER, NOT_READ, PLAN
 from forecasts.models import Prediction, Source
+from tests.extraction_support import posted
 
 ARTICLE = (
     "Harbour Notes\n"
@@ -105,19 +106,6 @@ def source() -> Source:
 
 def extract_url(source: Source) -> str:
     return reverse("admin:forecasts_source_extract", args=[source.pk])
-
-
-def posted(page, **rows: dict) -> dict:
-    formset = page.context["formset"]
-    data = {f"candidate-{k}": v for k, v in formset.management_form.initial.items()}
-    for index, form in enumerate(formset.forms):
-        for name in form.fields:
-            value = form.initial.get(name, "")
-            if name != "selected":
-                data[f"candidate-{index}-{name}"] = "" if value is None else value
-        for name, value in rows.get(str(index), {}).items():
-            data[f"candidate-{index}-{name}"] = value
-    return data
 
 
 @pytest.mark.django_db
