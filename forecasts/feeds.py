@@ -43,24 +43,29 @@ def _on(topic: Topic | None) -> str:
     return f" on {topic.name}" if topic else ""
 
 
-def _leaderboard(topic: Topic | None) -> str:
-    return reverse("leaderboard") + (f"?topic={topic.slug}" if topic else "")
+class _TopicFeed(Feed):
+    """A feed of the whole record, or of one topic's questions (`?topic=<slug>`)."""
 
-
-class LatestPredictionsFeed(Feed):
     feed_type = Atom1Feed
+    what = ""  # "predictions", "resolutions"
+    about = ""  # the subtitle, with {on} where the topic goes
 
     def get_object(self, request: HttpRequest) -> Topic | None:
         return _topic(request)
 
     def title(self, topic: Topic | None) -> str:
-        return f"Forecast Ledger: latest predictions{_on(topic)}"
+        return f"Forecast Ledger: latest {self.what}{_on(topic)}"
 
     def subtitle(self, topic: Topic | None) -> str:
-        return f"Forecasts by public experts{_on(topic)}, newest recorded first."
+        return self.about.format(on=_on(topic))
 
     def link(self, topic: Topic | None) -> str:
-        return _leaderboard(topic)
+        return reverse("leaderboard") + (f"?topic={topic.slug}" if topic else "")
+
+
+class LatestPredictionsFeed(_TopicFeed):
+    what = "predictions"
+    about = "Forecasts by public experts{on}, newest recorded first."
 
     def items(self, topic: Topic | None) -> QuerySet:
         predictions = self._predictions()
@@ -129,20 +134,9 @@ class ExpertPredictionsFeed(LatestPredictionsFeed):
         return self._predictions().filter(expert=expert).order_by("-id")[:FEED_LENGTH]
 
 
-class LatestResolutionsFeed(Feed):
-    feed_type = Atom1Feed
-
-    def get_object(self, request: HttpRequest) -> Topic | None:
-        return _topic(request)
-
-    def title(self, topic: Topic | None) -> str:
-        return f"Forecast Ledger: latest resolutions{_on(topic)}"
-
-    def subtitle(self, topic: Topic | None) -> str:
-        return f"Questions{_on(topic)} resolved or annulled, newest first."
-
-    def link(self, topic: Topic | None) -> str:
-        return _leaderboard(topic)
+class LatestResolutionsFeed(_TopicFeed):
+    what = "resolutions"
+    about = "Questions{on} resolved or annulled, newest first."
 
     def items(self, topic: Topic | None) -> QuerySet:
         questions = Question.objects.settled()
