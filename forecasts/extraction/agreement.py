@@ -42,30 +42,25 @@ class Marked:
 
 
 @dataclass
-class Agreement:
-    reference: int = 0  # forecasts in the reference annotation
-    found: int = 0  # ... whose sentence holds one of the other's forecasts
-    proposed: int = 0  # the other's forecasts (or the extractor's candidates)
-    matched: int = 0  # ... whose sentence holds a reference forecast
-    attributed: int = 0  # ... and that share a speaker with one of them
-    on_plans: int = 0  # the other's forecasts where the reference has only a plan
+class Agreement(corpus.SplitScore):
+    """A split's score with sentences in place of claims: `forecasts` in the reference
+    annotation, `found` by the other's; the other's forecasts (or the extractor's candidates)
+    as `candidates`, `matched` when their sentence holds a reference forecast; recall,
+    precision and attribution as SplitScore defines them."""
+
     unplaced: int = 0  # items whose key lies in no one sentence (left out of both counts)
 
     @property
-    def recall(self) -> float:
-        return self.found / self.reference if self.reference else 1.0
+    def reference(self) -> int:
+        return self.forecasts
 
     @property
-    def precision(self) -> float:
-        return self.matched / self.proposed if self.proposed else 1.0
+    def proposed(self) -> int:
+        return self.candidates
 
-    @property
-    def attribution(self) -> float:
-        return self.attributed / self.matched if self.matched else 1.0
-
-    def add(self, other: "Agreement") -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+    def add(self, other: "corpus.SplitScore") -> None:
+        super().add(other)
+        self.unplaced += getattr(other, "unplaced", 0)
 
 
 def sentences_of(text: str) -> list[str]:
@@ -96,7 +91,7 @@ def compare(reference: list[Marked], other: list[Marked]) -> Agreement:
     score = Agreement(unplaced=sum(m.sentence is None for m in reference + other))
     wanted = [m for m in reference if m.kind == "forecast" and m.sentence is not None]
     given = [m for m in other if m.kind == "forecast" and m.sentence is not None]
-    score.reference, score.proposed = len(wanted), len(given)
+    score.forecasts, score.candidates = len(wanted), len(given)
     score.found = sum(any(g.sentence == w.sentence for g in given) for w in wanted)
     for g in given:
         hits = [w for w in wanted if w.sentence == g.sentence]
